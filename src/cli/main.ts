@@ -1,0 +1,2 @@
+/** `mi-keystores` command-line entry point. */
+process.stdout.write('mi-keystores: not yet implemented\n');

@@ -1,0 +1,46 @@
+/**
+ * The keystore engine's front door: decode, encode and open keys whatever the format.
+ * Each format lives in its own module; this one only dispatches on the detected format.
+ */
+import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from './jks';
+import { decodePkcs12, encodePkcs12, decryptPkcs12Key } from './pkcs12';
+import { detectFormat } from './format';
+import { UnknownFormatError, WrongEntryKindError } from './errors';
+import type { EncodeOptions, Entry, Keystore, KeystoreFormat } from './model';
+
+export * from './model';
+export * from './errors';
+export { detectFormat } from './format';
+
+/** Decodes a JKS, JCEKS or PKCS12 store and checks its integrity with `password`. */
+export async function decodeKeystore(bytes: Uint8Array, password: string): Promise<Keystore> {
+  const format = detectFormat(bytes);
+  if (format === null) throw new UnknownFormatError();
+  return format === 'PKCS12' ? decodePkcs12(bytes, password) : decodeJavaKeystore(bytes, password);
+}
+
+/** Encodes `store` in `store.format`, protected by `password`. */
+export async function encodeKeystore(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
+  return store.format === 'PKCS12'
+    ? encodePkcs12(store, password, options)
+    : encodeJavaKeystore(store, password, options);
+}
+
+/** Recovers the PKCS#8 private key of a key entry; throws WrongKeyPasswordError when `password` does not open it. */
+export async function openKey(entry: Entry, password: string): Promise<Uint8Array> {
+  if (entry.kind !== 'private-key') throw new WrongEntryKindError(entry.alias, 'private-key', entry.kind);
+  const key = entry.key;
+  if (key.sealed === 'open') return key.pkcs8;
+  return key.format === 'PKCS12'
+    ? decryptPkcs12Key(key.der, password, entry.alias)
+    : recoverJavaKey(key.format, key.der, password, entry.alias);
+}
+
+/** Finds an entry by alias, case-insensitively as both JKS and PKCS12 compare aliases. */
+export function findEntry(store: Keystore, alias: string): Entry | undefined {
+  const wanted = alias.toLowerCase();
+  return store.entries.find((e) => e.alias.toLowerCase() === wanted);
+}
+
+/** The store types MI's deployment.toml documents. */
+export const MI_STORE_TYPES: readonly KeystoreFormat[] = ['JKS', 'PKCS12'];
