@@ -1,0 +1,482 @@
+/**
+ * JKS and JCEKS codec: bytes in, bytes out. Layout after OpenJDK 17
+ * `sun/security/provider/JavaKeyStore.java` (engineLoad/engineStore) and
+ * `com/sun/crypto/provider/JceKeyStore.java`:
+ *
+ *   u32 magic (FEEDFEED | CECECECE), u32 version (1 | 2), u32 count,
+ *   count × { u32 tag, UTF alias, i64 date, tag-specific body },
+ *   SHA-1(password UTF-16BE || "Mighty Aphrodite" || everything before) (20 bytes).
+ *
+ * Decoding parses the whole structure first and only then checks the digest, so a damaged layout is
+ * reported as MalformedKeystoreError and a digest mismatch over a sound layout as WrongPasswordError
+ * (after a deeper look at the certificates and keys, see `findDamage`). JDK engineLoad checks the
+ * digest last too, but reports everything as IOException.
+ */
+import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'crypto';
+import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './byteReader';
+import {
+  AliasExistsError,
+  KeystoreError,
+  MalformedKeystoreError,
+  WrongPasswordError,
+} from './errors';
+import {
+  JKS_KEY_PROTECTOR_OID,
+  oidToString,
+  parseEncryptedPrivateKeyInfo,
+  protectJksKey,
+  passwordUtf16Be,
+  recoverJksKey,
+  unsupportedProtector,
+} from './javaKeyProtector';
+import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
+import type { EncodeOptions, Entry, Keystore, SealedKey } from './model';
+
+/** The two formats this codec handles. */
+export type JavaKeystoreFormat = 'JKS' | 'JCEKS';
+
+const MAGIC_JKS = 0xfeedfeed;
+const MAGIC_JCEKS = 0xcececece;
+const DIGEST_LEN = 20;
+/** JavaKeyStore.getPreKeyedHash: the "whitener" appended to the password. */
+const WHITENER = Buffer.from('Mighty Aphrodite', 'latin1');
+/** The smallest possible entry: tag(4) + empty alias(2) + date(8) + a 4-byte length or count. */
+const MIN_ENTRY_LEN = 18;
+/** Longest stretch of the post-mismatch damage search before yielding to the event loop. */
+const SLICE_MS = 10;
+/** ±100,000,000 days around 1970 is all a JavaScript Date can hold. */
+const MAX_DATE_MS = 8_640_000_000_000_000n;
+
+/** SHA-1 over password, whitener and body: the store-password check of both formats. */
+function integrityDigest(password: string, body: Uint8Array): Buffer {
+  return createHash('sha1').update(passwordUtf16Be(password)).update(WHITENER).update(body).digest();
+}
+
+/**
+ * Decodes a JKS or JCEKS store and checks its integrity digest with `password`. Synchronous when the
+ * digest matches (the common case, well under a millisecond); a Promise only on a mismatch, while the
+ * certificates are examined in slices to tell damage from a wrong password.
+ */
+export function decodeJavaKeystore(bytes: Uint8Array, password: string): Keystore | Promise<Keystore> {
+  try {
+    const result = decode(bytes, password);
+    return result instanceof Promise ? result.catch((e: unknown) => Promise.reject(atBoundary(e))) : result;
+  } catch (e) {
+    throw atBoundary(e);
+  }
+}
+
+/** Low-level faults (a RangeError from a DataView, stack overflow in a crafted stream) are damage too. */
+function atBoundary(e: unknown): unknown {
+  return e instanceof KeystoreError ? e : new MalformedKeystoreError('unexpected structure', undefined, { cause: e });
+}
+
+/** Where a decoded certificate or key sits in the file, kept for the post-mismatch damage search. */
+interface Located {
+  readonly alias: string;
+  readonly what: 'certificate' | 'key';
+  readonly der: Uint8Array;
+  readonly offset: number;
+}
+
+function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> {
+  const r = new ByteReader(bytes);
+  const magic = r.u32('magic');
+  if (magic !== MAGIC_JKS && magic !== MAGIC_JCEKS) throw new MalformedKeystoreError('not a JKS or JCEKS magic number', 0);
+  const format: JavaKeystoreFormat = magic === MAGIC_JKS ? 'JKS' : 'JCEKS';
+  const version = r.u32('version');
+  if (version !== 1 && version !== 2) throw new MalformedKeystoreError(`unsupported version ${version}`, 4);
+  const countAt = r.offset;
+  const count = r.u32('entry count');
+  // Cap the count by the bytes that remain, so a huge count fails here instead of looping.
+  if (count > (r.remaining - DIGEST_LEN) / MIN_ENTRY_LEN) {
+    throw new MalformedKeystoreError(`entry count ${count} exceeds what the file can hold`, countAt);
+  }
+  const entries = new Map<string, Entry>();
+  const located: Located[] = [];
+
+  const readCert = (alias: string): Uint8Array => {
+    if (version === 2) {
+      const typeAt = r.offset;
+      const type = r.utf('certificate type');
+      if (type !== 'X.509') throw new MalformedKeystoreError(`unsupported certificate type "${type}"`, typeAt);
+    }
+    const at = r.offset;
+    const der = r.u32Prefixed('certificate');
+    if (!isWholeDer(der, 0x30)) throw new MalformedKeystoreError(`certificate of alias "${alias}" is not one DER SEQUENCE`, at + 4);
+    located.push({ alias, what: 'certificate', der, offset: at + 4 });
+    return der;
+  };
+
+  for (let i = 0; i < count; i++) {
+    const tagAt = r.offset;
+    const tag = r.u32('entry tag');
+    const alias = r.utf('alias');
+    const dateAt = r.offset;
+    const ms = r.i64('creation date');
+    if (ms > MAX_DATE_MS || ms < -MAX_DATE_MS) throw new MalformedKeystoreError('creation date out of range', dateAt);
+    const created = new Date(Number(ms));
+    let entry: Entry;
+    if (tag === 1) {
+      const keyAt = r.offset;
+      const der = r.u32Prefixed('protected key');
+      if (!isWholeDer(der, 0x30)) throw new MalformedKeystoreError(`protected key of alias "${alias}" is not one DER SEQUENCE`, keyAt + 4);
+      located.push({ alias, what: 'key', der, offset: keyAt + 4 });
+      const chainAt = r.offset;
+      const chainLen = r.u32('chain length');
+      if (chainLen > r.remaining / 4) throw new MalformedKeystoreError(`chain length ${chainLen} exceeds what the file can hold`, chainAt);
+      const chain: Uint8Array[] = [];
+      for (let c = 0; c < chainLen; c++) chain.push(readCert(alias));
+      entry = { kind: 'private-key', alias, created, chain, key: { sealed: 'sealed', format, der } };
+    } else if (tag === 2) {
+      entry = { kind: 'trusted-cert', alias, created, certificate: readCert(alias) };
+    } else if (tag === 3 && format === 'JCEKS') {
+      const start = r.offset;
+      skipSerializedObject(r);
+      entry = { kind: 'secret-key', alias, created, sealedObject: bytes.subarray(start, r.offset) };
+    } else {
+      throw new MalformedKeystoreError(`unknown entry tag ${tag}`, tagAt);
+    }
+    // Both JDK stores keep entries in a Hashtable: a repeated alias replaces the earlier entry.
+    entries.delete(alias);
+    entries.set(alias, entry);
+  }
+
+  if (r.remaining < DIGEST_LEN) throw new MalformedKeystoreError('the file ends before the integrity digest', r.offset);
+  if (r.remaining > DIGEST_LEN) {
+    throw new MalformedKeystoreError(`${r.remaining - DIGEST_LEN} trailing bytes after the integrity digest`, r.offset + DIGEST_LEN);
+  }
+  const bodyEnd = r.offset;
+  const actual = integrityDigest(password, bytes.subarray(0, bodyEnd));
+  if (!bytesEqual(actual, bytes.subarray(bodyEnd))) {
+    // The digest covers every byte, so damage inside a certificate also lands here; look for it
+    // before blaming the password.
+    return findDamage(located).then((damage) => Promise.reject(damage ?? new WrongPasswordError()));
+  }
+  return { format, integrity: 'verified', entries: [...entries.values()] };
+}
+
+/** Signature algorithms OpenSSL verifies (PKCS#1 RSA, RSASSA-PSS, ECDSA, EdDSA): only these can prove damage. */
+const VERIFIABLE_SIGNATURES = new Set([
+  '1.2.840.113549.1.1.5', '1.2.840.113549.1.1.10', '1.2.840.113549.1.1.11', '1.2.840.113549.1.1.12',
+  '1.2.840.113549.1.1.13', '1.2.840.113549.1.1.14', '1.2.840.10045.4.1', '1.2.840.10045.4.3.2',
+  '1.2.840.10045.4.3.3', '1.2.840.10045.4.3.4', '1.3.101.112', '1.3.101.113',
+]);
+
+/** The signatureAlgorithm OID of a DER certificate (the second element of the outer SEQUENCE), or ''. */
+function signatureOid(der: Uint8Array): string {
+  const outer = readDerHeader(der, 0);
+  const tbs = outer && readDerHeader(der, outer.start, outer.end);
+  const alg = tbs && readDerHeader(der, tbs.end, outer.end);
+  const oid = alg && readDerHeader(der, alg.start, alg.end);
+  return oid && oid.tag === 0x06 ? oidToString(der.subarray(alg.start, oid.end)) : '';
+}
+
+/**
+ * Only after a digest mismatch: walks every DER value fully, parses every certificate and checks the
+ * signature of each one whose issuer is in the store (self-signed roots, chain links), so damage that
+ * kept the outer lengths intact is told apart from a wrong password. A certificate whose signature
+ * algorithm OpenSSL cannot verify is never counted as damage. A flip inside an encrypted key, an
+ * alias or a date cannot be seen by anything but the digest, and reads as a wrong password.
+ * Runs in slices (yielding between them) since verifying 150 RSA signatures takes ~100 ms.
+ */
+async function findDamage(located: readonly Located[]): Promise<MalformedKeystoreError | null> {
+  const damaged = (l: Located): MalformedKeystoreError =>
+    new MalformedKeystoreError(`the ${l.what} of alias "${l.alias}" is damaged`, l.offset);
+  let sliceEnd = Date.now() + SLICE_MS;
+  const maybeYield = async (): Promise<void> => {
+    if (Date.now() < sliceEnd) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceEnd = Date.now() + SLICE_MS;
+  };
+  const parsed: { l: Located; cert: X509Certificate }[] = [];
+  for (const l of located) {
+    if (!isWholeDer(l.der, 0x30, true)) return damaged(l);
+    if (l.what !== 'certificate') continue;
+    try {
+      parsed.push({ l, cert: new X509Certificate(l.der) });
+    } catch {
+      return damaged(l);
+    }
+    await maybeYield();
+  }
+  const bySubject = new Map<string, X509Certificate[]>();
+  for (const { cert } of parsed) bySubject.set(cert.subject, [...(bySubject.get(cert.subject) ?? []), cert]);
+  for (const { l, cert } of parsed) {
+    await maybeYield();
+    if (!VERIFIABLE_SIGNATURES.has(signatureOid(l.der))) continue;
+    const issuers = (bySubject.get(cert.issuer) ?? []).filter((issuer) => cert.checkIssued(issuer));
+    if (issuers.length === 0) continue;
+    const verified = issuers.some((issuer) => {
+      try {
+        return cert.verify(issuer.publicKey);
+      } catch {
+        return true; // an issuer key OpenSSL cannot use proves nothing
+      }
+    });
+    if (!verified) return damaged(l);
+  }
+  return null;
+}
+
+// ---- Java object serialization, just enough to find where a SealedObject ends ----------------------
+// JceKeyStore writes a secret key as `new ObjectOutputStream(dos).writeObject(sealedKey)` with no length
+// prefix (Java Object Serialization Specification §6.4 grammar), so the only way to find its end is to
+// walk the stream. The bytes are carried verbatim; nothing is deserialized into objects.
+
+interface ClassDesc {
+  readonly name: string;
+  readonly flags: number;
+  readonly fields: readonly { readonly type: string }[];
+  readonly superDesc: ClassDesc | null;
+}
+
+const TC_NULL = 0x70;
+const TC_REFERENCE = 0x71;
+const TC_CLASSDESC = 0x72;
+const TC_OBJECT = 0x73;
+const TC_STRING = 0x74;
+const TC_ARRAY = 0x75;
+const TC_CLASS = 0x76;
+const TC_BLOCKDATA = 0x77;
+const TC_ENDBLOCKDATA = 0x78;
+const TC_BLOCKDATALONG = 0x7a;
+const TC_LONGSTRING = 0x7c;
+const TC_PROXYCLASSDESC = 0x7d;
+const TC_ENUM = 0x7e;
+const BASE_HANDLE = 0x7e0000;
+const SC_WRITE_METHOD = 0x01;
+const SC_SERIALIZABLE = 0x02;
+const SC_EXTERNALIZABLE = 0x04;
+const SC_BLOCK_DATA = 0x08;
+const PRIMITIVE_SIZE: Record<string, number> = { B: 1, C: 2, D: 8, F: 4, I: 4, J: 8, S: 2, Z: 1 };
+const END = Symbol('endBlockData');
+
+/** Advances `r` past one serialization stream (magic, version, one object). */
+function skipSerializedObject(r: ByteReader): void {
+  const at = r.offset;
+  if (r.u16('serialization magic') !== 0xaced || r.u16('serialization version') !== 5) {
+    throw new MalformedKeystoreError('secret key entry is not a Java serialization stream', at);
+  }
+  const handles: unknown[] = [];
+  const fail = (why: string): never => {
+    throw new MalformedKeystoreError(`secret key entry: ${why}`, r.offset);
+  };
+
+  const content = (depth: number): unknown => {
+    if (depth > 64) fail('nesting too deep');
+    const tc = r.u8('serialization type code');
+    switch (tc) {
+      case TC_NULL:
+        return null;
+      case TC_REFERENCE: {
+        const h = r.u32('handle') - BASE_HANDLE;
+        if (h < 0 || h >= handles.length) fail('dangling reference');
+        return handles[h];
+      }
+      case TC_CLASSDESC:
+        return newClassDesc(depth);
+      case TC_PROXYCLASSDESC: {
+        const h = handles.push(null) - 1;
+        const n = r.u32('proxy interface count');
+        if (n > r.remaining / 2) fail('proxy interface count too large');
+        for (let i = 0; i < n; i++) r.utf('proxy interface');
+        annotation(depth);
+        const desc: ClassDesc = { name: '$Proxy', flags: SC_SERIALIZABLE, fields: [], superDesc: classDesc(depth) };
+        handles[h] = desc;
+        return desc;
+      }
+      case TC_OBJECT: {
+        const desc = classDesc(depth);
+        if (desc === null) return fail('object without class');
+        handles.push(null);
+        const chain: ClassDesc[] = [];
+        for (let d: ClassDesc | null = desc; d; d = d.superDesc) chain.unshift(d);
+        for (const d of chain) {
+          if (d.flags & SC_EXTERNALIZABLE) {
+            if (!(d.flags & SC_BLOCK_DATA)) fail('old-style externalizable data');
+            annotation(depth);
+          } else if (d.flags & SC_SERIALIZABLE) {
+            for (const f of d.fields) fieldValue(f.type, depth);
+            if (d.flags & SC_WRITE_METHOD) annotation(depth);
+          }
+        }
+        return desc;
+      }
+      case TC_STRING: {
+        const s = r.utf('string');
+        handles.push(s);
+        return s;
+      }
+      case TC_LONGSTRING: {
+        const n = r.i64('long string length');
+        if (n < 0n || n > BigInt(r.remaining)) fail('long string past the end');
+        r.bytesView(Number(n), 'long string');
+        handles.push('');
+        return '';
+      }
+      case TC_ARRAY: {
+        const desc = classDesc(depth);
+        if (desc === null || desc.name[0] !== '[') return fail('array without array class');
+        handles.push(null);
+        const n = r.u32('array length');
+        const size = PRIMITIVE_SIZE[desc.name[1]];
+        if (size !== undefined) {
+          if (n > r.remaining / size) fail('array past the end');
+          r.bytesView(n * size, 'array');
+        } else {
+          if (n > r.remaining) fail('array past the end');
+          for (let i = 0; i < n; i++) content(depth + 1);
+        }
+        return desc;
+      }
+      case TC_ENUM: {
+        classDesc(depth);
+        handles.push(null);
+        content(depth + 1);
+        return null;
+      }
+      case TC_CLASS: {
+        const desc = classDesc(depth);
+        handles.push(desc);
+        return desc;
+      }
+      case TC_BLOCKDATA:
+        r.bytesView(r.u8('block length'), 'block data');
+        return undefined;
+      case TC_BLOCKDATALONG:
+        r.bytesView(r.u32('block length'), 'block data');
+        return undefined;
+      case TC_ENDBLOCKDATA:
+        return END;
+      default:
+        return fail(`unsupported type code 0x${tc.toString(16)}`);
+    }
+  };
+
+  const classDesc = (depth: number): ClassDesc | null => {
+    const v = content(depth + 1);
+    if (v === null) return null;
+    if (typeof v !== 'object' || !('flags' in (v as object))) return fail('expected a class descriptor');
+    return v as ClassDesc;
+  };
+
+  const newClassDesc = (depth: number): ClassDesc => {
+    const name = r.utf('class name');
+    r.bytesView(8, 'serialVersionUID');
+    const h = handles.push(null) - 1;
+    const flags = r.u8('class flags');
+    const n = r.u16('field count');
+    const fields: { type: string }[] = [];
+    for (let i = 0; i < n; i++) {
+      const type = String.fromCharCode(r.u8('field type'));
+      r.utf('field name');
+      if (type === 'L' || type === '[') {
+        if (typeof content(depth + 1) !== 'string') fail('field class name is not a string');
+      } else if (PRIMITIVE_SIZE[type] === undefined) {
+        fail(`unknown field type ${JSON.stringify(type)}`);
+      }
+      fields.push({ type });
+    }
+    annotation(depth);
+    // The handle must exist before the super descriptor is read (it may refer back), so fill it in place.
+    const desc: { name: string; flags: number; fields: { type: string }[]; superDesc: ClassDesc | null } = {
+      name,
+      flags,
+      fields,
+      superDesc: null,
+    };
+    handles[h] = desc;
+    desc.superDesc = classDesc(depth);
+    return desc;
+  };
+
+  const annotation = (depth: number): void => {
+    while (content(depth + 1) !== END) {
+      /* skip annotation contents until TC_ENDBLOCKDATA */
+    }
+  };
+
+  const fieldValue = (type: string, depth: number): void => {
+    const size = PRIMITIVE_SIZE[type];
+    if (size !== undefined) r.bytesView(size, 'field value');
+    else if (content(depth + 1) === END) fail('unexpected end of block data');
+  };
+
+  if (content(0) === END) fail('unexpected end of block data');
+}
+
+// ---- Encoding ---------------------------------------------------------------------------------------
+
+/** Encodes a JKS or JCEKS store (`store.format`), sealing open keys with their own passwords. */
+export async function encodeJavaKeystore(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
+  if (store.format !== 'JKS' && store.format !== 'JCEKS') {
+    throw new KeystoreError(`The Java keystore codec cannot write ${store.format}.`);
+  }
+  const format = store.format;
+  const now = options.now ?? (() => new Date());
+  const w = new ByteWriter();
+  w.u32(format === 'JKS' ? MAGIC_JKS : MAGIC_JCEKS).u32(2).u32(store.entries.length);
+  const seen = new Set<string>();
+  for (const entry of store.entries) {
+    // JavaKeyStore.JKS.convertAlias and JceKeyStore both store `alias.toLowerCase(Locale.ENGLISH)`.
+    const alias = entry.alias.toLowerCase();
+    if (seen.has(alias)) throw new AliasExistsError(entry.alias);
+    seen.add(alias);
+    const date = BigInt((entry.created ?? now()).getTime());
+    const tag = entry.kind === 'private-key' ? 1 : entry.kind === 'trusted-cert' ? 2 : 3;
+    w.u32(tag);
+    try {
+      w.utf(alias);
+    } catch (e) {
+      throw new KeystoreError(`Alias "${alias.slice(0, 40)}…" is too long for a ${format} store.`, { cause: e });
+    }
+    w.i64(date);
+    if (entry.kind === 'private-key') {
+      const key = entry.key;
+      let der: Uint8Array;
+      if (key.sealed === 'open') der = (await sealJavaKey(format, key.pkcs8, key.password, options)).der;
+      else if (key.format === format) der = key.der;
+      else {
+        throw new KeystoreError(
+          `The key of alias "${entry.alias}" is sealed for ${key.format}; it must be opened first to be written to ${format}.`,
+        );
+      }
+      w.u32(der.length).bytes(der).u32(entry.chain.length);
+      for (const cert of entry.chain) w.utf('X.509').u32(cert.length).bytes(cert);
+    } else if (entry.kind === 'trusted-cert') {
+      w.utf('X.509').u32(entry.certificate.length).bytes(entry.certificate);
+    } else {
+      if (format !== 'JCEKS') throw new KeystoreError(`Secret key "${entry.alias}" cannot be stored in JKS; use JCEKS or PKCS12.`);
+      w.bytes(entry.sealedObject);
+    }
+  }
+  const body = w.toBytes();
+  const out = new Uint8Array(body.length + DIGEST_LEN);
+  out.set(body, 0);
+  out.set(integrityDigest(password, body), body.length);
+  return out;
+}
+
+/** Seals a PKCS#8 private key with `password` by the key protector of `format` (JKS: Sun KeyProtector; JCEKS: PBEWithMD5AndTripleDES). */
+export async function sealJavaKey(
+  format: JavaKeystoreFormat,
+  pkcs8: Uint8Array,
+  password: string,
+  options: EncodeOptions = {},
+): Promise<SealedKey> {
+  const random = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+  const der = format === 'JKS' ? protectJksKey(pkcs8, password, random(20)) : await protectJceksKey(pkcs8, password, random(8));
+  return { sealed: 'sealed', format, der };
+}
+
+/** Recovers the PKCS#8 DER of a JKS/JCEKS protected key; WrongKeyPasswordError when `password` does not open it. */
+export async function recoverJavaKey(format: JavaKeystoreFormat, der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
+  const info = parseEncryptedPrivateKeyInfo(der, alias);
+  // Dispatch on the OID the key carries; JceKeyStore reads JKS-protected keys too (KeyProtector.recover).
+  if (bytesEqual(info.oid, JKS_KEY_PROTECTOR_OID)) return recoverJksKey(info.encrypted, password, alias);
+  if (bytesEqual(info.oid, JCEKS_KEY_PROTECTOR_OID) && format === 'JCEKS') {
+    return recoverJceksKey(info.params, info.encrypted, password, alias);
+  }
+  throw unsupportedProtector(info.oid);
+}
