@@ -80,11 +80,14 @@ export interface CertificateInfo {
   readonly issuer: string;
   /** Lowercase hex without leading zeros, as keytool prints it. */
   readonly serialNumber: string;
+  /** ISO-8601 (UTC). */
   readonly notBefore: string;
+  /** ISO-8601 (UTC). */
   readonly notAfter: string;
   /** Uppercase hex, colon-separated. */
   readonly sha256: string;
   readonly sha1: string;
+  /** `RSA`, `EC`, `DSA`, `Ed25519`, ...; for EC the size tells the curve (256 = P-256). */
   readonly publicKeyAlgorithm: string;
   readonly publicKeySize: number | null;
   readonly signatureAlgorithm: string;
