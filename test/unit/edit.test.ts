@@ -1,0 +1,93 @@
+import { strict as assert } from 'node:assert';
+import { parseDeploymentToml } from '../../src/core/config/parse';
+import { renameKeyEdit, renameTableEdit, setValueEdits, splitKey, tableSnippet, tomlString } from '../../src/core/config/edit';
+import type { TextEdit } from '../../src/core/problem';
+
+const FILE = '/w/deployment.toml';
+
+/** Applies edits to text (bottom-up, so earlier ranges stay valid). */
+function apply(text: string, edits: readonly TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (p: { line: number; character: number }): number => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+const edit = (text: string, table: string, key: string, raw: string): string => apply(text, setValueEdits(parseDeploymentToml(text, FILE), table, key, raw));
+
+describe('edit: setValueEdits', () => {
+  it('replaces only the value, keeping spacing and the trailing comment', () => {
+    const text = '[keystore.primary]\ntype   =  "JKS"    # the type\nalias = "a"\n';
+    assert.equal(edit(text, 'keystore.primary', 'type', '"PKCS12"'), '[keystore.primary]\ntype   =  "PKCS12"    # the type\nalias = "a"\n');
+  });
+
+  it('adds a missing key after the table\'s last key, before the next table', () => {
+    const text = '[keystore.primary]\nfile_name = "a.jks"  # c\n\n[truststore]\ntype = "JKS"\n';
+    assert.equal(edit(text, 'keystore.primary', 'alias', '"k"'), '[keystore.primary]\nfile_name = "a.jks"  # c\nalias = "k"\n\n[truststore]\ntype = "JKS"\n');
+  });
+
+  it('copies the indentation of the table\'s keys', () => {
+    const text = '[truststore]\n  type = "JKS"\n';
+    assert.equal(edit(text, 'truststore', 'password', '"x"'), '[truststore]\n  type = "JKS"\n  password = "x"\n');
+  });
+
+  it('adds a key right after the header of an empty table', () => {
+    assert.equal(edit('[secrets]\n# none yet\n', 'secrets', 'pw', '"[x]"'), '[secrets]\npw = "[x]"\n# none yet\n');
+  });
+
+  it('appends a missing table at the end, after one blank line', () => {
+    assert.equal(edit('[server]\nhostname = "h"\n', 'keystore.internal', 'alias', '"i"'), '[server]\nhostname = "h"\n\n[keystore.internal]\nalias = "i"\n');
+  });
+
+  it('edits a key written dotted in a parent table', () => {
+    const text = '[keystore]\nprimary.alias = "a"\n';
+    assert.equal(edit(text, 'keystore.primary', 'alias', '"b"'), '[keystore]\nprimary.alias = "b"\n');
+  });
+
+  it('keeps CRLF line ends', () => {
+    assert.equal(edit('[truststore]\r\ntype = "JKS"\r\n', 'truststore', 'password', '"x"'), '[truststore]\r\ntype = "JKS"\r\npassword = "x"\r\n');
+  });
+
+  it('sets a dotted key of [transport.http]', () => {
+    const text = '[transport.http]\nlistener.port = 8280\n';
+    assert.equal(edit(text, 'transport.http', 'listener.keystore.type', '"PKCS12"'), '[transport.http]\nlistener.port = 8280\nlistener.keystore.type = "PKCS12"\n');
+  });
+});
+
+describe('edit: renames and snippets', () => {
+  it('renames a key and keeps its value and comment', () => {
+    const text = '[keystore.primary]\nname = "a.jks" # c\n';
+    const doc = parseDeploymentToml(text, FILE);
+    assert.equal(apply(text, [renameKeyEdit(doc, doc.tables[1].entries[0], 'file_name')]), '[keystore.primary]\nfile_name = "a.jks" # c\n');
+  });
+
+  it('renames a table header and keeps its comment', () => {
+    const text = '[keystore.tls]   # old\nalias = "a"\n';
+    const doc = parseDeploymentToml(text, FILE);
+    assert.equal(apply(text, [renameTableEdit(doc, doc.tables[1], 'keystore.primary')]), '[keystore.primary]   # old\nalias = "a"\n');
+  });
+
+  it('keeps double brackets when renaming an array table', () => {
+    const text = '[[custom_transport.listner]]\n';
+    const doc = parseDeploymentToml(text, FILE);
+    assert.equal(apply(text, [renameTableEdit(doc, doc.tables[1], 'custom_transport.listener')]), '[[custom_transport.listener]]\n');
+  });
+
+  it('writes a whole table', () => {
+    assert.equal(tableSnippet('keystore.internal', { file_name: '"i.jks"', type: '"PKCS12"' }), '[keystore.internal]\nfile_name = "i.jks"\ntype = "PKCS12"\n');
+  });
+
+  it('quotes a key part that is not bare', () => {
+    assert.equal(tableSnippet('system.parameter', { "'org.wso2.CipherTransformation'": '"RSA"' }), '[system.parameter]\n"org.wso2.CipherTransformation" = "RSA"\n');
+  });
+
+  it('escapes quotes and backslashes in a string value', () => {
+    assert.equal(tomlString('C:\\a "b"'), '"C:\\\\a \\"b\\""');
+  });
+
+  it('splits a dotted key but not a quoted part', () => {
+    assert.deepEqual(splitKey('a.\'b.c\'.d'), ['a', 'b.c', 'd']);
+  });
+});
