@@ -20,9 +20,10 @@ function looksLikePfx(bytes: Uint8Array): boolean {
   if (bytes.length < 5 || bytes[0] !== 0x30) return false;
   let i = 1;
   const first = bytes[i++];
+  // 0x80 alone is BER's indefinite length (some non-Java tools write it); the PKCS12 codec reads BER too.
   if (first & 0x80) {
     const n = first & 0x7f;
-    if (n === 0 || n > 4) return false;
+    if (n > 4) return false;
     i += n;
   }
   return bytes[i] === 0x02 && bytes[i + 1] === 0x01 && bytes[i + 2] === 0x03;

@@ -1,0 +1,547 @@
+/**
+ * The PKCS12 codec (RFC 7292) as JDK 17's keytool reads and writes it
+ * (OpenJDK sun/security/pkcs12/PKCS12KeyStore.java). Bytes in, bytes out; native crypto throughout.
+ * Decoding parses the whole structure first, then checks the MAC, then decrypts: a damaged file is
+ * reported as damaged and a wrong password as a wrong password, never the other way round.
+ */
+import * as crypto from 'node:crypto';
+import {
+  InvalidPasswordError,
+  KeystoreError,
+  MalformedKeystoreError,
+  UnsupportedAlgorithmError,
+  WrongKeyPasswordError,
+  WrongPasswordError,
+  AliasExistsError,
+} from './errors';
+import type { EncodeOptions, Entry, Keystore } from './model';
+import { DerReader, Node, TAG, NULL, berToDer, explicit, integer, octetString, oid, seq, tlv } from './pkcs12Der';
+import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
+import {
+  BadDecryptError,
+  KDF_ID,
+  PBE_SHA1_3DES,
+  PBE_SHA1_RC2_40,
+  PKCS12_PBE,
+  bmpPassword,
+  pkcs12Kdf,
+  pkcs12PbeDecrypt,
+  pkcs12PbeEncrypt,
+} from './pkcs12Kdf';
+import { Bag, CertBag, KeyBag, certBag, keyBag, parseSafeContents } from './pkcs12Bags';
+
+/** PKCS#7 data content type (RFC 2315 §14). */
+const OID_DATA = '1.2.840.113549.1.7.1';
+/** PKCS#7 encryptedData content type (RFC 2315 §13). */
+const OID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
+
+/** MAC digest algorithms the JDK accepts in MacData (PKCS12KeyStore `macAlgorithm` values), by OID. */
+const MAC_HASHES: Readonly<Record<string, { name: string; size: number }>> = {
+  '1.3.14.3.2.26': { name: 'sha1', size: 20 },
+  '2.16.840.1.101.3.4.2.4': { name: 'sha224', size: 28 },
+  '2.16.840.1.101.3.4.2.1': { name: 'sha256', size: 32 },
+  '2.16.840.1.101.3.4.2.2': { name: 'sha384', size: 48 },
+  '2.16.840.1.101.3.4.2.3': { name: 'sha512', size: 64 },
+  '2.16.840.1.101.3.4.2.5': { name: 'sha512-224', size: 28 },
+  '2.16.840.1.101.3.4.2.6': { name: 'sha512-256', size: 32 },
+};
+const OID_SHA1 = '1.3.14.3.2.26';
+const OID_SHA256 = '2.16.840.1.101.3.4.2.1';
+
+/** What Java 17 writes (PKCS12KeyStore defaults and `keystore.pkcs12.legacy`); salts are 20 bytes (`SALT_LEN`). */
+const SALT_LEN = 20;
+const DEFAULT_ITERATIONS = 10000;
+const LEGACY_PBE_ITERATIONS = 50000;
+const LEGACY_MAC_ITERATIONS = 100000;
+
+/** A password-based cipher found in an AlgorithmIdentifier, ready to run once the password is known. */
+type Cipher =
+  | { kind: 'pbes2'; params: Pbes2Params }
+  | { kind: 'pkcs12'; oid: string; salt: Buffer; iterations: number };
+
+/** Parses a password-based encryption AlgorithmIdentifier: PBES2 (RFC 8018) or a PKCS#12 PBE (RFC 7292 C). */
+function parseCipher(der: DerReader, alg: Node): Cipher {
+  if (alg.tag !== TAG.SEQUENCE) der.fail('encryption algorithm: expected an AlgorithmIdentifier', alg.start);
+  const [idNode, params] = der.children(alg, 'encryption algorithm');
+  if (!idNode) der.fail('encryption algorithm: empty', alg.start);
+  const id = der.oid(idNode, 'encryption algorithm');
+  if (id === OID_PBES2) {
+    if (!params) der.fail('PBES2: missing parameters', alg.start);
+    return { kind: 'pbes2', params: parsePbes2Params(der, params) };
+  }
+  if (PKCS12_PBE[id]) {
+    // pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER } (RFC 7292 Appendix C)
+    if (!params || params.tag !== TAG.SEQUENCE) der.fail('PKCS#12 PBE parameters: expected a SEQUENCE', alg.start);
+    const [saltNode, itNode] = der.children(params, 'PKCS#12 PBE parameters');
+    if (!saltNode || !itNode) der.fail('PKCS#12 PBE parameters: missing salt or iteration count', params.start);
+    const salt = der.octets(saltNode, 'PKCS#12 PBE salt');
+    const iterations = der.smallInt(itNode, 'PKCS#12 PBE iteration count');
+    if (iterations < 1 || iterations > MAX_ITERATIONS) der.fail(`PBE iteration count ${iterations} out of range`, itNode.start);
+    return { kind: 'pkcs12', oid: id, salt, iterations };
+  }
+  throw new UnsupportedAlgorithmError(id, 'encryption algorithm');
+}
+
+/** Checks that ciphertext fills whole cipher blocks: anything else is damage, whatever the password. */
+function checkBlocks(der: DerReader, cipher: Cipher, data: Buffer, pos: number): void {
+  const block = cipher.kind === 'pbes2' ? cipher.params.iv.length : 8;
+  if (data.length === 0 || data.length % block !== 0) der.fail(`encrypted data of ${data.length} bytes is not whole ${block}-byte blocks`, pos);
+}
+
+/** Runs a parsed cipher; a padding failure becomes BadDecryptError whichever scheme it came from. */
+async function runDecrypt(cipher: Cipher, password: string, data: Uint8Array, cache: Map<string, Promise<Buffer>>): Promise<Buffer> {
+  if (cipher.kind === 'pkcs12') {
+    return pkcs12PbeDecrypt(PKCS12_PBE[cipher.oid], password, cipher.salt, cipher.iterations, data, cache);
+  }
+  try {
+    return await pbes2Decrypt(cipher.params, password, data, cache);
+  } catch (e) {
+    throw new BadDecryptError('bad decrypt', { cause: e });
+  }
+}
+
+/** An EncryptedData safe (RFC 2315 §13) waiting for the password. */
+interface PendingSafe {
+  readonly cipher: Cipher;
+  readonly data: Buffer;
+  readonly offset: number | undefined;
+}
+
+/** MacData (RFC 7292 §4): digest algorithm, digest, salt, iterations. */
+interface MacData {
+  readonly hash: string;
+  readonly size: number;
+  readonly digest: Buffer;
+  readonly salt: Buffer;
+  readonly iterations: number;
+}
+
+/** Reads ContentInfo { contentType, [0] EXPLICIT content } and returns the type and the content node. */
+function contentInfo(der: DerReader, node: Node, what: string): { type: string; content: Node } {
+  if (node.tag !== TAG.SEQUENCE) der.fail(`${what}: expected a ContentInfo SEQUENCE`, node.start);
+  const [typeNode, wrap, extra] = der.children(node, what);
+  if (!typeNode || !wrap || wrap.tag !== TAG.CTX0 || extra) der.fail(`${what}: expected contentType and [0] content`, node.start);
+  const [content, extra2] = der.children(wrap, what);
+  if (!content || extra2) der.fail(`${what}: [0] must hold exactly one value`, wrap.start);
+  return { type: der.oid(typeNode, `${what} type`), content };
+}
+
+function parseMacData(der: DerReader, node: Node): MacData {
+  if (node.tag !== TAG.SEQUENCE) der.fail('MacData: expected a SEQUENCE', node.start);
+  const [digestInfo, saltNode, itNode, extra] = der.children(node, 'MacData');
+  if (!digestInfo || !saltNode || extra || digestInfo.tag !== TAG.SEQUENCE) der.fail('MacData: expected DigestInfo and salt', node.start);
+  const [alg, digestNode] = der.children(digestInfo, 'MAC DigestInfo');
+  if (!alg || !digestNode || alg.tag !== TAG.SEQUENCE) der.fail('MAC DigestInfo: expected an algorithm and a digest', digestInfo.start);
+  const [algId] = der.children(alg, 'MAC algorithm');
+  if (!algId) der.fail('MAC algorithm: empty', alg.start);
+  const id = der.oid(algId, 'MAC algorithm');
+  const hash = MAC_HASHES[id];
+  if (!hash) throw new UnsupportedAlgorithmError(id, 'MAC algorithm');
+  const digest = der.octets(digestNode, 'MAC digest');
+  if (digest.length !== hash.size) der.fail(`MAC digest has ${digest.length} bytes, expected ${hash.size}`, digestNode.start);
+  const salt = der.octets(saltNode, 'MAC salt');
+  // iterations INTEGER DEFAULT 1 (RFC 7292 §4)
+  const iterations = itNode ? der.smallInt(itNode, 'MAC iteration count') : 1;
+  if (iterations < 1 || iterations > MAX_ITERATIONS) der.fail(`MAC iteration count ${iterations} out of range`, itNode?.start ?? node.start);
+  return { hash: hash.name, size: hash.size, digest, salt, iterations };
+}
+
+/** HMAC of the authenticated safe with a key from the PKCS#12 KDF, id 3 (RFC 7292 B.4; PKCS12KeyStore `calculateMac`). */
+async function computeMac(hash: string, size: number, password: string, salt: Uint8Array, iterations: number, data: Uint8Array): Promise<Buffer> {
+  const key = await pkcs12Kdf(hash, KDF_ID.MAC, bmpPassword(password), salt, iterations, size);
+  return crypto.createHmac(hash, key).update(data).digest();
+}
+
+/** Parses "Time <ms>" localKeyIds the way PKCS12KeyStore restores creation dates; anything else has no date. */
+function dateFromKeyId(keyId: Buffer | null): Date | null {
+  if (!keyId) return null;
+  const s = keyId.toString('latin1');
+  const m = /^Time ([+-]?\d{1,18})$/.exec(s);
+  if (!m) return null;
+  const d = new Date(Number(m[1]));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** KeyStoreUtil.isSelfSigned: issuer = subject and the signature verifies with the certificate's own key. */
+function isSelfSigned(c: CertBag): boolean {
+  if (c.issuer !== c.subject) return false;
+  try {
+    const x = new crypto.X509Certificate(Buffer.from(c.cert));
+    return x.verify(x.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * PKCS12KeyStore.findIssuer: among all certificates in file order, a Name match whose SubjectKeyIdentifier
+ * equals the AuthorityKeyIdentifier wins; without an AKI the first Name match; a Name match without SKI is
+ * the fallback; a match with a different SKI is no issuer.
+ */
+function findIssuer(cert: CertBag, all: readonly CertBag[]): CertBag | undefined {
+  let fallback: CertBag | undefined;
+  for (const c of all) {
+    if (c.subject !== cert.issuer) continue;
+    if (cert.aki === null) return c;
+    if (c.ski === null) fallback = c;
+    else if (c.ski === cert.aki) return c;
+  }
+  return fallback;
+}
+
+type PendingKey = { readonly pendingKey: KeyBag; readonly alias: string; readonly keyId: Buffer };
+type CertEntryRecord = { readonly bag: CertBag; readonly keyId: Buffer | null; readonly alias: string | null };
+
+/**
+ * Turns bags into entries as PKCS12KeyStore.loadSafeContents and engineLoad do: key bags and trusted
+ * certBags are entries (alias = friendlyName, else "1", "2", … in bag order); other certBags only feed
+ * chains. A key's leaf is the certBag with its localKeyId (preferring one whose friendlyName also
+ * matches, else one matching by name only), and the chain follows findIssuer until a self-signed
+ * certificate or a repeat. Aliases collide case-insensitively; the later entry wins, in the earlier place.
+ */
+function assemble(safes: readonly (readonly Bag[])[]): Entry[] {
+  let privateKeyCount = 0; // counted as bags are met, as the JDK does: its "01" workaround depends on it
+  let unfriendly = 0;
+  const nextName = (): string => String(++unfriendly);
+  const entries = new Map<string, Entry | PendingKey>();
+  const certEntries: CertEntryRecord[] = [];
+  const allCerts: CertBag[] = [];
+  for (const bags of safes) {
+    for (const bag of bags) {
+      if (bag.type === 'key') {
+        privateKeyCount++;
+        let keyId = bag.attrs.localKeyId;
+        // "a workaround to allow null localKeyID attribute in pkcs12 with one private key entry"
+        if (!keyId) {
+          if (privateKeyCount !== 1) continue;
+          keyId = Buffer.from('01');
+        }
+        const alias = bag.attrs.friendlyName ?? nextName();
+        entries.set(alias.toLowerCase(), { pendingKey: bag, alias, keyId });
+      } else {
+        let keyId = bag.attrs.localKeyId;
+        if (!keyId && privateKeyCount === 1 && bag.index === 0) keyId = Buffer.from('01');
+        if (bag.attrs.trusted) {
+          const alias = bag.attrs.friendlyName ?? nextName();
+          // CertEntry takes the load time as its date; the model says "none recorded" instead.
+          entries.set(alias.toLowerCase(), { kind: 'trusted-cert', alias, created: null, certificate: bag.cert });
+        } else {
+          certEntries.push({ bag, keyId, alias: bag.attrs.friendlyName });
+        }
+        allCerts.push(bag);
+      }
+    }
+  }
+  const out: Entry[] = [];
+  for (const e of entries.values()) {
+    if (!('pendingKey' in e)) {
+      out.push(e);
+      continue;
+    }
+    const chain: CertBag[] = [];
+    for (let cert = findMatchedCertificate(e, certEntries); cert; cert = findIssuer(cert, allCerts)) {
+      const c = cert;
+      if (chain.some((x) => Buffer.from(x.cert).equals(c.cert))) break; // a loop in the chain
+      chain.push(c);
+      if (isSelfSigned(c)) break;
+    }
+    out.push({
+      kind: 'private-key',
+      alias: e.alias,
+      created: dateFromKeyId(e.keyId),
+      chain: chain.map((c) => c.cert),
+      key: { sealed: 'sealed', format: 'PKCS12', der: e.pendingKey.epki },
+    });
+  }
+  return out;
+}
+
+/** PKCS12KeyStore.findMatchedCertificate: localKeyId and alias both match, else localKeyId, else alias. */
+function findMatchedCertificate(key: PendingKey, certEntries: readonly CertEntryRecord[]): CertBag | undefined {
+  let keyIdMatch: CertBag | undefined;
+  let aliasMatch: CertBag | undefined;
+  const lower = key.alias.toLowerCase();
+  for (const ce of certEntries) {
+    const aliasMatches = ce.alias !== null && ce.alias.toLowerCase() === lower;
+    if (ce.keyId !== null && ce.keyId.equals(key.keyId)) {
+      keyIdMatch = ce.bag;
+      if (aliasMatches) return ce.bag;
+    } else if (aliasMatches) aliasMatch = ce.bag;
+  }
+  return keyIdMatch ?? aliasMatch;
+}
+
+/**
+ * PKCS12KeyStore.RetryWithZero: an empty password that fails is retried as "\0", which the KDF turns into
+ * no password bytes at all (what OpenSSL writes for a NULL password).
+ */
+async function withZeroRetry<T>(password: string, f: (pw: string) => Promise<T>): Promise<T> {
+  try {
+    return await f(password);
+  } catch (e) {
+    if (password !== '') throw e;
+    return f('\u0000');
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Decodes a PKCS12 store (RFC 7292 PFX), verifying its MAC with `password` when it has one.
+ * DER is read first; a store that fails as DER gets a second reading as BER (indefinite lengths,
+ * constructed OCTET STRINGs), which the JDK also accepts. If both fail, the DER fault is reported.
+ */
+export async function decodePkcs12(bytes: Uint8Array, password: string): Promise<Keystore> {
+  const buf = asBuffer(bytes);
+  let derError: KeystoreError;
+  try {
+    return await decodeUnchecked(buf, password, false);
+  } catch (e) {
+    derError = asKeystoreError(e);
+    if (!(derError instanceof MalformedKeystoreError)) throw derError;
+  }
+  try {
+    return await decodeUnchecked(buf, password, true);
+  } catch (e) {
+    const berError = asKeystoreError(e);
+    throw berError instanceof MalformedKeystoreError ? derError : berError;
+  }
+}
+
+/** A RangeError or similar from a hostile file is still "damaged", with the cause kept for the log. */
+function asKeystoreError(e: unknown): KeystoreError {
+  return e instanceof KeystoreError ? e : new MalformedKeystoreError('unexpected structure', undefined, { cause: e });
+}
+
+/** The value of an OCTET STRING that BER may have split into a constructed [0] of segments (RFC 2315 §13). */
+function implicitOctets(der: DerReader, node: Node, what: string): Buffer {
+  if (node.tag === TAG.CTX0_PRIMITIVE) return der.value(node);
+  if (node.tag !== TAG.CTX0) der.fail(`${what}: expected [0] IMPLICIT OCTET STRING`, node.start);
+  return Buffer.concat(der.children(node, what).map((c) => der.octets(c, what)));
+}
+
+async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Promise<Keystore> {
+  const der = ber ? new DerReader(berToDer(file), undefined) : new DerReader(file, 0);
+  const buf = der.buf;
+  const pfx = der.expect(0, buf.length, TAG.SEQUENCE, 'PFX');
+  if (pfx.end !== buf.length) der.fail('trailing bytes after the PFX', pfx.end);
+  const [versionNode, authSafeNode, macNode, extra] = der.children(pfx, 'PFX');
+  if (!versionNode || !authSafeNode || extra) der.fail('PFX: expected version, authSafe and optional MacData', pfx.start);
+  const version = der.smallInt(versionNode, 'PFX version');
+  if (version !== 3) der.fail(`PFX version ${version}, expected 3`, versionNode.start);
+
+  // authSafe: ContentInfo of type data (signedData, public-key integrity mode, is not used by keytool).
+  const authSafe = contentInfo(der, authSafeNode, 'authSafe');
+  if (authSafe.type !== OID_DATA) throw new UnsupportedAlgorithmError(authSafe.type, 'integrity mode');
+  const authOctets = der.octets(authSafe.content, 'authSafe content');
+  const ader = der.nested(authSafe.content, ber);
+  const safesNode = ader.expect(0, ader.buf.length, TAG.SEQUENCE, 'AuthenticatedSafe');
+  if (safesNode.end !== ader.buf.length) ader.fail('trailing bytes after the AuthenticatedSafe', safesNode.end);
+
+  // Structure first: every plain safe is parsed and every encrypted one checked before any crypto runs.
+  const safes: (Bag[] | PendingSafe)[] = [];
+  for (const ciNode of ader.children(safesNode, 'AuthenticatedSafe')) {
+    const ci = contentInfo(ader, ciNode, 'safe ContentInfo');
+    if (ci.type === OID_DATA) {
+      const octets = ci.content;
+      if (octets.tag !== TAG.OCTET_STRING) ader.fail('data safe: expected an OCTET STRING', octets.start);
+      const sder = ader.nested(octets, ber);
+      const sc = sder.expect(0, sder.buf.length, TAG.SEQUENCE, 'SafeContents');
+      if (sc.end !== sder.buf.length) sder.fail('trailing bytes after SafeContents', sc.end);
+      safes.push(parseSafeContents(sder, sc));
+    } else if (ci.type === OID_ENCRYPTED_DATA) {
+      // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo { contentType, algorithm, [0] IMPLICIT content } }
+      const ed = ci.content;
+      if (ed.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected a SEQUENCE', ed.start);
+      const [edVersion, eci] = ader.children(ed, 'EncryptedData');
+      if (!edVersion || !eci || eci.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected version and EncryptedContentInfo', ed.start);
+      ader.smallInt(edVersion, 'EncryptedData version');
+      const [ctype, alg, enc] = ader.children(eci, 'EncryptedContentInfo');
+      if (!ctype || !alg) ader.fail('EncryptedContentInfo: expected contentType and algorithm', eci.start);
+      ader.oid(ctype, 'EncryptedContentInfo type');
+      const cipher = parseCipher(ader, alg);
+      if (!enc) {
+        safes.push([]); // no encryptedContent: an empty safe
+        continue;
+      }
+      const data = implicitOctets(ader, enc, 'encryptedContent');
+      checkBlocks(ader, cipher, data, enc.start);
+      safes.push({ cipher, data, offset: ader.offsetOf(enc.start) });
+    } else {
+      // envelopedData (public-key privacy mode): keytool never writes it.
+      throw new UnsupportedAlgorithmError(ci.type, 'safe content type');
+    }
+  }
+  const mac = macNode ? parseMacData(der, macNode) : null;
+
+  // Then the password: the MAC, when there is one, proves it.
+  if (mac) {
+    password = await withZeroRetry(password, async (pw) => {
+      const actual = await computeMac(mac.hash, mac.size, pw, mac.salt, mac.iterations, authOctets);
+      if (!crypto.timingSafeEqual(actual, mac.digest)) throw new WrongPasswordError();
+      return pw;
+    });
+  }
+  const verified = mac !== null;
+
+  // Then decryption. Behind a verified MAC a failure is damage; without a MAC it is the only password check.
+  const cache = new Map<string, Promise<Buffer>>();
+  const decrypted = await Promise.all(
+    safes.map(async (s) => {
+      if (Array.isArray(s)) return s;
+      try {
+        const decrypted = await withZeroRetry(password, (pw) => runDecrypt(s.cipher, pw, s.data, cache));
+        const plain = ber ? berToDer(decrypted) : decrypted;
+        const inner = new DerReader(plain, undefined);
+        const sc = inner.expect(0, plain.length, TAG.SEQUENCE, 'encrypted SafeContents');
+        if (sc.end !== plain.length) inner.fail('trailing bytes after encrypted SafeContents', sc.end);
+        return parseSafeContents(inner, sc);
+      } catch (e) {
+        if (e instanceof BadDecryptError || e instanceof MalformedKeystoreError) {
+          if (!verified) throw new WrongPasswordError({ cause: e });
+          throw new MalformedKeystoreError('an encrypted safe does not decrypt to SafeContents', s.offset, { cause: e });
+        }
+        throw e;
+      }
+    }),
+  );
+  return { format: 'PKCS12', integrity: verified ? 'verified' : 'unverifiable', entries: assemble(decrypted) };
+}
+
+/** Decrypts a shrouded key bag's EncryptedPrivateKeyInfo (RFC 5208 §6) to PKCS#8 PrivateKeyInfo DER. */
+export async function decryptPkcs12Key(der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
+  const buf = asBuffer(der);
+  const r = new DerReader(buf, undefined);
+  let cipher: Cipher;
+  let data: Buffer;
+  try {
+    const epki = r.expect(0, buf.length, TAG.SEQUENCE, 'EncryptedPrivateKeyInfo');
+    const [alg, dataNode] = r.children(epki, 'EncryptedPrivateKeyInfo');
+    if (!alg || !dataNode) r.fail('EncryptedPrivateKeyInfo: expected algorithm and data', epki.start);
+    cipher = parseCipher(r, alg);
+    data = r.octets(dataNode, 'encrypted key');
+    checkBlocks(r, cipher, data, dataNode.start);
+  } catch (e) {
+    if (e instanceof KeystoreError) throw e;
+    throw new MalformedKeystoreError('unexpected key structure', undefined, { cause: e });
+  }
+  let plain: Buffer;
+  try {
+    plain = await withZeroRetry(password, (pw) => runDecrypt(cipher, pw, data, new Map()));
+  } catch (e) {
+    if (e instanceof BadDecryptError) throw new WrongKeyPasswordError(alias, { cause: e });
+    throw e;
+  }
+  // A wrong password passes the padding check 1 time in 256: PrivateKeyInfo's shape catches those.
+  if (!looksLikePrivateKeyInfo(plain)) throw new WrongKeyPasswordError(alias);
+  return new Uint8Array(plain);
+}
+
+/** PrivateKeyInfo (RFC 5208 §5) = SEQUENCE { INTEGER version, AlgorithmIdentifier, OCTET STRING, … } spanning all bytes. */
+function looksLikePrivateKeyInfo(plain: Buffer): boolean {
+  try {
+    const r = new DerReader(plain, undefined);
+    const top = r.expect(0, plain.length, TAG.SEQUENCE, 'PrivateKeyInfo');
+    if (top.end !== plain.length) return false;
+    const [v, alg, key] = r.children(top, 'PrivateKeyInfo');
+    return v?.tag === TAG.INTEGER && alg?.tag === TAG.SEQUENCE && key?.tag === TAG.OCTET_STRING;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding
+
+/** Java 17 refuses PKCS12 passwords outside printable ASCII (com.sun.crypto.provider.PBEKey: "Password is not ASCII"). */
+function checkPassword(password: string): void {
+  if (!/^[\x20-\x7e]*$/.test(password)) {
+    throw new InvalidPasswordError('PKCS12 passwords must be printable ASCII: Java 17 refuses other characters.');
+  }
+}
+
+/** Seals a PKCS#8 key as Java 17 does (PBES2 AES-256 / PBKDF2-HMAC-SHA256), or with 3DES for the legacy layout. */
+async function sealKey(pkcs8: Uint8Array, password: string, legacy: boolean, random: (n: number) => Buffer): Promise<Buffer> {
+  if (legacy) {
+    const salt = random(SALT_LEN);
+    const ct = await pkcs12PbeEncrypt(PKCS12_PBE[PBE_SHA1_3DES], password, salt, LEGACY_PBE_ITERATIONS, pkcs8);
+    return seq(seq(oid(PBE_SHA1_3DES), seq(octetString(salt), integer(LEGACY_PBE_ITERATIONS))), octetString(ct));
+  }
+  const { algorithm, ciphertext } = await pbes2Encrypt(password, pkcs8, random(SALT_LEN), random(16), DEFAULT_ITERATIONS);
+  return seq(algorithm, octetString(ciphertext));
+}
+
+/**
+ * Encodes `store` as the PKCS12 layout keytool 17 writes (or its legacy layout with `options.legacy`):
+ * key bags in a plain data safe, all certificates in one encrypted safe, and an HMAC over both.
+ */
+export async function encodePkcs12(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
+  checkPassword(password);
+  const legacy = options.legacy === true;
+  const randomBytes = options.randomBytes ?? ((n: number): Uint8Array => crypto.randomBytes(n));
+  const random = (n: number): Buffer => {
+    const b = randomBytes(n);
+    if (b.length !== n) throw new KeystoreError(`randomBytes returned ${b.length} bytes instead of ${n}.`);
+    return Buffer.from(b);
+  };
+  const now = options.now ?? ((): Date => new Date());
+
+  const aliases = new Set<string>();
+  const usedKeyIds = new Set<number>();
+  const keyJobs: Promise<Buffer>[] = [];
+  const certBags: Buffer[] = [];
+  for (const entry of store.entries) {
+    const lower = entry.alias.toLowerCase();
+    if (aliases.has(lower)) throw new AliasExistsError(entry.alias);
+    aliases.add(lower);
+    if (entry.kind === 'private-key') {
+      const key = entry.key;
+      let epki: Promise<Buffer>;
+      if (key.sealed === 'open') epki = sealKey(key.pkcs8, password, legacy, random);
+      else if (key.format === 'PKCS12') epki = Promise.resolve(Buffer.from(key.der));
+      else throw new KeystoreError(`The key of alias "${entry.alias}" is sealed by ${key.format}; open the key first.`);
+      if (entry.chain.length === 0) throw new KeystoreError(`The key of alias "${entry.alias}" has no certificate chain.`);
+      // keytool's localKeyId is "Time <ms>" (PKCS12KeyStore.setKeyEntry); it must be unique to pair key and leaf.
+      let ms = (entry.created ?? now()).getTime();
+      while (usedKeyIds.has(ms)) ms++;
+      usedKeyIds.add(ms);
+      const keyId = `Time ${ms}`;
+      keyJobs.push(epki.then((der) => keyBag(der, entry.alias, keyId)));
+      certBags.push(certBag(entry.chain[0], entry.alias, keyId, false));
+      for (const c of entry.chain.slice(1)) certBags.push(certBag(c, null, null, false));
+    } else if (entry.kind === 'trusted-cert') {
+      certBags.push(certBag(entry.certificate, entry.alias, null, true));
+    } else {
+      throw new KeystoreError(`Alias "${entry.alias}" is a JCEKS secret key, which a PKCS12 store cannot hold here.`);
+    }
+  }
+  const keyBags = await Promise.all(keyJobs);
+
+  const safes: Buffer[] = [];
+  if (keyBags.length) safes.push(seq(oid(OID_DATA), explicit(0, octetString(seq(...keyBags)))));
+  if (certBags.length) {
+    const plain = seq(...certBags);
+    let algorithm: Buffer;
+    let ciphertext: Buffer;
+    if (legacy) {
+      const salt = random(SALT_LEN);
+      ciphertext = await pkcs12PbeEncrypt(PKCS12_PBE[PBE_SHA1_RC2_40], password, salt, LEGACY_PBE_ITERATIONS, plain);
+      algorithm = seq(oid(PBE_SHA1_RC2_40), seq(octetString(salt), integer(LEGACY_PBE_ITERATIONS)));
+    } else {
+      ({ algorithm, ciphertext } = await pbes2Encrypt(password, plain, random(SALT_LEN), random(16), DEFAULT_ITERATIONS));
+    }
+    const encryptedData = seq(integer(0), seq(oid(OID_DATA), algorithm, tlv(TAG.CTX0_PRIMITIVE, ciphertext)));
+    safes.push(seq(oid(OID_ENCRYPTED_DATA), explicit(0, encryptedData)));
+  }
+  const authSafe = seq(...safes);
+
+  const macSalt = random(SALT_LEN);
+  const macIterations = legacy ? LEGACY_MAC_ITERATIONS : DEFAULT_ITERATIONS;
+  const macOid = legacy ? OID_SHA1 : OID_SHA256;
+  const macHash = MAC_HASHES[macOid];
+  const digest = await computeMac(macHash.name, macHash.size, password, macSalt, macIterations, authSafe);
+  const macData = seq(seq(seq(oid(macOid), NULL), octetString(digest)), octetString(macSalt), integer(macIterations));
+  return seq(integer(3), seq(oid(OID_DATA), explicit(0, octetString(authSafe))), macData);
+}

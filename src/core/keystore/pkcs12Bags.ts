@@ -1,0 +1,202 @@
+/**
+ * SafeBags and their attributes (RFC 7292 §4.2) as the JDK reads and writes them
+ * (OpenJDK 17 sun/security/pkcs12/PKCS12KeyStore.java `loadSafeContents`, `getBagAttributes`).
+ */
+import { DerReader, Node, TAG, bmpString, decodeBmp, explicit, octetString, oid, seq, set } from './pkcs12Der';
+
+/** pkcs8ShroudedKeyBag (RFC 7292 §4.2.2). */
+export const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+/** certBag (RFC 7292 §4.2.3). */
+export const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+/** x509Certificate certificate type inside a certBag (RFC 7292 §4.2.3). */
+export const OID_X509_CERT = '1.2.840.113549.1.9.22.1';
+/** friendlyName attribute (PKCS#9, RFC 2985 §5.5.1): the JDK's alias. */
+export const OID_FRIENDLY_NAME = '1.2.840.113549.1.9.20';
+/** localKeyId attribute (PKCS#9, RFC 2985 §5.5.2): links a key to its leaf certificate. */
+export const OID_LOCAL_KEY_ID = '1.2.840.113549.1.9.21';
+/** Oracle's trusted-key-usage attribute, which marks a trustedCertEntry (PKCS12KeyStore `TrustedKeyUsage_OID`). */
+export const OID_ORACLE_TRUSTED_KEY_USAGE = '2.16.840.1.113894.746875.1.1';
+/** anyExtendedKeyUsage (RFC 5280 §4.2.1.12), the value the JDK stores in the trusted attribute. */
+export const OID_ANY_EKU = '2.5.29.37.0';
+
+/** The bag attributes the JDK looks at. */
+export interface BagAttributes {
+  readonly friendlyName: string | null;
+  readonly localKeyId: Buffer | null;
+  readonly trusted: boolean;
+}
+
+/** A shrouded key bag: the EncryptedPrivateKeyInfo DER, copied out of the file. */
+export interface KeyBag {
+  readonly type: 'key';
+  readonly epki: Uint8Array;
+  readonly attrs: BagAttributes;
+  /** Position of the bag in its SafeContents (the JDK's missing-localKeyId workaround depends on it). */
+  readonly index: number;
+}
+
+/** A certificate bag with what chain building needs. */
+export interface CertBag extends CertLinks {
+  readonly type: 'cert';
+  readonly cert: Uint8Array;
+  readonly attrs: BagAttributes;
+  readonly index: number;
+}
+
+/** A bag the codec understands. */
+export type Bag = KeyBag | CertBag;
+
+/** Parses the SET OF PKCS12Attribute of a bag (RFC 7292 §4.2). */
+function parseAttributes(der: DerReader, node: Node | undefined): BagAttributes {
+  let friendlyName: string | null = null;
+  let localKeyId: Buffer | null = null;
+  let trusted = false;
+  if (!node) return { friendlyName, localKeyId, trusted };
+  if (node.tag !== TAG.SET) der.fail('bag attributes: expected a SET', node.start);
+  for (const attr of der.children(node, 'bag attribute')) {
+    if (attr.tag !== TAG.SEQUENCE) der.fail('bag attribute: expected a SEQUENCE', attr.start);
+    const [idNode, values] = der.children(attr, 'bag attribute');
+    if (!idNode || !values || values.tag !== TAG.SET) der.fail('bag attribute: expected an OID and a SET of values', attr.start);
+    const id = der.oid(idNode, 'bag attribute type');
+    const vals = der.children(values, 'bag attribute values');
+    if (id === OID_FRIENDLY_NAME) {
+      if (vals.length === 0 || vals[0].tag !== TAG.BMP_STRING) der.fail('friendlyName: expected a BMPString', values.start);
+      const v = der.value(vals[0]);
+      if (v.length % 2 !== 0) der.fail('friendlyName: odd BMPString length', vals[0].start);
+      friendlyName = decodeBmp(v);
+    } else if (id === OID_LOCAL_KEY_ID) {
+      if (vals.length === 0) der.fail('localKeyId: no value', values.start);
+      localKeyId = der.octets(vals[0], 'localKeyId');
+    } else if (id === OID_ORACLE_TRUSTED_KEY_USAGE) {
+      trusted = true;
+    }
+  }
+  return { friendlyName, localKeyId, trusted };
+}
+
+/** What chain building needs from a certificate: Names (raw DER, hex) and key identifiers (hex, or null). */
+export interface CertLinks {
+  readonly issuer: string;
+  readonly subject: string;
+  /** keyIdentifier of AuthorityKeyIdentifier (RFC 5280 §4.2.1.1). */
+  readonly aki: string | null;
+  /** SubjectKeyIdentifier (RFC 5280 §4.2.1.2). */
+  readonly ski: string | null;
+}
+
+const OID_SKI = '2.5.29.14';
+const OID_AKI = '2.5.29.35';
+
+/** Reads the key identifiers from TBSCertificate extensions; a damaged extension counts as absent, as in the JDK. */
+function keyIdentifiers(der: DerReader, extsWrap: Node | undefined): { aki: string | null; ski: string | null } {
+  let aki: string | null = null;
+  let ski: string | null = null;
+  if (!extsWrap) return { aki, ski };
+  try {
+    const [exts] = der.children(extsWrap, 'extensions');
+    if (!exts || exts.tag !== TAG.SEQUENCE) return { aki, ski };
+    for (const ext of der.children(exts, 'extension')) {
+      if (ext.tag !== TAG.SEQUENCE) continue;
+      const parts = der.children(ext, 'extension');
+      if (parts.length < 2) continue;
+      const id = der.oid(parts[0], 'extension id');
+      const value = parts[parts.length - 1];
+      if (value.tag !== TAG.OCTET_STRING || (id !== OID_SKI && id !== OID_AKI)) continue;
+      const inner = der.read(value.vStart, value.end, 'extension value');
+      if (id === OID_SKI && inner.tag === TAG.OCTET_STRING) ski = der.value(inner).toString('hex');
+      if (id === OID_AKI && inner.tag === TAG.SEQUENCE) {
+        const first = der.children(inner, 'AuthorityKeyIdentifier')[0];
+        if (first?.tag === TAG.CTX0_PRIMITIVE) aki = der.value(first).toString('hex');
+      }
+    }
+  } catch {
+    // The JDK ignores an unparsable key identifier and falls back to matching Names.
+  }
+  return { aki, ski };
+}
+
+/** Reads issuer, subject and key identifiers from a certificate's TBSCertificate (RFC 5280 §4.1) without parsing the rest. */
+function certLinks(cert: Buffer): CertLinks {
+  const der = new DerReader(cert, undefined);
+  const outer = der.expect(0, cert.length, TAG.SEQUENCE, 'certificate');
+  if (outer.end !== cert.length) der.fail('certificate: trailing bytes', outer.end);
+  const tbs = der.expect(outer.vStart, outer.end, TAG.SEQUENCE, 'TBSCertificate');
+  const f = der.children(tbs, 'TBSCertificate');
+  const i = f[0]?.tag === TAG.CTX0 ? 1 : 0; // [0] EXPLICIT version is optional (v1 certificates)
+  const issuer = f[i + 2];
+  const subject = f[i + 4];
+  if (!issuer || !subject || issuer.tag !== TAG.SEQUENCE || subject.tag !== TAG.SEQUENCE) {
+    der.fail('TBSCertificate: missing issuer or subject', tbs.start);
+  }
+  const extsWrap = f.slice(i + 6).find((n) => n.tag === 0xa3); // [3] EXPLICIT Extensions
+  return { issuer: der.whole(issuer).toString('hex'), subject: der.whole(subject).toString('hex'), ...keyIdentifiers(der, extsWrap) };
+}
+
+/**
+ * Parses a SafeContents (RFC 7292 §4.2) at `node`. Bag types the JDK does not load (keyBag, crlBag,
+ * secretBag, nested safeContentsBag) are skipped, as PKCS12KeyStore skips unknown bags.
+ */
+export function parseSafeContents(der: DerReader, node: Node): Bag[] {
+  if (node.tag !== TAG.SEQUENCE) der.fail('SafeContents: expected a SEQUENCE', node.start);
+  const bags: Bag[] = [];
+  der.children(node, 'SafeBag').forEach((bagNode, index) => {
+    if (bagNode.tag !== TAG.SEQUENCE) der.fail('SafeBag: expected a SEQUENCE', bagNode.start);
+    const [idNode, valueWrap, attrNode] = der.children(bagNode, 'SafeBag');
+    if (!idNode || !valueWrap || valueWrap.tag !== TAG.CTX0) der.fail('SafeBag: expected an OID and a [0] value', bagNode.start);
+    const id = der.oid(idNode, 'SafeBag type');
+    const [value] = der.children(valueWrap, 'SafeBag value');
+    if (!value) der.fail('SafeBag: empty value', valueWrap.start);
+    const attrs = parseAttributes(der, attrNode);
+    if (id === OID_SHROUDED_KEY_BAG) {
+      // EncryptedPrivateKeyInfo (RFC 5208 §6): SEQUENCE { AlgorithmIdentifier, OCTET STRING }.
+      if (value.tag !== TAG.SEQUENCE) der.fail('shrouded key bag: expected EncryptedPrivateKeyInfo', value.start);
+      const [alg, data] = der.children(value, 'EncryptedPrivateKeyInfo');
+      if (!alg || alg.tag !== TAG.SEQUENCE || !data || data.tag !== TAG.OCTET_STRING) {
+        der.fail('EncryptedPrivateKeyInfo: expected an AlgorithmIdentifier and an OCTET STRING', value.start);
+      }
+      bags.push({ type: 'key', epki: new Uint8Array(der.whole(value)), attrs, index });
+    } else if (id === OID_CERT_BAG) {
+      if (value.tag !== TAG.SEQUENCE) der.fail('certBag: expected a SEQUENCE', value.start);
+      const [certType, certWrap] = der.children(value, 'certBag');
+      if (!certType || !certWrap || certWrap.tag !== TAG.CTX0) der.fail('certBag: expected an OID and a [0] value', value.start);
+      // sdsiCertificate and other types: the JDK ignores them too.
+      if (der.oid(certType, 'certBag type') !== OID_X509_CERT) return;
+      const [certOctets] = der.children(certWrap, 'certBag value');
+      if (!certOctets) der.fail('certBag: empty value', certWrap.start);
+      const certBytes = der.octets(certOctets, 'certBag value');
+      let names: CertLinks;
+      try {
+        names = certLinks(certBytes);
+      } catch (e) {
+        // Re-anchor the fault at the certificate's place in this buffer.
+        der.fail(`certificate is not X.509 DER (${(e as Error).message})`, certOctets.start);
+      }
+      bags.push({ type: 'cert', cert: new Uint8Array(certBytes), ...names, attrs, index });
+    }
+  });
+  return bags;
+}
+
+function attributes(friendlyName: string | null, localKeyId: string | null, trusted: boolean): Buffer[] {
+  const attrs: Buffer[] = [];
+  if (friendlyName !== null) attrs.push(seq(oid(OID_FRIENDLY_NAME), set(bmpString(friendlyName))));
+  if (localKeyId !== null) attrs.push(seq(oid(OID_LOCAL_KEY_ID), set(octetString(Buffer.from(localKeyId, 'latin1')))));
+  if (trusted) attrs.push(seq(oid(OID_ORACLE_TRUSTED_KEY_USAGE), set(oid(OID_ANY_EKU))));
+  return attrs;
+}
+
+/** A pkcs8ShroudedKeyBag with friendlyName and localKeyId, attributes in the JDK's order. */
+export function keyBag(epki: Uint8Array, alias: string, localKeyId: string): Buffer {
+  return seq(oid(OID_SHROUDED_KEY_BAG), explicit(0, epki), set(...attributes(alias, localKeyId, false)));
+}
+
+/**
+ * A certBag. The leaf of a key entry carries friendlyName + localKeyId, a trusted certificate
+ * friendlyName + the Oracle trusted attribute; other chain certificates no attributes (the JDK's reader
+ * ignores theirs, and without localKeyId or the trusted attribute they never become entries).
+ */
+export function certBag(cert: Uint8Array, alias: string | null, localKeyId: string | null, trusted: boolean): Buffer {
+  const attrs = attributes(alias, localKeyId, trusted);
+  const value = explicit(0, seq(oid(OID_X509_CERT), explicit(0, octetString(cert))));
+  return attrs.length ? seq(oid(OID_CERT_BAG), value, set(...attrs)) : seq(oid(OID_CERT_BAG), value);
+}

@@ -1,0 +1,270 @@
+/**
+ * The PKCS#12 key derivation function (RFC 7292 Appendix B.2) and the PKCS#12 password-based
+ * ciphers built on it (RFC 7292 Appendix C: pbeWithSHAAnd3-KeyTripleDES-CBC, pbeWithSHAAnd40BitRC2-CBC, …).
+ * The JDK uses the same KDF for the MAC key (id 3) with the MAC's own hash (OpenJDK PKCS12KeyStore
+ * `calculateMac` → `PBEKeySpec` + "HmacPBESHA256"; com.sun.crypto.provider.PKCS12PBECipherCore.derive).
+ */
+import * as crypto from 'node:crypto';
+import * as forge from 'node-forge';
+
+/** Key material purposes of RFC 7292 B.3. */
+export const KDF_ID = { KEY: 1, IV: 2, MAC: 3 } as const;
+
+/** Hash parameters (u = output bytes, v = block bytes) the KDF needs, by Node hash name. */
+const HASHES: Readonly<Record<string, { u: number; v: number }>> = {
+  sha1: { u: 20, v: 64 },
+  sha224: { u: 28, v: 64 },
+  sha256: { u: 32, v: 64 },
+  sha384: { u: 48, v: 128 },
+  sha512: { u: 64, v: 128 },
+  'sha512-224': { u: 28, v: 128 },
+  'sha512-256': { u: 32, v: 128 },
+};
+
+/** The Node hash names the KDF supports. */
+export function isKdfHash(hash: string): boolean {
+  return Object.prototype.hasOwnProperty.call(HASHES, hash);
+}
+
+/**
+ * The PKCS#12 password encoding (RFC 7292 B.1): BMPString (UTF-16BE) with a two-byte zero terminator.
+ * As in the JDK's PKCS12PBECipherCore.derive, the one-character password "\0" stands for the empty byte string.
+ */
+export function bmpPassword(password: string): Buffer {
+  if (password === '\u0000') return Buffer.alloc(0);
+  const b = Buffer.alloc(password.length * 2 + 2);
+  for (let i = 0; i < password.length; i++) b.writeUInt16BE(password.charCodeAt(i), i * 2);
+  return b;
+}
+
+/** Longest synchronous stretch of hashing before yielding to the event loop, in ms. */
+const SLICE_MS = 8;
+
+// crypto.hash (Node ≥ 20.12) is a one-shot digest about twice as fast as createHash().update().digest().
+const oneShot = (crypto as unknown as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+const digest = oneShot
+  ? (alg: string, data: Uint8Array): Buffer => oneShot(alg, data, 'buffer')
+  : (alg: string, data: Uint8Array): Buffer => crypto.createHash(alg).update(data).digest();
+
+/** `iterations`-fold hash of `input`, yielding to the event loop every few ms so the extension host never stalls. */
+async function iteratedHash(hash: string, input: Buffer, iterations: number): Promise<Buffer> {
+  let a = digest(hash, input);
+  let sliceStart = performance.now();
+  for (let i = 1; i < iterations; i++) {
+    a = digest(hash, a);
+    if ((i & 1023) === 0 && performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+  return a;
+}
+
+/** Repeats `src` to fill a multiple of `v` bytes at least as long as `src` (RFC 7292 B.2 steps 2–3). */
+function stretch(src: Uint8Array, v: number): Buffer {
+  const len = v * Math.ceil(src.length / v);
+  const out = Buffer.alloc(len);
+  for (let i = 0; i < len; i++) out[i] = src[i % src.length];
+  return out;
+}
+
+/**
+ * Derives `n` bytes for purpose `id` from `password` (already BMP-encoded with terminator), `salt` and
+ * `iterations` with `hash` (RFC 7292 B.2).
+ */
+export async function pkcs12Kdf(
+  hash: string,
+  id: number,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  n: number,
+): Promise<Buffer> {
+  const params = HASHES[hash];
+  if (!params) throw new Error(`PKCS#12 KDF: unsupported hash ${hash}`);
+  const { u, v } = params;
+  const D = Buffer.alloc(v, id);
+  const S = salt.length ? stretch(salt, v) : Buffer.alloc(0);
+  const P = password.length ? stretch(password, v) : Buffer.alloc(0);
+  const I = Buffer.concat([S, P]);
+  const blocks = Math.ceil(n / u);
+  const out: Buffer[] = [];
+  for (let i = 0; i < blocks; i++) {
+    const A = await iteratedHash(hash, Buffer.concat([D, I]), iterations);
+    out.push(A);
+    if (i === blocks - 1) break;
+    // Step 6B–C: I_j = (I_j + B + 1) mod 2^(8v) for every v-byte block I_j of I, B = A repeated to v bytes.
+    const B = stretch(A, v);
+    for (let j = 0; j < I.length; j += v) {
+      let carry = 1;
+      for (let k = v - 1; k >= 0; k--) {
+        const sum = I[j + k] + B[k] + carry;
+        I[j + k] = sum & 0xff;
+        carry = sum >>> 8;
+      }
+    }
+  }
+  return Buffer.concat(out).subarray(0, n);
+}
+
+/** A PKCS#12 PBE scheme of RFC 7292 Appendix C. */
+interface Pkcs12Scheme {
+  readonly keyLen: number;
+  readonly ivLen: number;
+  /** Node cipher name, or an RC2 effective key size for node-forge (OpenSSL 3 has no RC2 by default). */
+  readonly cipher: string | { rc2Bits: number };
+}
+
+/** RFC 7292 Appendix C OIDs (pkcs-12PbeIds) that the JDK reads. RC4 variants are not supported. */
+export const PKCS12_PBE: Readonly<Record<string, Pkcs12Scheme>> = {
+  '1.2.840.113549.1.12.1.3': { keyLen: 24, ivLen: 8, cipher: 'des-ede3-cbc' }, // pbeWithSHAAnd3-KeyTripleDES-CBC
+  '1.2.840.113549.1.12.1.4': { keyLen: 16, ivLen: 8, cipher: 'des-ede-cbc' }, // pbeWithSHAAnd2-KeyTripleDES-CBC
+  '1.2.840.113549.1.12.1.5': { keyLen: 16, ivLen: 8, cipher: { rc2Bits: 128 } }, // pbeWithSHAAnd128BitRC2-CBC
+  '1.2.840.113549.1.12.1.6': { keyLen: 5, ivLen: 8, cipher: { rc2Bits: 40 } }, // pbewithSHAAnd40BitRC2-CBC
+};
+
+/** OID of pbeWithSHAAnd3-KeyTripleDES-CBC, which Java's legacy PKCS12 uses for keys. */
+export const PBE_SHA1_3DES = '1.2.840.113549.1.12.1.3';
+/** OID of pbeWithSHAAnd40BitRC2-CBC, which Java's legacy PKCS12 uses for certificates. */
+export const PBE_SHA1_RC2_40 = '1.2.840.113549.1.12.1.6';
+
+/** Thrown when a PKCS#12 PBE decryption fails its padding check (a wrong password, almost always). */
+export class BadDecryptError extends Error {}
+
+/** RC2 rotation amounts s[0..3] (RFC 2268 §3.1). */
+const RC2_S = [1, 2, 3, 5];
+
+/** Encrypts one block of four 16-bit words in place: 5 mixing, mash, 6 mixing, mash, 5 mixing (RFC 2268 §3). */
+function rc2EncryptBlock(R: Uint16Array, K: Uint16Array): void {
+  let j = 0;
+  for (let r = 0; r < 16; r++) {
+    for (let i = 0; i < 4; i++) {
+      const v = (R[i] + K[j++] + (R[(i + 3) & 3] & R[(i + 2) & 3]) + (~R[(i + 3) & 3] & R[(i + 1) & 3])) & 0xffff;
+      R[i] = (v << RC2_S[i]) | (v >>> (16 - RC2_S[i]));
+    }
+    if (r === 4 || r === 10) for (let i = 0; i < 4; i++) R[i] = R[i] + K[R[(i + 3) & 3] & 63];
+  }
+}
+
+/** Decrypts one block in place: the rounds of rc2EncryptBlock undone in reverse (RFC 2268 §4). */
+function rc2DecryptBlock(R: Uint16Array, K: Uint16Array): void {
+  let j = 63;
+  for (let r = 0; r < 16; r++) {
+    for (let i = 3; i >= 0; i--) {
+      const v = R[i];
+      R[i] = ((v >>> RC2_S[i]) | (v << (16 - RC2_S[i]))) - K[j--] - (R[(i + 3) & 3] & R[(i + 2) & 3]) - (~R[(i + 3) & 3] & R[(i + 1) & 3]);
+    }
+    if (r === 4 || r === 10) for (let i = 3; i >= 0; i--) R[i] = R[i] - K[R[(i + 3) & 3] & 63];
+  }
+}
+
+/**
+ * RC2-CBC (RFC 2268) with PKCS#7 padding. OpenSSL 3 ships RC2 only in its legacy provider, and node-forge's
+ * RC2 cipher takes seconds for a 200 KB certificate safe, so the block rounds run here on 16-bit words;
+ * forge supplies only the key expansion (RFC 2268 §2, with its PITABLE).
+ */
+async function rc2(encrypt: boolean, bits: number, key: Buffer, iv: Buffer, data: Uint8Array): Promise<Buffer> {
+  const L = Buffer.from(forge.rc2.expandKey(forge.util.createBuffer(key.toString('binary')), bits).getBytes(), 'binary');
+  const K = new Uint16Array(64);
+  for (let i = 0; i < 64; i++) K[i] = L[2 * i] | (L[2 * i + 1] << 8);
+  const R = new Uint16Array(4);
+  const encryptBlock = (): void => rc2EncryptBlock(R, K);
+  const decryptBlock = (): void => rc2DecryptBlock(R, K);
+  let input: Buffer;
+  if (encrypt) {
+    const pad = 8 - (data.length % 8);
+    input = Buffer.concat([Buffer.from(data), Buffer.alloc(pad, pad)]);
+  } else {
+    input = Buffer.from(data);
+    if (input.length === 0 || input.length % 8 !== 0) throw new BadDecryptError('ciphertext is not whole blocks');
+  }
+  const out = Buffer.alloc(input.length);
+  const chain = Buffer.from(iv);
+  let sliceStart = performance.now();
+  for (let off = 0; off < input.length; off += 8) {
+    // Large legacy certificate safes take tens of ms: yield like the KDF does.
+    if ((off & 0x7fff) === 0 && off > 0 && performance.now() - sliceStart > SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    if (encrypt) {
+      for (let k = 0; k < 4; k++) R[k] = (input[off + 2 * k] ^ chain[2 * k]) | ((input[off + 2 * k + 1] ^ chain[2 * k + 1]) << 8);
+      encryptBlock();
+      for (let k = 0; k < 4; k++) {
+        out[off + 2 * k] = R[k] & 0xff;
+        out[off + 2 * k + 1] = R[k] >>> 8;
+      }
+      out.copy(chain, 0, off, off + 8);
+    } else {
+      for (let k = 0; k < 4; k++) R[k] = input[off + 2 * k] | (input[off + 2 * k + 1] << 8);
+      decryptBlock();
+      for (let k = 0; k < 4; k++) {
+        out[off + 2 * k] = (R[k] & 0xff) ^ chain[2 * k];
+        out[off + 2 * k + 1] = (R[k] >>> 8) ^ chain[2 * k + 1];
+      }
+      input.copy(chain, 0, off, off + 8);
+    }
+  }
+  if (encrypt) return out;
+  // PKCS#7 padding check: the usual sign of a wrong password.
+  const pad = out[out.length - 1];
+  if (pad < 1 || pad > 8) throw new BadDecryptError('bad padding');
+  for (let k = out.length - pad; k < out.length; k++) if (out[k] !== pad) throw new BadDecryptError('bad padding');
+  return out.subarray(0, out.length - pad);
+}
+
+/** Derives key and IV once per (salt, iterations) through `cache`, keyed by the caller's choice. */
+async function schemeKeyIv(
+  scheme: Pkcs12Scheme,
+  password: string,
+  salt: Uint8Array,
+  iterations: number,
+  cache?: Map<string, Promise<Buffer>>,
+): Promise<{ key: Buffer; iv: Buffer }> {
+  const pw = bmpPassword(password);
+  const derive = (id: number, n: number): Promise<Buffer> => {
+    const k = `p12|${id}|${n}|${iterations}|${Buffer.from(salt).toString('hex')}`;
+    let p = cache?.get(k);
+    if (!p) {
+      p = pkcs12Kdf('sha1', id, pw, salt, iterations, n);
+      cache?.set(k, p);
+    }
+    return p;
+  };
+  const [key, iv] = await Promise.all([derive(KDF_ID.KEY, scheme.keyLen), derive(KDF_ID.IV, scheme.ivLen)]);
+  return { key, iv };
+}
+
+/** Decrypts `data` with a PKCS#12 PBE scheme (RFC 7292 C); throws BadDecryptError on a padding failure. */
+export async function pkcs12PbeDecrypt(
+  scheme: Pkcs12Scheme,
+  password: string,
+  salt: Uint8Array,
+  iterations: number,
+  data: Uint8Array,
+  cache?: Map<string, Promise<Buffer>>,
+): Promise<Buffer> {
+  const { key, iv } = await schemeKeyIv(scheme, password, salt, iterations, cache);
+  if (data.length === 0 || data.length % 8 !== 0) throw new BadDecryptError('ciphertext is not a whole number of blocks');
+  if (typeof scheme.cipher !== 'string') return rc2(false, scheme.cipher.rc2Bits, key, iv, data);
+  try {
+    const d = crypto.createDecipheriv(scheme.cipher, key, iv);
+    return Buffer.concat([d.update(data), d.final()]);
+  } catch (e) {
+    throw new BadDecryptError('bad decrypt', { cause: e });
+  }
+}
+
+/** Encrypts `data` with a PKCS#12 PBE scheme (RFC 7292 C). */
+export async function pkcs12PbeEncrypt(
+  scheme: Pkcs12Scheme,
+  password: string,
+  salt: Uint8Array,
+  iterations: number,
+  data: Uint8Array,
+): Promise<Buffer> {
+  const { key, iv } = await schemeKeyIv(scheme, password, salt, iterations);
+  if (typeof scheme.cipher !== 'string') return rc2(true, scheme.cipher.rc2Bits, key, iv, data);
+  const c = crypto.createCipheriv(scheme.cipher, key, iv);
+  return Buffer.concat([c.update(data), c.final()]);
+}
