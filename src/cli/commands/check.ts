@@ -1,0 +1,145 @@
+/**
+ * `mi-keystores check [path...]`: finds the MI runtime homes and integration projects under each path
+ * and reports every problem of their deployment.toml and keystores, like a compiler (text), as JSON,
+ * or as SARIF 2.1.0 for code scanning. Exit 0 without errors, 1 with errors, 2 on usage or I/O failure.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, type CliArgs, type CliCommand, type CliIO } from '../command';
+import { intOption, stringOption } from '../args';
+import type { Problem } from '../../core/problem';
+import type { LocatedProblem } from '../sarif';
+
+/** One problem of `check --format json` (issue 7 §7: this exact shape). */
+export interface CheckJsonProblem {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly severity: Problem['severity'];
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Splits `alias=value` of `--secret`/`--secret-env`. */
+function splitPair(raw: string, flagName: string): [string, string | undefined] {
+  const i = raw.indexOf('=');
+  if (i === 0) throw new UsageError(`--${flagName} needs an alias before "="`);
+  return i < 0 ? [raw, undefined] : [raw.slice(0, i), raw.slice(i + 1)];
+}
+
+function listValues(args: CliArgs, name: string): string[] {
+  const v = args.options[name];
+  return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+}
+
+/** The `$secret{alias}` passwords given by `--secret` / `--secret-env` (prompting for a bare alias). */
+async function secretPasswords(args: CliArgs, io: CliIO): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const raw of listValues(args, 'secret')) {
+    const [alias, value] = splitPair(raw, 'secret');
+    if (value !== undefined) {
+      out[alias] = value;
+      continue;
+    }
+    if (!io.promptSecret) throw new UsageError(`--secret ${alias} without a value needs a terminal to ask for it; use --secret-env ${alias}=VAR`);
+    out[alias] = await io.promptSecret(`Value of $secret{${alias}}: `);
+  }
+  for (const raw of listValues(args, 'secret-env')) {
+    const [alias, variable] = splitPair(raw, 'secret-env');
+    if (!variable) throw new UsageError(`--secret-env needs alias=VARIABLE`);
+    const value = io.env[variable];
+    if (value === undefined) throw new UsageError(`environment variable ${variable} (from --secret-env ${alias}) is not set`);
+    out[alias] = value;
+  }
+  return out;
+}
+
+/** A path relative to the checked folder, with `/` separators (absolute when outside it). */
+function relativeTo(base: string, file: string): string {
+  const rel = path.relative(base, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file.split(path.sep).join('/');
+}
+
+/** The text line of a problem: `file:line:column severity code message`. */
+export function formatTextProblem(p: LocatedProblem): string {
+  const r = p.problem.range.start;
+  return `${p.relativeFile}:${r.line + 1}:${r.character + 1} ${p.problem.severity} ${p.problem.code} ${p.problem.message}`;
+}
+
+/** The JSON shape of a problem. */
+export function toJsonProblem(p: LocatedProblem): CheckJsonProblem {
+  const { range, severity, code, message } = p.problem;
+  return {
+    file: p.relativeFile,
+    line: range.start.line + 1,
+    column: range.start.character + 1,
+    endLine: range.end.line + 1,
+    endColumn: range.end.character + 1,
+    severity,
+    code,
+    message,
+  };
+}
+
+/** `mi-keystores check`. */
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Check the deployment.toml and keystores of every MI runtime home and integration project under the paths.',
+  usage: 'check [path...] [--format text|json|sarif] [--expiry-days N] [--secret alias=value] [--secret-env alias=VAR]',
+  options: [
+    { name: 'format', type: 'string', help: 'Output format: text (file:line:column severity code message), json or sarif (default text).' },
+    { name: 'expiry-days', type: 'string', help: 'Warn about certificates expiring within N days (default 30).' },
+    { name: 'secret', type: 'string', multiple: true, help: 'The value of $secret{alias}, as alias=value (or alias alone to be asked); repeatable.' },
+    { name: 'secret-env', type: 'string', multiple: true, help: 'The value of $secret{alias} from an environment variable, as alias=VAR; repeatable.' },
+  ],
+  async run(args: CliArgs, io: CliIO): Promise<number> {
+    const format = stringOption(args, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    const expiryDays = intOption(args, 'expiry-days', 0, 36500) ?? 30;
+    const secrets = await secretPasswords(args, io);
+    const targets = args.positionals.length ? args.positionals : ['.'];
+
+    // The engine is loaded only when checking, so `--help` stays instant.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const engine = require('../../core/checks/index') as typeof import('../../core/checks/index');
+    const located: LocatedProblem[] = [];
+    let found = 0;
+    for (const target of targets) {
+      const abs = path.resolve(io.cwd, target);
+      let stat: fs.Stats;
+      try {
+        stat = fs.statSync(abs);
+      } catch {
+        io.stderr(`mi-keystores check: ${target}: no such file or folder\n`);
+        return 2;
+      }
+      const base = stat.isDirectory() ? abs : path.dirname(abs);
+      try {
+        const result = await engine.checkPath(abs, { expiryDays, env: io.env, secretPasswords: secrets });
+        found += result.workspaces.length;
+        for (const problem of result.problems) located.push({ relativeFile: relativeTo(base, problem.file), problem });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        io.stderr(`mi-keystores check: ${target}: ${code ? `cannot read (${code})` : err instanceof Error ? err.message : String(err)}\n`);
+        return 2;
+      }
+    }
+    if (found === 0) io.stderr(`mi-keystores check: no MI runtime home or integration project found under ${targets.join(', ')}\n`);
+
+    if (format === 'json') {
+      io.stdout(`${JSON.stringify({ problems: located.map(toJsonProblem) }, null, 2)}\n`);
+    } else if (format === 'sarif') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { toSarif } = require('../sarif') as typeof import('../sarif');
+      io.stdout(`${JSON.stringify(toSarif(located), null, 2)}\n`);
+    } else {
+      for (const p of located) io.stdout(`${formatTextProblem(p)}\n`);
+      const count = (s: Problem['severity']) => located.filter((p) => p.problem.severity === s).length;
+      // The tally goes to stderr so stdout holds only problem lines, one per line, for other tools to parse.
+      if (located.length) io.stderr(`${count('error')} error(s), ${count('warning')} warning(s), ${count('information') + count('hint')} note(s)\n`);
+    }
+    return located.some((p) => p.problem.severity === 'error') ? 1 : 0;
+  },
+};

@@ -1,0 +1,152 @@
+/**
+ * The check engine's front door: every problem of an MI workspace (the document checks of its
+ * deployment.toml, the keystore checks, the project checks and the pluggable workspace checks), and
+ * of every workspace under a folder. The CLI's `check` and the extension's diagnostics both call this.
+ */
+import * as fs from 'node:fs';
+import type { Problem } from '../problem';
+import type { TomlDocument } from '../config/toml';
+import { parseDeploymentToml } from '../config/parse';
+import { checkDocument } from './document';
+import { checkKeystores } from './keystoreChecks';
+import { checkProjectFiles } from './projectChecks';
+import { checkSecretsDecryptable } from '../secrets/secretChecks';
+import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
+import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
+import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
+import { readDockerCopies } from '../workspace/project';
+
+/** Options of `checkWorkspace` and `checkPath`. */
+export interface CheckOptions {
+  /** `certificate-expiring` within this many days (default 30). */
+  readonly expiryDays?: number;
+  /** The clock (default: now). */
+  readonly now?: Date;
+  /** Where `$env{VAR}` comes from (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `$secret{alias}` → its clear value, supplied by the caller. */
+  readonly secretPasswords?: Readonly<Record<string, string>>;
+  /** Absolute store path → password, for stores whose configured password is not resolvable. */
+  readonly storePasswords?: Readonly<Record<string, string>>;
+  /** false for an untrusted workspace: read nothing outside `workspaceFolder` (default true). */
+  readonly readOutside?: boolean;
+  /** The editor's workspace folder, for `readOutside: false` (default: the MI workspace root). */
+  readonly workspaceFolder?: string;
+  /** Keystore cache (default: the process-wide one). */
+  readonly cache?: KeystoreCache;
+  /** The deployment.toml already parsed (an editor's unsaved text); read from disk when absent. */
+  readonly document?: TomlDocument;
+  /** Codes not to report. */
+  readonly disabled?: readonly string[];
+}
+
+/** What a pluggable workspace check gets. */
+export interface WorkspaceCheckContext {
+  readonly workspace: MiWorkspace;
+  readonly document: TomlDocument;
+  readonly config: EffectiveConfig;
+  /** The run's store reader (each file stat'ed once per run). */
+  readonly cache: KeystoreReader;
+  readonly options: CheckOptions;
+  /** The effective internal key, recovered once and shared (null when it cannot be read here). */
+  internalKey(): Promise<InternalKeyEntry | null>;
+}
+
+/** A check that needs the whole workspace context. */
+export type WorkspaceCheck = (ctx: WorkspaceCheckContext) => Promise<readonly Problem[]>;
+
+/**
+ * HOOK `secret-undecryptable`: decrypts every `[secrets]` ciphertext with the effective internal key
+ * (../secrets/secretChecks.ts). Silent when the internal key cannot be read here; the keystore checks
+ * say why.
+ */
+export const secretUndecryptableCheck: WorkspaceCheck = async (ctx) => {
+  const key = await ctx.internalKey();
+  return key ? checkSecretsDecryptable(ctx.document, key) : [];
+};
+
+/** The pluggable workspace checks run after the keystore checks; append new ones here. */
+export const WORKSPACE_CHECKS: WorkspaceCheck[] = [secretUndecryptableCheck];
+
+const parsed = new Map<string, { text: string; doc: TomlDocument }>();
+
+/**
+ * The parsed deployment.toml at `file`, re-parsed only when its text changed: a 1,400-line file with
+ * duplicates (WSO2's deployment-full.toml) takes the parser's slow, tolerant path.
+ */
+function parsedDocument(file: string): TomlDocument {
+  const text = fs.readFileSync(file, 'utf8');
+  const hit = parsed.get(file);
+  if (hit && hit.text === text) return hit.doc;
+  const doc = parseDeploymentToml(text, file);
+  parsed.set(file, { text, doc });
+  if (parsed.size > 32) parsed.delete(parsed.keys().next().value as string);
+  return doc;
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function compareProblems(a: Problem, b: Problem): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+}
+
+/**
+ * Every problem of one workspace, sorted by file and position. Throws only when deployment.toml
+ * itself cannot be read (an I/O failure); broken keystores are problems.
+ */
+export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}): Promise<Problem[]> {
+  const cache = (options.cache ?? defaultKeystoreCache).session();
+  const doc = options.document ?? parsedDocument(ws.deploymentToml);
+  const pomXml = ws.kind === 'project' ? readText(ws.pomXml) : null;
+  const dockerfile = ws.kind === 'project' && ws.dockerfile ? readText(ws.dockerfile) : null;
+  const config = buildEffectiveConfig(doc, ws, {
+    env: options.env ?? process.env,
+    secretPasswords: options.secretPasswords,
+    dockerCopies: dockerfile !== null ? readDockerCopies(dockerfile) : [],
+  });
+  const problems: Problem[] = [...checkDocument(doc)];
+  problems.push(
+    ...(await checkKeystores(config, {
+      cache,
+      expiryDays: options.expiryDays,
+      now: options.now,
+      storePasswords: options.storePasswords,
+      readOutside: options.readOutside,
+      workspaceFolder: options.workspaceFolder,
+    })),
+  );
+  problems.push(...checkProjectFiles(config, { pomXml, dockerfile }));
+  let internal: Promise<InternalKeyEntry | null> | undefined;
+  const ctx: WorkspaceCheckContext = {
+    workspace: ws,
+    document: doc,
+    config,
+    cache,
+    options,
+    internalKey: () => (internal ??= internalKeyEntry(config, cache, options.storePasswords)),
+  };
+  for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
+  const disabled = new Set(options.disabled ?? []);
+  return problems.filter((p) => !disabled.has(p.code)).sort(compareProblems);
+}
+
+/** The result of checking a folder. */
+export interface CheckPathResult {
+  readonly workspaces: readonly MiWorkspace[];
+  readonly problems: readonly Problem[];
+}
+
+/** Finds every MI workspace at or under `folder` (or the one of a deployment.toml) and checks each. */
+export async function checkPath(folder: string, options: CheckOptions = {}): Promise<CheckPathResult> {
+  const workspaces = await discoverWorkspaces(folder);
+  const problems: Problem[] = [];
+  for (const ws of workspaces) problems.push(...(await checkWorkspace(ws, { ...options, document: undefined })));
+  return { workspaces, problems };
+}

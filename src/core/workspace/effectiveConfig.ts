@@ -1,0 +1,422 @@
+/**
+ * The effective keystore configuration of an MI workspace: for every consumer of a keystore (primary,
+ * internal, truststore, HTTPS listener/sender, VFS listener, internal API, custom and RabbitMQ
+ * transports) the file, type, password, alias and key password MI will use, each with where it came
+ * from: a line of deployment.toml, or a built-in default reached through `$ref` (domain.md §2; the
+ * defaults are those of MI's config mapper `default.json`).
+ *
+ * Anchors (where a problem about a value is shown, "the line a person would fix"):
+ * - the value's line when the consumer's own table writes it (a written `$ref{}` included);
+ * - else the header of the consumer's own table, when the file has it (a `[keystore.internal]` that
+ *   changes `file_name` but leaves `password` to the primary's gets the problem on its header);
+ * - else the line it is inherited from (`[keystore.primary] password` for a transport without a table);
+ * - else the anchor of the key it inherits from, recursively (the `[keystore.primary]` header);
+ * - else the start of the file (line 1, column 1): a fully default `[keystore.primary]` has no line, and
+ *   that is where a fix inserts the table.
+ */
+import * as path from 'node:path';
+import type { Range } from '../problem';
+import type { TomlDocument, TomlKeyValue, TomlTable } from '../config/toml';
+import type { MiWorkspace } from './discover';
+import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
+import type { DockerCopy } from './project';
+import { findEntry } from '../keystore/index';
+import type { KeystoreReader } from './keystoreCache';
+import { KEYSTORE_TABLES, lookupKey, type KeystoreConsumer } from '../config/schema';
+
+/** Where a value came from. */
+export type Origin =
+  | {
+      readonly kind: 'line';
+      /** Range of the value text. */
+      readonly range: Range;
+      /** Full dotted key of the line (`keystore.primary.password`). */
+      readonly key: string;
+      /** The `$ref` target through which this line was reached, when it is not the consumer's own key. */
+      readonly via?: string;
+    }
+  | {
+      readonly kind: 'default';
+      /** The key whose built-in default applies, when reached through `$ref` (`keystore.primary.password`). */
+      readonly via?: string;
+    };
+
+/** A configured value with its origin and the range problems about it are shown on. */
+export interface Sourced<T = string> {
+  readonly value: T;
+  readonly origin: Origin;
+  readonly anchor: Range;
+  /** The consumer's own full key for this value (what a fix writes). */
+  readonly key: string;
+}
+
+/** How a password is given. */
+export type PasswordState = 'plain' | 'env' | 'secret' | 'sys' | 'default';
+
+/** A password: its value when known (never printed), else why not. */
+export interface PasswordValue {
+  readonly state: PasswordState;
+  /** The clear password; undefined when it cannot be resolved here. */
+  readonly value?: string;
+  readonly origin: Origin;
+  readonly anchor: Range;
+  readonly key: string;
+  /** The value exactly as written (`"$secret{x}"`, `"wso2carbon"`), for fixes that copy it. */
+  readonly raw: string;
+  readonly secretAlias?: string;
+  readonly envVar?: string;
+  readonly sysProperty?: string;
+}
+
+/**
+ * The consumer a store belongs to: the schema's consumer id without its `-keystore`/`-truststore`
+ * suffix (`primary`, `internal`, `truststore`, `https-listener`, `vfs-listener`, `internal-api`,
+ * `custom-transport-listener`, `rabbitmq-sender`, ...).
+ */
+export type ConsumerId = string;
+
+/**
+ * How the consumer reads private keys: with the store password (primary/internal: MI's KeyStoreManager),
+ * with a separate key password (transports: JSSE KeyManagerFactory.init(ks, keyPassword)), or not at all.
+ */
+export type KeyRead = 'store-password' | 'key-password' | 'none';
+
+/** One consumer's effective store. */
+export interface EffectiveStore {
+  /** Unique in the workspace: `primary`, `https-listener.truststore`, `custom-transport-listener[1].keystore`. */
+  readonly id: string;
+  readonly consumer: ConsumerId;
+  /** For messages: `primary keystore`, `HTTPS listener truststore`. */
+  readonly label: string;
+  /** Table the consumer's keys belong to (`keystore.primary`, `transport.http`, `custom_transport.listener`). */
+  readonly table: string;
+  /** The consumer's own table in the file (the instance for array tables), or null when absent. */
+  readonly tableNode: TomlTable | null;
+  readonly role: 'keystore' | 'truststore';
+  readonly keyRead: KeyRead;
+  readonly file: Sourced<string>;
+  /** The resolved path (see resolvePath.ts); null when it points only into a container. */
+  readonly path: string | null;
+  readonly resolved: ResolvedStorePath;
+  /** The configured type; null when the consumer has no type and no default. */
+  readonly type: Sourced<string> | null;
+  /** null when neither written nor defaulted (custom transports). */
+  readonly password: PasswordValue | null;
+  readonly alias?: Sourced<string>;
+  readonly keyPassword?: PasswordValue;
+}
+
+/** The effective configuration of one workspace. */
+export interface EffectiveConfig {
+  readonly workspace: MiWorkspace;
+  readonly document: TomlDocument;
+  readonly stores: readonly EffectiveStore[];
+}
+
+/** Where `$secret` and `$env` values come from. */
+export interface ResolveOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** `$secret{alias}` → the clear value, supplied by the caller (CLI flag, the extension's secret storage). */
+  readonly secretPasswords?: Readonly<Record<string, string>>;
+  /** The project's Dockerfile COPY lines, for path resolution in integration projects. */
+  readonly dockerCopies?: readonly DockerCopy[];
+}
+
+/** A key's default: a literal, or `$ref` to another key (MI's default.json, through the schema). */
+export type DefaultSpec = { readonly literal: string } | { readonly ref: string };
+
+const defaultCache = new Map<string, DefaultSpec | null>();
+
+/** The default MI applies to an absent key (full dotted key), or null when it has none. */
+export function defaultSpecOf(fullKey: string, table?: string): DefaultSpec | null {
+  const cacheKey = `${table ?? ''}|${fullKey}`;
+  const hit = defaultCache.get(cacheKey);
+  if (hit !== undefined) return hit;
+  const spec = table ? lookupKey(table, fullKey.slice(table.length + 1).split('.')) : lookupKey('', fullKey.split('.'));
+  const result: DefaultSpec | null = spec?.ref
+    ? { ref: spec.ref }
+    : spec?.default !== undefined
+      ? { literal: String(spec.default) }
+      : null;
+  defaultCache.set(cacheKey, result);
+  return result;
+}
+
+interface ConsumerSpec {
+  readonly id: string;
+  readonly consumer: ConsumerId;
+  readonly label: string;
+  readonly table: string;
+  readonly array: boolean;
+  readonly role: 'keystore' | 'truststore';
+  readonly keyRead: KeyRead;
+  readonly keys: KeystoreConsumer['keys'];
+}
+
+/** How each consumer opens keys: MI's KeyStoreManager and the RabbitMQ client use the store password. */
+function keyReadOf(c: KeystoreConsumer): KeyRead {
+  if (c.role === 'truststore') return 'none';
+  if (c.id === 'primary' || c.id === 'internal' || /rabbitmq/.test(c.id)) return 'store-password';
+  return 'key-password';
+}
+
+/** Every consumer, in the schema's order (primary first: the first user of a store reports its problems). */
+const CONSUMERS: readonly ConsumerSpec[] = KEYSTORE_TABLES.map((c) => ({
+  id: c.id,
+  consumer: c.id.replace(/-(?:key|trust)store$/, ''),
+  // Labels go mid-sentence: "the primary keystore", but "the HTTPS listener keystore".
+  label: /^[A-Z]{2}/.test(c.label) ? c.label : c.label.charAt(0).toLowerCase() + c.label.slice(1),
+  table: c.table,
+  array: c.array,
+  role: c.role,
+  keyRead: keyReadOf(c),
+  keys: c.keys,
+}));
+
+const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** The value text of a TOML entry as MI sees it (numbers and booleans as their source text). */
+function entryText(e: TomlKeyValue): string {
+  return e.value.type === 'string' ? String(e.value.value) : e.value.raw;
+}
+
+/** Index of the written keys of a document: non-array tables by full key; array table instances apart. */
+class KeyIndex {
+  readonly single = new Map<string, TomlKeyValue>();
+  readonly tableOfKey = new Map<string, TomlTable>();
+  readonly headers = new Map<string, TomlTable>();
+
+  constructor(readonly doc: TomlDocument) {
+    for (const table of doc.tables) {
+      if (table.isArrayTable || this.underArray(table)) continue;
+      if (table.headerRange && !this.headers.has(table.name)) this.headers.set(table.name, table);
+      for (const e of table.entries) {
+        if (!this.single.has(e.fullKey)) {
+          this.single.set(e.fullKey, e);
+          this.tableOfKey.set(e.fullKey, table);
+        }
+      }
+    }
+  }
+
+  /** Sub-tables of an array table (`[[a]]` then `[a.b]`) belong to an instance, not to the global keys. */
+  private underArray(table: TomlTable): boolean {
+    return this.doc.tables.some((t) => t.isArrayTable && table.name.startsWith(t.name + '.'));
+  }
+
+  arrayInstances(name: string): TomlTable[] {
+    return this.doc.tables.filter((t) => t.isArrayTable && t.name === name);
+  }
+}
+
+interface Raw {
+  readonly text: string;
+  readonly origin: Origin;
+  /** The written entry at the end of the chain (for `raw` text). */
+  readonly entry?: TomlKeyValue;
+}
+
+const FULL_REF = /^\$ref\{([^}]+)\}$/;
+
+/** Resolves a global key: written value (following a `$ref` in it), else its default (following `ref`). */
+function resolveGlobal(index: KeyIndex, key: string, seen: Set<string>): Raw | null {
+  if (seen.has(key)) return null; // A $ref cycle: MI would fail too; treat as unset.
+  seen.add(key);
+  const written = index.single.get(key);
+  if (written) return followWritten(index, key, written, seen);
+  const spec = defaultSpecOf(key);
+  if (!spec) return null;
+  if ('literal' in spec) return { text: spec.literal, origin: { kind: 'default' } };
+  const target = resolveGlobal(index, spec.ref, seen);
+  if (!target) return null;
+  return target.origin.kind === 'line'
+    ? { ...target, origin: { ...target.origin, via: target.origin.via ?? spec.ref } }
+    : { ...target, origin: { kind: 'default', via: target.origin.via ?? spec.ref } };
+}
+
+/** A written value; a whole-value `$ref{k}` is followed, embedded ones are substituted. */
+function followWritten(index: KeyIndex, key: string, written: TomlKeyValue, seen: Set<string>): Raw {
+  const text = entryText(written);
+  const m = FULL_REF.exec(text.trim());
+  if (m) {
+    const target = resolveGlobal(index, m[1], seen);
+    if (target) {
+      return target.origin.kind === 'line'
+        ? { ...target, origin: { ...target.origin, via: target.origin.via ?? m[1] } }
+        : { ...target, origin: { kind: 'default', via: target.origin.via ?? m[1] } };
+    }
+  }
+  const substituted = text.replace(/\$ref\{([^}]+)\}/g, (all, k: string) => resolveGlobal(index, k, new Set(seen))?.text ?? all);
+  return { text: substituted, origin: { kind: 'line', range: written.value.range, key }, entry: written };
+}
+
+/** Resolves `$env{}`, `$secret{}` and `$sys{}` of a password value. */
+function passwordOf(raw: Raw, anchor: Range, key: string, doc: TomlDocument, options: ResolveOptions): PasswordValue {
+  const rawText = raw.entry ? raw.entry.value.raw : JSON.stringify(raw.text);
+  const base = { origin: raw.origin, anchor, key, raw: rawText };
+  const text = raw.text.trim();
+  let m = /^\$secret\{([^}]*)\}$/.exec(text);
+  if (m) {
+    const alias = m[1];
+    const supplied = options.secretPasswords?.[alias];
+    const plain = supplied ?? plainSecret(doc, alias);
+    return { ...base, state: 'secret', secretAlias: alias, ...(plain !== undefined ? { value: plain } : {}) };
+  }
+  m = /^\$env\{([^}]*)\}$/.exec(text);
+  if (m) {
+    const value = options.env?.[m[1]];
+    return { ...base, state: 'env', envVar: m[1], ...(value !== undefined ? { value } : {}) };
+  }
+  m = /^\$sys\{([^}]*)\}$/.exec(text);
+  if (m) return { ...base, state: 'sys', sysProperty: m[1] };
+  return { ...base, state: raw.origin.kind === 'default' ? 'default' : 'plain', value: raw.text };
+}
+
+/**
+ * The clear text of a `[secrets]` value still written as `"[plain text]"`: MI (with -DencryptSecrets)
+ * uses exactly that, so it is as known as a plain password.
+ */
+function plainSecret(doc: TomlDocument, alias: string): string | undefined {
+  for (const t of doc.tables) {
+    if (t.name !== 'secrets' || t.isArrayTable) continue;
+    for (const e of t.entries) {
+      if (e.keyParts.join('.') !== alias || e.value.type !== 'string') continue;
+      const v = String(e.value.value);
+      if (v.length >= 2 && v.startsWith('[') && v.endsWith(']')) return v.slice(1, -1);
+    }
+  }
+  return undefined;
+}
+
+/** `$env{VAR}` in a path or type is resolved from the environment; unknown variables stay as written. */
+function expandEnv(text: string, options: ResolveOptions): string {
+  return text.replace(/\$env\{([^}]*)\}/g, (all, v: string) => options.env?.[v] ?? all);
+}
+
+/** Builds the effective configuration of `doc` in `workspace`. Pure apart from file existence checks. */
+export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions = {}): EffectiveConfig {
+  const index = new KeyIndex(doc);
+  const stores: EffectiveStore[] = [];
+
+  // The anchor of a value that is not written: own header, else the anchor of what it inherits from.
+  // `$ref` targets are keys of single-part tables' parents (`keystore.primary.password`), so the table
+  // is the key minus its last part.
+  const defaultAnchor = (key: string, seen = new Set<string>()): Range => {
+    if (seen.has(key)) return FILE_START;
+    seen.add(key);
+    const header = index.headers.get(key.split('.').slice(0, -1).join('.'));
+    if (header?.headerRange) return header.headerRange;
+    const spec = defaultSpecOf(key);
+    return spec && 'ref' in spec ? defaultAnchor(spec.ref, seen) : FILE_START;
+  };
+
+  const build = (spec: ConsumerSpec, instance: TomlTable | null, instanceNo: number | null): EffectiveStore | null => {
+    const fullKey = (k: string) => `${spec.table}.${k}`;
+    const resolve = (k: string): Raw | null => {
+      if (!instance) return resolveGlobal(index, fullKey(k), new Set());
+      const written = instance.entries.find((e) => e.fullKey === fullKey(k));
+      if (written) return followWritten(index, fullKey(k), written, new Set([fullKey(k)]));
+      // Array elements have no $ref defaults; a literal one (a type) still applies.
+      const dflt = defaultSpecOf(fullKey(k), spec.table);
+      return dflt && 'literal' in dflt ? { text: dflt.literal, origin: { kind: 'default' } } : null;
+    };
+    const ownTable = instance ?? index.tableOfKey.get(fullKey(spec.keys.file)) ?? index.headers.get(spec.table) ?? null;
+    // Own line (even a `$ref` written there), else own table header, else where the value is inherited from.
+    const anchorOf = (raw: Raw, k: string): Range => {
+      const own = instance ? instance.entries.find((e) => e.fullKey === fullKey(k)) : index.single.get(fullKey(k));
+      if (own) return own.value.range;
+      if (ownTable?.headerRange) return ownTable.headerRange;
+      if (raw.origin.kind === 'line') return raw.origin.range;
+      return raw.origin.via ? defaultAnchor(raw.origin.via) : FILE_START;
+    };
+    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => ({
+      value: transform(raw.text),
+      origin: raw.origin,
+      anchor: anchorOf(raw, k),
+      key: fullKey(k),
+    });
+
+    const fileRaw = resolve(spec.keys.file);
+    if (!fileRaw || fileRaw.text.trim() === '') return null;
+    const file = sourced(spec.keys.file, fileRaw, (t) => expandEnv(t, options).trim());
+    const resolved = resolveStorePath(workspace, file.value, options.dockerCopies);
+    const typeRaw = resolve(spec.keys.type);
+    const passwordRaw = resolve(spec.keys.password);
+    const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
+    const keyPasswordRaw = spec.keys.keyPassword ? resolve(spec.keys.keyPassword) : null;
+    const id = instanceNo === null ? spec.id : `${spec.id}[${instanceNo}]`;
+    return {
+      id,
+      consumer: spec.consumer,
+      label: instanceNo === null ? spec.label : `${spec.label} #${instanceNo + 1}`,
+      table: spec.table,
+      tableNode: ownTable,
+      role: spec.role,
+      keyRead: spec.keyRead,
+      file,
+      path: resolved.path,
+      resolved,
+      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => expandEnv(t, options).trim()) : null,
+      password: passwordRaw ? passwordOf(passwordRaw, anchorOf(passwordRaw, spec.keys.password), fullKey(spec.keys.password), doc, options) : null,
+      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw, (t) => expandEnv(t, options)) } : {}),
+      ...(keyPasswordRaw && spec.keys.keyPassword
+        ? { keyPassword: passwordOf(keyPasswordRaw, anchorOf(keyPasswordRaw, spec.keys.keyPassword), fullKey(spec.keys.keyPassword), doc, options) }
+        : {}),
+    };
+  };
+
+  for (const spec of CONSUMERS) {
+    if (!spec.array) {
+      const store = build(spec, null, null);
+      if (store) stores.push(store);
+      continue;
+    }
+    index.arrayInstances(spec.table).forEach((instance, i) => {
+      const store = build(spec, instance, i);
+      if (store) stores.push(store);
+    });
+  }
+  return { workspace, document: doc, stores };
+}
+
+/** The effective store of a consumer id (`primary`, `internal`, `truststore`, ...). */
+export function storeById(config: EffectiveConfig, id: string): EffectiveStore | undefined {
+  return config.stores.find((s) => s.id === id);
+}
+
+/** A short label of a path for messages: relative to the workspace root when inside it. */
+export function displayPath(workspace: MiWorkspace, p: string): string {
+  const rel = path.relative(workspace.root, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
+}
+
+/** The internal key a `[secrets]` check decrypts with (same shape as `InternalKey` of ../secrets/secretChecks). */
+export interface InternalKeyEntry {
+  readonly path: string;
+  readonly alias: string;
+  readonly pkcs8: Uint8Array;
+  readonly certificate: Uint8Array;
+}
+
+/**
+ * The effective internal key (`[keystore.internal]`, which defaults to the primary), recovered the
+ * way MI recovers it (with the store password); null when it cannot be read here (missing store, unknown
+ * password, wrong alias...), which the keystore checks report on their own.
+ */
+export async function internalKeyEntry(
+  config: EffectiveConfig,
+  cache: KeystoreReader,
+  storePasswords: Readonly<Record<string, string>> = {},
+): Promise<InternalKeyEntry | null> {
+  const s = config.stores.find((x) => x.id === 'internal');
+  if (!s?.path || !s.alias) return null;
+  const password = s.password?.value ?? storePasswords[s.path];
+  if (password === undefined) return null;
+  const read = await cache.read(s.path, password);
+  if (!read.ok) return null;
+  const entry = findEntry(read.store, s.alias.value);
+  if (entry?.kind !== 'private-key' || entry.chain.length === 0) return null;
+  const key = await cache.key(s.path, password, entry.alias, password);
+  if (!key.ok) return null;
+  return { path: s.path, alias: entry.alias, pkcs8: key.pkcs8, certificate: entry.chain[0] };
+}

@@ -1,0 +1,154 @@
+/**
+ * The two files of an integration project that repeat the keystore name (domain.md §4): the pom.xml
+ * `keystore.*` properties (used by the cipher tool plugin) and the Dockerfile `COPY` lines that put
+ * `deployment/docker/resources/X` into the image's `repository/resources/security/`. Plain text
+ * scanning with positions, so problems and fixes can point at the exact text.
+ */
+import * as path from 'node:path';
+import type { Range } from '../problem';
+
+/** A `<name>value</name>` property of pom.xml with the range of its value text. */
+export interface PomProperty {
+  readonly name: string;
+  readonly value: string;
+  /** Range of the text between the tags (empty range when the element is empty). */
+  readonly valueRange: Range;
+}
+
+/** The keystore-related properties of a project's pom.xml. */
+export interface PomKeystoreProperties {
+  readonly name?: PomProperty;
+  readonly alias?: PomProperty;
+  readonly type?: PomProperty;
+  readonly password?: PomProperty;
+  readonly ciphertoolEnable?: PomProperty;
+}
+
+/** A `COPY src... dest` line of a Dockerfile. */
+export interface DockerCopy {
+  /** Sources as written, relative to the build context (`deployment/docker`). */
+  readonly sources: readonly string[];
+  /** Destination as written. */
+  readonly destination: string;
+  /**
+   * Destination relative to the MI home inside the image (`repository/resources/security/x.jks`) when it
+   * starts with `${WSO2_SERVER_HOME}` / `$WSO2_SERVER_HOME`; null otherwise.
+   */
+  readonly homeRelativeDestination: string | null;
+  /** Range of the whole line. */
+  readonly range: Range;
+  readonly sourceRanges: readonly Range[];
+  readonly destinationRange: Range;
+}
+
+function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, character: offset - lineStarts[lo] };
+}
+
+function lineStartsOf(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** Decodes the five predefined XML entities, which is all a property value realistically holds. */
+function xmlText(raw: string): string {
+  return raw
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/** The `keystore.*` and `ciphertool.enable` properties of a pom.xml text; comments are skipped. */
+export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
+  // Blank out comments (keeping offsets) so a commented-out property is not read.
+  const visible = text.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  const starts = lineStartsOf(text);
+  const found: Record<string, PomProperty> = {};
+  const re = /<(keystore\.name|keystore\.alias|keystore\.type|keystore\.password|ciphertool\.enable)>([^<]*)<\/\1>/g;
+  for (let m = re.exec(visible); m; m = re.exec(visible)) {
+    const name = m[1];
+    if (found[name]) continue; // The first wins, as Maven's properties block holds each once.
+    const valueStart = m.index + name.length + 2;
+    const raw = m[2];
+    // Report the trimmed value's range so a fix replaces exactly the value.
+    const lead = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    found[name] = {
+      name,
+      value: xmlText(trimmed),
+      valueRange: { start: positionAt(starts, valueStart + lead), end: positionAt(starts, valueStart + lead + trimmed.length) },
+    };
+  }
+  return {
+    name: found['keystore.name'],
+    alias: found['keystore.alias'],
+    type: found['keystore.type'],
+    password: found['keystore.password'],
+    ciphertoolEnable: found['ciphertool.enable'],
+  };
+}
+
+const HOME_PREFIX = /^(?:\$\{WSO2_SERVER_HOME\}|\$WSO2_SERVER_HOME)\/?/;
+
+/** Every `COPY` line of a Dockerfile text (shell and JSON forms; `--flag=x` options skipped). */
+export function readDockerCopies(text: string): DockerCopy[] {
+  const result: DockerCopy[] = [];
+  const lines = text.split('\n');
+  for (let line = 0; line < lines.length; line++) {
+    const content = lines[line].replace(/\r$/, '');
+    const m = /^(\s*)COPY\s+/i.exec(content);
+    if (!m) continue;
+    const words: { text: string; start: number }[] = [];
+    // Options (`--chown=x`, `--from=stage`) come first; skip them before telling the two forms apart.
+    const flags = /^(?:--\S+\s+)*/.exec(content.slice(m[0].length))?.[0] ?? '';
+    const rest = content.slice(m[0].length + flags.length);
+    const restStart = m[0].length + flags.length;
+    if (rest.trimStart().startsWith('[')) {
+      const json = /"((?:[^"\\]|\\.)*)"/g;
+      for (let w = json.exec(rest); w; w = json.exec(rest)) words.push({ text: w[1], start: restStart + w.index + 1 });
+    } else {
+      const token = /\S+/g;
+      for (let w = token.exec(rest); w; w = token.exec(rest)) words.push({ text: w[0], start: restStart + w.index });
+    }
+    const args = words.filter((w) => !w.text.startsWith('--'));
+    if (args.length < 2) continue;
+    const dest = args[args.length - 1];
+    const sources = args.slice(0, -1);
+    const rangeOf = (w: { text: string; start: number }): Range => ({
+      start: { line, character: w.start },
+      end: { line, character: w.start + w.text.length },
+    });
+    const homeRelative = HOME_PREFIX.test(dest.text) ? path.posix.normalize(dest.text.replace(HOME_PREFIX, '')) : null;
+    result.push({
+      sources: sources.map((s) => s.text),
+      destination: dest.text,
+      homeRelativeDestination: homeRelative,
+      range: { start: { line, character: 0 }, end: { line, character: content.length } },
+      sourceRanges: sources.map(rangeOf),
+      destinationRange: rangeOf(dest),
+    });
+  }
+  return result;
+}
+
+/**
+ * Where a COPY puts a source file, relative to MI_HOME: the destination itself, or destination + the
+ * source's base name when the destination is a folder (ends with `/`) or there are several sources.
+ */
+export function copyTarget(copy: DockerCopy, sourceIndex: number): string | null {
+  if (copy.homeRelativeDestination === null) return null;
+  const folder = copy.destination.endsWith('/') || copy.sources.length > 1;
+  return folder
+    ? path.posix.join(copy.homeRelativeDestination, path.posix.basename(copy.sources[sourceIndex]))
+    : copy.homeRelativeDestination;
+}
