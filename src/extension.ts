@@ -1,7 +1,51 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import * as codeActions from './vscode/codeActions';
+import * as codeLens from './vscode/codeLens';
+import * as commands from './vscode/commands/index';
+import * as completion from './vscode/completion';
+import type { Deps } from './vscode/deps';
+import * as diagnostics from './vscode/diagnostics';
+import * as hover from './vscode/hover';
+import * as keystoresTree from './vscode/keystoresTree';
+import { createLog } from './vscode/log';
+import { PasswordStore } from './vscode/passwords';
+import { WorkspaceModel } from './vscode/workspaceModel';
 
-/** Composition root: builds the dependencies and registers each feature. */
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What `activate` returns: the activation time, for the performance measurement in the host. */
+export interface ExtensionApi {
+  readonly activationMs: number;
+  /** Validates one deployment.toml now and resolves with its durations in ms (performance measurement). */
+  validateNow(file: string): Promise<{ parseMs: number; checkMs: number; totalMs: number } | undefined>;
+  /** The Keystores view's data provider, so tests can read the tree a person sees. */
+  readonly keystoresTree: vscode.TreeDataProvider<unknown>;
+}
+
+/** Composition root: builds the dependencies and registers each feature. Nothing heavy runs here. */
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const log = createLog(context);
+  const passwords = new PasswordStore(context.secrets, context.globalState);
+  const model = new WorkspaceModel(log, passwords);
+  context.subscriptions.push(model);
+  const deps: Deps = { log, passwords, model };
+  const diag = diagnostics.register(context, deps);
+  completion.register(context, deps);
+  hover.register(context, deps);
+  codeActions.register(context, deps, diag);
+  codeLens.register(context, deps, diag);
+  const tree = keystoresTree.register(context, deps, diag);
+  commands.register(context, deps);
+  const activationMs = performance.now() - started;
+  log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
+  return {
+    activationMs,
+    keystoresTree: tree as vscode.TreeDataProvider<unknown>,
+    validateNow: async (file) => {
+      await diag.validate(file);
+      return diag.lastTimings.get(file);
+    },
+  };
+}
 
 /** Nothing to release beyond `context.subscriptions`. */
 export function deactivate(): void {}

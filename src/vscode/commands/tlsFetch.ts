@@ -1,0 +1,34 @@
+/**
+ * Fetches the certificate chain a TLS endpoint presents (what `keytool -printcert -sslserver` shows),
+ * without trusting it: the person decides after seeing the subject and fingerprint.
+ */
+import * as tls from 'node:tls';
+
+/** The DER certificates a server sent, leaf first. */
+export function fetchServerChain(host: string, port: number, timeoutMs = 10000): Promise<Uint8Array[]> {
+  return new Promise((resolve, reject) => {
+    // rejectUnauthorized: false because the point is to look at a certificate we do not trust yet.
+    const socket = tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false }, () => {
+      const chain: Uint8Array[] = [];
+      const seen = new Set<string>();
+      let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+      while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
+        seen.add(cert.fingerprint256);
+        chain.push(new Uint8Array(cert.raw));
+        cert = cert.issuerCertificate;
+      }
+      socket.end();
+      if (chain.length === 0) reject(new Error(`${host}:${port} presented no certificate.`));
+      else resolve(chain);
+    });
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy();
+      reject(new Error(`No TLS answer from ${host}:${port} within ${Math.round(timeoutMs / 1000)} s.`));
+    });
+    socket.on('error', (err) => reject(new Error(`Cannot reach ${host}:${port} over TLS (${(err as NodeJS.ErrnoException).code ?? err.message}).`)));
+  });
+}
+
+function isIp(host: string): boolean {
+  return /^[\d.]+$/.test(host) || host.includes(':');
+}

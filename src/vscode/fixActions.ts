@@ -1,0 +1,54 @@
+/**
+ * Runs the engine's `Fix.run` actions (plain data: `{ action, args }`, never a password) through the
+ * extension's commands, with what the engine knows filled in and the rest asked of the person.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { FixAction } from '../core/problem';
+import { exportCertificate } from '../core/keystore/operations';
+import { invocation, openStore } from './commands/common';
+import { importTrusted } from './commands/importCertificate';
+import type { Deps } from './deps';
+import { COMMANDS } from './ids';
+
+const ROLES = new Set(['primary', 'internal', 'truststore']);
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Runs one engine action; returns the command's result, or undefined when the action is unknown. */
+export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown> {
+  const a = run.args;
+  const prefill = (options: Record<string, unknown>) => ({ prefill: Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) });
+  switch (run.action) {
+    case 'createKeystore': {
+      const consumer = str(a.consumer);
+      return vscode.commands.executeCommand(COMMANDS.generateKeystore, prefill({ path: str(a.file), role: consumer && ROLES.has(consumer) ? consumer : undefined }));
+    }
+    case 'createCsr':
+    case 'renewCertificate':
+      // Renewal of a certificate MI presents goes through the CA: a CSR from the same key, then its reply.
+      return vscode.commands.executeCommand(COMMANDS.generateCsr, prefill({ keystore: str(a.file), alias: str(a.alias) }));
+    case 'changeKeyPassword':
+      return vscode.commands.executeCommand(COMMANDS.changePassword, prefill({ keystore: str(a.file), alias: str(a.alias) }));
+    case 'separateInternalKeystore':
+      return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({}));
+    case 'importCertificate': {
+      const from = str(a.from);
+      const into = str(a.into);
+      const alias = str(a.alias);
+      if (!from || !into || !alias) return vscode.commands.executeCommand(COMMANDS.importCertificate, prefill({ keystore: into }));
+      const inv = invocation<object>(prefill({}));
+      const { loaded } = await openStore(deps, inv, from, undefined);
+      return importTrusted(deps, inv, into, alias, exportCertificate(loaded.store, alias), undefined);
+    }
+    default: {
+      const id = `miKeystores.${run.action}`;
+      if ((Object.values(COMMANDS) as string[]).includes(id) && id !== COMMANDS.runFixAction) return vscode.commands.executeCommand(id, prefill(a));
+      deps.log.error(`A fix asked for an unknown action "${run.action}" (${path.basename(str(a.file) ?? '')}).`);
+      void vscode.window.showErrorMessage('This fix cannot run in this version of the extension; the log has the details.');
+      return undefined;
+    }
+  }
+}

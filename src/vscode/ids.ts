@@ -1,0 +1,75 @@
+/**
+ * Every id the extension contributes (commands, views, settings, context keys), in one place so that
+ * `test/unit/manifest.test.ts` can check them against package.json in both directions.
+ */
+
+/** The palette category every command is listed under. */
+export const CATEGORY = 'MI Keystores';
+
+/** Command ids, `miKeystores.<verbNoun>`. */
+export const COMMANDS = {
+  generateKeystore: 'miKeystores.generateKeystore',
+  importCertificate: 'miKeystores.importCertificate',
+  importCaReply: 'miKeystores.importCaReply',
+  generateCsr: 'miKeystores.generateCsr',
+  exportCertificate: 'miKeystores.exportCertificate',
+  deleteEntry: 'miKeystores.deleteEntry',
+  renameAlias: 'miKeystores.renameAlias',
+  changePassword: 'miKeystores.changePassword',
+  convertKeystore: 'miKeystores.convertKeystore',
+  separateInternalKeystore: 'miKeystores.separateInternalKeystore',
+  refresh: 'miKeystores.refresh',
+  forgetPasswords: 'miKeystores.forgetPasswords',
+  revealInDeploymentToml: 'miKeystores.revealInDeploymentToml',
+  showLog: 'miKeystores.showLog',
+  fixAll: 'miKeystores.fixAll',
+  /** Internal: runs an engine `Fix.run` action on behalf of a code action; hidden from the palette. */
+  runFixAction: 'miKeystores.runFixAction',
+} as const;
+
+/** A command id. */
+export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
+
+/** View container and view ids. */
+export const VIEWS = {
+  container: 'miKeystores',
+  keystores: 'miKeystores.keystores',
+} as const;
+
+/** Setting keys, relative to the `miKeystores` section. */
+export const SETTINGS = {
+  section: 'miKeystores',
+  expiryWarningDays: 'expiryWarningDays',
+  validationDelay: 'validationDelay',
+  codeLensEnabled: 'codeLens.enabled',
+  rememberPasswords: 'rememberPasswords',
+  defaultStoreType: 'newKeystore.type',
+  defaultValidityDays: 'newKeystore.validityDays',
+  defaultKeyAlgorithm: 'newKeystore.keyAlgorithm',
+} as const;
+
+/** Every setting key as package.json spells it (`miKeystores.<key>`). */
+export const SETTING_IDS: readonly string[] = Object.entries(SETTINGS)
+  .filter(([k]) => k !== 'section')
+  .map(([, v]) => `${SETTINGS.section}.${v}`);
+
+/** Context values of tree items, matched by `view/item/context` menus. */
+export const CONTEXT_VALUES = {
+  workspace: 'miWorkspace',
+  keystore: 'keystore',
+  keystoreMissing: 'keystoreMissing',
+  keyEntry: 'keyEntry',
+  certEntry: 'certEntry',
+  secretEntry: 'secretEntry',
+  certificate: 'certificate',
+  detail: 'detail',
+} as const;
+
+/** The walkthrough id (package.json `contributes.walkthroughs`). */
+export const WALKTHROUGH = 'miKeystores.gettingStarted';
+
+/** The output channel's name. */
+export const LOG_CHANNEL = 'MI Keystores';
+
+/** The diagnostic collection's name (shown as the diagnostics' source). */
+export const DIAGNOSTIC_SOURCE = 'mi-keystores';

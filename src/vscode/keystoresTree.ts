@@ -1,0 +1,311 @@
+/**
+ * The Keystores view: MI workspace → keystore (role badges, format, entry count, problem count) →
+ * entry (alias, key or certificate icon, expiry as description and colour) → certificate chain →
+ * details. Items carry a `contextValue` per kind for the inline and context menus.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { CertificateInfo, Entry } from '../core/keystore/model';
+import { describeCertificate } from '../core/keystore/x509';
+import type { Deps } from './deps';
+import type { DiagnosticsFeature } from './diagnostics';
+import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';
+import type { CertificateNode, DetailNode, EntryNode, KeystoreNode, MessageNode, TreeNode, WorkspaceNode } from './treeNodes';
+import { toRange } from './convert';
+
+const DAY_MS = 86_400_000;
+
+/** Days from now until `notAfter` (negative when past). */
+export function daysUntil(notAfter: string | Date, now = Date.now()): number {
+  return Math.floor((new Date(notAfter).getTime() - now) / DAY_MS);
+}
+
+/** "expires in N days" / "expired N days ago", as the tree and the CodeLens say it. */
+export function expiryPhrase(days: number): string {
+  if (days < 0) return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
+  if (days === 0) return 'expires today';
+  return `expires in ${days} day${days === 1 ? '' : 's'}`;
+}
+
+/** The certificate an entry shows (the leaf of a key entry, the trusted certificate), if any. */
+export function leafOf(entry: Entry): Uint8Array | undefined {
+  if (entry.kind === 'private-key') return entry.chain[0];
+  if (entry.kind === 'trusted-cert') return entry.certificate;
+  return undefined;
+}
+
+/** describeCertificate that returns undefined instead of throwing on a certificate the engine cannot read. */
+function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
+  if (!der) return undefined;
+  try {
+    return describeCertificate(der);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CN of a DN, else the DN. */
+export function commonName(dn: string): string {
+  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+}
+
+/** Supplies the Keystores view. */
+export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly deps: Deps,
+    private readonly diagnostics: DiagnosticsFeature,
+  ) {}
+
+  /** Re-reads everything. */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      const all = await this.deps.model.workspaces();
+      return all.map((workspace): WorkspaceNode => ({ nodeKind: 'workspace', workspace }));
+    }
+    switch (node.nodeKind) {
+      case 'workspace':
+        return this.storesOf(node);
+      case 'keystore':
+        return this.entriesOf(node);
+      case 'entry':
+        return this.chainOf(node);
+      case 'certificate':
+        return this.detailsOf(node);
+      default:
+        return [];
+    }
+  }
+
+  private async storesOf(node: WorkspaceNode): Promise<TreeNode[]> {
+    const stores = await this.deps.model.storesOf(node.workspace);
+    return Promise.all(
+      stores.map(async (s): Promise<KeystoreNode> => {
+        const sniff = this.deps.model.trusted ? await this.deps.model.cache.sniff(s.file) : undefined;
+        const roles = s.roles.length ? s.roles : (['unused'] as const);
+        return {
+          nodeKind: 'keystore',
+          workspace: node.workspace,
+          file: s.file,
+          roles: [...roles],
+          format: sniff?.ok ? sniff.format : null,
+          exists: sniff ? sniff.ok || sniff.kind !== 'not-found' : true,
+        };
+      }),
+    );
+  }
+
+  private async entriesOf(node: KeystoreNode): Promise<TreeNode[]> {
+    if (!node.exists) return [{ nodeKind: 'message', text: 'The file does not exist.', keystore: node }];
+    const read = await this.deps.model.readStore(node.file);
+    if (!read.ok) return [{ nodeKind: 'message', text: read.kind === 'needs-password' ? 'Enter the password to list the entries…' : read.message, keystore: node }];
+    return read.store.entries.map((entry): EntryNode => ({ nodeKind: 'entry', keystore: node, entry }));
+  }
+
+  private chainOf(node: EntryNode): TreeNode[] {
+    const e = node.entry;
+    const chain = e.kind === 'private-key' ? e.chain : e.kind === 'trusted-cert' ? [e.certificate] : [];
+    return chain.map((der, index): CertificateNode => ({ nodeKind: 'certificate', parent: node, index, der }));
+  }
+
+  private detailsOf(node: CertificateNode): TreeNode[] {
+    const info = describe(node.der);
+    if (!info) return [{ nodeKind: 'message', text: 'This certificate cannot be read.' }];
+    const rows: [string, string][] = [
+      ['Subject', info.subject],
+      ['Issuer', info.issuer],
+      ['Serial number', info.serialNumber],
+      ['Valid from', info.notBefore],
+      ['Valid until', info.notAfter],
+      ['SHA-256', info.sha256],
+      ['SHA-1', info.sha1],
+      ['Public key', `${info.publicKeyAlgorithm}${info.publicKeySize ? ` ${info.publicKeySize}` : ''}`],
+      ['Signature', info.signatureAlgorithm],
+    ];
+    if (info.subjectAltNames.length) rows.push(['Alternative names', info.subjectAltNames.join(', ')]);
+    return rows.map(([label, value]): DetailNode => ({ nodeKind: 'detail', label, value }));
+  }
+
+  /**
+   * Problems about a store: those inside a table that points at it, or on the line a value it inherits
+   * is written on (the anchors the engine put them on).
+   */
+  private async problemCount(node: KeystoreNode): Promise<number> {
+    const problems = this.diagnostics.problems.get(node.workspace.deploymentToml);
+    if (problems.length === 0) return 0;
+    const config = await this.deps.model.effective(node.workspace);
+    const ranges = (config?.stores ?? [])
+      .filter((s) => s.path === node.file)
+      .flatMap((s) => [s.tableNode?.range, s.file.anchor, s.password?.anchor, s.alias?.anchor, s.keyPassword?.anchor, s.type?.anchor])
+      .filter((r): r is NonNullable<typeof r> => r !== undefined && r !== null)
+      .map(toRange);
+    return problems.filter((p) => ranges.some((r) => r.contains(toRange(p.range)))).length;
+  }
+
+  async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    switch (node.nodeKind) {
+      case 'workspace': {
+        const item = new vscode.TreeItem(path.basename(node.workspace.root), vscode.TreeItemCollapsibleState.Expanded);
+        item.description = node.workspace.kind === 'project' ? 'integration project' : 'MI home';
+        item.tooltip = node.workspace.root;
+        item.iconPath = new vscode.ThemeIcon(node.workspace.kind === 'project' ? 'project' : 'server');
+        item.contextValue = CONTEXT_VALUES.workspace;
+        item.id = `ws:${node.workspace.deploymentToml}`;
+        return item;
+      }
+      case 'keystore':
+        return this.keystoreItem(node);
+      case 'entry':
+        return this.entryItem(node);
+      case 'certificate': {
+        const info = describe(node.der);
+        const item = new vscode.TreeItem(info ? commonName(info.subject) : `certificate ${node.index + 1}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = info ? `${node.index === 0 ? 'leaf' : info.selfSigned ? 'root' : 'CA'} · ${expiryPhrase(daysUntil(info.notAfter))}` : undefined;
+        item.tooltip = info ? `${info.subject}\nissued by ${info.issuer}\nSHA-256 ${info.sha256}` : undefined;
+        item.iconPath = new vscode.ThemeIcon('symbol-file');
+        item.contextValue = CONTEXT_VALUES.certificate;
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label);
+        item.description = node.value;
+        item.tooltip = `${node.label}: ${node.value}`;
+        item.contextValue = CONTEXT_VALUES.detail;
+        return item;
+      }
+      default:
+        return this.messageItem(node);
+    }
+  }
+
+  private messageItem(node: MessageNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.text);
+    item.iconPath = new vscode.ThemeIcon('info');
+    if (node.keystore && node.text.startsWith('Enter the password')) {
+      item.iconPath = new vscode.ThemeIcon('lock');
+      item.command = { title: 'Enter password', command: COMMANDS.refresh, arguments: [{ unlock: node.keystore.file }] };
+    }
+    return item;
+  }
+
+  private async keystoreItem(node: KeystoreNode): Promise<vscode.TreeItem> {
+    const item = new vscode.TreeItem(path.basename(node.file), vscode.TreeItemCollapsibleState.Collapsed);
+    const read = node.exists ? await this.deps.model.readStore(node.file) : undefined;
+    const count = read?.ok ? `${read.store.entries.length} entr${read.store.entries.length === 1 ? 'y' : 'ies'}` : undefined;
+    const problems = await this.problemCount(node);
+    item.description = [node.roles.join(' · '), node.exists ? (node.format ?? 'unknown format') : 'missing', count, problems ? `${problems} problem${problems === 1 ? '' : 's'}` : undefined]
+      .filter(Boolean)
+      .join(' — ');
+    item.tooltip = new vscode.MarkdownString(
+      `**${path.basename(node.file)}**\n\n${node.file}\n\nRoles: ${node.roles.join(', ')}${node.format ? `\n\nFormat: ${node.format}` : ''}`,
+    );
+    item.iconPath = new vscode.ThemeIcon(node.exists ? 'database' : 'warning', problems ? new vscode.ThemeColor('list.warningForeground') : undefined);
+    item.resourceUri = vscode.Uri.file(node.file);
+    item.contextValue = node.exists ? CONTEXT_VALUES.keystore : CONTEXT_VALUES.keystoreMissing;
+    item.id = `ks:${node.workspace.deploymentToml}:${node.file}`;
+    return item;
+  }
+
+  private entryItem(node: EntryNode): vscode.TreeItem {
+    const e = node.entry;
+    const info = describe(leafOf(e));
+    const item = new vscode.TreeItem(e.alias, e.kind === 'secret-key' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+    const warnDays = vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.expiryWarningDays, 30);
+    const days = info ? daysUntil(info.notAfter) : undefined;
+    const colour =
+      days === undefined ? undefined : days < 0 ? new vscode.ThemeColor('list.errorForeground') : days <= warnDays ? new vscode.ThemeColor('list.warningForeground') : undefined;
+    item.iconPath = new vscode.ThemeIcon(e.kind === 'private-key' ? 'key' : e.kind === 'trusted-cert' ? 'verified' : 'lock', colour);
+    item.description = days === undefined ? (e.kind === 'secret-key' ? 'secret key' : undefined) : `${expiryPhrase(days)} · ${commonName(info!.subject)}`;
+    item.tooltip = info
+      ? new vscode.MarkdownString(`**${e.alias}** (${e.kind === 'private-key' ? 'key pair' : 'trusted certificate'})\n\n${info.subject}\n\nIssuer: ${info.issuer}\n\nValid until ${info.notAfter}\n\nSHA-256 \`${info.sha256}\``)
+      : e.alias;
+    item.contextValue = e.kind === 'private-key' ? CONTEXT_VALUES.keyEntry : e.kind === 'trusted-cert' ? CONTEXT_VALUES.certEntry : CONTEXT_VALUES.secretEntry;
+    item.id = `en:${node.keystore.file}:${e.alias}`;
+    return item;
+  }
+
+  getParent(): undefined {
+    return undefined;
+  }
+}
+
+/** Opens the deployment.toml of a store's workspace at the line that configures it. */
+async function revealStore(deps: Deps, file: string, workspaceToml?: string): Promise<boolean> {
+  for (const ws of await deps.model.workspaces()) {
+    if (workspaceToml && ws.deploymentToml !== workspaceToml) continue;
+    const config = await deps.model.effective(ws);
+    const store = config?.stores.find((s) => s.path === path.resolve(file) && s.file.origin.kind === 'line') ?? config?.stores.find((s) => s.path === path.resolve(file));
+    if (!store) continue;
+    const range = store.file.origin.kind === 'line' ? store.file.origin.range : (store.tableNode?.headerRange ?? store.file.anchor);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(ws.deploymentToml), { preview: false });
+    editor.selection = new vscode.Selection(toRange(range).start, toRange(range).end);
+    editor.revealRange(toRange(range), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    return true;
+  }
+  return false;
+}
+
+/** Registers the view, refresh, forgetPasswords, reveal and showLog. */
+export function register(context: vscode.ExtensionContext, deps: Deps, diagnostics: DiagnosticsFeature): KeystoresTree {
+  const tree = new KeystoresTree(deps, diagnostics);
+  const view = vscode.window.createTreeView(VIEWS.keystores, { treeDataProvider: tree, showCollapseAll: true });
+  let pending: NodeJS.Timeout | undefined;
+  const soon = () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => tree.refresh(), 100);
+  };
+  context.subscriptions.push(
+    view,
+    deps.model.onDidChange(soon),
+    diagnostics.onDidUpdate(soon),
+    { dispose: () => clearTimeout(pending) },
+    vscode.commands.registerCommand(COMMANDS.refresh, async (arg?: { unlock?: string }) => {
+      if (arg?.unlock && deps.model.trusted) {
+        const pw = await deps.passwords.prompt(arg.unlock);
+        if (pw === undefined) return;
+        const read = await deps.model.cache.read(arg.unlock, pw);
+        if (!read.ok) {
+          void vscode.window.showErrorMessage(read.message);
+          return;
+        }
+        await deps.passwords.set(arg.unlock, pw);
+      }
+      deps.model.refresh();
+      tree.refresh();
+    }),
+    vscode.commands.registerCommand(COMMANDS.forgetPasswords, async () => {
+      const n = await deps.passwords.clear();
+      deps.log.info(`Forgot the remembered passwords of ${n} keystore(s).`);
+      tree.refresh();
+      return { forgotten: n };
+    }),
+    vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
+    vscode.commands.registerCommand(COMMANDS.revealInDeploymentToml, async (arg?: TreeNode | { keystore?: string }) => {
+      let file: string | undefined;
+      let toml: string | undefined;
+      if (arg && 'nodeKind' in arg && arg.nodeKind === 'keystore') {
+        file = arg.file;
+        toml = arg.workspace.deploymentToml;
+      } else if (arg && 'keystore' in arg && typeof arg.keystore === 'string') file = arg.keystore;
+      else {
+        const known = (await deps.model.knownKeystores()).filter((k) => k.stores.length > 0);
+        const picked = await vscode.window.showQuickPick(
+          known.map((k) => ({ label: path.basename(k.file), description: k.roles.join(', '), detail: k.file })),
+          { title: 'Reveal the configuration of' },
+        );
+        file = picked?.detail;
+      }
+      if (!file) return false;
+      const found = await revealStore(deps, file, toml);
+      if (!found) void vscode.window.showInformationMessage(`No deployment.toml table points at ${path.basename(file)}.`);
+      return found;
+    }),
+  );
+  return tree;
+}

@@ -1,0 +1,77 @@
+// Quick fixes through the public API: executeCodeActionProvider returns the engine's fixes for a
+// diagnostic (preferred where one is clearly right); applying one through workspace.applyEdit clears it.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { activate, closeAll, codeOf, tempMiHome, waitForDiagnostics } from './helpers';
+
+const TOML = '[keystore.primary]\nfile_name = "wso2carbon.jks"\ntype = "JKS"\n';
+
+describe('code actions', () => {
+  before(activate);
+  afterEach(closeAll);
+
+  async function openBare(): Promise<{ doc: vscode.TextDocument; diagnostic: vscode.Diagnostic; cleanup: () => void }> {
+    const home = tempMiHome(TOML);
+    const doc = await vscode.workspace.openTextDocument(home.toml);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'bare-file-name'));
+    return { doc, diagnostic: ds.find((d) => codeOf(d) === 'bare-file-name') as vscode.Diagnostic, cleanup: home.cleanup };
+  }
+
+  it('offers the engine fix as the preferred quick fix', async () => {
+    const { doc, diagnostic, cleanup } = await openBare();
+    try {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actual = actions.filter((a) => a.isPreferred).map((a) => a.title);
+      const expected = ['Change to "repository/resources/security/wso2carbon.jks"'];
+      assert.deepEqual(actual, expected);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('clears the diagnostic once the fix is applied with workspace.applyEdit', async () => {
+    const { doc, diagnostic, cleanup } = await openBare();
+    try {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = actions.find((a) => a.isPreferred);
+      assert.ok(fix?.edit, 'no preferred fix with an edit');
+      await vscode.workspace.applyEdit(fix.edit);
+      await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'bare-file-name'));
+      const actual = doc.lineAt(1).text;
+      const expected = 'file_name = "repository/resources/security/wso2carbon.jks"';
+      assert.equal(actual, expected);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('offers a fix-all source action for the safe fixes', async () => {
+    const { doc, cleanup } = await openBare();
+    try {
+      const whole = new vscode.Range(0, 0, doc.lineCount, 0);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, whole, 'source.fixAll.miKeystores');
+      const actual = actions.some((a) => a.kind?.value === 'source.fixAll.miKeystores' && a.edit !== undefined);
+      assert.equal(actual, true);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('maps an engine action fix to the command that performs it', async () => {
+    const home = tempMiHome('[keystore.primary]\nfile_name = "repository/resources/security/missing.jks"\npassword = "changeit"\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(home.toml);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'keystore-not-found' && x.range.start.line === 1));
+      const diagnostic = ds.find((d) => codeOf(d) === 'keystore-not-found' && d.range.start.line === 1) as vscode.Diagnostic;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const create = actions.find((a) => a.title.startsWith('Create a keystore'));
+      const actual = { command: create?.command?.command, action: (create?.command?.arguments?.[0] as { action?: string } | undefined)?.action };
+      const expected = { command: 'miKeystores.runFixAction', action: 'createKeystore' };
+      assert.deepEqual(actual, expected);
+    } finally {
+      home.cleanup();
+    }
+  });
+});

@@ -1,0 +1,120 @@
+// Shared helpers of the extension's integration suites: activation, event-driven waits, temp MI homes,
+// and keytool to check what the commands wrote. Public API only.
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+/** The extension's id (publisher.name). */
+export const extensionId = 'mi-keystores.mi-keystores';
+
+/** What activate() returns (see src/extension.ts). */
+export interface ExtensionApi {
+  readonly activationMs: number;
+  validateNow(file: string): Promise<{ parseMs: number; checkMs: number; totalMs: number } | undefined>;
+  readonly keystoresTree: vscode.TreeDataProvider<unknown>;
+}
+
+/** Activates the extension and returns its API. */
+export async function activate(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(extensionId);
+  if (!ext) throw new Error(`${extensionId} is not installed in the host`);
+  return ext.activate();
+}
+
+/** The demo workspace the runner opened (scripts/makeDemo.mjs). */
+export function workspaceDir(): string {
+  return process.env.MI_KEYSTORES_TEST_WORKSPACE ?? (vscode.workspace.workspaceFolders?.[0]?.uri.fsPath as string);
+}
+
+/** The repository root (the extension under development). */
+export function repoRoot(): string {
+  return vscode.extensions.getExtension(extensionId)?.extensionPath as string;
+}
+
+/** A keytool-made fixture of test/fixtures/keystores. */
+export function fixture(name: string): string {
+  return path.join(repoRoot(), 'test', 'fixtures', 'keystores', name);
+}
+
+/** Our diagnostics of `uri` (source mi-keystores). */
+export function ourDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'mi-keystores');
+}
+
+/** The code value of a diagnostic. */
+export function codeOf(d: vscode.Diagnostic): string | undefined {
+  const c = d.code;
+  return typeof c === 'object' ? String(c.value) : c === undefined ? undefined : String(c);
+}
+
+/**
+ * Resolves once `predicate` holds for the diagnostics of `uri`, checked now and on every
+ * onDidChangeDiagnostics for it. The timeout is only a safety net for a broken build.
+ */
+export function waitForDiagnostics(uri: vscode.Uri, predicate: (ds: vscode.Diagnostic[]) => boolean, timeoutMs = 30_000): Promise<vscode.Diagnostic[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const ds = ourDiagnostics(uri);
+      if (predicate(ds)) {
+        sub.dispose();
+        clearTimeout(timer);
+        resolve(ds);
+        return true;
+      }
+      return false;
+    };
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (e.uris.some((u) => u.fsPath === uri.fsPath)) check();
+    });
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`diagnostics of ${uri.fsPath} never matched; last: ${ourDiagnostics(uri).map((d) => codeOf(d)).join(', ')}`));
+    }, timeoutMs);
+    check();
+  });
+}
+
+/** A temp folder removed by the returned cleanup. */
+export function tempDir(prefix = 'mi-keystores-it-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An MI runtime home under a temp folder with `toml` as conf/deployment.toml; stores copied in by name. */
+export function tempMiHome(
+  toml: string,
+  stores: Record<string, string> = {},
+  options: { inWorkspace?: boolean } = {},
+): { home: string; toml: string; cleanup: () => void } {
+  // Inside the workspace folder when a test needs the file watchers (they watch the folder only).
+  const parent = options.inWorkspace ? path.join(workspaceDir(), 'it-homes') : os.tmpdir();
+  fs.mkdirSync(parent, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(parent, 'mi-home-'));
+  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
+  const security = path.join(dir, 'repository', 'resources', 'security');
+  fs.mkdirSync(security, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'conf'), { recursive: true });
+  const tomlFile = path.join(dir, 'conf', 'deployment.toml');
+  fs.writeFileSync(tomlFile, toml);
+  for (const [name, from] of Object.entries(stores)) {
+    fs.copyFileSync(from, path.join(security, name));
+    fs.chmodSync(path.join(security, name), 0o644);
+  }
+  return { home: dir, toml: tomlFile, cleanup };
+}
+
+/** Runs keytool (JDK 17) and returns its stdout. */
+export function keytool(args: string[]): string {
+  return execFileSync('/usr/bin/keytool', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+}
+
+/** Closes every editor, discarding unsaved changes of the test's documents. */
+export async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
