@@ -1,0 +1,201 @@
+/**
+ * `npm run bench`: `mi-keystores` side by side with keytool, whole-process wall time (medians of
+ * `spawnSync` runs), plus in-process decode times. Prints a markdown table and writes docs/benchmarks.md.
+ * Run after `node scripts/build.mjs` (the npm script does both) so `dist/cli.js` is current.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { decodeKeystore } from '../src/core/keystore/index';
+import { describeCertificate } from '../src/core/keystore/x509';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const WSO2 = path.resolve(ROOT, '../shared/fixtures/wso2/keystores');
+const JKS_145 = path.join(WSO2, 'client-truststore.kernel-4.9.x-head.jks');
+const P12_149 = path.join(WSO2, 'wso2carbon.jks');
+const PASSWORD = 'wso2carbon';
+const RUNS = 9;
+const WARM_RUNS = 20;
+
+/** The median of a list of numbers. */
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** GNU time, when installed, reports a child's CPU time (user + sys), which machine load distorts far less than wall time. */
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const TIME_OUT = path.join(os.tmpdir(), `mi-bench-time-${process.pid}.txt`);
+
+/** Wall and CPU time in ms of one whole process. */
+interface Timing {
+  readonly wall: number;
+  readonly cpu: number | null;
+}
+
+/** Runs one whole process; throws when it fails, so a broken command never looks fast. */
+function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Timing {
+  const [file, argv] = GNU_TIME ? [GNU_TIME, ['-f', '%U %S', '-o', TIME_OUT, cmd, ...args]] : [cmd, args];
+  const start = performance.now();
+  const r = spawnSync(file, argv, { env, encoding: 'utf8' });
+  const wall = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  let cpu: number | null = null;
+  if (GNU_TIME) {
+    const [user, sys] = fs.readFileSync(TIME_OUT, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+    cpu = (user + sys) * 1000;
+  }
+  return { wall, cpu };
+}
+
+/** Medians of wall and CPU time. */
+interface Measured {
+  readonly wall: number;
+  readonly cpu: number | null;
+}
+
+/** The medians of a list of timings. */
+function medians(t: Timing[]): Measured {
+  const cpus = t.map((x) => x.cpu).filter((x): x is number => x !== null);
+  return { wall: median(t.map((x) => x.wall)), cpu: cpus.length === t.length ? median(cpus) : null };
+}
+
+/**
+ * Median wall times of `RUNS` runs of two commands, alternated so a change in machine load during the
+ * benchmark affects both sides alike; `prepare` runs before each run (untimed), e.g. to delete an output.
+ */
+function compare(ours: (i: number) => Timing, theirs: (i: number) => Timing, prepare?: (i: number) => void): [Measured, Measured] {
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    prepare?.(i);
+    a.push(ours(i));
+    b.push(theirs(i));
+  }
+  return [medians(a), medians(b)];
+}
+
+/** Median in-process time of decoding a store and describing every certificate in it. */
+async function inProcess(file: string): Promise<{ ms: number; entries: number }> {
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const once = async () => {
+    const store = await decodeKeystore(bytes, PASSWORD);
+    for (const e of store.entries) {
+      if (e.kind === 'private-key') e.chain.forEach((c) => describeCertificate(c));
+      else if (e.kind === 'trusted-cert') describeCertificate(e.certificate);
+    }
+    return store.entries.length;
+  };
+  let entries = 0;
+  for (let i = 0; i < 10; i++) entries = await once(); // warm up the JIT (describeCertificate needs a few runs) and native crypto
+  const times: number[] = [];
+  for (let i = 0; i < WARM_RUNS; i++) {
+    const start = performance.now();
+    await once();
+    times.push(performance.now() - start);
+  }
+  return { ms: median(times), entries };
+}
+
+interface Row {
+  what: string;
+  ours: Measured;
+  /** The other side: keytool unless `otherName` says otherwise. */
+  other?: Measured;
+  otherName?: string;
+  target: string;
+  pass: boolean;
+}
+
+async function mainBench(): Promise<void> {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first (npm run bench does).');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-bench-'));
+  const env = { ...process.env, BENCH_PW: PASSWORD, GEN_PW: 'changeit' };
+  const rows: Row[] = [];
+  const loadBefore = os.loadavg()[0];
+  try {
+    const [help, nodeBaseline] = compare(
+      () => timeProcess(process.execPath, [CLI, '--help']),
+      () => timeProcess(process.execPath, ['-e', '0']),
+    );
+    rows.push({ what: '`mi-keystores --help` (start-up) vs `node -e 0`', ours: help, other: nodeBaseline, otherName: 'node', target: 'start-up close to bare node', pass: help.wall - nodeBaseline.wall < 50 });
+
+    for (const [label, file] of [
+      ['list, 145-entry JKS (client-truststore, kernel 4.9.x)', JKS_145],
+      ['list, 149-entry PKCS12 (wso2carbon.jks, kernel 4.9.27)', P12_149],
+    ] as const) {
+      const [ours, theirs] = compare(
+        () => timeProcess(process.execPath, [CLI, 'list', file, '--password-env', 'BENCH_PW'], env),
+        () => timeProcess('keytool', ['-list', '-keystore', file, '-storepass', PASSWORD], env),
+      );
+      rows.push({ what: label, ours, other: theirs, target: '≥ 4× faster', pass: theirs.wall / ours.wall >= 4 });
+    }
+
+    const out = (tool: string, i: number) => path.join(tmp, `${tool}-${i}.jks`);
+    const [ours, theirs] = compare(
+      (i) =>
+        timeProcess(process.execPath, [CLI, 'generate', out('ours', i), '--alias', 'server', '--dname', 'CN=localhost,O=WSO2,C=US', '--key-size', '2048', '--password-env', 'GEN_PW'], env),
+      (i) =>
+        timeProcess('keytool', [
+          '-genkeypair', '-alias', 'server', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=localhost,O=WSO2,C=US', '-validity', '825',
+          '-storetype', 'JKS', '-keystore', out('keytool', i), '-storepass', 'changeit', '-keypass', 'changeit',
+        ], env),
+      (i) => {
+        fs.rmSync(out('ours', i), { force: true });
+        fs.rmSync(out('keytool', i), { force: true });
+      },
+    );
+    rows.push({ what: 'generate RSA-2048 into a new JKS', ours, other: theirs, target: '≥ 1.5× faster', pass: theirs.wall / ours.wall >= 1.5 });
+
+    const jks = await inProcess(JKS_145);
+    rows.push({ what: `in-process decode + describe every cert, JKS (${jks.entries} entries)`, ours: { wall: jks.ms, cpu: null }, target: '≤ 5 ms', pass: jks.ms <= 5 });
+    const p12 = await inProcess(P12_149);
+    rows.push({ what: `in-process decode + describe every cert, PKCS12 (${p12.entries} entries)`, ours: { wall: p12.ms, cpu: null }, target: '≤ 30 ms', pass: p12.ms <= 30 });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(TIME_OUT, { force: true });
+  }
+
+  const javaVersion = (spawnSync('java', ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0] ?? '').trim();
+  const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(0));
+  const cpu = (m?: Measured) => (m?.cpu == null ? '—' : fmt(m.cpu));
+  const ratio = (r: Row, key: 'wall' | 'cpu') => {
+    const o = r.other?.[key];
+    const m = r.ours[key];
+    return r.otherName || o == null || m == null ? '—' : `${(o / m).toFixed(1)}×`;
+  };
+  const table = [
+    '| measurement | mi-keystores wall (ms) | keytool wall (ms) | wall speed-up | mi-keystores CPU (ms) | keytool CPU (ms) | CPU ratio | target (wall) | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${fmt(r.ours.wall)} | ${r.other === undefined ? '—' : `${fmt(r.other.wall)}${r.otherName ? ` (${r.otherName})` : ''}`} | ${ratio(r, 'wall')} | ${cpu(r.ours)} | ${r.other === undefined ? '—' : `${cpu(r.other)}${r.otherName ? ` (${r.otherName})` : ''}`} | ${ratio(r, 'cpu')} | ${r.target} | ${r.pass ? 'yes' : '**no**'} |`,
+    ),
+  ].join('\n');
+  const doc = [
+    '# Benchmarks',
+    '',
+    `Measured ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} CPUs), Node ${process.version}, ${javaVersion}.`,
+    '',
+    `Whole-process rows are medians of ${RUNS} \`spawnSync\` runs (wall time, including process start-up);`,
+    `in-process rows are medians of ${WARM_RUNS} warm runs. Reproduce with \`npm run bench\` (it builds the`,
+    'production bundle first). mi-keystores and keytool runs alternate, so load changes hit both alike.',
+    `1-minute load average: ${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (${os.cpus().length} CPUs):`,
+    'a load above the CPU count inflates every wall time, start-up most. CPU time (user + sys, from GNU time) is',
+    'less sensitive to load; keytool uses several threads (JIT, GC), so its CPU time can exceed its wall time.',
+    '',
+    table,
+    '',
+  ].join('\n');
+  fs.writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), doc);
+  process.stdout.write(`${doc}\n`);
+}
+
+void mainBench().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,223 @@
+/**
+ * What the keystore commands share: format choice, opening a store with the right password flags,
+ * the locked load-change-save cycle, and turning engine errors into one line that names the file and
+ * the flag to check. The engine is imported lazily so `mi-keystores --help` starts without loading it.
+ */
+import { writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { UsageError, type CliArgs, type CliIO, type CliOption } from '../command';
+import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
+import { passwordFromFlags, resolvePassword, type ResolvedPassword } from '../passwords';
+import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
+import type { FileSnapshot } from '../../core/io/keystoreFile';
+
+/** A failed request already phrased as the one line to print (exit 1). */
+export class CliFailure extends Error {
+  constructor(
+    readonly line: string,
+    options?: { cause?: unknown },
+  ) {
+    super(line, options);
+  }
+}
+
+/** Options of a command that opens a store: store and key password flags. */
+export const STORE_AND_KEY_OPTIONS: readonly CliOption[] = [...STORE_PASSWORD_OPTIONS, ...KEY_PASSWORD_OPTIONS];
+
+/** The `--type` option. */
+export const TYPE_OPTION: CliOption = {
+  name: 'type',
+  type: 'string',
+  help: 'Keystore type when the file is created: JKS, PKCS12 or JCEKS (default: JKS for .jks, JCEKS for .jceks, else PKCS12).',
+};
+
+/*
+ * Engine modules, each loaded on first use so the CLI starts fast and `list` never loads key generation.
+ * `require`, not `import()`: the CLI is CommonJS, esbuild bundles a `require` of a relative module as a
+ * lazily initialised wrapper, and tsx's CommonJS hook (mocha) cannot resolve `.ts` files for `import()`.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** Lazy loaders of the engine modules the commands use. */
+export const load = {
+  keystore: async () => require('../../core/keystore/index') as typeof import('../../core/keystore/index'),
+  operations: async () => require('../../core/keystore/operations') as typeof import('../../core/keystore/operations'),
+  store: async () => require('../../core/io/keystoreStore') as typeof import('../../core/io/keystoreStore'),
+  file: async () => require('../../core/io/keystoreFile') as typeof import('../../core/io/keystoreFile'),
+  pem: async () => require('../../core/keystore/pem') as typeof import('../../core/keystore/pem'),
+  x509: async () => require('../../core/keystore/x509') as typeof import('../../core/keystore/x509'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** A path given on the command line, resolved against the command's working directory. */
+export function resolveIn(io: CliIO, file: string): string {
+  return path.resolve(io.cwd, file);
+}
+
+/** Parses a `--type` value, or a UsageError. */
+export function parseFormat(value: string | undefined): KeystoreFormat | undefined {
+  if (value === undefined) return undefined;
+  const upper = value.toUpperCase();
+  if (upper === 'JKS' || upper === 'JCEKS') return upper;
+  if (upper === 'PKCS12' || upper === 'P12' || upper === 'PFX') return 'PKCS12';
+  throw new UsageError(`--type must be JKS, PKCS12 or JCEKS, not "${value}"`);
+}
+
+/**
+ * The format of a new store: `--type` if given, else by file name (JKS for `.jks`, JCEKS for `.jceks`,
+ * PKCS12 otherwise, keytool 17's default).
+ */
+export function formatForNewFile(args: CliArgs, file: string): KeystoreFormat {
+  const given = parseFormat(stringOption(args, 'type'));
+  if (given) return given;
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.jks') return 'JKS';
+  if (ext === '.jceks') return 'JCEKS';
+  return 'PKCS12';
+}
+
+/** The store password from `--password*` flags or the prompt; `creating` asks twice. */
+export function storePassword(args: CliArgs, io: CliIO, display: string, creating = false): Promise<ResolvedPassword> {
+  return resolvePassword(args, io, {
+    prefix: 'password',
+    prompt: creating ? `New keystore password for ${display}: ` : `Keystore password for ${display}: `,
+    confirm: creating,
+  });
+}
+
+/** Context for explaining an engine error: the file as given and where the passwords came from. */
+export interface ErrorContext {
+  readonly display: string;
+  readonly storePassword?: ResolvedPassword;
+  readonly keyPassword?: ResolvedPassword;
+}
+
+/** Runs `fn` and turns any engine error into a CliFailure with one line naming the file and what to check. */
+export async function explained<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw await explain(err, context);
+  }
+}
+
+/** The one-line explanation of an engine error (anything else is returned unchanged). */
+async function explain(err: unknown, context: ErrorContext): Promise<unknown> {
+  if (err instanceof UsageError || err instanceof CliFailure) return err;
+  const [keystore, file] = await Promise.all([load.keystore(), load.file()]);
+  if (!(err instanceof keystore.KeystoreError)) return err;
+  const where = context.display;
+  const check = (p?: ResolvedPassword, fallback = '--password-env') => (p ? (p.source === 'the prompt' ? 'the password typed' : p.source) : fallback);
+  let line: string;
+  if (err instanceof keystore.WrongPasswordError) {
+    line = `wrong password for ${where}: the integrity check failed. Check ${check(context.storePassword)}.`;
+  } else if (err instanceof keystore.WrongKeyPasswordError) {
+    const keySource = context.keyPassword && context.keyPassword !== context.storePassword ? check(context.keyPassword) : '--key-password-env (JKS keys may have their own password)';
+    line = `wrong key password for alias "${err.alias}" in ${where}: the key cannot be recovered. Check ${keySource}.`;
+  } else if (err instanceof file.FileAccessError || err instanceof keystore.FileChangedError || err instanceof keystore.FileTooLargeError) {
+    line = err.message.split(err.file).join(where);
+  } else {
+    line = `${where}: ${lowerFirst(err.message)}`;
+  }
+  return new CliFailure(line.replace(/\s*\n\s*/g, ' '), { cause: err });
+}
+
+/** `The key…` → `the key…`, so a message reads well after `file: `. */
+function lowerFirst(s: string): string {
+  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
+}
+
+/** A store opened for a change: the store, the store password, and whether the file is being created. */
+export interface OpenedStore {
+  readonly store: Keystore;
+  readonly password: ResolvedPassword;
+  readonly creating: boolean;
+}
+
+/** What a change returns: the new store and, when it changes, the new store password. */
+export interface StoreChange {
+  readonly store: Keystore;
+  readonly newPassword?: string;
+}
+
+/**
+ * Loads the store at `display` (or, with `create`, starts an empty one of `--type` when the file does not
+ * exist), lets `change` compute the new store, and saves it atomically under the per-file lock, refusing
+ * to overwrite a file that changed meanwhile. The error context gains the key password `change` records.
+ */
+export async function updateStore(
+  args: CliArgs,
+  io: CliIO,
+  display: string,
+  options: { create: boolean },
+  change: (opened: OpenedStore, context: { keyPassword?: ResolvedPassword }) => Promise<StoreChange>,
+): Promise<void> {
+  const abs = resolveIn(io, display);
+  const [storeIo, file, operations] = await Promise.all([load.store(), load.file(), load.operations()]);
+  const exists = (await explained({ display }, () => file.statSnapshot(abs))) !== null;
+  if (!exists && !options.create) {
+    throw new CliFailure(`${display}: no such file.`);
+  }
+  const password = await storePassword(args, io, display, !exists);
+  const context: { display: string; storePassword: ResolvedPassword; keyPassword?: ResolvedPassword } = { display, storePassword: password };
+  await explained(context, () =>
+    file.withKeystoreLock(abs, async () => {
+      let store: Keystore;
+      let snapshot: FileSnapshot | null;
+      const requested = parseFormat(stringOption(args, 'type'));
+      if (exists) {
+        const loaded = await storeIo.loadKeystore(abs, password.value);
+        if (requested && requested !== loaded.store.format) {
+          throw new UsageError(`${display} is a ${loaded.store.format} keystore; drop --type ${requested} or choose a new file`);
+        }
+        // A PKCS12 without MAC "opens" with any password: prove it before writing a MAC with it.
+        if (!(await operations.proveStorePassword(loaded.store, password.value))) {
+          io.stderr(`mi-keystores: note: ${display} had no integrity check, so its password could not be verified; it is now protected with the password given.\n`);
+        }
+        store = loaded.store;
+        snapshot = loaded.snapshot;
+      } else {
+        const format = formatForNewFile(args, display);
+        operations.checkNewPassword(format, password.value, 'keystore password');
+        store = operations.createStore(format);
+        snapshot = null;
+      }
+      const result = await change({ store, password, creating: !exists }, context);
+      await storeIo.saveKeystore(abs, result.store, result.newPassword ?? password.value, snapshot);
+    }),
+  );
+}
+
+/**
+ * The key password for a key entry of `store`: PKCS12 always uses the store password (keytool ignores a
+ * different one, with a warning we repeat); JKS/JCEKS take `--key-password*`, else the store password.
+ */
+export function keyPasswordFor(args: CliArgs, io: CliIO, store: Keystore, password: ResolvedPassword, prefix = 'key-password'): ResolvedPassword {
+  const given = passwordFromFlags(args, io, prefix);
+  if (store.format !== 'PKCS12') return given ?? password;
+  if (given && given.value !== password.value) {
+    io.stderr(`mi-keystores: warning: PKCS12 keystores protect keys with the store password; --${prefix} is ignored.\n`);
+  }
+  return password;
+}
+
+/** Reads a whole input file (certificate, key, reply) given on the command line. */
+export async function readInput(io: CliIO, display: string): Promise<Uint8Array> {
+  const file = await load.file();
+  return explained({ display }, async () => (await file.readKeystoreFile(resolveIn(io, display))).bytes);
+}
+
+/** Opens a store read-only: resolves the store password and decodes the file, with errors explained. */
+export async function openStore(args: CliArgs, io: CliIO, display: string): Promise<{ store: Keystore; password: ResolvedPassword }> {
+  const password = await storePassword(args, io, display);
+  const storeIo = await load.store();
+  const loaded = await explained({ display, storePassword: password }, () => storeIo.loadKeystore(resolveIn(io, display), password.value));
+  return { store: loaded.store, password };
+}
+
+/** Writes command output (a certificate, a CSR) to `--out`, or returns false when there is no `--out`. */
+export async function writeOutput(args: CliArgs, io: CliIO, data: string | Uint8Array): Promise<string | undefined> {
+  const out = stringOption(args, 'out');
+  if (out === undefined) return undefined;
+  await explained({ display: out }, () => writeFile(resolveIn(io, out), data));
+  return out;
+}

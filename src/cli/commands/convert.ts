@@ -1,0 +1,42 @@
+/** `mi-keystores convert`: copy every entry of a keystore into a new file of another format. */
+import { passwordOptions, positionals, requireOption } from '../args';
+import type { CliCommand } from '../command';
+import { passwordFromFlags } from '../passwords';
+import { CliFailure, STORE_AND_KEY_OPTIONS, explained, load, openStore, parseFormat, resolveIn } from './common';
+
+/** `convert <in> <out> --type T`. */
+export const convertCommand: CliCommand = {
+  name: 'convert',
+  summary: 'Convert a keystore to JKS, PKCS12 or JCEKS in a new file (keys re-sealed; the source is not changed).',
+  usage: 'convert <in> <out> --type JKS|PKCS12|JCEKS [--new-password-env VAR]',
+  options: [
+    { name: 'type', type: 'string', help: 'Format of the new keystore: JKS, PKCS12 or JCEKS.' },
+    ...STORE_AND_KEY_OPTIONS,
+    ...passwordOptions('new-password', 'the password of the new keystore (default: the source password)'),
+  ],
+  async run(args, io) {
+    const [input, output] = positionals(args, ['in', 'out']);
+    const target = parseFormat(requireOption(args, 'type'))!;
+    const [file, storeIo, operations] = await Promise.all([load.file(), load.store(), load.operations()]);
+    const outAbs = resolveIn(io, output);
+    if ((await explained({ display: output }, () => file.statSnapshot(outAbs))) !== null) {
+      throw new CliFailure(`${output} already exists; convert writes a new file, so choose another name or delete it first.`);
+    }
+    const { store, password } = await openStore(args, io, input);
+    const keyPassword = passwordFromFlags(args, io, 'key-password');
+    const newPassword = passwordFromFlags(args, io, 'new-password');
+    const targetPassword = newPassword?.value ?? password.value;
+    const converted = await explained({ display: input, storePassword: password, keyPassword }, () =>
+      operations.convert(store, target, {
+        storePassword: password.value,
+        keyPasswords: keyPassword && store.format !== 'PKCS12'
+          ? Object.fromEntries(store.entries.filter((e) => e.kind === 'private-key').map((e) => [e.alias, keyPassword.value]))
+          : undefined,
+        targetStorePassword: targetPassword,
+      }),
+    );
+    await explained({ display: output }, () => file.withKeystoreLock(outAbs, () => storeIo.saveKeystore(outAbs, converted, targetPassword, null)));
+    io.stdout(`Converted ${input} (${store.format}) to ${output} (${target}), ${converted.entries.length} entries.\n`);
+    return 0;
+  },
+};

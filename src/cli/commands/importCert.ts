@@ -1,0 +1,36 @@
+/** `mi-keystores import-cert`: add a trusted certificate (creates the keystore when it does not exist). */
+import { positionals, requireOption } from '../args';
+import type { CliCommand } from '../command';
+import { CliFailure, STORE_AND_KEY_OPTIONS, TYPE_OPTION, explained, load, readInput, updateStore } from './common';
+
+/** `import-cert <keystore> <cert-file> --alias A [--type T]`. */
+export const importCertCommand: CliCommand = {
+  name: 'import-cert',
+  summary: 'Add a trusted certificate (PEM or DER) under a new alias; creates the keystore when it does not exist.',
+  usage: 'import-cert <keystore> <cert-file> --alias A [--type JKS|PKCS12|JCEKS]',
+  options: [{ name: 'alias', type: 'string', help: 'Alias of the new trusted-certificate entry.' }, TYPE_OPTION, ...STORE_AND_KEY_OPTIONS],
+  async run(args, io) {
+    const [file, certFile] = positionals(args, ['keystore', 'cert-file']);
+    const alias = requireOption(args, 'alias');
+    const input = await readInput(io, certFile);
+    const pem = await load.pem();
+    const certs = await explained({ display: certFile }, async () => pem.decodeCertificates(input));
+    if (certs.length !== 1) {
+      throw new CliFailure(
+        `${certFile} holds ${certs.length} certificates; import-cert takes one (use import-reply for a CA reply with its chain).`,
+      );
+    }
+    let duplicateOf: string | undefined;
+    await updateStore(args, io, file, { create: true }, async ({ store }) => {
+      const operations = await load.operations();
+      const result = operations.importTrustedCertificate(store, alias, certs[0]);
+      duplicateOf = result.duplicateOf;
+      return { store: result.store };
+    });
+    if (duplicateOf !== undefined) {
+      io.stderr(`mi-keystores: note: this certificate was already in ${file} under alias "${duplicateOf}"; it was added again as "${alias}".\n`);
+    }
+    io.stdout(`Certificate added to ${file} as trusted entry "${alias}".\n`);
+    return 0;
+  },
+};

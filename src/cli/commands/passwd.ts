@@ -1,0 +1,25 @@
+/** `mi-keystores passwd`: change the store password (and, for PKCS12, re-seal every key with it). */
+import { passwordOptions, positionals } from '../args';
+import type { CliCommand } from '../command';
+import { resolvePassword } from '../passwords';
+import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
+
+/** `passwd <keystore> [--new-password-env VAR | --new-password-file F | --new-password V]`. */
+export const passwdCommand: CliCommand = {
+  name: 'passwd',
+  summary: 'Change the keystore password (PKCS12 keys are re-sealed with it; JKS key passwords are unchanged).',
+  usage: 'passwd <keystore> [--new-password-env VAR | --new-password-file F | --new-password V]',
+  options: [...STORE_AND_KEY_OPTIONS, ...passwordOptions('new-password', 'the new keystore password')],
+  async run(args, io) {
+    const [file] = positionals(args, ['keystore']);
+    // Resolve the new password before opening the store, so a missing flag fails before any work.
+    const newPassword = await resolvePassword(args, io, { prefix: 'new-password', prompt: `New keystore password for ${file}: `, confirm: true });
+    await updateStore(args, io, file, { create: false }, async ({ store, password }) => {
+      const operations = await load.operations();
+      const next = await operations.changeStorePassword(store, password.value, newPassword.value);
+      return { store: next, newPassword: newPassword.value };
+    });
+    io.stdout(`Keystore password of ${file} changed.\n`);
+    return 0;
+  },
+};

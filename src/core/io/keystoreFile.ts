@@ -1,0 +1,217 @@
+/**
+ * Safe reading and writing of keystore files: a size cap on read, a stat snapshot to detect changes made
+ * by someone else, and an atomic replace (temp file in the same folder, fsync, rename, fsync the folder)
+ * that never leaves a half-written keystore or a stray temp file behind.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp, constants as fsConstants } from 'node:fs';
+import * as path from 'node:path';
+import { FileChangedError, FileTooLargeError, KeystoreError } from '../keystore/errors';
+
+/** Keystores are kilobytes; anything above this is not a keystore and is not read into memory. */
+export const MAX_KEYSTORE_BYTES = 10 * 1024 * 1024;
+
+/** What identifies one version of a file on disk: enough to notice that someone replaced or edited it. */
+export interface FileSnapshot {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ino: number;
+}
+
+/** A file that cannot be read or written for a reason of the file system (missing, not a file, no permission). */
+export class FileAccessError extends KeystoreError {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${file}: ${describeFsCode(code)}.`, options);
+  }
+}
+
+/** A short phrase for the Node fs error codes a person can act on. */
+function describeFsCode(code: string): string {
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+    case 'ENOTFILE':
+      return 'not a regular file';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'the file system is read-only';
+    default:
+      return `file system error ${code}`;
+  }
+}
+
+/** Turns a Node fs error into a FileAccessError; anything else passes through. */
+function fsError(file: string, err: unknown): unknown {
+  if (err instanceof KeystoreError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? new FileAccessError(file, code, { cause: err }) : err;
+}
+
+/** The snapshot of a stat result. */
+function snapshotOf(st: { size: number; mtimeMs: number; ino: number }): FileSnapshot {
+  return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+}
+
+/** True when two snapshots describe the same version of a file. */
+export function sameSnapshot(a: FileSnapshot, b: FileSnapshot): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
+/** Reads a keystore file whole, refusing files larger than `limitBytes` (FileTooLargeError). */
+export async function readKeystoreFile(
+  file: string,
+  limitBytes = MAX_KEYSTORE_BYTES,
+): Promise<{ bytes: Uint8Array; snapshot: FileSnapshot }> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(file, 'r');
+    // Stat the open handle, not the path, so the snapshot describes exactly the bytes we read.
+    const st = await handle.stat();
+    if (!st.isFile()) throw new FileAccessError(file, 'ENOTFILE');
+    if (st.size > limitBytes) throw new FileTooLargeError(file, limitBytes);
+    // Read at most limit + 1 bytes: the file may grow between stat and read.
+    const buffer = Buffer.alloc(Math.min(st.size, limitBytes) + 1);
+    let filled = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled === buffer.length) break;
+    }
+    if (filled > limitBytes) throw new FileTooLargeError(file, limitBytes);
+    return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, filled), snapshot: snapshotOf(st) };
+  } catch (err) {
+    throw fsError(file, err);
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** The stat snapshot of `file`, or null when it does not exist. */
+export async function statSnapshot(file: string): Promise<FileSnapshot | null> {
+  try {
+    return snapshotOf(await fsp.stat(file));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw fsError(file, err);
+  }
+}
+
+/** Options of writeKeystoreFile. */
+export interface WriteKeystoreOptions {
+  /**
+   * The snapshot taken when the file was read: the write is refused (FileChangedError) when the file on
+   * disk is no longer that version. `null` means "the file must not exist yet". Undefined skips the check.
+   */
+  readonly expected?: FileSnapshot | null;
+  /** Checks the bytes as read back from disk (e.g. decodes them with the new password) before they replace the target. */
+  readonly verify?: (bytes: Uint8Array) => Promise<void>;
+  /** Test hook, called after the temp file is complete and verified, just before the rename. */
+  readonly beforeRename?: (tempFile: string) => Promise<void> | void;
+}
+
+/** Per-path queues: one for whole read-modify-write operations, one for the write itself. */
+const operationQueues = new Map<string, Promise<unknown>>();
+const writeQueues = new Map<string, Promise<unknown>>();
+
+/** Runs `fn` after every earlier task queued on the same key, and removes the key when the queue drains. */
+function enqueue<T>(queues: Map<string, Promise<unknown>>, key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(key, tail);
+  void tail.then(() => {
+    if (queues.get(key) === tail) queues.delete(key);
+  });
+  return run;
+}
+
+/**
+ * Runs a whole read-modify-write operation on `file` after every earlier one on the same file in this
+ * process, so two commands on one store never interleave and lose each other's change.
+ */
+export function withKeystoreLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return enqueue(operationQueues, path.resolve(file), fn);
+}
+
+/**
+ * Replaces `file` with `bytes` atomically: temp file `.<name>.<random>.tmp` in the same folder (mode of
+ * the original, else 0600), fsync, read back and `verify`, re-check `expected`, rename over the target,
+ * fsync the folder. On any failure the temp file is removed and the target is left as it was.
+ * Returns the snapshot of the file now on disk.
+ */
+export function writeKeystoreFile(file: string, bytes: Uint8Array, options: WriteKeystoreOptions = {}): Promise<FileSnapshot> {
+  return enqueue(writeQueues, path.resolve(file), () => writeNow(file, bytes, options));
+}
+
+/** Throws FileChangedError unless the file on disk is the `expected` version. */
+async function checkUnchanged(file: string, expected: FileSnapshot | null | undefined): Promise<FileSnapshot | null> {
+  const current = await statSnapshot(file);
+  if (expected === undefined) return current;
+  const unchanged = expected === null ? current === null : current !== null && sameSnapshot(current, expected);
+  if (!unchanged) throw new FileChangedError(file);
+  return current;
+}
+
+/** The body of writeKeystoreFile, run inside the per-path write queue. */
+async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreOptions): Promise<FileSnapshot> {
+  const current = await checkUnchanged(file, options.expected);
+  // Replace the file a symlink points to, as keytool does, rather than the link itself.
+  const target = current === null ? path.resolve(file) : await fsp.realpath(file).catch(() => path.resolve(file));
+  const dir = path.dirname(target);
+  let mode = 0o600;
+  if (current !== null) mode = (await fsp.stat(target)).mode & 0o777;
+  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  let renamed = false;
+  try {
+    // O_EXCL: never follow or reuse an existing file at the temp name.
+    const handle = await fsp.open(temp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
+    try {
+      await handle.writeFile(bytes);
+      // umask may have narrowed the mode given to open; set it explicitly.
+      await handle.chmod(mode);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // Verify what the disk holds, not what we meant to write, before it replaces anything.
+    const written = await fsp.readFile(temp);
+    if (options.verify) await options.verify(new Uint8Array(written.buffer, written.byteOffset, written.length));
+    if (options.beforeRename) await options.beforeRename(temp);
+    // Re-check just before the rename: the verify step may have taken long enough for an editor to save.
+    await checkUnchanged(file, options.expected);
+    await fsp.rename(temp, target);
+    renamed = true;
+    await syncDirectory(dir);
+    return snapshotOf(await fsp.stat(target));
+  } catch (err) {
+    throw fsError(file, err);
+  } finally {
+    if (!renamed) await fsp.rm(temp, { force: true });
+  }
+}
+
+/** fsyncs a folder so the rename survives a crash; some platforms (Windows) cannot open folders, which is fine. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort: the rename itself is atomic; only its durability across a power cut depends on this.
+  } finally {
+    await handle?.close();
+  }
+}

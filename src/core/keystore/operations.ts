@@ -1,0 +1,438 @@
+/**
+ * What keytool does to a keystore, as pure functions over the `Keystore` model: each takes a store and
+ * returns a new one (plus results), never mutates its input and never touches the file system.
+ * Behaviour follows OpenJDK 17 `sun/security/tools/keytool/Main.java` where it matters (alias rules,
+ * password rules, CA-reply chain completion, duplicate-certificate notice).
+ */
+import { createHash } from 'node:crypto';
+import { findEntry, openKey } from './index';
+import {
+  AliasExistsError,
+  AliasNotFoundError,
+  IncompleteChainError,
+  InvalidInputError,
+  InvalidPasswordError,
+  KeyMismatchError,
+  KeystoreError,
+  WrongEntryKindError,
+  WrongKeyPasswordError,
+  WrongPasswordError,
+} from './errors';
+import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
+import { certificatesMatchKey, describeCertificate, isIssuedBy, publicKeyOfPkcs8 } from './x509';
+import { generateKeyPair } from './keygen';
+import { createSelfSignedCertificate, type SignatureAlgorithm } from './certBuilder';
+import { createCsr } from './csr';
+
+/** An operation the target format cannot express (a PKCS12 key password, a JCEKS secret key in JKS). */
+export class UnsupportedOperationError extends KeystoreError {
+  constructor(reason: string) {
+    super(reason);
+  }
+}
+
+/** keytool's minimum password length (Main.java: "Password is too short - must be at least 6 characters"). */
+export const MIN_PASSWORD_LENGTH = 6;
+
+/**
+ * Refuses a new password keytool would refuse: shorter than 6 characters, or non-ASCII for PKCS12
+ * (Java 17's PBE key derivation rejects it: "Password is not ASCII").
+ */
+export function checkNewPassword(format: KeystoreFormat, password: string, what = 'password'): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new InvalidPasswordError(`The ${what} is too short: keytool requires at least ${MIN_PASSWORD_LENGTH} characters.`);
+  }
+  if (format === 'PKCS12' && !/^[\x00-\x7f]*$/.test(password)) {
+    throw new InvalidPasswordError(`The ${what} must be ASCII for a PKCS12 keystore: Java refuses other characters.`);
+  }
+}
+
+/**
+ * Proves the store password of a store whose integrity could not be verified (PKCS12 without a MAC,
+ * where any password "opens" it) by opening its first key with it; WrongPasswordError when it does not.
+ * Do this before rewriting such a store, or the new MAC would seal a wrong password over keys that
+ * stay encrypted with the right one. Returns false when the store has no key to prove it with.
+ */
+export async function proveStorePassword(store: Keystore, password: string): Promise<boolean> {
+  if (store.integrity === 'verified') return true;
+  const entry = store.entries.find((e): e is PrivateKeyEntry => e.kind === 'private-key' && e.key.sealed === 'sealed');
+  if (!entry) return false;
+  try {
+    await openKey(entry, password);
+    return true;
+  } catch (err) {
+    if (err instanceof WrongKeyPasswordError) throw new WrongPasswordError({ cause: err });
+    throw err;
+  }
+}
+
+/** An empty store of `format`. */
+export function createStore(format: KeystoreFormat): Keystore {
+  return { format, integrity: 'verified', entries: [] };
+}
+
+/** The alias as the format stores it: JKS and JCEKS lowercase aliases (`alias.toLowerCase(Locale.ENGLISH)`). */
+export function normalizeAlias(format: KeystoreFormat, alias: string): string {
+  const trimmed = alias.trim();
+  if (trimmed === '') throw new InvalidInputError('The alias is empty; give a name for the entry.');
+  return format === 'PKCS12' ? trimmed : trimmed.toLowerCase();
+}
+
+/** Throws AliasExistsError when `alias` is taken (case-insensitively). */
+function refuseExisting(store: Keystore, alias: string): void {
+  const existing = findEntry(store, alias);
+  if (existing) throw new AliasExistsError(existing.alias);
+}
+
+/** The entry with `alias`, or AliasNotFoundError. */
+function requireEntry(store: Keystore, alias: string): Entry {
+  const entry = findEntry(store, alias);
+  if (!entry) throw new AliasNotFoundError(alias);
+  return entry;
+}
+
+/** The private-key entry with `alias`, or AliasNotFoundError / WrongEntryKindError. */
+function requireKeyEntry(store: Keystore, alias: string): PrivateKeyEntry {
+  const entry = requireEntry(store, alias);
+  if (entry.kind !== 'private-key') throw new WrongEntryKindError(entry.alias, 'private-key', entry.kind);
+  return entry;
+}
+
+/** A copy of `store` with `entry` in place of the entry named like it (or appended when none is). */
+function withEntry(store: Keystore, entry: Entry, replacing?: Entry): Keystore {
+  const entries = replacing ? store.entries.map((e) => (e === replacing ? entry : e)) : [...store.entries, entry];
+  return { ...store, entries };
+}
+
+/** The time source of an operation. */
+function clock(now?: () => Date): Date {
+  return now ? now() : new Date();
+}
+
+/**
+ * Whether `cert` holds the public half of `pkcs8`, with a certificate of another key type simply not
+ * matching (Node's KeyObject.equals throws "different key types" for RSA against EC). Call
+ * publicKeyOfPkcs8 first so an invalid key is still reported as such.
+ */
+function matchesKey(cert: Uint8Array, pkcs8: Uint8Array): boolean {
+  try {
+    return certificatesMatchKey(cert, pkcs8);
+  } catch {
+    return false;
+  }
+}
+
+/** SHA-256 of a DER certificate, for byte-exact comparisons. */
+function certId(der: Uint8Array): string {
+  return createHash('sha256').update(der).digest('hex');
+}
+
+/** Options of addKeyPair. */
+export interface AddKeyPairOptions {
+  readonly alias: string;
+  readonly keyAlgorithm: 'RSA' | 'EC';
+  readonly keySize?: number;
+  readonly curve?: 'P-256' | 'P-384';
+  /** Distinguished name as keytool's `-dname` takes it, e.g. `CN=localhost,O=WSO2,C=US`. */
+  readonly dname: string;
+  /** Subject alternative names as keytool's `-ext SAN=` takes them: `dns:x`, `ip:y`, `uri:z`, `email:w`. */
+  readonly san?: readonly string[];
+  readonly validityDays: number;
+  readonly signatureAlgorithm?: SignatureAlgorithm;
+  /** Ignored for PKCS12 (the store password seals keys); pass the store password there. */
+  readonly keyPassword: string;
+  readonly now?: () => Date;
+  readonly randomBytes?: (n: number) => Uint8Array;
+}
+
+/** Generates a key pair and a self-signed certificate (keytool -genkeypair) and adds them as a new key entry. */
+export async function addKeyPair(store: Keystore, options: AddKeyPairOptions): Promise<Keystore> {
+  const alias = normalizeAlias(store.format, options.alias);
+  refuseExisting(store, alias);
+  checkNewPassword(store.format, options.keyPassword, 'key password');
+  if (!Number.isInteger(options.validityDays) || options.validityDays < 1) {
+    throw new InvalidInputError('The validity must be a whole number of days, at least 1.');
+  }
+  const now = clock(options.now);
+  const { pkcs8 } = await generateKeyPair({ keyAlgorithm: options.keyAlgorithm, keySize: options.keySize, curve: options.curve });
+  const certificate = createSelfSignedCertificate({
+    pkcs8,
+    dname: options.dname,
+    san: options.san ? [...options.san] : undefined,
+    validityDays: options.validityDays,
+    signatureAlgorithm: options.signatureAlgorithm,
+    now: () => now,
+    randomBytes: options.randomBytes,
+  });
+  const key: OpenKey = { sealed: 'open', pkcs8, password: options.keyPassword };
+  return withEntry(store, { kind: 'private-key', alias, created: now, chain: [certificate], key });
+}
+
+/** Result of importTrustedCertificate: the new store and, when the certificate was already there, under which alias. */
+export interface ImportCertResult {
+  readonly store: Keystore;
+  readonly duplicateOf?: string;
+}
+
+/**
+ * Adds a trusted certificate (keytool -importcert of a single certificate). Like keytool, a certificate
+ * already present under another alias (trusted, or the leaf of a key entry) is reported in `duplicateOf`.
+ */
+export function importTrustedCertificate(
+  store: Keystore,
+  alias: string,
+  der: Uint8Array,
+  options: { now?: () => Date } = {},
+): ImportCertResult {
+  const name = normalizeAlias(store.format, alias);
+  refuseExisting(store, name);
+  // Parse it now so garbage is refused here rather than written into the store.
+  describeCertificate(der);
+  const id = certId(der);
+  const duplicate = store.entries.find((e) =>
+    e.kind === 'trusted-cert' ? certId(e.certificate) === id : e.kind === 'private-key' && e.chain.length > 0 && certId(e.chain[0]) === id,
+  );
+  const entry: TrustedCertEntry = { kind: 'trusted-cert', alias: name, created: clock(options.now), certificate: der };
+  return { store: withEntry(store, entry), duplicateOf: duplicate?.alias };
+}
+
+/**
+ * Orders a chain from `leaf` upwards: each next certificate is the issuer of the previous one, taken
+ * first from `candidates` (the reply) then from `trusted` (the store's trusted entries), until a
+ * self-signed root. Throws IncompleteChainError when an issuer is missing (keytool's establishCertChain).
+ */
+function completeChain(leaf: Uint8Array, candidates: readonly Uint8Array[], trusted: readonly Uint8Array[]): Uint8Array[] {
+  const chain = [leaf];
+  const used = new Set([certId(leaf)]);
+  let current = leaf;
+  for (;;) {
+    if (isIssuedBy(current, current)) return chain;
+    const pick = (pool: readonly Uint8Array[]) => pool.find((c) => !used.has(certId(c)) && isIssuedBy(current, c));
+    const issuer = pick(candidates) ?? pick(trusted);
+    if (!issuer) throw new IncompleteChainError(describeCertificate(current).subject);
+    chain.push(issuer);
+    used.add(certId(issuer));
+    current = issuer;
+  }
+}
+
+/** The DER certificates of every trusted-cert entry. */
+function trustedCertificates(store: Keystore): Uint8Array[] {
+  return store.entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.certificate] : []));
+}
+
+/**
+ * Installs a CA reply on a key entry (keytool -importcert into a key alias): the reply's leaf must match
+ * the entry's private key (KeyMismatchError); the chain is completed from the reply and the store's
+ * trusted certificates up to a self-signed root (IncompleteChainError otherwise).
+ */
+export async function importCaReply(
+  store: Keystore,
+  alias: string,
+  keyPassword: string,
+  replyCerts: readonly Uint8Array[],
+  options: { now?: () => Date } = {},
+): Promise<Keystore> {
+  const entry = requireKeyEntry(store, alias);
+  if (replyCerts.length === 0) throw new InvalidInputError('The CA reply holds no certificate.');
+  const pkcs8 = await openKey(entry, keyPassword);
+  publicKeyOfPkcs8(pkcs8);
+  const leaf = replyCerts.find((c) => matchesKey(c, pkcs8));
+  if (!leaf) throw new KeyMismatchError(entry.alias);
+  if (entry.chain.length === 1 && replyCerts.length === 1 && certId(entry.chain[0]) === certId(leaf)) {
+    // keytool: "Certificate reply and certificate in keystore are identical".
+    throw new InvalidInputError(`The CA reply is the certificate alias "${entry.alias}" already holds; nothing to import.`);
+  }
+  const chain = completeChain(
+    leaf,
+    replyCerts.filter((c) => c !== leaf),
+    trustedCertificates(store),
+  );
+  const updated: PrivateKeyEntry = { ...entry, chain, created: clock(options.now) };
+  return withEntry(store, updated, entry);
+}
+
+/** The certificate of an entry (keytool -exportcert): the leaf of a key entry, or the trusted certificate. */
+export function exportCertificate(store: Keystore, alias: string): Uint8Array {
+  const entry = requireEntry(store, alias);
+  if (entry.kind === 'trusted-cert') return entry.certificate;
+  if (entry.kind === 'private-key' && entry.chain.length > 0) return entry.chain[0];
+  throw new WrongEntryKindError(entry.alias, 'private-key or trusted-cert', entry.kind);
+}
+
+/**
+ * A PKCS#10 request for the key of `alias` (keytool -certreq), subject taken from its leaf.
+ * SANs default to the leaf's, so the CA is asked for the names the self-signed certificate already had.
+ */
+export async function createCsrFor(
+  store: Keystore,
+  alias: string,
+  keyPassword: string,
+  options: { san?: readonly string[]; signatureAlgorithm?: SignatureAlgorithm } = {},
+): Promise<Uint8Array> {
+  const entry = requireKeyEntry(store, alias);
+  if (entry.chain.length === 0) throw new InvalidInputError(`Alias "${entry.alias}" has no certificate to take the subject from.`);
+  const pkcs8 = await openKey(entry, keyPassword);
+  const info = describeCertificate(entry.chain[0]);
+  const san = options.san ?? info.subjectAltNames.map(sanFromKeytoolPrint);
+  return createCsr({
+    pkcs8,
+    dname: info.subject,
+    san: san.length > 0 ? [...san] : undefined,
+    // keytool -certreq signs with the key's default algorithm, not the one of the self-signed leaf.
+    signatureAlgorithm: options.signatureAlgorithm,
+  });
+}
+
+/** `DNS:x` (as keytool prints a SAN) → `dns:x` (as keytool's -ext SAN= takes it). */
+function sanFromKeytoolPrint(printed: string): string {
+  const i = printed.indexOf(':');
+  return i < 0 ? printed : `${printed.slice(0, i).toLowerCase()}:${printed.slice(i + 1)}`;
+}
+
+/**
+ * Adds a private key with its chain (keytool has no such command; openssl pkcs12 -export does): the key
+ * must match one certificate, which becomes the leaf; the others are ordered by issuer after it.
+ */
+export function importKeyAndChain(
+  store: Keystore,
+  alias: string,
+  pkcs8: Uint8Array,
+  chain: readonly Uint8Array[],
+  keyPassword: string,
+  options: { now?: () => Date } = {},
+): Keystore {
+  const name = normalizeAlias(store.format, alias);
+  refuseExisting(store, name);
+  checkNewPassword(store.format, keyPassword, 'key password');
+  if (chain.length === 0) throw new InvalidInputError('The certificate chain is empty; give at least the certificate of the key.');
+  publicKeyOfPkcs8(pkcs8); // throws InvalidInputError for a key that is not PKCS#8
+  const leaf = chain.find((c) => matchesKey(c, pkcs8));
+  if (!leaf) throw new KeyMismatchError(name);
+  const ordered = orderPartialChain(
+    leaf,
+    chain.filter((c) => c !== leaf),
+  );
+  const key: OpenKey = { sealed: 'open', pkcs8, password: keyPassword };
+  return withEntry(store, { kind: 'private-key', alias: name, created: clock(options.now), chain: ordered, key });
+}
+
+/** Orders certificates from `leaf` by issuer as far as `rest` allows; unlike completeChain it accepts a chain that stops short of a root. */
+function orderPartialChain(leaf: Uint8Array, rest: readonly Uint8Array[]): Uint8Array[] {
+  const chain = [leaf];
+  const pool = [...rest];
+  let current = leaf;
+  while (!isIssuedBy(current, current)) {
+    const i = pool.findIndex((c) => isIssuedBy(current, c));
+    if (i < 0) break;
+    current = pool.splice(i, 1)[0];
+    chain.push(current);
+  }
+  return chain;
+}
+
+/** Removes the entry `alias` (keytool -delete). */
+export function deleteEntry(store: Keystore, alias: string): Keystore {
+  const entry = requireEntry(store, alias);
+  return { ...store, entries: store.entries.filter((e) => e !== entry) };
+}
+
+/** Renames an entry (keytool -changealias); refuses a target alias that is taken by another entry. */
+export function renameAlias(store: Keystore, alias: string, newAlias: string): Keystore {
+  const entry = requireEntry(store, alias);
+  const name = normalizeAlias(store.format, newAlias);
+  const clash = findEntry(store, name);
+  if (clash && clash !== entry) throw new AliasExistsError(clash.alias);
+  return withEntry(store, { ...entry, alias: name }, entry);
+}
+
+/**
+ * Changes the store password (keytool -storepasswd). For PKCS12 the key bags are sealed with the store
+ * password, so every key is opened with the old one and re-sealed with the new one; JKS/JCEKS keys keep
+ * their own key passwords and stay sealed. The caller encodes the result with `newPassword`.
+ */
+export async function changeStorePassword(store: Keystore, oldPassword: string, newPassword: string): Promise<Keystore> {
+  checkNewPassword(store.format, newPassword, 'new store password');
+  if (store.format !== 'PKCS12') return { ...store, integrity: 'verified' };
+  const entries: Entry[] = [];
+  for (const entry of store.entries) {
+    if (entry.kind !== 'private-key') {
+      entries.push(entry);
+      continue;
+    }
+    const pkcs8 = await openKey(entry, oldPassword);
+    entries.push({ ...entry, key: { sealed: 'open', pkcs8, password: newPassword } });
+  }
+  return { ...store, integrity: 'verified', entries };
+}
+
+/**
+ * Changes the password of one key (keytool -keypasswd). Refused for PKCS12, where keytool seals keys
+ * with the store password and ignores a separate key password.
+ */
+export async function changeKeyPassword(
+  store: Keystore,
+  alias: string,
+  oldKeyPassword: string,
+  newKeyPassword: string,
+): Promise<Keystore> {
+  if (store.format === 'PKCS12') {
+    throw new UnsupportedOperationError(
+      'PKCS12 keystores protect keys with the store password; change the store password instead (passwd).',
+    );
+  }
+  const entry = requireKeyEntry(store, alias);
+  checkNewPassword(store.format, newKeyPassword, 'new key password');
+  const pkcs8 = await openKey(entry, oldKeyPassword);
+  return withEntry(store, { ...entry, key: { sealed: 'open', pkcs8, password: newKeyPassword } }, entry);
+}
+
+/** Passwords for convert: the source store password, key passwords by alias (default: the store password). */
+export interface ConvertOptions {
+  readonly storePassword: string;
+  readonly keyPasswords?: Readonly<Record<string, string>>;
+  /** The password the converted store will be encoded with (default: `storePassword`); PKCS12 keys are sealed with it. */
+  readonly targetStorePassword?: string;
+}
+
+/**
+ * Converts a store to `targetFormat` (keytool -importkeystore): every key is opened and re-sealed for the
+ * target (PKCS12: with the target store password; JKS/JCEKS: with its own key password). JCEKS secret
+ * keys have no place in JKS or PKCS12 as keytool writes them, so they are refused.
+ */
+export async function convert(store: Keystore, targetFormat: KeystoreFormat, options: ConvertOptions): Promise<Keystore> {
+  const target = options.targetStorePassword ?? options.storePassword;
+  checkNewPassword(targetFormat, target, 'store password');
+  const entries: Entry[] = [];
+  const seen = new Set<string>();
+  for (const entry of store.entries) {
+    const alias = normalizeAlias(targetFormat, entry.alias);
+    if (seen.has(alias.toLowerCase())) throw new AliasExistsError(alias);
+    seen.add(alias.toLowerCase());
+    if (entry.kind === 'secret-key') {
+      if (targetFormat !== 'JCEKS') {
+        throw new UnsupportedOperationError(
+          `Alias "${entry.alias}" is a JCEKS secret key, which a ${targetFormat} keystore cannot hold; delete it first or convert to JCEKS.`,
+        );
+      }
+      entries.push({ ...entry, alias });
+    } else if (entry.kind === 'trusted-cert') {
+      entries.push({ ...entry, alias });
+    } else {
+      const keyPassword = lookupKeyPassword(options.keyPasswords, entry.alias) ?? options.storePassword;
+      const pkcs8 = await openKey(entry, keyPassword);
+      const sealWith = targetFormat === 'PKCS12' ? target : keyPassword;
+      entries.push({ ...entry, alias, key: { sealed: 'open', pkcs8, password: sealWith } });
+    }
+  }
+  return { format: targetFormat, integrity: 'verified', entries };
+}
+
+/** The key password given for `alias`, matched case-insensitively. */
+function lookupKeyPassword(passwords: Readonly<Record<string, string>> | undefined, alias: string): string | undefined {
+  if (!passwords) return undefined;
+  if (alias in passwords) return passwords[alias];
+  const lower = alias.toLowerCase();
+  const key = Object.keys(passwords).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : passwords[key];
+}
