@@ -4,6 +4,7 @@
  * keystore and every encrypted secret becomes unusable; MI itself only finds out at startup.
  */
 import * as crypto from 'node:crypto';
+import * as path from 'node:path';
 import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { decryptSecret } from './cipher';
@@ -42,7 +43,7 @@ export function checkSecretsDecryptable(doc: TomlDocument, key: InternalKey): Pr
       code: 'secret-undecryptable',
       severity: 'error' as const,
       message:
-        `Secret "${s.alias}" cannot be decrypted with the internal key "${key.alias}" (certificate SHA-256 ${fingerprint.slice(0, 23)}…): ` +
+        `Secret "${s.alias}" cannot be decrypted with the internal key "${key.alias}" of ${path.basename(key.path)} (certificate SHA-256 ${fingerprint}): ` +
         'it was encrypted with another key, so MI will fail to resolve it. Re-encrypt it with the current key, or restore the keystore it was made with.',
       file: doc.file,
       range: s.range,

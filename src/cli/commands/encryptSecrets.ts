@@ -1,0 +1,88 @@
+/**
+ * `mi-keystores encrypt-secrets <path> [--dry-run]`: the cipher tool's `-Dconfigure` step without starting
+ * MI. In each MI workspace under `path`, every `[plain]` value of `[secrets]` becomes its base64
+ * ciphertext made with the effective internal key's certificate and the configured transformation;
+ * nothing else in deployment.toml changes. Prints aliases only, never a secret.
+ */
+import * as path from 'node:path';
+import { UsageError, type CliCommand } from '../command';
+import { STORE_PASSWORD_OPTIONS, flag, positionals } from '../args';
+import { passwordFromFlags } from '../passwords';
+import { CliFailure, explained } from './common';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+/** The engine, loaded only when the command runs so `--help` stays instant. */
+function engine() {
+  return {
+    discover: require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
+    cache: require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
+    vault: require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
+    plan: require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** `encrypt-secrets`. */
+export const encryptSecretsCommand: CliCommand = {
+  name: 'encrypt-secrets',
+  summary: 'Encrypt every [plain] value of [secrets] with the internal keystore, as MI\'s cipher tool does.',
+  usage: 'encrypt-secrets <path> [--dry-run] [--password-env VAR | --password-file F | --password V]',
+  options: [
+    { name: 'dry-run', type: 'boolean', help: 'Say which secrets would be encrypted; write nothing.' },
+    ...STORE_PASSWORD_OPTIONS.map((o) => ({ ...o, help: `${o.help} Only needed when deployment.toml does not give the internal keystore password in the clear.` })),
+  ],
+  async run(args, io) {
+    const [target] = positionals(args, ['path']);
+    const dryRun = flag(args, 'dry-run');
+    const password = passwordFromFlags(args, io, 'password');
+    const abs = path.resolve(io.cwd, target);
+    const { discover, cache: cacheModule, vault, plan } = engine();
+    const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
+      throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
+    });
+    if (workspaces.length === 0) throw new CliFailure(`no MI runtime home or integration project found under ${target}.`);
+    const cache = new cacheModule.KeystoreCache();
+    let failed = 0;
+    for (const ws of workspaces) {
+      const display = path.relative(io.cwd, ws.deploymentToml) || ws.deploymentToml;
+      const loaded = await explained({ display }, () => vault.loadDeploymentToml(ws, io.env));
+      const all = plan.plainSecrets(loaded.doc);
+      const plains = all.filter((s) => s.plaintext !== '');
+      const empty = all.filter((s) => s.plaintext === '').map((s) => s.alias);
+      if (empty.length) io.stderr(`mi-keystores encrypt-secrets: ${display}: left empty placeholder(s) "[]" as they are: ${empty.join(', ')}\n`);
+      if (plains.length === 0) {
+        io.stdout(`${display}: no [plain] secret to encrypt.\n`);
+        continue;
+      }
+      const internal = loaded.config.stores.find((s) => s.id === 'internal');
+      const storePasswords = password && internal?.path ? { [internal.path]: password.value } : {};
+      const key = await vault.resolveInternalKey(loaded.config, cache, storePasswords);
+      if (!key.ok) {
+        const hint = key.needsPassword ? ' Give it with --password-env VAR.' : '';
+        io.stderr(`mi-keystores encrypt-secrets: ${display}: cannot encrypt: ${key.reason}.${hint}\n`);
+        failed++;
+        continue;
+      }
+      const transformation = plan.configuredTransformation(loaded.doc);
+      const aliases = plains.map((s) => s.alias).join(', ');
+      const how = `with the internal key ${vault.describeKey(key.key)} using ${transformation}`;
+      if (dryRun) {
+        io.stdout(`${display}: would encrypt ${plains.length} secret(s) ${how}: ${aliases}\n`);
+        continue;
+      }
+      let edits;
+      try {
+        edits = plan.encryptPlainSecretsEdits(loaded.doc, key.key.certificate, transformation);
+      } catch (err) {
+        io.stderr(`mi-keystores encrypt-secrets: ${display}: ${err instanceof Error ? err.message : String(err)}\n`);
+        failed++;
+        continue;
+      }
+      await explained({ display }, () => vault.writeDeploymentToml(loaded, edits)).catch((err: unknown) => {
+        throw err instanceof Error && !(err instanceof CliFailure) ? new CliFailure(`${display}: ${err.message}`, { cause: err }) : err;
+      });
+      io.stdout(`${display}: encrypted ${plains.length} secret(s) ${how}: ${aliases}\n`);
+    }
+    return failed > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,129 @@
+/**
+ * The secure vault against the real JDK: what `encrypt-secrets` and `rotate-internal` write, Java's
+ * javax.crypto.Cipher decrypts (test/fixtures/java/CipherTool.java), with the configured transformation
+ * only; and what Java encrypts, the `secret-undecryptable` check recognises in an MI home.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIO } from '../../src/cli/command';
+import { parseDeploymentToml } from '../../src/core/config/parse';
+import { checkWorkspace } from '../../src/core/checks/index';
+import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
+import type { MiRuntimeHome } from '../../src/core/workspace/discover';
+
+const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
+const CIPHER_TOOL = path.resolve(__dirname, '../fixtures/java/CipherTool.java');
+const SEC = 'repository/resources/security';
+const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
+const NOW = new Date('2026-11-27T00:00:00Z');
+const PLAIN = ['wso2carbon', 'pässwörd with spaces'];
+
+/** Runs the JDK's javax.crypto.Cipher; one output line per input. */
+function java(args: string[]): string[] {
+  return execFileSync('java', [CIPHER_TOOL, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } })
+    .trim()
+    .split('\n');
+}
+
+describe('secure vault files against the JDK', () => {
+  let root: string;
+  let toml: string;
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-secrets-interop-'));
+    fs.mkdirSync(path.join(root, 'conf'));
+    fs.mkdirSync(path.join(root, SEC), { recursive: true });
+    fs.copyFileSync(path.join(FIXTURES, 'jks-chain.jks'), path.join(root, SEC, 'old.jks'));
+    toml = path.join(root, 'conf/deployment.toml');
+  });
+
+  afterEach(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  /** deployment.toml whose internal (= primary) keystore is old.jks (jks-chain.jks, key `server`). */
+  function writeToml(secrets: readonly [string, string][], extra = ''): void {
+    const lines = secrets.map(([alias, value]) => `${alias} = "${value}"`).join('\n');
+    fs.writeFileSync(toml, `[keystore.primary]\nfile_name = "${SEC}/old.jks"\ntype = "JKS"\npassword = "changeit"\nalias = "server"\n${extra}\n[secrets]\n${lines}\n`);
+  }
+
+  function home(): MiRuntimeHome {
+    return { kind: 'runtime', root, deploymentToml: toml };
+  }
+
+  async function run(argv: string[]): Promise<number> {
+    let stderr = '';
+    const io: CliIO = { stdout: () => undefined, stderr: (t) => void (stderr += t), env: { NEWPW: 'changeit' }, cwd: root };
+    const code = await main(argv, io);
+    assert.equal(code, 0, stderr);
+    return code;
+  }
+
+  /** The `[secrets]` values on disk, in file order. */
+  function ciphertexts(): string[] {
+    const doc = parseDeploymentToml(fs.readFileSync(toml, 'utf8'), toml);
+    return doc.tables.filter((t) => t.name === 'secrets').flatMap((t) => t.entries.map((e) => String(e.value.value)));
+  }
+
+  async function undecryptable(): Promise<number[]> {
+    const problems = await checkWorkspace(home(), { now: NOW, cache: new KeystoreCache() });
+    return problems.filter((p) => p.code === 'secret-undecryptable').map((p) => p.range.start.line);
+  }
+
+  it('recognises ciphertexts Java made with "RSA" and with OAEP as decryptable', async () => {
+    const pkcs1 = java(['encrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'RSA', 'one'])[0];
+    const oaep = java(['encrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', OAEP, 'two'])[0];
+    writeToml([
+      ['a', pkcs1],
+      ['b', oaep],
+    ]);
+    assert.deepEqual(await undecryptable(), []);
+  });
+
+  it('reports a ciphertext Java made with another key as secret-undecryptable', async () => {
+    const foreign = java(['encrypt', path.join(FIXTURES, 'jks-rsa.jks'), 'changeit', 'server', 'RSA', 'x'])[0];
+    writeToml([['foreign', foreign]]);
+    const lines = fs.readFileSync(toml, 'utf8').split('\n');
+    assert.deepEqual(await undecryptable(), [lines.findIndex((l) => l.startsWith('foreign'))]);
+  });
+
+  it('writes with encrypt-secrets what Java decrypts with "RSA" to the plain texts', async () => {
+    writeToml(PLAIN.map((p, i) => [`s${i}`, `[${p}]`]));
+    await run(['encrypt-secrets', '.']);
+    const actual = java(['decrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'changeit', 'RSA', ...ciphertexts()]);
+    assert.deepEqual(actual, PLAIN);
+  });
+
+  it('writes with the configured OAEP transformation what Java decrypts with OAEP', async () => {
+    writeToml(PLAIN.map((p, i) => [`s${i}`, `[${p}]`]), `\n[system.parameter]\n"org.wso2.CipherTransformation" = "${OAEP}"\n`);
+    await run(['encrypt-secrets', '.']);
+    const actual = java(['decrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'changeit', OAEP, ...ciphertexts()]);
+    assert.deepEqual(actual, PLAIN);
+  });
+
+  it('writes OAEP ciphertexts that Java cannot decrypt as "RSA" (PKCS#1 v1.5)', async () => {
+    writeToml([['s', '[oaep only]']], `\n[system.parameter]\n"org.wso2.CipherTransformation" = "${OAEP}"\n`);
+    await run(['encrypt-secrets', '.']);
+    assert.throws(() => java(['decrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'changeit', 'RSA', ...ciphertexts()]));
+  });
+
+  it('after rotate-internal, Java decrypts every secret with the new keytool-made key', async () => {
+    const oldStore = path.join(root, SEC, 'old.jks');
+    writeToml([
+      ['a', java(['encrypt', oldStore, 'changeit', 'server', 'RSA', PLAIN[0]])[0]],
+      ['b', java(['encrypt', oldStore, 'changeit', 'server', OAEP, PLAIN[1]])[0]],
+    ]);
+    const newStore = path.join(root, SEC, 'new.p12');
+    execFileSync('keytool', [
+      '-genkeypair', '-keyalg', 'RSA', '-keysize', '2048', '-alias', 'vault', '-dname', 'CN=vault', '-validity', '30',
+      '-storetype', 'PKCS12', '-keystore', newStore, '-storepass', 'changeit',
+    ], { stdio: 'ignore' });
+    await run(['rotate-internal', '.', '--keystore', `${SEC}/new.p12`, '--alias', 'vault', '--password-env', 'NEWPW']);
+    const actual = java(['decrypt', newStore, 'changeit', 'vault', 'changeit', 'RSA', ...ciphertexts()]);
+    assert.deepEqual(actual, PLAIN);
+  });
+});
