@@ -4,54 +4,18 @@
  * must be recoverable by `keytool -importkeystore` into a JKS. keytool is judged by its exit code.
  */
 import { strict as assert } from 'assert';
-import { createHash } from 'crypto';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
 import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
 import { explicit, integer, octetString, oid, seq, set } from '../../src/core/keystore/pkcs12Der';
+import { fixturePath, readFixture, useTempDir } from '../helpers/fixtures';
+import { TOOL_ENV, keytoolImportKeystore, keytoolList, keytoolListText, keytoolView, type KeytoolEntry } from '../helpers/keytool';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const ENV = { ...process.env, LC_ALL: 'C.UTF-8' };
+/** Our entries as keytool lists them: keytool shows PKCS12 aliases lowercased. */
+const listed = (store: Keystore): KeytoolEntry[] => keytoolView(store, { lowercaseAliases: true });
 
-interface ListedEntry {
-  alias: string;
-  type: string;
-  sha256: string[];
-}
-
-/** Parses `keytool -list -v`: per entry alias (lowercased, as keytool shows PKCS12 aliases), type and SHA-256s. */
-function parseKeytoolList(text: string): ListedEntry[] {
-  const entries: ListedEntry[] = [];
-  for (const line of text.split('\n')) {
-    const alias = /^Alias name: (.*)$/.exec(line);
-    if (alias) entries.push({ alias: alias[1], type: '', sha256: [] });
-    const type = /^Entry type: (.*)$/.exec(line);
-    if (type) entries[entries.length - 1].type = type[1];
-    const fp = /^\s+SHA256: ([0-9A-F:]+)$/.exec(line);
-    if (fp) entries[entries.length - 1].sha256.push(fp[1]);
-  }
-  return byAlias(entries);
-}
-
-const fingerprint = (der: Uint8Array): string => createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
-
-const byAlias = (list: ListedEntry[]): ListedEntry[] =>
-  list.map((e) => ({ ...e, alias: e.alias.toLowerCase() })).sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0));
-
-function listed(store: Keystore): ListedEntry[] {
-  return byAlias(
-    store.entries.map((e) => ({
-      alias: e.alias,
-      type: e.kind === 'private-key' ? 'PrivateKeyEntry' : 'trustedCertEntry',
-      sha256: e.kind === 'private-key' ? e.chain.map(fingerprint) : e.kind === 'trusted-cert' ? [fingerprint(e.certificate)] : [],
-    })),
-  );
-}
-
-const decodeFixture = async (file: string): Promise<Keystore> => decodePkcs12(fs.readFileSync(path.join(FIXTURES, file)), 'changeit');
+const decodeFixture = async (file: string): Promise<Keystore> => decodePkcs12(readFixture(file), 'changeit');
 
 /** A key entry of a fixture, decrypted to an OpenKey (so the encoder seals it anew), under `alias`. */
 async function openEntry(store: Keystore, alias: string, newAlias = alias): Promise<PrivateKeyEntry> {
@@ -91,66 +55,39 @@ async function mixedStore(withSealed: boolean): Promise<Keystore> {
 }
 
 describe('PKCS12 encoder against keytool 17', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkcs12-interop-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('pkcs12-interop-');
 
   const write = async (store: Keystore, legacy: boolean): Promise<string> => {
-    const file = path.join(dir, legacy ? 'legacy.p12' : 'default.p12');
+    const file = dir(legacy ? 'legacy.p12' : 'default.p12');
     fs.writeFileSync(file, await encodePkcs12(store, 'changeit', { legacy }));
     return file;
   };
-  const keytoolList = (file: string): string =>
-    execFileSync('keytool', ['-list', '-v', '-storetype', 'PKCS12', '-keystore', file, '-storepass', 'changeit'], { encoding: 'utf8', env: ENV });
   /** Imports `file` into a fresh JKS (throws on a non-zero exit) and returns the JKS entry count keytool lists. */
   const importToJks = (file: string): number => {
-    // Throws (non-zero exit) unless every key is recoverable with the store password.
-    execFileSync(
-      'keytool',
-      ['-importkeystore', '-noprompt', '-srckeystore', file, '-srcstoretype', 'PKCS12', '-srcstorepass', 'changeit',
-        '-destkeystore', path.join(dir, 'out.jks'), '-deststoretype', 'JKS', '-deststorepass', 'changeit'],
-      { encoding: 'utf8', env: ENV, stdio: 'pipe' },
-    );
-    const jksList = execFileSync('keytool', ['-list', '-keystore', path.join(dir, 'out.jks'), '-storepass', 'changeit'], {
-      encoding: 'utf8',
-      env: ENV,
-      stdio: 'pipe',
-    });
-    return Number(/Your keystore contains (\d+) entr/.exec(jksList)?.[1]);
+    // Fails (non-zero exit) unless every key is recoverable with the store password.
+    keytoolImportKeystore({ from: file, fromType: 'PKCS12', fromPassword: 'changeit', to: dir('out.jks'), toType: 'JKS', toPassword: 'changeit' });
+    return keytoolList(dir('out.jks'), 'changeit').count;
   };
 
-  it('writes a default-layout store keytool lists with our aliases, types and fingerprints', async () => {
-    const store = await mixedStore(true);
-    const actual = parseKeytoolList(keytoolList(await write(store, false)));
-    assert.deepEqual(actual, listed(store));
-  });
+  // The default layout carries a key sealed by keytool verbatim too; the legacy one has only keys we seal.
+  for (const [layout, legacy] of [['default', false], ['legacy', true]] as const) {
+    it(`writes a ${layout}-layout store keytool lists with our aliases, types and fingerprints`, async () => {
+      const store = await mixedStore(!legacy);
+      const actual = keytoolList(await write(store, legacy), 'changeit', 'PKCS12').entries;
+      assert.deepEqual(actual, listed(store));
+    });
 
-  it('writes default-layout keys keytool -importkeystore recovers into a JKS', async () => {
-    const store = await mixedStore(true);
-    const actual = importToJks(await write(store, false));
-    assert.equal(actual, store.entries.length);
-  });
-
-  it('writes a legacy-layout store keytool lists with our aliases, types and fingerprints', async () => {
-    const store = await mixedStore(false);
-    const actual = parseKeytoolList(keytoolList(await write(store, true)));
-    assert.deepEqual(actual, listed(store));
-  });
-
-  it('writes legacy-layout keys keytool -importkeystore recovers into a JKS', async () => {
-    const store = await mixedStore(false);
-    const actual = importToJks(await write(store, true));
-    assert.equal(actual, store.entries.length);
-  });
+    it(`writes ${layout}-layout keys keytool -importkeystore recovers into a JKS`, async () => {
+      const store = await mixedStore(!legacy);
+      const actual = importToJks(await write(store, legacy));
+      assert.equal(actual, store.entries.length);
+    });
+  }
 
   it('keeps the chain length keytool shows for a key with a CA-signed certificate', async () => {
     const chain = await decodeFixture('p12-chain.p12');
     const store: Keystore = { format: 'PKCS12', integrity: 'verified', entries: [await openEntry(chain, 'server')] };
-    const actual = keytoolList(await write(store, false));
+    const actual = keytoolListText(await write(store, false), 'changeit', 'PKCS12');
     assert.match(actual, /Certificate chain length: 2/);
   });
 
@@ -158,15 +95,14 @@ describe('PKCS12 encoder against keytool 17', () => {
     const chain = await decodeFixture('p12-chain.p12');
     const server = await openEntry(chain, 'server');
     const store: Keystore = { format: 'PKCS12', integrity: 'verified', entries: [{ ...server, created: new Date(Date.UTC(2021, 2, 4, 12)) }] };
-    const actual = keytoolList(await write(store, false));
+    const actual = keytoolListText(await write(store, false), 'changeit', 'PKCS12');
     assert.match(actual, /Creation date: Mar 4, 2021/);
   });
 
   it('reads an OpenSSL-made store with an empty password (the JDK retries "" as "\\0")', async () => {
-    const file = path.join(dir, 'empty.p12');
-    const pem = path.join(FIXTURES, 'pem');
-    execFileSync('openssl', ['pkcs12', '-export', '-in', path.join(pem, 'server-signed.pem'), '-inkey', path.join(pem, 'server-key.pkcs8.pem'),
-      '-name', 'srv', '-passout', 'pass:', '-out', file], { env: ENV, stdio: 'pipe' });
+    const file = dir('empty.p12');
+    execFileSync('openssl', ['pkcs12', '-export', '-in', fixturePath('pem/server-signed.pem'), '-inkey', fixturePath('pem/server-key.pkcs8.pem'),
+      '-name', 'srv', '-passout', 'pass:', '-out', file], { env: TOOL_ENV, stdio: 'pipe' });
     const store = await decodePkcs12(fs.readFileSync(file), '');
     assert.equal(store.integrity, 'verified');
     const key = store.entries[0] as PrivateKeyEntry;
@@ -192,20 +128,20 @@ describe('PKCS12 encoder against keytool 17', () => {
       data([seq(oid('1.2.840.113549.1.12.10.1.2'), explicit(0, key.key.der))]),
       data([certBag(key.chain[0], []), certBag(ca.certificate, [trustedAttrs])]),
     );
-    const file = path.join(dir, 'unnamed.p12');
+    const file = dir('unnamed.p12');
     fs.writeFileSync(file, seq(integer(3), seq(oid('1.2.840.113549.1.7.1'), explicit(0, octetString(authSafe)))));
     const store = await decodePkcs12(fs.readFileSync(file), 'changeit');
     const actual = listed(store);
-    const expected = parseKeytoolList(keytoolList(file));
+    const expected = keytoolList(file, 'changeit', 'PKCS12').entries;
     assert.deepEqual(actual, expected);
-    assert.deepEqual(actual.map((e) => [e.alias, e.type]), [['1', 'PrivateKeyEntry'], ['2', 'trustedCertEntry']]);
+    assert.deepEqual(actual.map((e) => [e.alias, e.entryType]), [['1', 'PrivateKeyEntry'], ['2', 'trustedCertEntry']]);
   });
 
   it('reads a BER-encoded PFX (indefinite lengths, a segmented OCTET STRING) as keytool does', async () => {
     // The layout Bouncy Castle's "PKCS12" writes around the authenticated safe: every outer SEQUENCE and
     // [0] with indefinite length, the authSafe OCTET STRING split into 1000-byte segments. The MAC covers
     // the concatenated octets, so it still verifies.
-    const der = fs.readFileSync(path.join(FIXTURES, 'p12-default.p12'));
+    const der = Buffer.from(readFixture('p12-default.p12'));
     const header = (b: Buffer, at: number): { vStart: number; end: number } => {
       const n = b[at + 1] & 0x7f; // all lengths here are long-form (0x82)
       const len = b.readUIntBE(at + 2, n);
@@ -228,10 +164,10 @@ describe('PKCS12 encoder against keytool 17', () => {
       der.subarray(authCi.end, pfx.end), // MacData, unchanged
       eoc,
     ]);
-    const file = path.join(dir, 'ber.p12');
+    const file = dir('ber.p12');
     fs.writeFileSync(file, ber);
     const store = await decodePkcs12(ber, 'changeit');
     assert.equal(store.integrity, 'verified');
-    assert.deepEqual(listed(store), parseKeytoolList(keytoolList(file)));
+    assert.deepEqual(listed(store), keytoolList(file, 'changeit', 'PKCS12').entries);
   });
 });

@@ -1,47 +1,21 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { main, registeredCommands } from '../../src/cli/main';
+import { registeredCommands } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
+import { copyFixture, fixturePath, useTempDir } from '../helpers/fixtures';
+import { runCli, type CliRun } from '../helpers/cli';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 /** A password no fixture or message contains, so finding it in output means it leaked. */
 const SECRET = 'Zebra-S3cret-77';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 describe('mi-keystores CLI (in-process)', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-cli-'));
-  });
-  afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempDir('mi-cli-');
 
   /** Runs main with captured output, cwd = the temp folder, and PW/SECRET in the environment. */
-  async function run(argv: string[], extra: Partial<CliIO> = {}): Promise<Run> {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIO = {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      env: { PW: 'changeit', SECRET },
-      cwd: dir,
-      ...extra,
-    };
-    const code = await main(argv, io);
-    return { code, stdout, stderr };
+  function run(argv: string[], extra: Partial<CliIO> = {}): Promise<CliRun> {
+    return runCli(argv, { env: { PW: 'changeit', SECRET }, cwd: dir(), ...extra });
   }
-  const copy = (name: string) => {
-    fs.copyFileSync(path.join(FIXTURES, name), path.join(dir, name));
-    return name;
-  };
+  const copy = (name: string) => copyFixture(name, dir());
   const isOneLine = (s: string) => /^[^\n]+\n$/.test(s);
 
   it('lists every registered command in --help and exits 0', async () => {
@@ -165,7 +139,7 @@ describe('mi-keystores CLI (in-process)', () => {
     const actual = await run(['generate', 'x.jks', '--alias', 'a', '--dname', 'CN=a', '--key-alg', 'EC', '--password', 'abc']);
     assert.equal(actual.code, 1);
     assert.match(actual.stderr, /at least 6 characters/);
-    assert.equal(fs.existsSync(path.join(dir, 'x.jks')), false);
+    assert.equal(fs.existsSync(dir('x.jks')), false);
   });
 
   it('warns that --password shows in the process list, and never prints the password', async () => {
@@ -185,7 +159,7 @@ describe('mi-keystores CLI (in-process)', () => {
   });
 
   it('reads the password from the first line of --password-file', async () => {
-    fs.writeFileSync(path.join(dir, 'pw.txt'), 'changeit\n');
+    fs.writeFileSync(dir('pw.txt'), 'changeit\n');
     const actual = await run(['list', copy('jks-rsa.jks'), '--password-file', 'pw.txt']);
     assert.equal(actual.code, 0, actual.stderr);
   });
@@ -218,7 +192,7 @@ describe('mi-keystores CLI (in-process)', () => {
   it('exports a certificate as PEM on stdout', async () => {
     const actual = await run(['export-cert', copy('jks-rsa.jks'), '--alias', 'ca', '--password-env', 'PW']);
     assert.equal(actual.code, 0);
-    assert.equal(actual.stdout, fs.readFileSync(path.join(FIXTURES, 'pem/ca.pem'), 'utf8').replace(/\r\n/g, '\n'));
+    assert.equal(actual.stdout, fs.readFileSync(fixturePath('pem/ca.pem'), 'utf8').replace(/\r\n/g, '\n'));
   });
 
   it('exits 1 for a wrong key password, naming the alias', async () => {
@@ -249,15 +223,15 @@ describe('mi-keystores CLI (in-process)', () => {
 
   it('refuses to rewrite a PKCS12 without MAC under a wrong password, leaving the file unchanged', async () => {
     const file = copy('p12-nomac.p12');
-    const before = fs.readFileSync(path.join(dir, file));
+    const before = fs.readFileSync(dir(file));
     const actual = await run(['delete', file, '--alias', 'ca', '--password-env', 'SECRET']);
     assert.equal(actual.code, 1);
     assert.equal(actual.stderr, 'mi-keystores: wrong password for p12-nomac.p12: the integrity check failed. Check --password-env.\n');
-    assert.deepEqual(fs.readFileSync(path.join(dir, file)), before);
+    assert.deepEqual(fs.readFileSync(dir(file)), before);
   });
 
   it('exits 1 when import-cert is given a file holding a whole chain', async () => {
-    const actual = await run(['import-cert', copy('jks-rsa.jks'), path.join(FIXTURES, 'pem/reply-chain.pem'), '--alias', 'x', '--password-env', 'PW']);
+    const actual = await run(['import-cert', copy('jks-rsa.jks'), fixturePath('pem/reply-chain.pem'), '--alias', 'x', '--password-env', 'PW']);
     assert.equal(actual.code, 1);
     assert.ok(isOneLine(actual.stderr), actual.stderr);
     assert.match(actual.stderr, /holds 2 certificates/);
@@ -271,7 +245,7 @@ describe('mi-keystores CLI (in-process)', () => {
 
   it('leaves no temp file behind after changing a store', async () => {
     const file = copy('jks-rsa.jks');
-    await run(['import-cert', file, path.join(FIXTURES, 'pem/server-signed.pem'), '--alias', 'signed', '--password-env', 'PW']);
-    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
+    await run(['import-cert', file, fixturePath('pem/server-signed.pem'), '--alias', 'signed', '--password-env', 'PW']);
+    assert.deepEqual(fs.readdirSync(dir()).filter((n) => n.endsWith('.tmp')), []);
   });
 });

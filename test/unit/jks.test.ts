@@ -4,63 +4,18 @@
  */
 import { strict as assert } from 'assert';
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
 import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey, sealJavaKey } from '../../src/core/keystore/jks';
 import { encodeModifiedUtf8, decodeModifiedUtf8 } from '../../src/core/keystore/modifiedUtf8';
 import { protectJceksKey } from '../../src/core/keystore/jceksKeyProtector';
 import { ByteWriter } from '../../src/core/keystore/byteReader';
 import { KeystoreError, MalformedKeystoreError, WrongKeyPasswordError, WrongPasswordError } from '../../src/core/keystore/errors';
 import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
+import {
+  FIXTURE_STORES, WSO2_STORES, fixtureKeyPassword, fixtureStorePassword, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath,
+} from '../helpers/fixtures';
+import { keytoolList, keytoolView, parseKeytoolList } from '../helpers/keytool';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2/keystores');
-
-/** What `keytool -list -v` says about one entry. */
-interface ListedEntry {
-  alias: string;
-  type: string;
-  sha256: string[];
-}
-
-/** Parses `keytool -list -v` output: entry count and, per entry, alias, type and certificate SHA-256s in order. */
-function parseKeytoolList(text: string): { count: number; entries: ListedEntry[] } {
-  const count = Number(/Your keystore contains (\d+) entr/.exec(text)?.[1]);
-  const entries: ListedEntry[] = [];
-  for (const line of text.split('\n')) {
-    const alias = /^Alias name: (.*)$/.exec(line);
-    if (alias) entries.push({ alias: alias[1], type: '', sha256: [] });
-    const type = /^Entry type: (.*)$/.exec(line);
-    if (type) entries[entries.length - 1].type = type[1];
-    const fp = /^\s+SHA256: ([0-9A-F:]+)$/.exec(line);
-    if (fp) entries[entries.length - 1].sha256.push(fp[1]);
-  }
-  return { count, entries };
-}
-
-/** SHA-256 of a DER certificate as keytool prints it (`AB:CD:...`). */
-function fingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
-}
-
-/** Our entry in keytool's vocabulary. */
-function listed(store: Keystore): ListedEntry[] {
-  return store.entries
-    .map((e) => ({
-      alias: e.alias,
-      type: e.kind === 'private-key' ? 'PrivateKeyEntry' : e.kind === 'trusted-cert' ? 'trustedCertEntry' : 'SecretKeyEntry',
-      sha256: e.kind === 'private-key' ? e.chain.map(fingerprint) : e.kind === 'trusted-cert' ? [fingerprint(e.certificate)] : [],
-    }))
-    .sort((a, b) => a.alias.localeCompare(b.alias));
-}
-
-const byAlias = (list: ListedEntry[]): ListedEntry[] => [...list].sort((a, b) => a.alias.localeCompare(b.alias));
-
-const JAVA_FIXTURES = fs.readdirSync(FIXTURES).filter((f) => /\.(jks|jceks)$/.test(f));
-const storePassword = (file: string): string => (file === 'jks-keypass.jks' ? 'storepass1' : 'changeit');
-const keyPassword = (file: string): string => (file === 'jks-keypass.jks' ? 'keypass1' : 'changeit');
-const read = (file: string): Uint8Array => new Uint8Array(fs.readFileSync(path.join(FIXTURES, file)));
+const JAVA_FIXTURES = FIXTURE_STORES.filter((f) => /\.(jks|jceks)$/.test(f));
 
 /** Asserts the recovered PKCS#8 is a valid private key whose public half is the leaf certificate's. */
 function assertKeyMatchesLeaf(pkcs8: Uint8Array, leaf: Uint8Array): void {
@@ -84,48 +39,52 @@ function patched(bytes: Uint8Array, edit: (b: Buffer) => void): Uint8Array {
   return new Uint8Array(b);
 }
 
-/** Offset of a certificate's DER inside the file. */
-function offsetOf(bytes: Uint8Array, part: Uint8Array): number {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(Buffer.from(part));
+/** jks-trust.jks, and where the DER of its first (trusted) certificate starts and ends in the file. */
+function firstTrustedCert(): { bytes: Uint8Array; start: number; end: number } {
+  const bytes = readFixture('jks-trust.jks');
+  const cert = (decodeJavaKeystore(bytes, 'changeit') as Keystore).entries[0];
+  if (cert.kind !== 'trusted-cert') assert.fail('first entry should be a trusted cert');
+  const start = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).indexOf(Buffer.from(cert.certificate));
+  return { bytes, start, end: start + cert.certificate.length };
 }
 
 describe('JKS/JCEKS codec: keytool fixtures', () => {
   for (const file of JAVA_FIXTURES) {
     it(`${file}: lists the aliases, entry types and SHA-256 fingerprints keytool lists`, () => {
-      const expected = parseKeytoolList(fs.readFileSync(path.join(FIXTURES, 'expected', `${file}.list.txt`), 'utf8'));
-      const store = decodeJavaKeystore(read(file), storePassword(file)) as Keystore;
+      const expected = parseKeytoolList(readExpectedListing(file));
+      const store = decodeJavaKeystore(readFixture(file), fixtureStorePassword(file)) as Keystore;
       assert.equal(store.entries.length, expected.count);
-      assert.deepEqual(listed(store), byAlias(expected.entries));
+      assert.deepEqual(keytoolView(store), expected.entries);
     });
 
     it(`${file}: re-encodes an unchanged store to the identical bytes`, async () => {
-      const bytes = read(file);
-      const store = decodeJavaKeystore(bytes, storePassword(file)) as Keystore;
-      const actual = await encodeJavaKeystore(store, storePassword(file), { randomBytes: () => { throw new Error('no randomness needed'); }, now: () => new Date(0) });
+      const bytes = readFixture(file);
+      const store = decodeJavaKeystore(bytes, fixtureStorePassword(file)) as Keystore;
+      const actual = await encodeJavaKeystore(store, fixtureStorePassword(file), { randomBytes: () => { throw new Error('no randomness needed'); }, now: () => new Date(0) });
       assert.deepEqual(Buffer.from(actual), Buffer.from(bytes));
     });
   }
 
   for (const file of JAVA_FIXTURES) {
-    const store = decodeJavaKeystore(read(file), storePassword(file)) as Keystore;
+    const store = decodeJavaKeystore(readFixture(file), fixtureStorePassword(file)) as Keystore;
     for (const entry of store.entries.filter((e): e is PrivateKeyEntry => e.kind === 'private-key')) {
       it(`${file}: recovers the key of "${entry.alias}" matching its leaf certificate`, async () => {
         assert.equal(entry.key.sealed, 'sealed');
         if (entry.key.sealed !== 'sealed') return;
-        const pkcs8 = await recoverJavaKey(store.format as 'JKS' | 'JCEKS', entry.key.der, keyPassword(file), entry.alias);
+        const pkcs8 = await recoverJavaKey(store.format as 'JKS' | 'JCEKS', entry.key.der, fixtureKeyPassword(file), entry.alias);
         assertKeyMatchesLeaf(pkcs8, entry.chain[0]);
       });
     }
   }
 
   it('jks-unicode.jks: decodes accented, CJK and non-BMP aliases from modified UTF-8', () => {
-    const store = decodeJavaKeystore(read('jks-unicode.jks'), 'changeit') as Keystore;
+    const store = decodeJavaKeystore(readFixture('jks-unicode.jks'), 'changeit') as Keystore;
     const actual = store.entries.map((e) => e.alias).sort();
     assert.deepEqual(actual, ['clé-ü', 'smile😀', '日本'].sort());
   });
 
   it('jceks.jceks: carries the secret key entry as a complete Java serialization stream', () => {
-    const store = decodeJavaKeystore(read('jceks.jceks'), 'changeit') as Keystore;
+    const store = decodeJavaKeystore(readFixture('jceks.jceks'), 'changeit') as Keystore;
     const secret = store.entries.find((e) => e.kind === 'secret-key');
     assert.ok(secret && secret.kind === 'secret-key');
     // Stream magic AC ED 00 05, then TC_OBJECT.
@@ -133,51 +92,35 @@ describe('JKS/JCEKS codec: keytool fixtures', () => {
   });
 
   it('reports the integrity as verified', () => {
-    const store = decodeJavaKeystore(read('jks-rsa.jks'), 'changeit') as Keystore;
+    const store = decodeJavaKeystore(readFixture('jks-rsa.jks'), 'changeit') as Keystore;
     assert.equal(store.integrity, 'verified');
   });
 });
 
 describe('JKS/JCEKS codec: WSO2 stores', () => {
-  const stores: { file: string; password: string }[] = [
-    { file: 'wso2carbon.kernel-4.9.x-head.jks', password: 'wso2carbon' },
-    { file: 'client-truststore.kernel-4.9.x-head.jks', password: 'wso2carbon' },
-    { file: 'mi-vscode-new-project/wso2carbon.jks', password: 'wso2carbon' },
-    { file: 'mi-vscode-new-project/client-truststore.jks', password: 'wso2carbon' },
-    { file: 'mi-sample-expired-2025/wso2carbon.jks', password: 'wso2carbon' },
-    { file: 'mi-sample-expired-2025/client-truststore.jks', password: 'wso2carbon' },
-    { file: 'test-fixtures/vfsKeystore.jks', password: 'edcrfv' },
-    { file: 'test-fixtures/esb.jks', password: '123456' },
-    { file: 'test-fixtures/clienttruststore.jks', password: '123456' },
-  ];
-  for (const { file, password } of stores) {
+  for (const { file, password } of WSO2_STORES.filter((s) => s.format === 'JKS')) {
     it(`${file}: lists what keytool lists`, () => {
-      const bytes = new Uint8Array(fs.readFileSync(path.join(WSO2, file)));
+      const bytes = readWso2Store(file);
       assert.deepEqual([...bytes.subarray(0, 4)], [0xfe, 0xed, 0xfe, 0xed], 'the MANIFEST says this one is JKS');
-      const out = execFileSync('keytool', ['-list', '-v', '-keystore', path.join(WSO2, file), '-storepass', password, '-storetype', 'JKS'], {
-        env: { ...process.env, LC_ALL: 'C.UTF-8' },
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        maxBuffer: 64 * 1024 * 1024,
-      });
-      const expected = parseKeytoolList(out);
+      const expected = keytoolList(wso2StorePath(file), password, 'JKS');
       const store = decodeJavaKeystore(bytes, password) as Keystore;
       assert.equal(store.entries.length, expected.count);
-      assert.deepEqual(listed(store), byAlias(expected.entries));
+      assert.deepEqual(keytoolView(store), expected.entries);
     });
   }
 
   it('test-fixtures/vfsKeystore.jks: recovers the key with its own key password (qazwsx), not the store password', async () => {
-    const store = decodeJavaKeystore(new Uint8Array(fs.readFileSync(path.join(WSO2, 'test-fixtures/vfsKeystore.jks'))), 'edcrfv') as Keystore;
+    const { file, password, keyPassword } = wso2Store('test-fixtures/vfsKeystore.jks');
+    const store = decodeJavaKeystore(readWso2Store(file), password) as Keystore;
     const entry = store.entries.find((e): e is PrivateKeyEntry => e.kind === 'private-key')!;
     assert.equal(entry.key.sealed, 'sealed');
     if (entry.key.sealed !== 'sealed') return;
-    const pkcs8 = await recoverJavaKey('JKS', entry.key.der, 'qazwsx', entry.alias);
+    const pkcs8 = await recoverJavaKey('JKS', entry.key.der, keyPassword, entry.alias);
     assertKeyMatchesLeaf(pkcs8, entry.chain[0]);
   });
 
   it('wso2carbon.kernel-4.9.x-head.jks: recovers the wso2carbon key with the store password', async () => {
-    const store = decodeJavaKeystore(new Uint8Array(fs.readFileSync(path.join(WSO2, 'wso2carbon.kernel-4.9.x-head.jks'))), 'wso2carbon') as Keystore;
+    const store = decodeJavaKeystore(readWso2Store('wso2carbon.kernel-4.9.x-head.jks'), 'wso2carbon') as Keystore;
     const entry = store.entries.find((e): e is PrivateKeyEntry => e.alias === 'wso2carbon')!;
     if (entry.key.sealed !== 'sealed') assert.fail('key should be sealed');
     const pkcs8 = await recoverJavaKey('JKS', entry.key.der, 'wso2carbon', entry.alias);
@@ -210,7 +153,7 @@ describe('JKS/JCEKS codec: encoding', () => {
   const fixedRandom = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 37 + 11) & 0xff);
 
   async function openStore(file: string, format: 'JKS' | 'JCEKS', keyPassword: string): Promise<Keystore> {
-    const source = decodeJavaKeystore(read(file), storePassword(file)) as Keystore;
+    const source = decodeJavaKeystore(readFixture(file), fixtureStorePassword(file)) as Keystore;
     const entries = await Promise.all(
       source.entries.map(async (e) => {
         if (e.kind !== 'private-key' || e.key.sealed !== 'sealed') return e;
@@ -247,14 +190,14 @@ describe('JKS/JCEKS codec: encoding', () => {
   });
 
   it('writes aliases lowercased, as keytool does', async () => {
-    const source = decodeJavaKeystore(read('jks-trust.jks'), 'changeit') as Keystore;
+    const source = decodeJavaKeystore(readFixture('jks-trust.jks'), 'changeit') as Keystore;
     const store: Keystore = { ...source, entries: source.entries.map((e) => ({ ...e, alias: e.alias.toUpperCase() })) };
     const decoded = decodeJavaKeystore(await encodeJavaKeystore(store, 'changeit'), 'changeit') as Keystore;
     assert.deepEqual(decoded.entries.map((e) => e.alias), source.entries.map((e) => e.alias));
   });
 
   it('dates entries without a creation date with options.now', async () => {
-    const source = decodeJavaKeystore(read('jks-trust.jks'), 'changeit') as Keystore;
+    const source = decodeJavaKeystore(readFixture('jks-trust.jks'), 'changeit') as Keystore;
     const expected = new Date(Date.UTC(2030, 5, 1));
     const store: Keystore = { ...source, entries: source.entries.map((e) => ({ ...e, created: null })) };
     const decoded = decodeJavaKeystore(await encodeJavaKeystore(store, 'changeit', { now: () => expected }), 'changeit') as Keystore;
@@ -262,13 +205,13 @@ describe('JKS/JCEKS codec: encoding', () => {
   });
 
   it('refuses to write a key sealed for another format', async () => {
-    const source = decodeJavaKeystore(read('jks-rsa.jks'), 'changeit') as Keystore;
+    const source = decodeJavaKeystore(readFixture('jks-rsa.jks'), 'changeit') as Keystore;
     const store: Keystore = { ...source, format: 'JCEKS' };
     await assert.rejects(encodeJavaKeystore(store, 'changeit'), (e: unknown) => e instanceof KeystoreError && /opened first/.test(e.message));
   });
 
   it('refuses to write a secret key into JKS', async () => {
-    const source = decodeJavaKeystore(read('jceks.jceks'), 'changeit') as Keystore;
+    const source = decodeJavaKeystore(readFixture('jceks.jceks'), 'changeit') as Keystore;
     const store: Keystore = { ...source, format: 'JKS', entries: source.entries.filter((e) => e.kind === 'secret-key') };
     await assert.rejects(encodeJavaKeystore(store, 'changeit'), KeystoreError);
   });
@@ -296,94 +239,86 @@ describe('JKS/JCEKS codec: damaged files and wrong passwords', () => {
   });
 
   it('returns the store synchronously when the digest matches (no Promise on the fast path)', () => {
-    const actual = decodeJavaKeystore(read('jks-rsa.jks'), 'changeit');
+    const actual = decodeJavaKeystore(readFixture('jks-rsa.jks'), 'changeit');
     assert.ok(!(actual instanceof Promise));
   });
 
   it('decodes a version 1 store (no certificate type strings, X.509 implied)', () => {
-    const source = decodeJavaKeystore(read('jks-trust.jks'), 'changeit') as Keystore;
+    const source = decodeJavaKeystore(readFixture('jks-trust.jks'), 'changeit') as Keystore;
     const w = new ByteWriter().u32(0xfeedfeed).u32(1).u32(source.entries.length);
     for (const e of source.entries) {
       if (e.kind !== 'trusted-cert') assert.fail('jks-trust.jks holds trusted certs only');
       w.u32(2).utf(e.alias).i64(BigInt(e.created!.getTime())).u32(e.certificate.length).bytes(e.certificate);
     }
     const store = decodeJavaKeystore(withDigest(w.toBytes(), 'changeit'), 'changeit') as Keystore;
-    assert.deepEqual(listed(store), listed(source));
+    assert.deepEqual(keytoolView(store), keytoolView(source));
   });
 
   it('wrong store password → WrongPasswordError', async () => {
-    await assert.rejects(async () => decodeJavaKeystore(read('jks-rsa.jks'), 'wrongpass'), WrongPasswordError);
+    await assert.rejects(async () => decodeJavaKeystore(readFixture('jks-rsa.jks'), 'wrongpass'), WrongPasswordError);
   });
 
   it('wrong store password on JCEKS → WrongPasswordError', async () => {
-    await assert.rejects(async () => decodeJavaKeystore(read('jceks.jceks'), 'wrongpass'), WrongPasswordError);
+    await assert.rejects(async () => decodeJavaKeystore(readFixture('jceks.jceks'), 'wrongpass'), WrongPasswordError);
   });
 
   it('wrong JKS key password → WrongKeyPasswordError naming the alias', async () => {
-    const store = decodeJavaKeystore(read('jks-keypass.jks'), 'storepass1') as Keystore;
+    const store = decodeJavaKeystore(readFixture('jks-keypass.jks'), 'storepass1') as Keystore;
     const entry = store.entries[0] as PrivateKeyEntry;
     if (entry.key.sealed !== 'sealed') assert.fail('key should be sealed');
     await assert.rejects(recoverJavaKey('JKS', entry.key.der, 'storepass1', entry.alias), (e: unknown) => e instanceof WrongKeyPasswordError && e.alias === 'signer');
   });
 
   it('wrong JCEKS key password → WrongKeyPasswordError', async () => {
-    const store = decodeJavaKeystore(read('jceks.jceks'), 'changeit') as Keystore;
+    const store = decodeJavaKeystore(readFixture('jceks.jceks'), 'changeit') as Keystore;
     const entry = store.entries.find((e): e is PrivateKeyEntry => e.kind === 'private-key')!;
     if (entry.key.sealed !== 'sealed') assert.fail('key should be sealed');
     await assert.rejects(recoverJavaKey('JCEKS', entry.key.der, 'notthekey', entry.alias), WrongKeyPasswordError);
   });
 
   it('truncated in the middle of an entry → MalformedKeystoreError', async () => {
-    const bytes = read('jks-rsa.jks');
+    const bytes = readFixture('jks-rsa.jks');
     await assert.rejects(async () => decodeJavaKeystore(bytes.subarray(0, 700), 'changeit'), isMalformed);
   });
 
   it('truncated inside the digest → MalformedKeystoreError, even with the right password', async () => {
-    const bytes = read('jks-rsa.jks');
+    const bytes = readFixture('jks-rsa.jks');
     await assert.rejects(async () => decodeJavaKeystore(bytes.subarray(0, bytes.length - 1), 'changeit'), isMalformed);
   });
 
   it('one trailing byte after the digest → MalformedKeystoreError', async () => {
-    const bytes = read('jks-rsa.jks');
+    const bytes = readFixture('jks-rsa.jks');
     const damaged = new Uint8Array([...bytes, 0]);
     await assert.rejects(async () => decodeJavaKeystore(damaged, 'changeit'), isMalformed);
   });
 
   it('certificate type "X.509" flipped to "X.50:" inside an entry → MalformedKeystoreError', async () => {
-    const bytes = read('jks-trust.jks');
-    const cert = (decodeJavaKeystore(bytes, 'changeit') as Keystore).entries[0];
-    if (cert.kind !== 'trusted-cert') assert.fail('first entry should be a trusted cert');
+    const { bytes, start } = firstTrustedCert();
     // Layout before a cert: u16 5, "X.509", u32 length, DER; the '9' sits 5 bytes before the length.
-    const at = offsetOf(bytes, cert.certificate) - 5;
+    const at = start - 5;
     const damaged = patched(bytes, (b) => (b[at] ^= 0x03));
     await assert.rejects(async () => decodeJavaKeystore(damaged, 'changeit'), isMalformed);
   });
 
   it('tbsCertificate tag flipped inside an entry (outer lengths intact) → MalformedKeystoreError, not a wrong password', async () => {
-    const bytes = read('jks-trust.jks');
-    const cert = (decodeJavaKeystore(bytes, 'changeit') as Keystore).entries[0];
-    if (cert.kind !== 'trusted-cert') assert.fail('first entry should be a trusted cert');
+    const { bytes, start } = firstTrustedCert();
     // 30 82 LL LL | 30 82 ...: the second SEQUENCE tag becomes a SET; still nested DER, no longer a certificate.
-    const at = offsetOf(bytes, cert.certificate) + 4;
+    const at = start + 4;
     const damaged = patched(bytes, (b) => (b[at] = 0x31));
     await assert.rejects(async () => decodeJavaKeystore(damaged, 'changeit'), isMalformed);
   });
 
   it('last byte of a self-signed certificate\'s signature flipped → MalformedKeystoreError, not a wrong password', async () => {
-    const bytes = read('jks-trust.jks');
-    const cert = (decodeJavaKeystore(bytes, 'changeit') as Keystore).entries[0];
-    if (cert.kind !== 'trusted-cert') assert.fail('first entry should be a trusted cert');
+    const { bytes, end } = firstTrustedCert();
     // Every DER length stays intact and the certificate still parses; only its signature no longer verifies.
-    const at = offsetOf(bytes, cert.certificate) + cert.certificate.length - 1;
+    const at = end - 1;
     const damaged = patched(bytes, (b) => (b[at] ^= 0x01));
     await assert.rejects(async () => decodeJavaKeystore(damaged, 'changeit'), isMalformed);
   });
 
   it('certificate length set past the end of the file → MalformedKeystoreError at that field', async () => {
-    const bytes = read('jks-trust.jks');
-    const cert = (decodeJavaKeystore(bytes, 'changeit') as Keystore).entries[0];
-    if (cert.kind !== 'trusted-cert') assert.fail('first entry should be a trusted cert');
-    const at = offsetOf(bytes, cert.certificate) - 4;
+    const { bytes, start } = firstTrustedCert();
+    const at = start - 4;
     const damaged = patched(bytes, (b) => b.writeUInt32BE(0xfffffff0, at));
     await assert.rejects(async () => decodeJavaKeystore(damaged, 'changeit'), (e: unknown) => isMalformed(e) && (e as MalformedKeystoreError).offset === at);
   });
@@ -419,7 +354,7 @@ describe('JKS/JCEKS codec: damaged files and wrong passwords', () => {
   });
 
   it('1,500 seeded random mutations of a JCEKS store only ever end in MalformedKeystoreError or WrongPasswordError', async () => {
-    const original = read('jceks.jceks');
+    const original = readFixture('jceks.jceks');
     let seed = 20261127;
     const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
     const unexpected: string[] = [];

@@ -1,6 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { decodeKeystore, encodeKeystore, findEntry, openKey } from '../../src/core/keystore/index';
 import {
   AliasExistsError,
@@ -33,11 +31,10 @@ import { decodeCertificates, decodePrivateKey } from '../../src/core/keystore/pe
 import { certificatesMatchKey, describeCertificate, isIssuedBy } from '../../src/core/keystore/x509';
 import { parseCsr } from '../../src/core/keystore/csr';
 import { generateKeyPair } from '../../src/core/keystore/keygen';
+import { readFixture } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const fixture = (name: string) => new Uint8Array(fs.readFileSync(path.join(FIXTURES, name)));
-const load = (name: string, password = 'changeit') => decodeKeystore(fixture(name), password);
-const pem = (name: string) => decodeCertificates(fixture(path.join('pem', name)));
+const load = (name: string, password = 'changeit') => decodeKeystore(readFixture(name), password);
+const pem = (name: string) => decodeCertificates(readFixture(`pem/${name}`));
 const keyEntry = (store: Keystore, alias: string) => findEntry(store, alias) as PrivateKeyEntry;
 const sha = (der: Uint8Array) => describeCertificate(der).sha256;
 /** Decodes an encoded copy, as the next reader of the file would. */
@@ -217,7 +214,7 @@ describe('keystore operations', () => {
   });
 
   describe('importKeyAndChain', () => {
-    const key = () => decodePrivateKey(fixture('pem/server-key.pkcs8.pem'));
+    const key = () => decodePrivateKey(readFixture('pem/server-key.pkcs8.pem'));
 
     it('adds the key with its chain, leaf first, whatever the order given', async () => {
       const chain = pem('reply-chain.pem');

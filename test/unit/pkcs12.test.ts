@@ -3,10 +3,7 @@
  * `expected/*.list.txt` is `keytool -list -v`) and WSO2's real PKCS12 stores (listed by keytool here).
  */
 import { strict as assert } from 'assert';
-import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as path from 'path';
+import { createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
 import * as forge from 'node-forge';
 import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
 import { PKCS12_PBE, PBE_SHA1_RC2_40, bmpPassword, pkcs12Kdf, pkcs12PbeDecrypt, pkcs12PbeEncrypt } from '../../src/core/keystore/pkcs12Kdf';
@@ -20,61 +17,16 @@ import {
   WrongPasswordError,
 } from '../../src/core/keystore/errors';
 import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
+import { FIXTURE_STORES, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath } from '../helpers/fixtures';
+import { keytoolList, keytoolView, parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2/keystores');
-const P12_FIXTURES = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.p12'));
+const P12_FIXTURES = FIXTURE_STORES.filter((f) => f.endsWith('.p12'));
 
-/** What `keytool -list -v` says about one entry. */
-interface ListedEntry {
-  alias: string;
-  type: string;
-  sha256: string[];
-}
+/** Our entries as keytool lists them: keytool shows PKCS12 aliases lowercased (PKCS12KeyStore keys its map by them). */
+const listed = (store: Keystore): KeytoolEntry[] => keytoolView(store, { lowercaseAliases: true });
 
-/** Parses `keytool -list -v` output: entry count and, per entry, alias, type and certificate SHA-256s in order. */
-function parseKeytoolList(text: string): { count: number; entries: ListedEntry[] } {
-  const count = Number(/Your keystore contains (\d+) entr/.exec(text)?.[1]);
-  const entries: ListedEntry[] = [];
-  for (const line of text.split('\n')) {
-    const alias = /^Alias name: (.*)$/.exec(line);
-    if (alias) entries.push({ alias: alias[1], type: '', sha256: [] });
-    const type = /^Entry type: (.*)$/.exec(line);
-    if (type) entries[entries.length - 1].type = type[1];
-    const fp = /^\s+SHA256: ([0-9A-F:]+)$/.exec(line);
-    if (fp) entries[entries.length - 1].sha256.push(fp[1]);
-  }
-  return { count, entries: byAlias(entries) };
-}
-
-/** SHA-256 of a DER certificate as keytool prints it (`AB:CD:...`). */
-function fingerprint(der: Uint8Array): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
-}
-
-// keytool lists PKCS12 aliases lowercased (PKCS12KeyStore keys its map by the lowercased alias) and sorted.
-const byAlias = (list: ListedEntry[]): ListedEntry[] =>
-  list.map((e) => ({ ...e, alias: e.alias.toLowerCase() })).sort((a, b) => (a.alias < b.alias ? -1 : a.alias > b.alias ? 1 : 0));
-
-/** Our entries in keytool's vocabulary. */
-function listed(store: Keystore): ListedEntry[] {
-  return byAlias(
-    store.entries.map((e) => ({
-      alias: e.alias,
-      type: e.kind === 'private-key' ? 'PrivateKeyEntry' : e.kind === 'trusted-cert' ? 'trustedCertEntry' : 'SecretKeyEntry',
-      sha256: e.kind === 'private-key' ? e.chain.map(fingerprint) : e.kind === 'trusted-cert' ? [fingerprint(e.certificate)] : [],
-    })),
-  );
-}
-
-function keytoolList(file: string, password: string): string {
-  return execFileSync('keytool', ['-list', '-v', '-keystore', file, '-storepass', password], {
-    encoding: 'utf8',
-    env: { ...process.env, LC_ALL: 'C.UTF-8' },
-  });
-}
-
-const read = (file: string): Buffer => fs.readFileSync(path.join(FIXTURES, file));
+/** A fixture as a Buffer, for the tests that patch or search its bytes. */
+const read = (file: string): Buffer => Buffer.from(readFixture(file));
 const keyEntries = (store: Keystore): PrivateKeyEntry[] => store.entries.filter((e): e is PrivateKeyEntry => e.kind === 'private-key');
 const find = (store: Keystore, alias: string): Entry => {
   const e = store.entries.find((x) => x.alias === alias);
@@ -100,10 +52,19 @@ function stripMac(pfx: Buffer): Buffer {
   return seq(pfx.subarray(4, 7 + authLen));
 }
 
+/** A PFX with an empty authSafe and MacData of `digestOid` (a zero digest of `digestLength` bytes) and `iterations`. */
+function pfxWithMacData(digestOid: string, digestLength: number, iterations: number): Buffer {
+  return seq(
+    integer(3),
+    seq(oid('1.2.840.113549.1.7.1'), explicit(0, octetString(seq()))),
+    seq(seq(seq(oid(digestOid), NULL), octetString(Buffer.alloc(digestLength))), octetString(Buffer.alloc(20)), integer(iterations)),
+  );
+}
+
 describe('PKCS12 codec: keytool fixtures', () => {
   for (const file of P12_FIXTURES) {
     it(`decodes ${file} with keytool's aliases, entry types and SHA-256 fingerprints`, async () => {
-      const expected = parseKeytoolList(fs.readFileSync(path.join(FIXTURES, 'expected', `${file}.list.txt`), 'utf8'));
+      const expected = parseKeytoolList(readExpectedListing(file));
       const store = await decodePkcs12(read(file), 'changeit');
       const actual = listed(store);
       assert.equal(actual.length, expected.count);
@@ -172,11 +133,13 @@ describe('PKCS12 codec: keytool fixtures', () => {
 });
 
 describe('PKCS12 codec: WSO2 stores', () => {
-  for (const name of ['wso2carbon.jks', 'client-truststore.jks']) {
-    it(`decodes WSO2's no-MAC PKCS12 ${name} with keytool's entries`, async () => {
-      const file = path.join(WSO2, name);
-      const expected = parseKeytoolList(keytoolList(file, 'wso2carbon'));
-      const store = await decodePkcs12(fs.readFileSync(file), 'wso2carbon');
+  // Kernel 4.9.27's default stores: PKCS12 despite the .jks name, without MAC.
+  const WSO2_STORES_P12_NO_MAC = ['wso2carbon.jks', 'client-truststore.jks'].map(wso2Store);
+
+  for (const { file, password } of WSO2_STORES_P12_NO_MAC) {
+    it(`decodes WSO2's no-MAC PKCS12 ${file} with keytool's entries`, async () => {
+      const expected = keytoolList(wso2StorePath(file), password);
+      const store = await decodePkcs12(readWso2Store(file), password);
       assert.equal(store.integrity, 'unverifiable');
       assert.equal(store.entries.length, expected.count);
       assert.deepEqual(listed(store), expected.entries);
@@ -184,7 +147,7 @@ describe('PKCS12 codec: WSO2 stores', () => {
   }
 
   it('opens the wso2carbon key of wso2carbon.jks with the store password', async () => {
-    const store = await decodePkcs12(fs.readFileSync(path.join(WSO2, 'wso2carbon.jks')), 'wso2carbon');
+    const store = await decodePkcs12(readWso2Store('wso2carbon.jks'), 'wso2carbon');
     const entry = find(store, 'wso2carbon') as PrivateKeyEntry;
     assert.equal(entry.key.sealed, 'sealed');
     const pkcs8 = await decryptPkcs12Key(entry.key.sealed === 'sealed' ? entry.key.der : new Uint8Array(), 'wso2carbon', 'wso2carbon');
@@ -192,9 +155,9 @@ describe('PKCS12 codec: WSO2 stores', () => {
   });
 
   it('decodes the OpenSSL-made legacy rabbitmq-client-keycert.p12 (no friendlyName: alias "1")', async () => {
-    const file = path.join(WSO2, 'test-fixtures/rabbitmq-client-keycert.p12');
-    const expected = parseKeytoolList(keytoolList(file, 'MySecretPassword'));
-    const store = await decodePkcs12(fs.readFileSync(file), 'MySecretPassword');
+    const { file, password } = wso2Store('test-fixtures/rabbitmq-client-keycert.p12');
+    const expected = keytoolList(wso2StorePath(file), password);
+    const store = await decodePkcs12(readWso2Store(file), password);
     assert.equal(store.integrity, 'verified');
     assert.deepEqual(listed(store), expected.entries);
     assert.deepEqual(store.entries.map((e) => e.alias), ['1']);
@@ -272,22 +235,14 @@ describe('PKCS12 codec: passwords and damage', () => {
   });
 
   it('reports an absurd MAC iteration count as damaged before any hashing', async () => {
-    // An empty authSafe with MacData iterations = 10,000,000 (above the 5,000,000 cap).
-    const pfx = seq(
-      integer(3),
-      seq(oid('1.2.840.113549.1.7.1'), explicit(0, octetString(seq()))),
-      seq(seq(seq(oid('2.16.840.1.101.3.4.2.1'), NULL), octetString(Buffer.alloc(32))), octetString(Buffer.alloc(20)), integer(10_000_000)),
-    );
+    // SHA-256 MacData with iterations = 10,000,000 (above the 5,000,000 cap).
+    const pfx = pfxWithMacData('2.16.840.1.101.3.4.2.1', 32, 10_000_000);
     await assert.rejects(decodePkcs12(pfx, 'changeit'), MalformedKeystoreError);
   });
 
   it('reports an unknown MAC digest by its OID', async () => {
     // MD5 (1.2.840.113549.2.5) is not a MAC the JDK's PKCS12 accepts.
-    const pfx = seq(
-      integer(3),
-      seq(oid('1.2.840.113549.1.7.1'), explicit(0, octetString(seq()))),
-      seq(seq(seq(oid('1.2.840.113549.2.5'), NULL), octetString(Buffer.alloc(16))), octetString(Buffer.alloc(20)), integer(1)),
-    );
+    const pfx = pfxWithMacData('1.2.840.113549.2.5', 16, 1);
     await assert.rejects(decodePkcs12(pfx, 'changeit'), (e: unknown) => e instanceof UnsupportedAlgorithmError && e.oid === '1.2.840.113549.2.5');
   });
 

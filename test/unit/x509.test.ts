@@ -1,68 +1,38 @@
 import { strict as assert } from 'node:assert';
 import { createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { InvalidInputError } from '../../src/core/keystore/errors';
 import {
-  certificatesMatchKey, describeCertificate, formatJavaDate, isIssuedBy, parseCertificate, sha256Fingerprint,
+  certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, sha256Fingerprint,
 } from '../../src/core/keystore/x509';
 import { formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore/dname';
+import { fixturePath, readExpectedListing } from '../helpers/fixtures';
+import { certificateSections, keytoolCertificateView, parseCertificateSection, type KeytoolCertificate } from '../helpers/keytool';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-
+/** The DER of the first PEM block of a fixture under pem/ (certificates and keys alike). */
 function pemDer(name: string): Uint8Array {
-  const text = fs.readFileSync(path.join(FIXTURES, 'pem', name), 'latin1');
+  const text = fs.readFileSync(fixturePath(`pem/${name}`), 'latin1');
   const m = /-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/.exec(text);
   if (!m) throw new Error(`no PEM in ${name}`);
   return new Uint8Array(Buffer.from(m[1], 'base64'));
 }
 
-/** The certificate section of `keytool -list -v` (expected/*.list.txt) whose SHA256 line is `sha256`. */
-function keytoolSection(listFile: string, sha256: string): Record<string, string> {
-  const text = fs.readFileSync(path.join(FIXTURES, 'expected', listFile), 'utf8');
-  const section = text.split(/^(?=Owner: )/m).find((s) => s.includes(`SHA256: ${sha256}`));
-  if (!section) throw new Error(`no certificate ${sha256} in ${listFile}`);
-  const get = (k: string): string => {
-    const m = new RegExp(`^\\s*${k}: (.*)$`, 'm').exec(section);
-    if (!m) throw new Error(`no ${k}`);
-    return m[1].replace(/ \((weak|disabled)\)$/, '');
-  };
-  const valid = /^Valid from: (.*) until: (.*)$/m.exec(section);
-  return {
-    owner: get('Owner'),
-    issuer: get('Issuer'),
-    serial: get('Serial number'),
-    sha1: get('SHA1'),
-    sha256: get('SHA256'),
-    sigalg: get('Signature algorithm name'),
-    keyalg: get('Subject Public Key Algorithm').replace(/ \(\w+\)/, ''), // keytool adds the curve name to EC
-    from: valid?.[1] ?? '',
-    until: valid?.[2] ?? '',
-  };
+/** The certificate section of a fixture's `keytool -list -v` (expected/*.list.txt) whose SHA256 line is `sha256`. */
+function keytoolSection(store: string, sha256: string): KeytoolCertificate {
+  const section = certificateSections(readExpectedListing(store)).get(sha256);
+  if (!section) throw new Error(`no certificate ${sha256} in ${store}`);
+  return parseCertificateSection(section);
 }
 
-function asKeytool(der: Uint8Array): Record<string, string> {
-  const info = describeCertificate(der);
-  return {
-    owner: info.subject,
-    issuer: info.issuer,
-    serial: info.serialNumber,
-    sha1: info.sha1,
-    sha256: info.sha256,
-    sigalg: info.signatureAlgorithm,
-    keyalg: `${info.publicKeySize}-bit ${info.publicKeyAlgorithm} key`,
-    from: formatJavaDate(new Date(info.notBefore)),
-    until: formatJavaDate(new Date(info.notAfter)),
-  };
-}
+const asKeytool = (der: Uint8Array): KeytoolCertificate => keytoolCertificateView(describeCertificate(der));
 
 describe('x509: describeCertificate', () => {
   for (const [pem, list] of [
-    ['ca.pem', 'ca.jks.list.txt'],
-    ['server-selfsigned.pem', 'jks-rsa.jks.list.txt'],
-    ['server-signed.pem', 'jks-chain.jks.list.txt'],
+    ['ca.pem', 'ca.jks'],
+    ['server-selfsigned.pem', 'jks-rsa.jks'],
+    ['server-signed.pem', 'jks-chain.jks'],
   ] as const) {
-    it(`prints ${pem} as keytool -list -v does in ${list}`, () => {
+    it(`prints ${pem} as keytool -list -v does in ${list}.list.txt`, () => {
       const der = pemDer(pem);
       const actual = asKeytool(der);
       const expected = keytoolSection(list, actual.sha256);
@@ -103,7 +73,7 @@ describe('x509: describeCertificate', () => {
 describe('x509: sha256Fingerprint', () => {
   it('matches the SHA256 keytool prints for the CA certificate', () => {
     const actual = sha256Fingerprint(pemDer('ca.pem'));
-    const expected = keytoolSection('ca.jks.list.txt', actual).sha256;
+    const expected = keytoolSection('ca.jks', actual).sha256;
     assert.equal(actual, expected);
     assert.match(actual, /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
   });
