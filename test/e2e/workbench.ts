@@ -1,0 +1,180 @@
+// Helpers that drive VS Code's workbench in headless Chromium with the keyboard and mouse only, as a
+// person would. scripts/runE2E.mjs starts the server and passes its URL, the workspace and the results
+// folder through the environment. Selectors are VS Code 1.139's (docs/testing-in-vscode.md).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+
+/** What runE2E.mjs passes to the journeys. */
+export interface E2EEnvironment {
+  serverUrl: string;
+  workspace: string;
+  resultsDir: string;
+}
+
+/** Reads the environment runE2E.mjs sets; fails clearly when the file is run without it. */
+export function e2eEnvironment(): E2EEnvironment {
+  const serverUrl = process.env.E2E_SERVER_URL;
+  const workspace = process.env.E2E_WORKSPACE;
+  const resultsDir = process.env.E2E_RESULTS;
+  if (!serverUrl || !workspace || !resultsDir) throw new Error('run the journeys with `node scripts/runE2E.mjs`');
+  return { serverUrl, workspace, resultsDir };
+}
+
+/** Launches Debian's headless Chromium (never a downloaded one). */
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+}
+
+/** Opens the workspace in a new page and waits until the explorer lists it. */
+export async function openWorkbench(browser: Browser, env: E2EEnvironment): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(`${env.serverUrl}?folder=${encodeURIComponent(env.workspace)}`);
+  await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Opens a workspace file through Quick Open (Ctrl+P), typing its workspace-relative path. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await input.fill(relativePath);
+  const name = path.basename(relativePath);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor();
+  await page.locator('.monaco-editor .view-lines').first().waitFor();
+}
+
+/** Runs a command from the palette (F1) by typing its title and pressing Enter on the match. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input').first();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  // Right after the workbench appears a first key press can be lost while the extensions' commands
+  // register; a person would simply press F1 again.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** The quick input box (palette, quick pick or input box) while it is open. */
+export function quickInput(page: Page): Locator {
+  return page.locator('.quick-input-widget').filter({ has: page.locator('input:visible') });
+}
+
+/** Waits for a quick input whose title contains `title` (any when undefined) and returns the full title. */
+export async function quickInputTitle(page: Page, title?: string): Promise<string> {
+  const widget = page.locator('.quick-input-widget');
+  const heading = title ? widget.locator('.quick-input-title', { hasText: title }) : widget.locator('.quick-input-title');
+  await heading.first().waitFor();
+  return (await heading.first().innerText()).trim();
+}
+
+/** Answers the prompt titled `title`: types `text` (or keeps the proposed value) and presses Enter. */
+export async function answerPrompt(page: Page, title: string | undefined, text?: string): Promise<void> {
+  await quickInputTitle(page, title);
+  const input = page.locator('.quick-input-widget input').first();
+  if (text !== undefined) await input.fill(text);
+  await page.keyboard.press('Enter');
+  // Wait for this prompt to go (or for the next one to replace its title) before answering another.
+  if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+}
+
+/** Answers VS Code's own (simple) file dialog titled `title` by typing the file's absolute path. */
+export async function answerFileDialog(page: Page, title: string, file: string): Promise<void> {
+  await quickInputTitle(page, title);
+  // The dialog fills its input with the current folder once it has listed it; type after that.
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+  const input = page.locator('.quick-input-widget input').first();
+  await input.fill(file);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+}
+
+/** Answers the quick pick titled `title` by typing `option` to filter it and clicking the matching row. */
+export async function pickOption(page: Page, title: string, option: string): Promise<void> {
+  await quickInputTitle(page, title);
+  await page.locator('.quick-input-widget input').first().fill(option);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: option }).first().click();
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+}
+
+/** Clicks a button of the notification toast that offers it. */
+export async function clickNotificationButton(page: Page, button: string): Promise<void> {
+  await page.locator('.notifications-toasts .notification-list-item').getByRole('button', { name: button }).first().click();
+}
+
+/** Moves the cursor with Go to Line (Ctrl+G), 1-based line and column as the status bar shows them. */
+export async function goToPosition(page: Page, line: number, column: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget input').first().waitFor();
+  await page.keyboard.type(`${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor();
+}
+
+/** Opens the Keystores view from its activity bar icon and waits for its first row. */
+export async function keystoresView(page: Page): Promise<void> {
+  await page.locator('.activitybar .action-item a[aria-label*="MI Keystores"]').first().click();
+  await treeRows(page).first().waitFor();
+}
+
+/** Rows of the trees in the side bar's views. */
+export function treeRows(page: Page): Locator {
+  return page.locator('.pane-body .monaco-list-row');
+}
+
+/** Polls the Problems panel until `accept` holds for its rows (or the timeout), returning the last rows. */
+export async function problemsWhen(page: Page, accept: (rows: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await problems(page);
+    if (accept(rows) || Date.now() > deadline) return rows;
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Rows of the editor's Problems panel (Ctrl+Shift+M opens it), as their accessible labels. */
+export async function problems(page: Page): Promise<string[]> {
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+}
+
+/** Saves a screenshot under test-results/e2e/ and returns its path. */
+export async function screenshot(page: Page, env: E2EEnvironment, name: string): Promise<string> {
+  mkdirSync(env.resultsDir, { recursive: true });
+  const file = path.join(env.resultsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
