@@ -19,8 +19,8 @@ export function packageExtension(out) {
   const { name, version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
   const vsix = path.resolve(repoRoot, out ?? `${name}-${version}.vsix`);
   run('node', ['scripts/build.mjs', '--production']);
-  // --skip-license: the license is declared in package.json; vsce would otherwise stop to ask.
-  run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--skip-license', '--out', vsix]);
+  // Dependencies are bundled into dist/ by esbuild, so the package needs none of node_modules.
+  run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--out', vsix]);
   const kib = (statSync(vsix).size / 1024).toFixed(1);
   console.log(`packaged ${path.relative(repoRoot, vsix)} (${kib} KiB)`);
   return vsix;
