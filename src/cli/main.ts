@@ -13,7 +13,9 @@ import { KeystoreError } from '../core/keystore/errors';
 export function registeredCommands(): CliCommand[] {
   return Object.values(commands as Record<string, unknown>)
     .filter(isCliCommand)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    // Code-point order, not localeCompare: the first localeCompare builds an ICU collator (~6 ms of every
+    // start-up), and command names are lowercase ASCII, for which both orders agree.
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** Whether a module export is a CliCommand (the registry may also export helpers). */

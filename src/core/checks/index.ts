@@ -3,7 +3,7 @@
  * deployment.toml, the keystore checks, the project checks and the pluggable workspace checks), and
  * of every workspace under a folder. The CLI's `check` and the extension's diagnostics both call this.
  */
-import * as fs from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
@@ -74,8 +74,8 @@ const parsed = new Map<string, { text: string; doc: TomlDocument }>();
  * The parsed deployment.toml at `file`, re-parsed only when its text changed: a 1,400-line file with
  * duplicates (WSO2's deployment-full.toml) takes the parser's slow, tolerant path.
  */
-function parsedDocument(file: string): TomlDocument {
-  const text = fs.readFileSync(file, 'utf8');
+async function parsedDocument(file: string): Promise<TomlDocument> {
+  const text = await fsp.readFile(file, 'utf8');
   const hit = parsed.get(file);
   if (hit && hit.text === text) return hit.doc;
   const doc = parseDeploymentToml(text, file);
@@ -84,9 +84,10 @@ function parsedDocument(file: string): TomlDocument {
   return doc;
 }
 
-function readText(file: string): string | null {
+/** The text of a file, or null when it cannot be read; read asynchronously so the extension host never blocks on I/O. */
+async function readText(file: string): Promise<string | null> {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return await fsp.readFile(file, 'utf8');
   } catch {
     return null;
   }
@@ -103,9 +104,12 @@ function compareProblems(a: Problem, b: Problem): number {
  */
 export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}): Promise<Problem[]> {
   const cache = (options.cache ?? defaultKeystoreCache).session();
-  const doc = options.document ?? parsedDocument(ws.deploymentToml);
-  const pomXml = ws.kind === 'project' ? readText(ws.pomXml) : null;
-  const dockerfile = ws.kind === 'project' && ws.dockerfile ? readText(ws.dockerfile) : null;
+  // The three reads run concurrently; only a deployment.toml that cannot be read rejects.
+  const [doc, pomXml, dockerfile] = await Promise.all([
+    options.document ?? parsedDocument(ws.deploymentToml),
+    ws.kind === 'project' ? readText(ws.pomXml) : null,
+    ws.kind === 'project' && ws.dockerfile ? readText(ws.dockerfile) : null,
+  ]);
   const config = buildEffectiveConfig(doc, ws, {
     env: options.env ?? process.env,
     secretPasswords: options.secretPasswords,

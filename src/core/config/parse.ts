@@ -322,7 +322,67 @@ function stripComment(line: string): string {
 /** How many broken lines one chunk may lose before it is given up. */
 const MAX_REPAIRS = 40;
 
+/** What parsing one chunk gave: its tables and the issues it reported, positioned as if it started at `firstLine`. */
+interface ChunkResult {
+  readonly firstLine: number;
+  readonly tables: readonly RawTable[];
+  readonly issues: readonly TomlIssue[];
+}
+
+/**
+ * Results of chunks already parsed, keyed by the chunk's exact text. A file only takes the chunk path when it
+ * has an error, and then stays broken while it is edited (MI's own deployment-full.toml repeats a key): after
+ * a keystroke only the edited chunk is new, so re-validation parses one table instead of hundreds. A chunk's
+ * result depends only on its text (positions shift with its first line), see parseChunkUncached.
+ */
+const chunkCache = new Map<string, ChunkResult>();
+/** Several times the chunks of the largest real file (deployment-full.toml: under 200); emptied when full. */
+const CHUNK_CACHE_MAX = 1000;
+
+/** Parses the chunk of lines [firstLine, endLine), from the cache when the same text was parsed before. */
 function parseChunk(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[]): RawTable[] {
+  const key = index.text.slice(index.starts[firstLine], endLine < index.lineCount ? index.starts[endLine] : index.text.length);
+  const known = chunkCache.get(key);
+  if (known) {
+    const shift = firstLine - known.firstLine;
+    for (const issue of known.issues) issues.push({ ...issue, range: shiftRange(issue.range, shift) });
+    return known.tables.map((t) => shiftTable(t, shift));
+  }
+  const before = issues.length;
+  const tables = parseChunkUncached(index, firstLine, endLine, issues);
+  if (chunkCache.size >= CHUNK_CACHE_MAX) chunkCache.clear();
+  // Copies (shift 0), so the document returned now and the cache share no mutable object.
+  const found = issues.slice(before).map((i) => ({ ...i, range: shiftRange(i.range, 0) }));
+  chunkCache.set(key, { firstLine, tables: tables.map((t) => shiftTable(t, 0)), issues: found });
+  return tables;
+}
+
+function shiftRange(r: Range, lines: number): Range {
+  return { start: { line: r.start.line + lines, character: r.start.character }, end: { line: r.end.line + lines, character: r.end.character } };
+}
+
+/** A copy of a table moved down by `lines` lines; the parsed values themselves (read-only) are shared. */
+function shiftTable(t: RawTable, lines: number): RawTable {
+  return {
+    nameParts: [...t.nameParts],
+    isArrayTable: t.isArrayTable,
+    headerRange: t.headerRange && shiftRange(t.headerRange, lines),
+    start: { line: t.start.line + lines, character: t.start.character },
+    entries: t.entries.map((kv) => ({
+      keyParts: kv.keyParts,
+      fullKey: kv.fullKey,
+      keyRange: shiftRange(kv.keyRange, lines),
+      value: { type: kv.value.type, value: kv.value.value, raw: kv.value.raw, range: shiftRange(kv.value.range, lines) },
+      range: shiftRange(kv.range, lines),
+    })),
+  };
+}
+
+/**
+ * Parses one chunk alone, blanking broken lines. Everything it reads comes from the chunk's own text (the
+ * library's positions, `index.line` and `index.text` within the chunk), so equal texts give equal results.
+ */
+function parseChunkUncached(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[]): RawTable[] {
   const lines: string[] = [];
   for (let n = firstLine; n < endLine; n++) lines.push(index.line(n));
   const headerLine = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));

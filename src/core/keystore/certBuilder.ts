@@ -7,7 +7,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes as nodeRandomBytes, sign, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
 import {
   asBuffer, bitString, childrenOf, ctx, fromForgeAsn1, oid, positiveInteger, prim, rawAsn1, readTlv, readWhole, seq, smallInteger, TAG, valueOf,
@@ -144,7 +144,7 @@ export function encodeSubjectAltNames(san: readonly string[]): forge.asn1.Asn1 {
 export function extension(extOid: string, critical: boolean, value: forge.asn1.Asn1): forge.asn1.Asn1 {
   const items = [oid(extOid)];
   if (critical) items.push(prim(TAG.BOOLEAN, '\xff'));
-  items.push(prim(TAG.OCTET_STRING, forge.asn1.toDer(value).getBytes()));
+  items.push(prim(TAG.OCTET_STRING, fromForgeAsn1(value)));
   return seq(items);
 }
 

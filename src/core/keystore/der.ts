@@ -1,10 +1,23 @@
 /**
  * Small DER (ITU-T X.690) helpers: a zero-copy reader over `Uint8Array` for parsing certificates fast,
- * and thin wrappers over node-forge's `forge.asn1` for building structures.
+ * and thin wrappers over node-forge's `forge.asn1` for building structures. node-forge is loaded on first use
+ * (`forgeLib`): evaluating it costs tens of milliseconds, and reading a keystore never needs it.
  * Only definite-length, single-byte-tag encodings are read: that is all X.509, PKCS#8 and PKCS#10 use.
  */
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
+
+let forgeModule: typeof forge | undefined;
+
+/**
+ * node-forge, required on first call. A `require` inside a function (not a top-level import) lets esbuild keep
+ * the bundled module's initialisation lazy, so `mi-keystores list` and the extension's activation skip it.
+ */
+export function forgeLib(): typeof forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  forgeModule ??= require('node-forge') as typeof forge;
+  return forgeModule;
+}
 
 /** One tag-length-value element: the value is `bytes[start + header, end)`. */
 export interface Tlv {
@@ -88,8 +101,29 @@ export function readWhole(bytes: Uint8Array, expectTag?: number): Tlv {
   return tlv;
 }
 
+/**
+ * Dotted forms of OIDs already decoded, keyed by their value bytes read as a number (length in the top bits):
+ * a certificate holds about fifteen OIDs, nearly always the same few dozen. Values of up to 6 bytes only
+ * (2.5.4.x, 2.5.29.x, …), so the key stays an exact integer; the cache stops growing at OID_CACHE_MAX.
+ */
+const oidCache = new Map<number, string>();
+const OID_CACHE_MAX = 1024;
+
 /** Decodes an OBJECT IDENTIFIER value (X.690 §8.19) to dotted form. */
 export function decodeOid(value: Uint8Array): string {
+  if (value.length > 6) return decodeOidUncached(value);
+  let key = value.length;
+  for (let i = 0; i < value.length; i++) key = key * 256 + value[i];
+  let dotted = oidCache.get(key);
+  if (dotted === undefined) {
+    dotted = decodeOidUncached(value);
+    if (oidCache.size < OID_CACHE_MAX) oidCache.set(key, dotted);
+  }
+  return dotted;
+}
+
+/** decodeOid without the cache. */
+function decodeOidUncached(value: Uint8Array): string {
   const parts: number[] = [];
   let acc = 0;
   for (let i = 0; i < value.length; i++) {
@@ -137,17 +171,17 @@ type FromDerWithOptions = (bytes: string, options: { strict: boolean; parseAllBy
 
 /** Parses a binary string strictly (whole input, BIT STRINGs opaque); throws forge's error on bad DER. */
 export function forgeFromDer(binary: string): forge.asn1.Asn1 {
-  return (forge.asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
+  return (forgeLib().asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
 }
 
 /** Parses BER leniently (indefinite lengths allowed, BIT STRINGs opaque), for inputs other tools stream out. */
 export function forgeFromBer(binary: string): forge.asn1.Asn1 {
-  return (forge.asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: false, parseAllBytes: true, decodeBitStrings: false });
+  return (forgeLib().asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: false, parseAllBytes: true, decodeBitStrings: false });
 }
 
 /** Serialises a forge ASN.1 tree to DER bytes. */
 export function fromForgeAsn1(node: forge.asn1.Asn1): Uint8Array {
-  return new Uint8Array(Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary'));
+  return new Uint8Array(Buffer.from(forgeLib().asn1.toDer(node).getBytes(), 'binary'));
 }
 
 /** A forge ASN.1 node holding already-encoded DER bytes, so they are copied verbatim into a new structure. */
@@ -155,32 +189,33 @@ export function rawAsn1(der: Uint8Array): forge.asn1.Asn1 {
   return toForgeAsn1(der);
 }
 
-const asn1 = forge.asn1;
+/** forge's ASN.1 namespace, loading node-forge on first use. */
+const asn1 = (): typeof forge.asn1 => forgeLib().asn1;
 
 /** forge node for a universal, primitive element whose value is `bytes`. */
 export function prim(type: number, bytes: Uint8Array | string): forge.asn1.Asn1 {
   const value = typeof bytes === 'string' ? bytes : asBuffer(bytes).toString('binary');
-  return asn1.create(asn1.Class.UNIVERSAL, type, false, value);
+  return asn1().create(asn1().Class.UNIVERSAL, type, false, value);
 }
 
 /** forge node for a SEQUENCE. */
 export function seq(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
+  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.SEQUENCE, true, items);
 }
 
 /** forge node for a SET (the caller orders the items; DER SET OF sorting is only needed for multi-valued sets). */
 export function set(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SET, true, items);
+  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.SET, true, items);
 }
 
 /** forge node for an OBJECT IDENTIFIER. */
 export function oid(dotted: string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(dotted).getBytes());
+  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.OID, false, asn1().oidToDer(dotted).getBytes());
 }
 
 /** forge node for a context-specific tagged element; `constructed` for explicit tagging or implicit SEQUENCEs. */
 export function ctx(tagNo: number, constructed: boolean, value: forge.asn1.Asn1[] | string): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.CONTEXT_SPECIFIC, tagNo, constructed, value);
+  return asn1().create(asn1().Class.CONTEXT_SPECIFIC, tagNo, constructed, value);
 }
 
 /** forge node for a positive INTEGER from big-endian magnitude bytes (adds the 0x00 sign byte DER needs). */
@@ -189,15 +224,15 @@ export function positiveInteger(magnitude: Uint8Array): forge.asn1.Asn1 {
   while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
   let body = magnitude.subarray(i);
   if (body[0] & 0x80) body = Buffer.concat([Buffer.of(0), body]);
-  return prim(asn1.Type.INTEGER, body);
+  return prim(asn1().Type.INTEGER, body);
 }
 
 /** forge node for a small non-negative INTEGER. */
 export function smallInteger(n: number): forge.asn1.Asn1 {
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(n).getBytes());
+  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.INTEGER, false, asn1().integerToDer(n).getBytes());
 }
 
 /** forge node for a BIT STRING with no unused bits. */
 export function bitString(bytes: Uint8Array): forge.asn1.Asn1 {
-  return prim(asn1.Type.BITSTRING, Buffer.concat([Buffer.of(0), asBuffer(bytes)]));
+  return prim(asn1().Type.BITSTRING, Buffer.concat([Buffer.of(0), asBuffer(bytes)]));
 }

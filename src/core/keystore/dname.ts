@@ -6,9 +6,9 @@
  * An `Rdn[]` is always in *display* order (CN first, as written in `-dname` and as keytool prints);
  * the DER encoding holds the RDNs in the reverse order, which `encodeName`/`decodeName` take care of.
  */
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
-import { TAG, childrenOf, forgeFromDer, prim, readOid, seq, set, oid as oidNode, valueOf, type Tlv } from './der';
+import { TAG, childrenOf, forgeFromDer, fromForgeAsn1, prim, readOid, seq, set, oid as oidNode, valueOf, type Tlv } from './der';
 
 /** One attribute of an RDN: its OID and its value as a string, or `hex` (the whole DER value) when it is not a string. */
 export interface AttributeTypeAndValue {
@@ -60,6 +60,8 @@ function isPrintableChar(c: string): boolean {
 const PRINTABLE = new Uint8Array(128);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") PRINTABLE[ch.charCodeAt(0)] = 1;
 const ESCAPEES = ',+=\n<>#;\\"';
+/** Values that `formatAva` cannot copy verbatim: an escapee, a leading or trailing space, or two spaces in a row. */
+const NEEDS_FULL_FORMAT = /[,+=\n<>#;\\"]|^ | $|  /;
 
 /**
  * Parses a keytool `-dname` string ("CN=a, OU=b, O=c, L=d, ST=e, C=f") into RDNs in written order.
@@ -185,6 +187,9 @@ function formatAva(ava: AttributeTypeAndValue): string {
   const keyword = OID_TO_KEYWORD.get(ava.oid) ?? `OID.${ava.oid}`;
   if (ava.hex !== undefined) return `${keyword}=#${ava.hex.toUpperCase()}`;
   const val = ava.value;
+  // Fast path for the usual value: with no escapee, no leading or trailing space and no two spaces in a row,
+  // the loop below copies the value unchanged and unquoted (an already-quoted value holds '"', an escapee).
+  if (!NEEDS_FULL_FORMAT.test(val)) return `${keyword}=${val}`;
   const escapees = ESCAPEES;
   let quoteNeeded = false;
   let previousWhite = false;
@@ -241,6 +246,8 @@ export function decodeName(bytes: Uint8Array, name: Tlv): Rdn[] {
   return rdns.reverse();
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+
 /** `DerValue.getAsString`: the string types Java decodes, or null for anything else. */
 function decodeDirectoryString(tag: number, value: Uint8Array): string | null {
   const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
@@ -250,9 +257,11 @@ function decodeDirectoryString(tag: number, value: Uint8Array): string | null {
     case TAG.PRINTABLE_STRING:
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
-    case TAG.GENERAL_STRING:
+    case TAG.GENERAL_STRING: {
       // Java decodes these as US-ASCII: bytes above 0x7F become U+FFFD.
-      return buf.toString('latin1').replace(/[\x80-\xff]/g, '\ufffd');
+      const s = buf.toString('latin1');
+      return NON_ASCII.test(s) ? s.replace(/[\x80-\xff]/g, '\ufffd') : s;
+    }
     case TAG.T61_STRING:
       return buf.toString('latin1');
     case TAG.BMP_STRING:
@@ -282,7 +291,7 @@ export function encodeName(rdns: readonly Rdn[]): forge.asn1.Asn1 {
     const items = rdn.map((ava) => seq([oidNode(ava.oid), encodeAvaValue(ava)]));
     if (items.length < 2) return set(items);
     // DER SET OF: elements sorted by their encodings (X.690 §11.6), as Java's `putOrderedSetOf` does.
-    const encoded = items.map((item) => ({ item, der: Buffer.from(forge.asn1.toDer(item).getBytes(), 'binary') }));
+    const encoded = items.map((item) => ({ item, der: fromForgeAsn1(item) }));
     encoded.sort((a, b) => Buffer.compare(a.der, b.der));
     return set(encoded.map((e) => e.item));
   });

@@ -110,9 +110,9 @@ function clock(now?: () => Date): Date {
 }
 
 /**
- * Whether `cert` holds the public half of `pkcs8`, with a certificate of another key type simply not
- * matching (Node's KeyObject.equals throws "different key types" for RSA against EC). Call
- * publicKeyOfPkcs8 first so an invalid key is still reported as such.
+ * Whether `cert` holds the public half of `pkcs8`, a certificate that cannot be parsed simply not matching
+ * (certificatesMatchKey itself returns false for another key type, but throws InvalidInputError for bad DER).
+ * Call publicKeyOfPkcs8 first so an invalid key is still reported as such.
  */
 function matchesKey(cert: Uint8Array, pkcs8: Uint8Array): boolean {
   try {

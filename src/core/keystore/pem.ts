@@ -5,8 +5,8 @@
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { InvalidInputError } from './errors';
-import forge from 'node-forge';
-import { TAG, asBuffer, childrenOf, forgeFromBer, fromForgeAsn1, readOid, readTlv, type Tlv } from './der';
+import type forge from 'node-forge';
+import { TAG, asBuffer, childrenOf, forgeFromBer, forgeLib, fromForgeAsn1, readOid, readTlv, type Tlv } from './der';
 import { parseCertificate } from './x509';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
@@ -73,13 +73,14 @@ function berPkcs7Certificates(der: Uint8Array): Uint8Array[] | null {
   } catch {
     return null;
   }
+  const { asn1 } = forgeLib();
   const kids = (n: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] => (n && Array.isArray(n.value) ? n.value : []);
   const [type, content] = kids(root);
-  if (!type || type.type !== forge.asn1.Type.OID || forge.asn1.derToOid(type.value as string) !== PKCS7_SIGNED_DATA) return null;
+  if (!type || type.type !== asn1.Type.OID || asn1.derToOid(type.value as string) !== PKCS7_SIGNED_DATA) return null;
   const signedData = kids(content)[0];
-  const certsField = kids(signedData).find((n) => n.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && n.type === 0);
+  const certsField = kids(signedData).find((n) => n.tagClass === asn1.Class.CONTEXT_SPECIFIC && n.type === 0);
   return kids(certsField)
-    .filter((n) => n.type === forge.asn1.Type.SEQUENCE)
+    .filter((n) => n.type === asn1.Type.SEQUENCE)
     .map((n) => fromForgeAsn1(n));
 }
 

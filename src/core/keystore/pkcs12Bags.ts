@@ -129,7 +129,8 @@ function certLinks(cert: Buffer): CertLinks {
     der.fail('TBSCertificate: missing issuer or subject', tbs.start);
   }
   const extsWrap = f.slice(i + 6).find((n) => n.tag === 0xa3); // [3] EXPLICIT Extensions
-  return { issuer: der.whole(issuer).toString('hex'), subject: der.whole(subject).toString('hex'), ...keyIdentifiers(der, extsWrap) };
+  // toString with a range reads the bytes in place: no Buffer view to create for each Name.
+  return { issuer: cert.toString('hex', issuer.start, issuer.end), subject: cert.toString('hex', subject.start, subject.end), ...keyIdentifiers(der, extsWrap) };
 }
 
 /**

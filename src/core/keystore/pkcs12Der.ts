@@ -6,6 +6,13 @@
  */
 import { MalformedKeystoreError } from './errors';
 
+/**
+ * Dotted OIDs by their value bytes (as a latin1 string), for values that passed the checks in `oid`; it stops
+ * growing at OID_CACHE_MAX entries, so hostile input cannot make it large.
+ */
+const OID_CACHE = new Map<string, string>();
+const OID_CACHE_MAX = 1024;
+
 /** Universal and context tags the PKCS12 structures use. */
 export const TAG = {
   INTEGER: 0x02,
@@ -113,6 +120,10 @@ export class DerReader {
     if (node.tag !== TAG.OID) this.fail(`${what}: expected an OID`, node.start);
     const v = this.value(node);
     if (v.length === 0 || v.length > 64 || (v[v.length - 1] & 0x80) !== 0) this.fail(`${what}: bad OID`, node.start);
+    // A store repeats the same few OIDs hundreds of times (bag types, attributes, extensions): decode each once.
+    const key = this.buf.toString('latin1', node.vStart, node.end);
+    const known = OID_CACHE.get(key);
+    if (known !== undefined) return known;
     const parts: number[] = [];
     let acc = 0;
     for (let i = 0; i < v.length; i++) {
@@ -126,7 +137,9 @@ export class DerReader {
         acc = 0;
       }
     }
-    return parts.join('.');
+    const dotted = parts.join('.');
+    if (OID_CACHE.size < OID_CACHE_MAX) OID_CACHE.set(key, dotted);
+    return dotted;
   }
 
   /** Decodes a non-negative INTEGER that fits in a JavaScript number (iteration counts, versions, lengths). */

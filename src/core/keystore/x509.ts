@@ -3,6 +3,7 @@
  * .printX509Cert`), read straight from the DER (RFC 5280 §4.1) with the small reader in ./der, so that
  * listing a 150-certificate truststore stays fast. Node's `crypto` verifies signatures and compares keys.
  */
+import * as nodeCrypto from 'node:crypto';
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { InvalidInputError } from './errors';
 import type { CertificateInfo } from './model';
@@ -66,17 +67,43 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
   }
 }
 
-/** UTCTime (years 1950–2049, RFC 5280 §4.1.2.5.1) or GeneralizedTime, in UTC. */
+/**
+ * UTCTime (years 1950–2049, RFC 5280 §4.1.2.5.1) or GeneralizedTime, in UTC. Read digit by digit rather
+ * than with a string and a regular expression: it runs twice per certificate when listing a truststore.
+ * Accepts exactly `YYMMDDhhmm[ss]Z` (UTCTime) and `YYYYMMDDhhmmss[.f+]Z` (GeneralizedTime).
+ */
 function decodeTime(der: Uint8Array, tlv: Tlv): Date {
-  const s = Buffer.from(valueOf(der, tlv)).toString('latin1');
-  const m =
-    tlv.tag === TAG.UTC_TIME
-      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/.exec(s)
-      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s);
-  if (!m) throw new InvalidInputError('bad time');
-  let year = Number(m[1]);
-  if (tlv.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;
-  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)));
+  const start = tlv.start + tlv.header;
+  const len = tlv.end - start;
+  /** The number written by the `n` ASCII digits at `at`, or -1 when one is not a digit. */
+  const digits = (at: number, n: number): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) {
+      const d = der[start + at + i] - 0x30;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  };
+  const bad = (): never => {
+    throw new InvalidInputError('bad time');
+  };
+  const utc = tlv.tag === TAG.UTC_TIME;
+  const y = utc ? 2 : 4;
+  // UTCTime: 10 digits + optional 2 seconds digits + Z; GeneralizedTime: 14 digits [. 1+ digits] Z.
+  if (utc ? len !== 11 && len !== 13 : len < 15) bad();
+  if (der[tlv.end - 1] !== 0x5a) bad(); // 'Z'
+  if (!utc && len > 15 && (der[start + 14] !== 0x2e || len < 17 || digits(15, len - 16) < 0)) bad(); // '.' fraction
+  if (!utc && len === 16) bad();
+  let year = digits(0, y);
+  const month = digits(y, 2);
+  const day = digits(y + 2, 2);
+  const hour = digits(y + 4, 2);
+  const minute = digits(y + 6, 2);
+  const second = utc && len === 11 ? 0 : digits(y + 8, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) bad();
+  if (utc) year += year < 50 ? 2000 : 1900;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
 /** Java's algorithm names (`sun.security.x509.AlgorithmId`) for signature OIDs; unknown OIDs print as themselves. */
@@ -184,19 +211,32 @@ export function formatJavaDate(d: Date): string {
   return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
+/** "00".."FF": a table lookup per byte is several times faster than hex, upper-casing and a regex. */
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Uppercase colon-separated hex, keytool's fingerprint form. */
-function colonHex(buf: Buffer): string {
-  return buf.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1:');
+function colonHex(buf: Uint8Array): string {
+  let out = buf.length > 0 ? HEX_BYTE[buf[0]] : '';
+  for (let i = 1; i < buf.length; i++) out += `:${HEX_BYTE[buf[i]]}`;
+  return out;
+}
+
+/** Node's one-shot `crypto.hash` (Node ≥ 20.12), which skips creating a Hash object; undefined on older Node. */
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+
+/** The digest of `data`, one-shot when Node allows it. */
+function digest(algorithm: 'sha1' | 'sha256', data: Uint8Array): Buffer {
+  return oneShotHash ? oneShotHash(algorithm, data, 'buffer') : createHash(algorithm).update(data).digest();
 }
 
 /** The SHA-256 fingerprint of a certificate's DER as keytool prints it ("AB:CD:…"). */
 export function sha256Fingerprint(der: Uint8Array): string {
-  return colonHex(createHash('sha256').update(der).digest());
+  return colonHex(digest('sha256', der));
 }
 
 /** The SHA-1 fingerprint of a certificate's DER as keytool prints it. */
 export function sha1Fingerprint(der: Uint8Array): string {
-  return colonHex(createHash('sha1').update(der).digest());
+  return colonHex(digest('sha1', der));
 }
 
 /** Java's `Inet6Address.getHostAddress`: eight groups, lowercase hex, no `::` compression. */
@@ -246,8 +286,27 @@ function subjectAltNames(cert: ParsedCertificate): string[] {
   return out;
 }
 
+/**
+ * Descriptions already computed, keyed by SHA-256 fingerprint: the tree view, code lenses and checks describe the
+ * same certificates again after every reload, each time from freshly decoded bytes. Bounded: cleared when full.
+ */
+const described = new Map<string, CertificateInfo>();
+const DESCRIBED_MAX = 4096;
+
 /** Details of a certificate exactly as `keytool -list -v` prints them (dates in UTC). */
 export function describeCertificate(der: Uint8Array): CertificateInfo {
+  const sha256 = sha256Fingerprint(der);
+  const known = described.get(sha256);
+  // A copy, so a caller that changes its result cannot change what the next caller gets.
+  if (known) return { ...known, subjectAltNames: [...known.subjectAltNames] };
+  const info = describeUncached(der, sha256);
+  if (described.size >= DESCRIBED_MAX) described.clear();
+  described.set(sha256, info);
+  return { ...info, subjectAltNames: [...info.subjectAltNames] };
+}
+
+/** describeCertificate without the cache; `sha256` is the certificate's fingerprint, already computed. */
+function describeUncached(der: Uint8Array, sha256: string): CertificateInfo {
   const c = parseCertificate(der);
   const key = (() => {
     try {
@@ -271,7 +330,7 @@ export function describeCertificate(der: Uint8Array): CertificateInfo {
     serialNumber: serialToHex(valueOf(der, c.serial)),
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),
-    sha256: sha256Fingerprint(der),
+    sha256,
     sha1: sha1Fingerprint(der),
     publicKeyAlgorithm: key.algorithm,
     publicKeySize: key.size,
@@ -306,7 +365,14 @@ export function certificatesMatchKey(certDer: Uint8Array, pkcs8: Uint8Array): bo
   } catch {
     return false; // a key type Node cannot load cannot be this key
   }
-  return fromCert.equals(fromKey);
+  // Keys of different types (an RSA certificate, an EC key) simply do not match; some Node versions throw
+  // from KeyObject.equals for them instead of returning false.
+  if (fromCert.asymmetricKeyType !== fromKey.asymmetricKeyType) return false;
+  try {
+    return fromCert.equals(fromKey);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `cert` names `issuer` as its issuer (DN match) and `issuer`'s key verifies its signature. */
