@@ -7,6 +7,8 @@ import { promises as fsp } from 'node:fs';
 import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
+import { FileTooLargeError } from '../keystore/errors';
+import { isInside } from '../workspace/resolvePath';
 import { checkDocument } from './document';
 import { checkKeystores } from './keystoreChecks';
 import { checkProjectFiles } from './projectChecks';
@@ -68,6 +70,9 @@ export const secretUndecryptableCheck: WorkspaceCheck = async (ctx) => {
 /** The pluggable workspace checks run after the keystore checks; append new ones here. */
 export const WORKSPACE_CHECKS: WorkspaceCheck[] = [secretUndecryptableCheck];
 
+/** A deployment.toml larger than this is refused with FileTooLargeError rather than parsed. */
+export const MAX_DEPLOYMENT_TOML_BYTES = 5 * 1024 * 1024;
+
 const parsed = new Map<string, { text: string; doc: TomlDocument }>();
 
 /**
@@ -75,6 +80,8 @@ const parsed = new Map<string, { text: string; doc: TomlDocument }>();
  * duplicates (WSO2's deployment-full.toml) takes the parser's slow, tolerant path.
  */
 async function parsedDocument(file: string): Promise<TomlDocument> {
+  // Refuse before reading: a deployment.toml is kilobytes, and parsing megabytes would block the caller.
+  if ((await fsp.stat(file)).size > MAX_DEPLOYMENT_TOML_BYTES) throw new FileTooLargeError(file, MAX_DEPLOYMENT_TOML_BYTES, 'a deployment.toml');
   const text = await fsp.readFile(file, 'utf8');
   const hit = parsed.get(file);
   if (hit && hit.text === text) return hit.doc;
@@ -134,11 +141,19 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
     config,
     cache,
     options,
-    internalKey: () => (internal ??= internalKeyEntry(config, cache, options.storePasswords)),
+    // An untrusted workspace reads nothing outside its folder, the internal keystore included.
+    internalKey: () => (internal ??= internalKeyReadable(config, ws, options) ? internalKeyEntry(config, cache, options.storePasswords) : Promise.resolve(null)),
   };
   for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
   const disabled = new Set(options.disabled ?? []);
   return problems.filter((p) => !disabled.has(p.code)).sort(compareProblems);
+}
+
+/** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */
+function internalKeyReadable(config: EffectiveConfig, ws: MiWorkspace, options: CheckOptions): boolean {
+  if (options.readOutside !== false) return true;
+  const store = config.stores.find((s) => s.id === 'internal');
+  return !store?.path || isInside(options.workspaceFolder ?? ws.root, store.path);
 }
 
 /** The result of checking a folder. */

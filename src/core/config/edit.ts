@@ -41,17 +41,31 @@ export function splitKey(key: string | readonly string[]): string[] {
   return parts;
 }
 
+const eolCache = new WeakMap<TomlDocument, string>();
+
+/** The document's line ending, found once per document (a scan of the whole text per fix was quadratic). */
 function eol(doc: TomlDocument): string {
-  return doc.text.includes('\r\n') ? '\r\n' : '\n';
+  let found = eolCache.get(doc);
+  if (found === undefined) eolCache.set(doc, (found = doc.text.includes('\r\n') ? '\r\n' : '\n'));
+  return found;
+}
+
+const linesCache = new WeakMap<TomlDocument, readonly string[]>();
+
+/** The document's lines, split once per document: the checks build fixes for every table, and a split per call was quadratic. */
+function linesOf(doc: TomlDocument): readonly string[] {
+  let lines = linesCache.get(doc);
+  if (!lines) linesCache.set(doc, (lines = doc.text.split('\n')));
+  return lines;
 }
 
 function lineText(doc: TomlDocument, line: number): string {
-  const lines = doc.text.split('\n');
+  const lines = linesOf(doc);
   return (lines[line] ?? '').replace(/\r$/, '');
 }
 
 function endOfDocument(doc: TomlDocument): Position {
-  const lines = doc.text.split('\n');
+  const lines = linesOf(doc);
   const last = lines.length - 1;
   return { line: last, character: lines[last].length };
 }
@@ -75,7 +89,7 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
   const existing: TomlKeyValue | undefined =
     target?.entries.find((e) => e.keyParts.join('.') === parts.join('.')) ??
     // Written dotted in a parent table (`[keystore]` + `primary.password`): edit it there.
-    (target?.isArrayTable ? undefined : doc.tables.filter((t) => !t.isArrayTable).flatMap((t) => t.entries).find((e) => e.fullKey === fullKey));
+    (target?.isArrayTable ? undefined : entriesByFullKey(doc).get(fullKey));
   if (existing) return [{ file: doc.file, range: existing.value.range, newText: rawTomlValue }];
   const nl = eol(doc);
   const line = `${formatKey(parts)} = ${rawTomlValue}`;
@@ -95,6 +109,25 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
     return [{ file: doc.file, range: point({ line: 0, character: 0 }), newText: `${line}${nl}` }];
   }
   return [appendTableEdit(doc, tableSnippet(tableName, { [parts.join('.')]: rawTomlValue }, nl))];
+}
+
+const fullKeyIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();
+
+/**
+ * The first entry of each full key in the non-array tables, indexed once per document: a linear scan per
+ * call made checking a deployment.toml with thousands of duplicate tables quadratic (minutes for a few MB).
+ */
+function entriesByFullKey(doc: TomlDocument): Map<string, TomlKeyValue> {
+  let index = fullKeyIndex.get(doc);
+  if (!index) {
+    index = new Map();
+    for (const t of doc.tables) {
+      if (t.isArrayTable) continue;
+      for (const e of t.entries) if (!index.has(e.fullKey)) index.set(e.fullKey, e);
+    }
+    fullKeyIndex.set(doc, index);
+  }
+  return index;
 }
 
 function point(p: Position): { start: Position; end: Position } {

@@ -190,16 +190,84 @@ async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreO
     const written = await fsp.readFile(temp);
     if (options.verify) await options.verify(new Uint8Array(written.buffer, written.byteOffset, written.length));
     if (options.beforeRename) await options.beforeRename(temp);
-    // Re-check just before the rename: the verify step may have taken long enough for an editor to save.
-    await checkUnchanged(file, options.expected);
-    await fsp.rename(temp, target);
-    renamed = true;
-    await syncDirectory(dir);
-    return snapshotOf(await fsp.stat(target));
+    // Re-check just before the rename, under a lock file another mi-keystores process also takes: without
+    // it, two processes could both pass the check and the second rename would silently drop the first change.
+    return await withLockFile(target, async () => {
+      await checkUnchanged(file, options.expected);
+      await fsp.rename(temp, target);
+      renamed = true;
+      await syncDirectory(dir);
+      return snapshotOf(await fsp.stat(target));
+    });
   } catch (err) {
     throw fsError(file, err);
   } finally {
     if (!renamed) await fsp.rm(temp, { force: true });
+  }
+}
+
+/** How long a writer waits for another process's lock file before giving up. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock file older than this is left by a crashed writer (the lock is held only for a check and a rename). */
+const LOCK_STALE_MS = 10_000;
+
+/** Another process holds the lock of a keystore for longer than a writer waits. */
+export class FileLockedError extends KeystoreError {
+  constructor(readonly file: string) {
+    super(`${file} is being written by another process; nothing was written. Try again.`);
+  }
+}
+
+/**
+ * Runs `fn` holding `.<name>.lock` next to `target` (created with O_EXCL, holding our pid). A lock whose
+ * process is gone or that is older than LOCK_STALE_MS is removed: a SIGKILLed writer must not block forever.
+ */
+async function withLockFile<T>(target: string, fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const handle = await fsp.open(lock, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+      try {
+        await handle.writeFile(String(process.pid));
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (await isStaleLock(lock)) {
+        await fsp.rm(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new FileLockedError(target);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 40)));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await fsp.rm(lock, { force: true });
+  }
+}
+
+/** True when the lock file's process no longer runs, or the lock is too old to be a live writer's. */
+async function isStaleLock(lock: string): Promise<boolean> {
+  try {
+    const [text, st] = await Promise.all([fsp.readFile(lock, 'utf8'), fsp.stat(lock)]);
+    if (Date.now() - st.mtimeMs > LOCK_STALE_MS) return true;
+    const pid = Number(text);
+    // An empty file is a lock being written right now.
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    // Gone already: not stale, just retry.
+    return false;
   }
 }
 

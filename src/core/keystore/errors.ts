@@ -105,7 +105,7 @@ export class FileChangedError extends KeystoreError {
 
 /** A file too large to be what it claims to be. */
 export class FileTooLargeError extends KeystoreError {
-  constructor(readonly file: string, readonly limitBytes: number) {
-    super(`${file} is larger than ${Math.round(limitBytes / 1048576)} MB; it is not a keystore.`);
+  constructor(readonly file: string, readonly limitBytes: number, readonly what = 'a keystore') {
+    super(`${file} is larger than ${Math.round(limitBytes / 1048576)} MB; it is not ${what}.`);
   }
 }
