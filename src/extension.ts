@@ -10,6 +10,8 @@ import * as keystoresTree from './vscode/keystoresTree';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
+import * as vault from './vscode/vault';
+import { testHooks } from './vscode/commands/common';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */
 export interface ExtensionApi {
@@ -18,6 +20,14 @@ export interface ExtensionApi {
   validateNow(file: string): Promise<{ parseMs: number; checkMs: number; totalMs: number } | undefined>;
   /** The Keystores view's data provider, so tests can read the tree a person sees. */
   readonly keystoresTree: vscode.TreeDataProvider<unknown>;
+  /** Test-only: the log lines written this session, the storage folders, and hook points of the writes. */
+  readonly testing: {
+    logLines(): readonly string[];
+    readonly storagePaths: readonly string[];
+    readonly hooks: typeof testHooks;
+    /** Fires with the files the shared model announced as changed (the Keystores view reloads on it). */
+    readonly onDidChangeModel: vscode.Event<readonly string[]>;
+  };
 }
 
 /** Composition root: builds the dependencies and registers each feature. Nothing heavy runs here. */
@@ -35,11 +45,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   codeLens.register(context, deps, diag);
   const tree = keystoresTree.register(context, deps, diag);
   commands.register(context, deps);
+  vault.register(context, deps);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {
     activationMs,
     keystoresTree: tree as vscode.TreeDataProvider<unknown>,
+    testing: {
+      logLines: () => log.lines(),
+      storagePaths: [context.globalStorageUri, context.storageUri].filter((u): u is vscode.Uri => u !== undefined).map((u) => u.fsPath),
+      hooks: testHooks,
+      onDidChangeModel: (listener, thisArg, disposables) => model.onDidChange((c) => listener.call(thisArg, c.files), undefined, disposables),
+    },
     validateNow: async (file) => {
       await diag.validate(file);
       return diag.lastTimings.get(file);

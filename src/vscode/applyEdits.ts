@@ -4,13 +4,32 @@
  * finished change on disk); one with unsaved changes is left for the person to save with theirs.
  */
 import * as vscode from 'vscode';
+import { FileChangedError } from '../core/keystore/errors';
 import type { TextEdit } from '../core/problem';
 import { toRange } from './convert';
 
-/** Applies `edits`; returns the files changed. Throws when VS Code refuses the edit. */
-export async function applyTextEdits(edits: readonly TextEdit[], label: string): Promise<string[]> {
+/** The text a file has now: its editor's (unsaved changes included) when open, else the file on disk. */
+async function currentText(file: string): Promise<string | undefined> {
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === file);
+  if (doc) return doc.getText();
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Applies `edits`; returns the files changed. `basedOn` (file → the text the edits were planned on) refuses
+ * the edit with FileChangedError when a file no longer holds that text: positions planned on another
+ * version would land in the wrong place. Throws when VS Code refuses the edit.
+ */
+export async function applyTextEdits(edits: readonly TextEdit[], label: string, basedOn: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
   if (edits.length === 0) return [];
   const files = [...new Set(edits.map((e) => e.file))];
+  for (const [file, text] of basedOn) {
+    if (files.includes(file) && (await currentText(file)) !== text) throw new FileChangedError(file);
+  }
   const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath));
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(vscode.Uri.file(e.file), toRange(e.range), e.newText, { label, needsConfirmation: false });

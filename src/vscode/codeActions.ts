@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { FileChangedError } from '../core/keystore/errors';
 import type { Fix, FixAction, Problem } from '../core/problem';
 import { Cancelled, sentenceFor } from './commands/common';
 import { runFixAction } from './fixActions';
@@ -118,6 +119,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps, diagnosti
       } catch (err) {
         if (err instanceof Cancelled) return undefined;
         deps.log.error(`The fix "${run.action}" failed.`, err);
+        if (err instanceof FileChangedError) deps.model.notifyWritten([err.file]);
         void vscode.window.showErrorMessage(sentenceFor(err, 'The fix'));
         return undefined;
       }

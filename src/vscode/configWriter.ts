@@ -51,7 +51,7 @@ export async function writeStoreConfig(deps: Deps, c: StoreConfig): Promise<stri
     ? mergeInserts(Object.entries(values).flatMap(([k, v]) => setValueEdits(doc, table, k, v)))
     : [appendTableEdit(doc, tableSnippet(table, values, doc.text.includes('\r\n') ? '\r\n' : '\n'))];
   if (ws.kind === 'project') edits.push(...projectEdits(ws, c));
-  return applyTextEdits(edits, `MI Keystores: configure ${table}`);
+  return applyTextEdits(edits, `MI Keystores: configure ${table}`, new Map([[doc.file, doc.text]]));
 }
 
 /** Several inserts at one point (new keys after the table's last one) become one edit, in order. */
@@ -131,6 +131,7 @@ export async function updatePasswordInConfig(
 ): Promise<string[]> {
   const abs = path.resolve(keystore);
   const edits: TextEdit[] = [];
+  const basedOn = new Map<string, string>();
   const seen = new Set<string>();
   for (const ws of await deps.model.workspaces()) {
     const config = await deps.model.effective(ws);
@@ -144,9 +145,10 @@ export async function updatePasswordInConfig(
         const id = `${config.document.file}:${r.start.line}:${r.start.character}`;
         if (seen.has(id)) continue;
         seen.add(id);
+        basedOn.set(config.document.file, config.document.text);
         edits.push({ file: config.document.file, range: r, newText: tomlString(newPassword) });
       }
     }
   }
-  return applyTextEdits(edits, 'MI Keystores: update the keystore password');
+  return applyTextEdits(edits, 'MI Keystores: update the keystore password', basedOn);
 }

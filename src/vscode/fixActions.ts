@@ -6,10 +6,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FixAction } from '../core/problem';
 import { exportCertificate } from '../core/keystore/operations';
-import { invocation, openStore } from './commands/common';
+import { invocation, openStore, requireTrust } from './commands/common';
 import { importTrusted } from './commands/importCertificate';
 import type { Deps } from './deps';
 import { COMMANDS } from './ids';
+import { MOVE_TO_SECRETS_NOTE_ACTION, showMoveToSecretsNote } from './vault';
 
 const ROLES = new Set(['primary', 'internal', 'truststore']);
 
@@ -32,6 +33,9 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       return vscode.commands.executeCommand(COMMANDS.generateCsr, prefill({ keystore: str(a.file), alias: str(a.alias) }));
     case 'changeKeyPassword':
       return vscode.commands.executeCommand(COMMANDS.changePassword, prefill({ keystore: str(a.file), alias: str(a.alias) }));
+    case MOVE_TO_SECRETS_NOTE_ACTION:
+      showMoveToSecretsNote(deps);
+      return undefined;
     case 'separateInternalKeystore':
       return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({}));
     case 'importCertificate': {
@@ -39,6 +43,7 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       const into = str(a.into);
       const alias = str(a.alias);
       if (!from || !into || !alias) return vscode.commands.executeCommand(COMMANDS.importCertificate, prefill({ keystore: into }));
+      requireTrust(deps, 'Importing a certificate');
       const inv = invocation<object>(prefill({}));
       const { loaded } = await openStore(deps, inv, from, undefined);
       return importTrusted(deps, inv, into, alias, exportCertificate(loaded.store, alias), undefined);

@@ -18,6 +18,8 @@ export const COMMANDS = {
   changePassword: 'miKeystores.changePassword',
   convertKeystore: 'miKeystores.convertKeystore',
   separateInternalKeystore: 'miKeystores.separateInternalKeystore',
+  /** Re-encrypts every `[secrets]` value for a new internal key and repoints `[keystore.internal]` in one edit. */
+  rotateInternalKeystore: 'miKeystores.rotateInternalKeystore',
   refresh: 'miKeystores.refresh',
   forgetPasswords: 'miKeystores.forgetPasswords',
   revealInDeploymentToml: 'miKeystores.revealInDeploymentToml',

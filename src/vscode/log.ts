@@ -12,7 +12,12 @@ export interface Log {
   warn(message: string): void;
   error(message: string, err?: unknown): void;
   show(): void;
+  /** The lines written so far this session (bounded), exactly as the channel received them; for tests. */
+  lines(): readonly string[];
 }
+
+/** How many recent lines `lines()` keeps. */
+const KEPT_LINES = 2000;
 
 /** Hides values of password-like keys, in case a TOML line or an option object is logged. */
 export function scrub(text: string): string {
@@ -39,10 +44,19 @@ export function describeError(err: unknown): string {
 export function createLog(context: vscode.ExtensionContext): Log {
   const channel = vscode.window.createOutputChannel(LOG_CHANNEL, { log: true });
   context.subscriptions.push(channel);
+  const kept: string[] = [];
+  // Every line goes through here, so what the tests search is exactly what the channel got.
+  const write = (level: 'info' | 'warn' | 'error', text: string) => {
+    const line = scrub(text);
+    kept.push(`[${level}] ${line}`);
+    if (kept.length > KEPT_LINES) kept.splice(0, kept.length - KEPT_LINES);
+    channel[level](line);
+  };
   return {
-    info: (m) => channel.info(scrub(m)),
-    warn: (m) => channel.warn(scrub(m)),
-    error: (m, err) => channel.error(scrub(err === undefined ? m : `${m} (${describeError(err)})`)),
+    info: (m) => write('info', m),
+    warn: (m) => write('warn', m),
+    error: (m, err) => write('error', err === undefined ? m : `${m} (${describeError(err)})`),
     show: () => channel.show(true),
+    lines: () => [...kept],
   };
 }

@@ -5,10 +5,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { KeystoreError, WrongPasswordError } from '../../core/keystore/errors';
+import { FileChangedError, KeystoreError, WrongPasswordError } from '../../core/keystore/errors';
 import type { Keystore } from '../../core/keystore/model';
-import { loadKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
+import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
+import { loadKeystore, saveKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
 import type { MiWorkspace } from '../../core/workspace/discover';
+import { RotationRefusedError } from '../../core/secrets/encryptPlan';
+import { InternalKeyUnavailableError } from '../../core/secrets/rotate';
 import type { Deps } from '../deps';
 import { isTreeNode, targetOf, type TreeNode } from '../treeNodes';
 
@@ -167,6 +170,26 @@ export async function openStore(
   throw new WrongPasswordError();
 }
 
+/** Test-only hooks the integration suite sets through the extension's API; empty in normal use. */
+export const testHooks: { beforeKeystoreWrite?: (file: string) => Promise<void> | void } = {};
+
+/**
+ * Saves a store through the engine's safe writer (atomic replace, refused with FileChangedError when the
+ * file is no longer the version `snapshot` describes); every keystore write of the extension goes here.
+ */
+export function saveStore(file: string, store: Keystore, password: string, snapshot: FileSnapshot | null): Promise<FileSnapshot> {
+  const hook = testHooks.beforeKeystoreWrite;
+  return saveKeystore(file, store, password, snapshot, hook ? { beforeRename: () => hook(file) } : {});
+}
+
+/**
+ * Runs a whole read-modify-write of the store at `file` after any other one on the same store in this
+ * window, so two commands on one store run one after the other, never interleaved.
+ */
+export function onStore<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return withKeystoreLock(file, fn);
+}
+
 /** Runs `work`, showing a progress notification only when it takes longer than ~300 ms. */
 export async function withProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
   const running = work();
@@ -188,9 +211,17 @@ export async function withProgress<T>(title: string, work: () => Promise<T>): Pr
   }
 }
 
+/** Errors whose message is already one sentence for a person, without a password. */
+function hasSentence(err: unknown): err is Error {
+  return err instanceof KeystoreError || err instanceof MissingOptionError || err instanceof RotationRefusedError || err instanceof InternalKeyUnavailableError;
+}
+
 /** One sentence for a person from any error (engine errors carry one already). */
 export function sentenceFor(err: unknown, what: string): string {
-  if (err instanceof KeystoreError || err instanceof MissingOptionError) return err.message;
+  if (err instanceof FileChangedError) {
+    return `${path.basename(err.file)} changed on disk while this ran, so nothing was written and the view now shows the file as it is.`;
+  }
+  if (hasSentence(err)) return err.message;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return `${what} failed: a file does not exist.`;
   if (code === 'EACCES' || code === 'EPERM') return `${what} failed: permission denied.`;
@@ -218,7 +249,9 @@ export function command<O extends object, R>(
     } catch (err) {
       if (err instanceof Cancelled) return undefined;
       deps.log.error(`${what} failed.`, err);
-      if (!inv.interactive) throw err instanceof KeystoreError || err instanceof MissingOptionError ? err : new Error(sentenceFor(err, what));
+      // Someone else changed the file: show what is on disk now rather than the version this command read.
+      if (err instanceof FileChangedError) deps.model.notifyWritten([err.file]);
+      if (!inv.interactive) throw hasSentence(err) ? err : new Error(sentenceFor(err, what));
       void vscode.window.showErrorMessage(sentenceFor(err, what), 'Show Log').then((a) => a && deps.log.show());
       return undefined;
     }

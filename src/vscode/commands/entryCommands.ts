@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { saveKeystore } from '../../core/io/keystoreStore';
+import type { saveKeystore } from '../../core/io/keystoreStore';
 import { WrongKeyPasswordError } from '../../core/keystore/errors';
 import { findEntry } from '../../core/keystore/index';
 import type { Keystore } from '../../core/keystore/model';
@@ -14,7 +14,7 @@ import { decodeCertificates, encodePem } from '../../core/keystore/pem';
 import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
-import { askPick, askText, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
 
 /** Options of importCaReply. */
 export interface ImportCaReplyOptions {
@@ -74,7 +74,7 @@ async function withKeyPassword<T>(inv: Invocation<object>, alias: string, given:
 
 /** Saves `store` over the file it was read from and tells the model. */
 async function save(deps: Deps, file: string, store: Keystore, password: string, snapshot: Parameters<typeof saveKeystore>[3]): Promise<void> {
-  await withProgress('Saving the keystore…', () => saveKeystore(file, store, password, snapshot));
+  await withProgress('Saving the keystore…', () => saveStore(file, store, password, snapshot));
   deps.model.notifyWritten([file]);
 }
 
@@ -94,20 +94,22 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         requireTrust(deps, 'Importing a CA reply');
         const o = inv.options;
         const keystore = await pickKeystore(deps, inv, o.keystore, 'Import a CA reply into');
-        const { loaded, password } = await openStore(deps, inv, keystore, o.password);
-        const alias = await pickAlias(inv, o.alias, loaded.store, true);
-        const replyFile = await need(inv, 'reply', o.reply, async () => {
-          const uris = await vscode.window.showOpenDialog({ title: 'CA reply (certificate chain)', filters: { Certificates: ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] } });
-          return uris?.[0]?.fsPath;
+        return onStore(keystore, async () => {
+          const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+          const alias = await pickAlias(inv, o.alias, loaded.store, true);
+          const replyFile = await need(inv, 'reply', o.reply, async () => {
+            const uris = await vscode.window.showOpenDialog({ title: 'CA reply (certificate chain)', filters: { Certificates: ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] } });
+            return uris?.[0]?.fsPath;
+          });
+          const certs = decodeCertificates(await fs.promises.readFile(path.resolve(replyFile)));
+          const store = await withKeyPassword(inv, alias, o.keyPassword, password, (kp) => importCaReply(loaded.store, alias, kp, certs));
+          await save(deps, keystore, store, password, loaded.snapshot);
+          const entry = findEntry(store, alias);
+          const chainLength = entry?.kind === 'private-key' ? entry.chain.length : 0;
+          deps.log.info(`Installed a CA reply on "${alias}" in ${keystore}: chain of ${chainLength}.`);
+          if (inv.interactive) void vscode.window.showInformationMessage(`Installed the CA reply on "${alias}" (chain of ${chainLength} certificates).`);
+          return { keystore, alias, chainLength };
         });
-        const certs = decodeCertificates(await fs.promises.readFile(path.resolve(replyFile)));
-        const store = await withKeyPassword(inv, alias, o.keyPassword, password, (kp) => importCaReply(loaded.store, alias, kp, certs));
-        await save(deps, keystore, store, password, loaded.snapshot);
-        const entry = findEntry(store, alias);
-        const chainLength = entry?.kind === 'private-key' ? entry.chain.length : 0;
-        deps.log.info(`Installed a CA reply on "${alias}" in ${keystore}: chain of ${chainLength}.`);
-        if (inv.interactive) void vscode.window.showInformationMessage(`Installed the CA reply on "${alias}" (chain of ${chainLength} certificates).`);
-        return { keystore, alias, chainLength };
       }),
     ),
     vscode.commands.registerCommand(
@@ -155,19 +157,21 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         requireTrust(deps, 'Deleting an entry');
         const o = inv.options;
         const keystore = await pickKeystore(deps, inv, o.keystore, 'Delete an entry of');
-        const { loaded, password } = await openStore(deps, inv, keystore, o.password);
-        const alias = await pickAlias(inv, o.alias, loaded.store);
-        const configured = await deps.model.configuredAliases(keystore);
-        const inUse = configured.some((a) => a.toLowerCase() === alias.toLowerCase());
-        await confirm(
-          inv,
-          `Delete "${alias}" from ${path.basename(keystore)}?${inUse ? ' deployment.toml uses this alias: MI will fail to start until it is changed.' : ''} This cannot be undone.`,
-          'Delete',
-        );
-        const store = deleteEntry(loaded.store, alias);
-        await save(deps, keystore, store, password, loaded.snapshot);
-        deps.log.info(`Deleted "${alias}" from ${keystore}.`);
-        return { keystore, alias };
+        return onStore(keystore, async () => {
+          const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+          const alias = await pickAlias(inv, o.alias, loaded.store);
+          const configured = await deps.model.configuredAliases(keystore);
+          const inUse = configured.some((a) => a.toLowerCase() === alias.toLowerCase());
+          await confirm(
+            inv,
+            `Delete "${alias}" from ${path.basename(keystore)}?${inUse ? ' deployment.toml uses this alias: MI will fail to start until it is changed.' : ''} This cannot be undone.`,
+            'Delete',
+          );
+          const store = deleteEntry(loaded.store, alias);
+          await save(deps, keystore, store, password, loaded.snapshot);
+          deps.log.info(`Deleted "${alias}" from ${keystore}.`);
+          return { keystore, alias };
+        });
       }),
     ),
     vscode.commands.registerCommand(
@@ -176,20 +180,22 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         requireTrust(deps, 'Renaming an alias');
         const o = inv.options;
         const keystore = await pickKeystore(deps, inv, o.keystore, 'Rename an alias of');
-        const { loaded, password } = await openStore(deps, inv, keystore, o.password);
-        const alias = await pickAlias(inv, o.alias, loaded.store);
-        const newAlias = await need(inv, 'newAlias', o.newAlias, () =>
-          askText(`New alias for "${alias}"`, alias, { validateInput: (v) => (v.trim() === '' ? 'An alias cannot be empty.' : undefined) }),
-        );
-        const store = renameAlias(loaded.store, alias, newAlias);
-        await save(deps, keystore, store, password, loaded.snapshot);
-        const renamed = findEntry(store, newAlias)?.alias ?? newAlias;
-        deps.log.info(`Renamed "${alias}" to "${renamed}" in ${keystore}.`);
-        const configured = await deps.model.configuredAliases(keystore);
-        if (inv.interactive && configured.some((a) => a.toLowerCase() === alias.toLowerCase())) {
-          void vscode.window.showWarningMessage(`deployment.toml still names "${alias}"; the quick fix on that line updates it.`);
-        }
-        return { keystore, alias, newAlias: renamed };
+        return onStore(keystore, async () => {
+          const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+          const alias = await pickAlias(inv, o.alias, loaded.store);
+          const newAlias = await need(inv, 'newAlias', o.newAlias, () =>
+            askText(`New alias for "${alias}"`, alias, { validateInput: (v) => (v.trim() === '' ? 'An alias cannot be empty.' : undefined) }),
+          );
+          const store = renameAlias(loaded.store, alias, newAlias);
+          await save(deps, keystore, store, password, loaded.snapshot);
+          const renamed = findEntry(store, newAlias)?.alias ?? newAlias;
+          deps.log.info(`Renamed "${alias}" to "${renamed}" in ${keystore}.`);
+          const configured = await deps.model.configuredAliases(keystore);
+          if (inv.interactive && configured.some((a) => a.toLowerCase() === alias.toLowerCase())) {
+            void vscode.window.showWarningMessage(`deployment.toml still names "${alias}"; the quick fix on that line updates it.`);
+          }
+          return { keystore, alias, newAlias: renamed };
+        });
       }),
     ),
   );

@@ -6,7 +6,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { saveKeystore } from '../../core/io/keystoreStore';
 import { sha256Fingerprint } from '../../core/keystore/x509';
 import { addKeyPair, checkNewPassword, createStore } from '../../core/keystore/operations';
 import type { KeystoreFormat } from '../../core/keystore/model';
@@ -16,7 +15,7 @@ import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
-import { askPick, askText, Cancelled, command, confirm, need, requireTrust, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, onStore, requireTrust, saveStore, withProgress, type Invocation } from './common';
 
 /** Options of generateKeystore (and separateInternalKeystore); any given object skips every prompt. */
 export interface GenerateKeystoreOptions {
@@ -167,7 +166,7 @@ async function generate(deps: Deps, inv: Invocation<GenerateKeystoreOptions>, o:
       keyPassword: o.keyPassword ?? o.password,
     });
     await fs.promises.mkdir(path.dirname(o.path), { recursive: true });
-    await saveKeystore(o.path, created, o.password, null);
+    await onStore(o.path, () => saveStore(o.path, created, o.password, null));
     return created;
   });
   const entry = store.entries[0];

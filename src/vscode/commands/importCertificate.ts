@@ -5,13 +5,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { saveKeystore } from '../../core/io/keystoreStore';
 import { importTrustedCertificate } from '../../core/keystore/operations';
 import { decodeCertificates } from '../../core/keystore/pem';
 import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
-import { askPick, askText, Cancelled, command, need, openStore, pickKeystore, requireTrust, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, need, onStore, openStore, pickKeystore, requireTrust, saveStore, withProgress, type Invocation } from './common';
 import { fetchServerChain } from './tlsFetch';
 
 /** Options of importCertificate: `certificate` (a file) or `host` (+ `port`, default 443). */
@@ -45,20 +44,23 @@ export async function importTrusted(
 ): Promise<ImportCertificateResult> {
   requireTrust(deps, 'Importing a certificate');
   const info = describeCertificate(der);
-  const { loaded, password: storePassword } = await openStore(deps, inv, keystore, password);
-  const defaultAlias = /CN=([^,]+)/.exec(info.subject)?.[1]?.trim().toLowerCase() ?? 'trusted';
-  const name = await need(inv, 'alias', alias, () => askText('Alias of the trusted certificate', defaultAlias));
-  const { store, duplicateOf } = importTrustedCertificate(loaded.store, name, der);
-  if (duplicateOf && inv.interactive) {
-    const go = 'Import Anyway';
-    const answer = await vscode.window.showWarningMessage(`This certificate is already in the store as "${duplicateOf}".`, { modal: true }, go);
-    if (answer !== go) throw new Cancelled();
-  }
-  await withProgress('Saving the keystore…', () => saveKeystore(keystore, store, storePassword, loaded.snapshot));
-  deps.log.info(`Imported "${info.subject}" (SHA-256 ${info.sha256}) into ${keystore} as "${name}".`);
-  deps.model.notifyWritten([keystore]);
-  if (inv.interactive) void vscode.window.showInformationMessage(`Imported the certificate of ${info.subject} as "${name}".`);
-  return { keystore, alias: name, subject: info.subject, sha256: info.sha256, duplicateOf };
+  // One read-modify-write at a time per store (see onStore).
+  return onStore(keystore, async () => {
+    const { loaded, password: storePassword } = await openStore(deps, inv, keystore, password);
+    const defaultAlias = /CN=([^,]+)/.exec(info.subject)?.[1]?.trim().toLowerCase() ?? 'trusted';
+    const name = await need(inv, 'alias', alias, () => askText('Alias of the trusted certificate', defaultAlias));
+    const { store, duplicateOf } = importTrustedCertificate(loaded.store, name, der);
+    if (duplicateOf && inv.interactive) {
+      const go = 'Import Anyway';
+      const answer = await vscode.window.showWarningMessage(`This certificate is already in the store as "${duplicateOf}".`, { modal: true }, go);
+      if (answer !== go) throw new Cancelled();
+    }
+    await withProgress('Saving the keystore…', () => saveStore(keystore, store, storePassword, loaded.snapshot));
+    deps.log.info(`Imported "${info.subject}" (SHA-256 ${info.sha256}) into ${keystore} as "${name}".`);
+    deps.model.notifyWritten([keystore]);
+    if (inv.interactive) void vscode.window.showInformationMessage(`Imported the certificate of ${info.subject} as "${name}".`);
+    return { keystore, alias: name, subject: info.subject, sha256: info.sha256, duplicateOf };
+  });
 }
 
 /** Chooses the certificate to trust from a TLS chain: the root-most CA when interactive asks, else the leaf. */

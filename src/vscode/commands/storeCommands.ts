@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { statSnapshot } from '../../core/io/keystoreFile';
-import { saveKeystore } from '../../core/io/keystoreStore';
 import { WrongKeyPasswordError } from '../../core/keystore/errors';
 import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
 import { changeKeyPassword, changeStorePassword, checkNewPassword, convert } from '../../core/keystore/operations';
@@ -14,7 +13,7 @@ import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import type { LoadedKeystore } from '../../core/io/keystoreStore';
-import { askPick, askText, Cancelled, command, confirm, need, openStore, pickKeystore, requireTrust, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, openStore, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
 
 /** Options of changePassword. */
 export interface ChangePasswordOptions {
@@ -97,7 +96,7 @@ async function changeKeyPasswordFlow(
       oldKeyPassword = typed;
     }
   }
-  await withProgress('Saving the keystore…', () => saveKeystore(keystore, store as Keystore, storePassword, loaded.snapshot));
+  await withProgress('Saving the keystore…', () => saveStore(keystore, store as Keystore, storePassword, loaded.snapshot));
   const updated = o.updateConfig === false ? [] : await updatePasswordInConfig(deps, keystore, oldKeyPassword, newPassword, 'key', alias);
   deps.model.notifyWritten([keystore, ...updated]);
   deps.log.info(`Changed the key password of "${alias}" in ${keystore}.`);
@@ -114,27 +113,29 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         requireTrust(deps, 'Changing a password');
         const o = inv.options;
         const keystore = await pickKeystore(deps, inv, o.keystore, 'Change the password of');
-        const { loaded, password } = await openStore(deps, inv, keystore, o.password);
-        if (o.alias !== undefined && loaded.store.format !== 'PKCS12') return changeKeyPasswordFlow(deps, inv, keystore, loaded, password, o.alias);
-        const newPassword = await need(inv, 'newPassword', o.newPassword, () => askNewPasswordTwice(loaded.store.format, 'New store password'));
-        await confirm(inv, `Change the password of ${path.basename(keystore)}? Every place that opens it with the old password stops working until updated.`, 'Change Password');
-        const changed = await withProgress('Changing the password…', async () => {
-          const base = await changeStorePassword(loaded.store, password, newPassword);
-          const followed = await followKeyPasswords(base, password, newPassword);
-          await saveKeystore(keystore, followed.store, newPassword, loaded.snapshot);
-          return followed;
+        return onStore(keystore, async () => {
+          const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+          if (o.alias !== undefined && loaded.store.format !== 'PKCS12') return changeKeyPasswordFlow(deps, inv, keystore, loaded, password, o.alias);
+          const newPassword = await need(inv, 'newPassword', o.newPassword, () => askNewPasswordTwice(loaded.store.format, 'New store password'));
+          await confirm(inv, `Change the password of ${path.basename(keystore)}? Every place that opens it with the old password stops working until updated.`, 'Change Password');
+          const changed = await withProgress('Changing the password…', async () => {
+            const base = await changeStorePassword(loaded.store, password, newPassword);
+            const followed = await followKeyPasswords(base, password, newPassword);
+            await saveStore(keystore, followed.store, newPassword, loaded.snapshot);
+            return followed;
+          });
+          if (await deps.passwords.get(keystore)) await deps.passwords.set(keystore, newPassword);
+          const updated = o.updateConfig === false ? [] : await updatePasswordInConfig(deps, keystore, password, newPassword);
+          deps.model.notifyWritten([keystore, ...updated]);
+          deps.log.info(`Changed the password of ${keystore}; updated ${updated.length} configuration file(s).`);
+          if (changed.kept.length) deps.log.warn(`Key entries with their own key password were left unchanged: ${changed.kept.join(', ')}.`);
+          if (inv.interactive) {
+            void vscode.window.showInformationMessage(
+              `Changed the password of ${path.basename(keystore)}${updated.length ? ` and updated ${updated.map((f) => path.basename(f)).join(', ')}` : ''}.`,
+            );
+          }
+          return { keystore, updated, keptKeyPasswords: changed.kept };
         });
-        if (await deps.passwords.get(keystore)) await deps.passwords.set(keystore, newPassword);
-        const updated = o.updateConfig === false ? [] : await updatePasswordInConfig(deps, keystore, password, newPassword);
-        deps.model.notifyWritten([keystore, ...updated]);
-        deps.log.info(`Changed the password of ${keystore}; updated ${updated.length} configuration file(s).`);
-        if (changed.kept.length) deps.log.warn(`Key entries with their own key password were left unchanged: ${changed.kept.join(', ')}.`);
-        if (inv.interactive) {
-          void vscode.window.showInformationMessage(
-            `Changed the password of ${path.basename(keystore)}${updated.length ? ` and updated ${updated.map((f) => path.basename(f)).join(', ')}` : ''}.`,
-          );
-        }
-        return { keystore, updated, keptKeyPasswords: changed.kept };
       }),
     ),
     vscode.commands.registerCommand(
@@ -166,7 +167,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
             if (kp === undefined) throw new Cancelled();
             return convert(loaded.store, type, { storePassword: password, keyPasswords: { [err.alias]: kp } });
           });
-          await saveKeystore(out, result, password, previous);
+          await onStore(out, () => saveStore(out, result, password, previous));
           return result;
         });
         deps.model.notifyWritten([out]);
