@@ -10,6 +10,7 @@ const stages = [
   ['build', 'node', ['scripts/build.mjs']],
   ['unit and keytool interop tests', 'npx', ['mocha']],
   ['integration tests in a real VS Code extension host', 'node', ['scripts/runIntegration.mjs']],
+  ['integration tests in an untrusted workspace (Restricted Mode)', 'node', ['scripts/runIntegrationUntrusted.mjs']],
   ['end-to-end journeys on the packaged .vsix', 'node', ['scripts/runE2E.mjs']],
 ];
 
