@@ -97,7 +97,11 @@ export function processIO(): CliIO {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
-    promptSecret: process.stdin.isTTY ? promptSecret : undefined,
+    // A getter: the first read of process.stdin builds the stream (loading `tty`, or `net` for a pipe), a few
+    // milliseconds that only a command about to prompt should pay.
+    get promptSecret() {
+      return process.stdin.isTTY ? promptSecret : undefined;
+    },
   };
 }
 
