@@ -27,9 +27,10 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       const consumer = str(a.consumer);
       return vscode.commands.executeCommand(COMMANDS.generateKeystore, prefill({ path: str(a.file), role: consumer && ROLES.has(consumer) ? consumer : undefined }));
     }
-    case 'createCsr':
     case 'renewCertificate':
-      // Renewal of a certificate MI presents goes through the CA: a CSR from the same key, then its reply.
+      // Self-signed: re-issued with the same key; CA-signed: the command offers a CSR for the CA instead.
+      return vscode.commands.executeCommand(COMMANDS.renewCertificate, prefill({ keystore: str(a.file), alias: str(a.alias) }));
+    case 'createCsr':
       return vscode.commands.executeCommand(COMMANDS.generateCsr, prefill({ keystore: str(a.file), alias: str(a.alias) }));
     case 'changeKeyPassword':
       return vscode.commands.executeCommand(COMMANDS.changePassword, prefill({ keystore: str(a.file), alias: str(a.alias) }));
@@ -37,7 +38,8 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       showMoveToSecretsNote(deps);
       return undefined;
     case 'separateInternalKeystore':
-      return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({}));
+      // The workspace the finding came from, so the person is not asked for it again.
+      return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({ root: str(a.root) }));
     case 'importCertificate': {
       const from = str(a.from);
       const into = str(a.into);

@@ -12,6 +12,8 @@ export const COMMANDS = {
   importCertificate: 'miKeystores.importCertificate',
   importCaReply: 'miKeystores.importCaReply',
   generateCsr: 'miKeystores.generateCsr',
+  /** Re-issues a self-signed certificate with the same key; offers a CSR for a CA-signed one. */
+  renewCertificate: 'miKeystores.renewCertificate',
   exportCertificate: 'miKeystores.exportCertificate',
   deleteEntry: 'miKeystores.deleteEntry',
   renameAlias: 'miKeystores.renameAlias',

@@ -294,7 +294,11 @@ export class WorkspaceModel implements vscode.Disposable {
   /** The effective stores (of any workspace) whose resolved path is `file`. */
   async consumersOf(file: string): Promise<EffectiveStore[]> {
     const abs = path.resolve(file);
-    const configs = await Promise.all((await this.workspaces()).map((ws) => this.effective(ws)));
+    const all = await this.workspaces();
+    // A deployment.toml open in an editor counts even before discovery sees its folder (a quick fix comes from one).
+    const open = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file' && path.basename(d.uri.fsPath) === 'deployment.toml').map((d) => d.uri.fsPath);
+    const extra = await Promise.all(open.filter((t) => !all.some((w) => w.deploymentToml === t)).map((t) => this.workspaceOf(t)));
+    const configs = await Promise.all([...all, ...extra].map((ws) => this.effective(ws)));
     return configs.flatMap((c) => c?.stores ?? []).filter((s) => s.path === abs);
   }
 

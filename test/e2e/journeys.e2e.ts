@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
   answerFileDialog,
+  applyQuickFix,
   answerPrompt,
   e2eEnvironment,
   goToPosition,
@@ -46,30 +47,21 @@ function problemsOfFolder(rows: string[], folder: string): string[] {
   return out;
 }
 
-/** Polls until `check` holds (a file written, a table added), for outcomes the UI shows only indirectly. */
-async function until(page: Page, check: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the expected result');
-    await page.waitForTimeout(250);
-  }
-}
-
 /**
- * Ends a generate command once its files are written: declines the offer to trust the new certificate
- * in the notification centre when it is made (a toast may already have hidden itself), and shows the
- * notifications for the screenshot.
+ * Ends a generate command once its files are written: shows the notifications, waits for the one that
+ * reports the new store and declines the offer to trust its certificate it carries when the workspace
+ * has a truststore (the command has already finished; the offer no longer holds it open).
  */
 async function finishGenerate(page: Page, storeFile: string, deploymentToml: string): Promise<void> {
-  await until(page, () => existsSync(storeFile) && /^\[keystore\.internal\]/m.test(readFileSync(deploymentToml, 'utf8')));
   await runCommand(page, 'Notifications: Show Notifications');
-  // Toasts and the notification centre share the row markup; either may hold them at this point.
-  const center = page.locator('.notification-list-item');
-  const offer = center.filter({ hasText: 'Import the new certificate' });
-  const created = center.filter({ hasText: `Created ${path.basename(storeFile)}` });
-  await offer.or(created).first().waitFor();
-  if (await offer.count()) await offer.getByRole('button', { name: 'Not now' }).first().click();
-  await created.first().waitFor();
+  // Toasts and the notification centre share the row markup; either may hold it at this point. The
+  // command reports the store once the store and deployment.toml are written.
+  const created = page.locator('.notification-list-item').filter({ hasText: `Created ${path.basename(storeFile)}` });
+  await created.first().waitFor({ timeout: 60_000 });
+  assert.ok(existsSync(storeFile), `${storeFile} was not written`);
+  assert.match(readFileSync(deploymentToml, 'utf8'), /^\[keystore\.internal\]/m);
+  const notNow = created.getByRole('button', { name: 'Not now' });
+  if (await notNow.count()) await notNow.first().click();
 }
 
 describe('MI Keystores in VS Code', () => {
@@ -108,7 +100,8 @@ describe('MI Keystores in VS Code', () => {
     await page.keyboard.press('Control+.');
     await page.locator('.action-widget .monaco-list-row', { hasText: 'Create a separate internal keystore' }).click();
     await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create Internal Keystore' }).click();
-    await pickOption(page, 'MI workspace', 'mi-runtime');
+    // The fix knows its MI workspace: the first question is the store type, not which workspace.
+    assert.match(await quickInputTitle(page), /Keystore type/);
     await pickOption(page, 'Keystore type', 'JKS');
     await answerPrompt(page, 'Save the new keystore as');
     await answerPrompt(page, 'Alias of the key pair');
@@ -186,11 +179,8 @@ describe('MI Keystores in VS Code', () => {
     const item = page.getByRole('menuitem', { name: /^Import Certificate/ }).first();
     await item.hover();
     await item.click();
-    // The command may ask which store again (it should know it from the row); answer with the same one.
-    const first = await quickInputTitle(page);
-    if (/into/i.test(first)) {
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: truststorePath }).first().click();
-    }
+    // The row names the store: the first question is where the certificate comes from.
+    assert.match(await quickInputTitle(page), /Import from/);
     await pickOption(page, 'Import from', 'A certificate file');
     await answerFileDialog(page, 'Certificate to trust', path.join(env.workspace, 'certs', 'partner-ca.pem'));
     await answerPrompt(page, 'Alias of the trusted certificate', 'partner-ca');
@@ -225,5 +215,21 @@ describe('MI Keystores in VS Code', () => {
     assert.ok(existsSync(file), `${file} was not written`);
     assert.match(readFileSync(path.join(env.workspace, 'hello-project/deployment/deployment.toml'), 'utf8'), /^\[keystore\.internal\]/m);
     assert.match(keytoolList(file, 'hello-secret-1'), /hello-internal, .*PrivateKeyEntry/);
+  });
+  it('7. renews the expired certificate of the integration project with its quick fix', async () => {
+    const projectToml = 'hello-project/deployment/deployment.toml';
+    await openFile(page, projectToml);
+    // The expired certificate is reported on the alias of [keystore.primary] (line 11); only that finding offers renewal.
+    await goToPosition(page, 11, 12);
+    await applyQuickFix(page, 'Renew the certificate');
+    // Self-signed, password in deployment.toml: renewed at once, with the same key.
+    await page.locator('.notification-list-item', { hasText: 'Renewed the certificate' }).first().waitFor();
+    await page.keyboard.press('Control+Shift+M');
+    const expired = (all: string[]) => problemsOfFolder(all, 'hello-project/deployment').filter((p) => /expired/i.test(p)).length;
+    const after = await problemsWhen(page, (all) => problemsOfFolder(all, 'hello-project/deployment').length > 0 && expired(all) === 0);
+    await screenshot(page, env, '7-renew-certificate');
+    assert.equal(expired(after), 0, after.join('\n'));
+    const store = path.join(env.workspace, 'hello-project/deployment/docker/resources/wso2carbon.jks');
+    assert.match(keytoolList(store, 'wso2carbon'), /wso2carbon, .*PrivateKeyEntry/);
   });
 });

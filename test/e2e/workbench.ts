@@ -106,8 +106,15 @@ export async function answerPrompt(page: Page, title: string | undefined, text?:
   const input = page.locator('.quick-input-widget input').first();
   if (text !== undefined) await input.fill(text);
   await page.keyboard.press('Enter');
-  // Wait for this prompt to go (or for the next one to replace its title) before answering another.
-  if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+  if (title) await promptGone(page, title);
+}
+
+/**
+ * Resolves once the prompt titled `title` is no longer shown: the widget hid (VS Code keeps its DOM, so
+ * waiting for it to be detached would wait out the whole timeout) or the next prompt replaced the title.
+ */
+export async function promptGone(page: Page, title: string): Promise<void> {
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).first().waitFor({ state: 'hidden' });
 }
 
 /** Answers VS Code's own (simple) file dialog titled `title` by typing the file's absolute path. */
@@ -119,7 +126,7 @@ export async function answerFileDialog(page: Page, title: string, file: string):
   await input.fill(file);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
   await page.keyboard.press('Enter');
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+  await promptGone(page, title);
 }
 
 /** Answers the quick pick titled `title` by typing `option` to filter it and clicking the matching row. */
@@ -127,7 +134,7 @@ export async function pickOption(page: Page, title: string, option: string): Pro
   await quickInputTitle(page, title);
   await page.locator('.quick-input-widget input').first().fill(option);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: option }).first().click();
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'detached' }).catch(() => {});
+  await promptGone(page, title);
 }
 
 /** Clicks a button of the notification toast that offers it. */
@@ -144,6 +151,18 @@ export async function goToPosition(page: Page, line: number, column: number): Pr
   await page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).first().waitFor();
 }
 
+/**
+ * Opens the quick fixes at the cursor (Ctrl+.) once the editor shows its light bulb, i.e. once the code
+ * actions for the line are known (a Ctrl+. pressed before then can show nothing), and clicks the one
+ * whose title contains `title`.
+ */
+export async function applyQuickFix(page: Page, title: string): Promise<void> {
+  // The bulb is a content widget or, in VS Code's default layout, a glyph in the gutter.
+  await page.locator('.monaco-editor .lightBulbWidget:visible, .monaco-editor [class*="codicon-gutter-lightbulb"]:visible').first().waitFor();
+  await page.keyboard.press('Control+.');
+  await page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+}
+
 /** Opens the Keystores view from its activity bar icon and waits for its first row. */
 export async function keystoresView(page: Page): Promise<void> {
   await page.locator('.activitybar .action-item a[aria-label*="MI Keystores"]').first().click();
@@ -155,13 +174,21 @@ export function treeRows(page: Page): Locator {
   return page.locator('.pane-body .monaco-list-row');
 }
 
-/** Polls the Problems panel until `accept` holds for its rows (or the timeout), returning the last rows. */
+/**
+ * Waits until `accept` holds for the Problems panel's rows (or the timeout), returning the last rows:
+ * checked now and again each time the panel's rows change, never on a fixed delay.
+ */
 export async function problemsWhen(page: Page, accept: (rows: string[]) => boolean, timeoutMs = 30_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await problems(page);
-    if (accept(rows) || Date.now() > deadline) return rows;
-    await page.waitForTimeout(250);
+    const remaining = deadline - Date.now();
+    if (accept(rows) || remaining <= 0) return rows;
+    // A page-side expression (the DOM is not in this file's lib): true once the rows differ from these.
+    const changed = `JSON.stringify([...document.querySelectorAll('.markers-panel .monaco-list-row')].map((e) => e.getAttribute('aria-label') ?? e.textContent ?? '')) !== ${JSON.stringify(JSON.stringify(rows))}`;
+    await page
+      .waitForFunction(changed, undefined, { timeout: remaining })
+      .catch(() => {});
   }
 }
 

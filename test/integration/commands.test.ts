@@ -4,8 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import * as vscode from 'vscode';
-import { activate, closeAll, fixture, keytool, tempDir, tempMiHome, workspaceDir } from './helpers';
+import { activate, closeAll, codeOf, fixture, keytool, tempDir, tempMiHome, waitForDiagnostics, workspaceDir } from './helpers';
 
 /** keytool -list -v of a store. */
 function list(store: string, password: string, type?: string): string {
@@ -140,6 +141,64 @@ describe('commands', () => {
     await vscode.commands.executeCommand('miKeystores.generateCsr', { keystore: store, alias: 'server', password: 'changeit', out });
     const actual = /Subject: CN=/.test(keytool(['-printcertreq', '-file', out]));
     assert.equal(actual, true);
+  });
+
+  /** The certificate of `alias` as keytool exports it. */
+  const keytoolCert = (store: string, alias: string) => new X509Certificate(keytool(['-exportcert', '-rfc', '-keystore', store, '-storepass', 'changeit', '-alias', alias]));
+
+  it('renewCertificate re-issues an expired self-signed certificate that keytool reads as valid', async () => {
+    const store = copyOf(tmp.dir, 'jks-expired.jks');
+    await vscode.commands.executeCommand('miKeystores.renewCertificate', { keystore: store, alias: 'expired', password: 'changeit', validityDays: 90 });
+    const actual = new Date(keytoolCert(store, 'expired').validTo).getTime() > Date.now() + 80 * 86_400_000;
+    assert.equal(actual, true);
+  });
+
+  it('renewCertificate keeps the private key, subject and SANs', async () => {
+    const store = copyOf(tmp.dir, 'jks-rsa.jks');
+    const before = keytoolCert(store, 'server');
+    await vscode.commands.executeCommand('miKeystores.renewCertificate', { keystore: store, alias: 'server', password: 'changeit' });
+    const after = keytoolCert(store, 'server');
+    const key = (c: X509Certificate) => c.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+    assert.deepEqual([key(after), after.subject, after.subjectAltName, after.fingerprint256 !== before.fingerprint256], [key(before), before.subject, before.subjectAltName, true]);
+  });
+
+  it('renewCertificate refuses a CA-signed certificate when scripted', async () => {
+    const store = copyOf(tmp.dir, 'jks-chain.jks');
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand('miKeystores.renewCertificate', { keystore: store, alias: 'server', password: 'changeit' })),
+      /CSR/,
+    );
+  });
+
+  it('the renew quick fix of an expired certificate clears the finding without a prompt', async () => {
+    const home = tempMiHome('[keystore.primary]\nfile_name = "repository/resources/security/ks.jks"\npassword = "changeit"\nalias = "expired"\nkey_password = "changeit"\n', { 'ks.jks': fixture('jks-expired.jks') });
+    try {
+      const doc = await vscode.workspace.openTextDocument(home.toml);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'certificate-expired'));
+      const diagnostic = ds.find((d) => codeOf(d) === 'certificate-expired') as vscode.Diagnostic;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const renew = actions.find((a) => a.title.startsWith('Renew the certificate'));
+      await vscode.commands.executeCommand(renew?.command?.command as string, ...(renew?.command?.arguments ?? []));
+      const actual = await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'certificate-expired'));
+      assert.equal(actual.some((x) => codeOf(x) === 'certificate-expired'), false);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('generateKeystore run with options in a home with a truststore finishes without touching the truststore', async () => {
+    const toml = '[truststore]\nfile_name = "repository/resources/security/trust.jks"\npassword = "changeit"\n';
+    const home = tempMiHome(toml, { 'trust.jks': fixture('jks-rsa.jks') });
+    try {
+      const trust = path.join(home.home, 'repository', 'resources', 'security', 'trust.jks');
+      const before = fs.readFileSync(trust);
+      const file = path.join(home.home, 'repository', 'resources', 'security', 'primary.p12');
+      await vscode.commands.executeCommand('miKeystores.generateKeystore', { ...generateOptions(file), role: 'primary', deploymentToml: home.toml });
+      assert.equal(fs.readFileSync(trust).equals(before), true);
+    } finally {
+      home.cleanup();
+    }
   });
 
   it('exportCertificate writes the DER certificate of the alias', async () => {

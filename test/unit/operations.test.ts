@@ -26,6 +26,7 @@ import {
   importTrustedCertificate,
   proveStorePassword,
   renameAlias,
+  renewSelfSignedCertificate,
 } from '../../src/core/keystore/operations';
 import { decodeCertificates, decodePrivateKey } from '../../src/core/keystore/pem';
 import { certificatesMatchKey, describeCertificate, isIssuedBy } from '../../src/core/keystore/x509';
@@ -210,6 +211,43 @@ describe('keystore operations', () => {
       const store = await load('jks-rsa.jks');
       const actual = parseCsr(await createCsrFor(store, 'server', 'changeit', { san: ['dns:mi.example.com'] }));
       assert.deepEqual(actual.san, ['dns:mi.example.com']);
+    });
+  });
+
+  describe('renewSelfSignedCertificate', () => {
+    const now = () => new Date('2026-06-01T00:00:00Z');
+
+    it('re-issues an expired self-signed certificate with a new validity from now', async () => {
+      const store = await load('jks-expired.jks');
+      const renewed = await roundTrip(await renewSelfSignedCertificate(store, 'expired', 'changeit', { validityDays: 90, now }), 'changeit');
+      const info = describeCertificate(keyEntry(renewed, 'expired').chain[0]);
+      assert.deepEqual([info.notBefore, info.notAfter], ['2026-06-01T00:00:00.000Z', '2026-08-30T00:00:00.000Z']);
+    });
+
+    it('keeps the private key, so the new certificate matches the old key', async () => {
+      const store = await load('jks-expired.jks');
+      const before = await openKey(keyEntry(store, 'expired'), 'changeit');
+      const renewed = await roundTrip(await renewSelfSignedCertificate(store, 'expired', 'changeit', { validityDays: 90, now }), 'changeit');
+      const after = await openKey(keyEntry(renewed, 'expired'), 'changeit');
+      assert.ok(Buffer.from(after).equals(Buffer.from(before)) && certificatesMatchKey(keyEntry(renewed, 'expired').chain[0], before));
+    });
+
+    it('keeps the subject and SANs of the old certificate', async () => {
+      const store = await load('jks-rsa.jks');
+      const old = describeCertificate(keyEntry(store, 'server').chain[0]);
+      const renewed = await renewSelfSignedCertificate(store, 'server', 'changeit', { validityDays: 30, now });
+      const info = describeCertificate(keyEntry(renewed, 'server').chain[0]);
+      assert.deepEqual([info.subject, info.subjectAltNames, info.selfSigned], [old.subject, old.subjectAltNames, true]);
+    });
+
+    it('refuses a CA-signed certificate', async () => {
+      const store = await load('jks-chain.jks');
+      await assert.rejects(renewSelfSignedCertificate(store, 'server', 'changeit', { validityDays: 30 }), /CSR/);
+    });
+
+    it('refuses a wrong key password with WrongKeyPasswordError', async () => {
+      const store = await load('jks-expired.jks');
+      await assert.rejects(renewSelfSignedCertificate(store, 'expired', 'wrong-password', { validityDays: 30 }), WrongKeyPasswordError);
     });
   });
 

@@ -436,3 +436,49 @@ function lookupKeyPassword(passwords: Readonly<Record<string, string>> | undefin
   const key = Object.keys(passwords).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : passwords[key];
 }
+
+/** Options of renewSelfSignedCertificate. */
+export interface RenewOptions {
+  readonly validityDays: number;
+  readonly now?: () => Date;
+  readonly randomBytes?: (n: number) => Uint8Array;
+}
+
+const RENEWABLE_ALGORITHMS: readonly string[] = ['SHA256withRSA', 'SHA384withRSA', 'SHA256withECDSA', 'SHA384withECDSA'];
+
+/**
+ * Re-issues the self-signed certificate of `alias` with the same private key, subject and SANs and a new
+ * validity (keytool -selfcert). The key is kept, so whatever was encrypted for it stays readable; a
+ * CA-signed certificate is refused (renew it through a CSR instead).
+ */
+export async function renewSelfSignedCertificate(
+  store: Keystore,
+  alias: string,
+  keyPassword: string,
+  options: RenewOptions,
+): Promise<Keystore> {
+  const entry = requireKeyEntry(store, alias);
+  if (entry.chain.length === 0) throw new InvalidInputError(`Alias "${entry.alias}" has no certificate to renew.`);
+  if (!Number.isInteger(options.validityDays) || options.validityDays < 1) {
+    throw new InvalidInputError('The validity must be a whole number of days, at least 1.');
+  }
+  const info = describeCertificate(entry.chain[0]);
+  if (!info.selfSigned || entry.chain.length > 1) {
+    throw new InvalidInputError(`The certificate of alias "${entry.alias}" is signed by a CA; renew it with a CSR to that CA.`);
+  }
+  const pkcs8 = await openKey(entry, keyPassword);
+  const now = clock(options.now);
+  const certificate = createSelfSignedCertificate({
+    pkcs8,
+    dname: info.subject,
+    san: info.subjectAltNames.length > 0 ? info.subjectAltNames.map(sanFromKeytoolPrint) : undefined,
+    validityDays: options.validityDays,
+    // Keep the signature algorithm when the builder can write it; otherwise keytool's default for the key.
+    signatureAlgorithm: RENEWABLE_ALGORITHMS.includes(info.signatureAlgorithm) ? (info.signatureAlgorithm as SignatureAlgorithm) : undefined,
+    now: () => now,
+    randomBytes: options.randomBytes,
+  });
+  // The key goes back sealed with the password that opened it (the store password for PKCS12).
+  const key: OpenKey = { sealed: 'open', pkcs8, password: keyPassword };
+  return withEntry(store, { ...entry, chain: [certificate], key, created: now }, entry);
+}

@@ -9,11 +9,11 @@ import type { saveKeystore } from '../../core/io/keystoreStore';
 import { WrongKeyPasswordError } from '../../core/keystore/errors';
 import { findEntry } from '../../core/keystore/index';
 import type { Keystore } from '../../core/keystore/model';
-import { createCsrFor, deleteEntry, exportCertificate, importCaReply, renameAlias } from '../../core/keystore/operations';
+import { createCsrFor, deleteEntry, exportCertificate, importCaReply, renameAlias, renewSelfSignedCertificate } from '../../core/keystore/operations';
 import { decodeCertificates, encodePem } from '../../core/keystore/pem';
 import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
-import { COMMANDS } from '../ids';
+import { COMMANDS, SETTINGS } from '../ids';
 import { askPick, askText, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
 
 /** Options of importCaReply. */
@@ -35,6 +35,20 @@ export interface GenerateCsrOptions {
   readonly out: string;
   readonly keyPassword?: string;
 }
+
+/** Options of renewCertificate. */
+export interface RenewCertificateOptions {
+  readonly keystore: string;
+  readonly alias: string;
+  readonly password: string;
+  /** JKS/JCEKS only, when the key password differs from the store password. */
+  readonly keyPassword?: string;
+  /** Default: the `miKeystores.newKeystore.validityDays` setting. */
+  readonly validityDays?: number;
+}
+
+/** Result of renewCertificate: a renewed certificate, or (interactive, CA-signed) the CSR offered instead. */
+export type RenewCertificateResult = { readonly keystore: string; readonly alias: string; readonly notAfter: string } | { readonly csr: unknown };
 
 /** Options of exportCertificate. */
 export interface ExportCertificateOptions {
@@ -131,6 +145,37 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           });
         }
         return { out };
+      }),
+    ),
+    vscode.commands.registerCommand(
+      COMMANDS.renewCertificate,
+      command<RenewCertificateOptions, RenewCertificateResult>(deps, 'Renewing the certificate', async (inv) => {
+        requireTrust(deps, 'Renewing a certificate');
+        const o = inv.options;
+        const keystore = await pickKeystore(deps, inv, o.keystore, 'Renew a certificate in');
+        const outcome = await onStore(keystore, async () => {
+          const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+          const alias = await pickAlias(inv, o.alias, loaded.store, true);
+          const entry = findEntry(loaded.store, alias);
+          const leaf = entry?.kind === 'private-key' ? entry.chain[0] : undefined;
+          // A CA-signed certificate can only be renewed by its CA: the person gets a CSR from the same key instead.
+          if (inv.interactive && leaf && (entry?.kind !== 'private-key' || entry.chain.length > 1 || !describeCertificate(leaf).selfSigned)) {
+            return { csrFor: alias } as const;
+          }
+          const validityDays = o.validityDays ?? vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.defaultValidityDays, 365);
+          const store = await withKeyPassword(inv, alias, o.keyPassword, password, (kp) => renewSelfSignedCertificate(loaded.store, alias, kp, { validityDays }));
+          await save(deps, keystore, store, password, loaded.snapshot);
+          const renewed = findEntry(store, alias);
+          const notAfter = renewed?.kind === 'private-key' ? describeCertificate(renewed.chain[0]).notAfter : '';
+          deps.log.info(`Renewed the self-signed certificate of "${alias}" in ${keystore} with the same key, valid until ${notAfter}.`);
+          if (inv.interactive) void vscode.window.showInformationMessage(`Renewed the certificate of "${alias}" with the same key; valid until ${notAfter.slice(0, 10)}.`);
+          return { keystore, alias: renewed?.alias ?? alias, notAfter };
+        });
+        if ('csrFor' in outcome) {
+          const csr = await vscode.commands.executeCommand(COMMANDS.generateCsr, { prefill: { keystore, alias: outcome.csrFor } });
+          return { csr };
+        }
+        return outcome;
       }),
     ),
     vscode.commands.registerCommand(

@@ -15,7 +15,7 @@ import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
-import { askPick, askText, Cancelled, command, confirm, need, onStore, requireTrust, saveStore, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, onStore, requireTrust, saveStore, sentenceFor, withProgress, type Invocation } from './common';
 
 /** Options of generateKeystore (and separateInternalKeystore); any given object skips every prompt. */
 export interface GenerateKeystoreOptions {
@@ -63,6 +63,10 @@ async function serverHostname(deps: Deps, ws: MiWorkspace | undefined): Promise<
 export async function pickWorkspace(deps: Deps, inv: Invocation<object>): Promise<MiWorkspace | undefined> {
   if (inv.workspace) return inv.workspace;
   const all = await deps.model.workspaces();
+  // A quick fix names the workspace its finding came from (`root`).
+  const root = (inv.options as { root?: unknown }).root;
+  const named = typeof root === 'string' ? all.find((w) => path.resolve(w.root) === path.resolve(root)) : undefined;
+  if (named) return named;
   if (all.length <= 1) return all[0];
   const picked = await vscode.window.showQuickPick(
     all.map((w) => ({ label: path.basename(w.root), description: w.kind === 'project' ? 'integration project' : 'MI home', detail: w.root, ws: w })),
@@ -190,23 +194,30 @@ async function generate(deps: Deps, inv: Invocation<GenerateKeystoreOptions>, o:
     }
   }
   deps.model.notifyWritten([o.path, ...updated]);
-  if (inv.interactive && o.role !== 'truststore') await offerTrust(deps, o, entry.alias, cert);
   if (inv.interactive) {
-    void vscode.window.showInformationMessage(
-      `Created ${path.basename(o.path)} with key pair "${entry.alias}"${updated.length ? ` and updated ${updated.map((f) => path.basename(f)).join(', ')}` : ''}.`,
-    );
+    const done = `Created ${path.basename(o.path)} with key pair "${entry.alias}"${updated.length ? ` and updated ${updated.map((f) => path.basename(f)).join(', ')}` : ''}.`;
+    // Never awaited: a toast can hide itself into the notification centre and stay unanswered, which
+    // must not keep this command from finishing. Scripted calls never see the offer.
+    void announce(deps, o, entry.alias, cert, done).catch((err: unknown) => {
+      if (err instanceof Cancelled) return;
+      deps.log.error('Importing the new certificate into the truststore failed.', err);
+      void vscode.window.showErrorMessage(sentenceFor(err, 'Importing the certificate'));
+    });
   }
   return { path: o.path, alias: entry.alias, sha256, updated };
 }
 
-/** Offers to import the new certificate into the workspace's truststore (WSO2's documented recipe). */
-async function offerTrust(deps: Deps, o: GenerateKeystoreOptions, alias: string, cert: Uint8Array): Promise<void> {
-  const ws = await deps.model.workspaceContaining(o.path);
+/** Tells the person what was created and, when the workspace has a truststore, offers to trust the new certificate there (WSO2's documented recipe). */
+async function announce(deps: Deps, o: GenerateKeystoreOptions, alias: string, cert: Uint8Array, done: string): Promise<void> {
+  const ws = o.role === 'truststore' ? undefined : await deps.model.workspaceContaining(o.path);
   const truststore = ws ? (await deps.model.storesOf(ws)).find((s) => s.roles.includes('truststore'))?.file : undefined;
-  if (!truststore || !fs.existsSync(truststore)) return;
+  if (!truststore || !fs.existsSync(truststore)) {
+    void vscode.window.showInformationMessage(done);
+    return;
+  }
   const yes = 'Import into truststore';
   const answer = await vscode.window.showInformationMessage(
-    `Import the new certificate into ${path.basename(truststore)}? MI calls itself over TLS and needs to trust it.`,
+    `${done} Import the new certificate into ${path.basename(truststore)}? MI calls itself over TLS and needs to trust it.`,
     yes,
     'Not now',
   );
