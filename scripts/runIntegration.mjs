@@ -50,18 +50,22 @@ export function workbenchUrl(serverUrl, workspace, payload) {
   return url;
 }
 
-async function main() {
+/**
+ * Runs one bundled mocha suite (`<testsPath>/index.js`) in the extension host of a fresh code-server on
+ * the demo workspace and resolves with the exit code. `settings` go into the user's settings.json;
+ * `workspaceTrust` leaves trust on, so the workspace opens in Restricted Mode.
+ */
+export async function runSuite({ label, testsPath, settings = {}, workspaceTrust = false }) {
   const started = Date.now();
   const overallTimeoutMs = Number(process.env.INTEGRATION_TIMEOUT_MS ?? 180_000);
-  const testsPath = path.join(repoRoot, 'out', 'test', 'integration');
-  if (!existsSync(path.join(testsPath, 'index.js'))) throw new Error('out/test/integration/index.js is missing: run `node scripts/build.mjs` first');
+  if (!existsSync(path.join(testsPath, 'index.js'))) throw new Error(`${path.relative(repoRoot, testsPath)}/index.js is missing: run \`node scripts/build.mjs\` first`);
   if (!existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: run `node scripts/build.mjs` first');
 
   ensureVscodeServer();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mi-keystores-integration-'));
   const reportFile = path.join(tmp, 'report.json');
   const workspace = makeDemo(path.join(tmp, 'workspace'));
-  const userDataDir = prepareUserData(path.join(tmp, 'user-data'));
+  const userDataDir = prepareUserData(path.join(tmp, 'user-data'), settings);
   let server;
   let browser;
   let timer;
@@ -79,12 +83,13 @@ async function main() {
       userDataDir,
       extensionsDir: path.join(tmp, 'extensions'),
       smokeDriver: true,
+      workspaceTrust,
       env: { MI_KEYSTORES_TEST_REPORT: reportFile, MI_KEYSTORES_TEST_WORKSPACE: workspace },
     });
     browser = await launchChromium();
     const page = await browser.newPage();
     const exitCode = new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the integration suite did not finish within ${overallTimeoutMs / 1000}s`)), overallTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`the ${label} suite did not finish within ${overallTimeoutMs / 1000}s`)), overallTimeoutMs);
       // The smoke-test driver reports the suite's end and the host's console through these two hooks.
       page.exposeFunction('codeAutomationExit', (code) => resolve(code));
     });
@@ -97,19 +102,24 @@ async function main() {
     const report = existsSync(reportFile) ? JSON.parse(readFileSync(reportFile, 'utf8')) : undefined;
     if (!report) throw new Error(`the suite ended (exit ${code}) without writing its report; server log:\n${server.getLog()}`);
     for (const t of report.tests.filter((t) => t.state === 'failed')) console.error(`FAILED ${t.title}\n${t.error}`);
-    console.log(`integration: ${report.passes} passing, ${report.failures} failing, ${report.pending} pending in ${((Date.now() - started) / 1000).toFixed(1)}s (cold start included)`);
+    console.log(`${label}: ${report.passes} passing, ${report.failures} failing, ${report.pending} pending in ${((Date.now() - started) / 1000).toFixed(1)}s (cold start included)`);
     return code === 0 && report.failures === 0 ? 0 : 1;
   } finally {
     await cleanup();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
-  main().then(
+/** Ends the process with the suite's exit code, or 1 with a one-line reason. */
+export function exitWith(promise) {
+  promise.then(
     (code) => process.exit(code),
     (err) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);
     },
   );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  exitWith(runSuite({ label: 'integration', testsPath: path.join(repoRoot, 'out', 'test', 'integration') }));
 }

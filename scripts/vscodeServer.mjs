@@ -111,19 +111,20 @@ export function installVsix({ vsix, userDataDir, extensionsDir }) {
  * Starts code-server in its own process group and resolves once it listens: `{ url, port, child, stop }`.
  * `smokeDriver` makes the workbench honour the extension-development payload (integration tests).
  */
-export function startServer({ userDataDir, extensionsDir, port = 0, smokeDriver = false, env = {}, timeoutMs = 60_000, quiet = true }) {
+export function startServer({ userDataDir, extensionsDir, port = 0, smokeDriver = false, workspaceTrust = false, env = {}, timeoutMs = 60_000, quiet = true }) {
   const args = [
     codeServerEntry,
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--ignore-last-opened',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
+  // Trust is off for the usual runs (a test workspace is ours); the Restricted Mode suite turns it on.
+  if (!workspaceTrust) args.push('--disable-workspace-trust');
   if (smokeDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
   const child = spawn(node24, args, { env: toolsEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
