@@ -67,7 +67,10 @@ export function ensureDebianPackages(packages, why) {
 
 function npmInstall(spec, env) {
   console.log(`[vscode-server] npm install ${spec} into ${path.relative(repoRoot, toolsDir)}/ (first use only)`);
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', spec], { cwd: toolsDir, stdio: 'inherit', env });
+  // Under `npm test` the outer npm exports npm_* variables (npm_config_user_agent names Node 20); the inner
+  // npm would take them as its own config, and code-server's postinstall reads the Node version from there.
+  const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', spec], { cwd: toolsDir, stdio: 'inherit', env: clean });
   if (r.status !== 0) throw new Error(`npm install ${spec} failed (exit ${r.status})`);
 }
 
