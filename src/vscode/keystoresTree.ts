@@ -105,7 +105,11 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
     if (!node.exists) return [{ nodeKind: 'message', text: 'The file does not exist.', keystore: node }];
     const read = await this.deps.model.readStore(node.file);
     if (!read.ok) return [{ nodeKind: 'message', text: read.kind === 'needs-password' ? 'Enter the password to list the entries…' : read.message, keystore: node }];
-    return read.store.entries.map((entry): EntryNode => ({ nodeKind: 'entry', keystore: node, entry }));
+    // Key pairs first (the alias MI is configured with is one of them), then the rest in the store's order, so a
+    // newly imported certificate is last: WSO2's default stores hold ~145 CA certificates that would bury the key.
+    const rank = (e: Entry) => (e.kind === 'private-key' ? 0 : e.kind === 'secret-key' ? 1 : 2);
+    const entries = [...read.store.entries].sort((a, b) => rank(a) - rank(b));
+    return entries.map((entry): EntryNode => ({ nodeKind: 'entry', keystore: node, entry }));
   }
 
   private chainOf(node: EntryNode): TreeNode[] {
