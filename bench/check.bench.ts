@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { checkPath, checkWorkspace } from '../src/core/checks/index';
 import { KeystoreCache } from '../src/core/workspace/keystoreCache';
 import type { MiWorkspace } from '../src/core/workspace/discover';
+import { median } from './median';
 
 const WSO2 = path.resolve(__dirname, '../../shared/fixtures/wso2');
 const SEC = 'repository/resources/security';
@@ -23,11 +24,6 @@ export interface CheckBenchResult {
   readonly runs: number;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Runs the benchmark in a temporary MI home and removes it. */
 export async function benchCheck(runs = 30): Promise<CheckBenchResult> {

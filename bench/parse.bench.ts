@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDeploymentToml } from '../src/core/config/parse';
 import { checkDocument } from '../src/core/checks/document';
+import { median } from './median';
 
 const FULL_TOML = path.resolve(__dirname, '../../shared/fixtures/wso2/mi-config-tool/deployment-full.toml');
 
@@ -24,11 +25,6 @@ export interface ParseBenchResult {
   readonly runs: number;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Parses and checks the file `runs` times after a warm-up, as the extension does after each edit. */
 export function benchParse(runs = 40): ParseBenchResult {

@@ -12,6 +12,7 @@ import { decodeKeystore } from '../src/core/keystore/index';
 import { describeCertificate } from '../src/core/keystore/x509';
 import { benchParse } from './parse.bench';
 import { benchCheck } from './check.bench';
+import { median } from './median';
 
 const ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -23,11 +24,6 @@ const RUNS = 9;
 const WARM_RUNS = 20;
 
 /** The median of a list of numbers. */
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** GNU time, when installed, reports a child's CPU time (user + sys), which machine load distorts far less than wall time. */
 const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
