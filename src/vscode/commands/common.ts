@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { FileChangedError, KeystoreError, WrongPasswordError } from '../../core/keystore/errors';
-import type { Keystore } from '../../core/keystore/model';
+import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
+import { checkNewPassword } from '../../core/keystore/operations';
 import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
 import { loadKeystore, saveKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
 import type { MiWorkspace } from '../../core/workspace/discover';
@@ -254,6 +255,18 @@ export function command<O extends object, R>(
       if (!inv.interactive) throw hasSentence(err) ? err : new Error(sentenceFor(err, what));
       void vscode.window.showErrorMessage(sentenceFor(err, what), 'Show Log').then((a) => a && deps.log.show());
       return undefined;
+    }
+  };
+}
+
+/** An input-box validator that says why keytool would refuse a new password for `format` (undefined when it is fine). */
+export function newPasswordProblem(format: KeystoreFormat): (value: string) => string | undefined {
+  return (value) => {
+    try {
+      checkNewPassword(format, value);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
     }
   };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sha256Fingerprint } from '../../core/keystore/x509';
-import { addKeyPair, checkNewPassword, createStore } from '../../core/keystore/operations';
+import { addKeyPair, createStore } from '../../core/keystore/operations';
 import type { KeystoreFormat } from '../../core/keystore/model';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { SECURITY_DIR } from '../../core/workspace/resolvePath';
@@ -15,7 +15,7 @@ import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
-import { askPick, askText, Cancelled, command, confirm, need, onStore, requireTrust, saveStore, sentenceFor, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, onStore, requireTrust, saveStore, sentenceFor, withProgress, type Invocation } from './common';
 
 /** Options of generateKeystore (and separateInternalKeystore); any given object skips every prompt. */
 export interface GenerateKeystoreOptions {
@@ -81,14 +81,7 @@ function askNewPassword(title: string, format: KeystoreFormat): Thenable<string 
   return askText(title, undefined, {
     password: true,
     prompt: 'At least 6 characters. MI reads the key with this same password.',
-    validateInput: (v) => {
-      try {
-        checkNewPassword(format, v);
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
+    validateInput: newPasswordProblem(format),
   });
 }
 

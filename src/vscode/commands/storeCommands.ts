@@ -8,12 +8,12 @@ import * as vscode from 'vscode';
 import { statSnapshot } from '../../core/io/keystoreFile';
 import { WrongKeyPasswordError } from '../../core/keystore/errors';
 import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import { changeKeyPassword, changeStorePassword, checkNewPassword, convert } from '../../core/keystore/operations';
+import { changeKeyPassword, changeStorePassword, convert } from '../../core/keystore/operations';
 import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import type { LoadedKeystore } from '../../core/io/keystoreStore';
-import { askPick, askText, Cancelled, command, confirm, need, openStore, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, openStore, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
 
 /** Options of changePassword. */
 export interface ChangePasswordOptions {
@@ -60,14 +60,7 @@ async function followKeyPasswords(store: Keystore, oldPassword: string, newPassw
 async function askNewPasswordTwice(format: KeystoreFormat, title: string): Promise<string | undefined> {
   const first = await askText(title, undefined, {
     password: true,
-    validateInput: (v) => {
-      try {
-        checkNewPassword(format, v);
-        return undefined;
-      } catch (err) {
-        return (err as Error).message;
-      }
-    },
+    validateInput: newPasswordProblem(format),
   });
   if (first === undefined) return undefined;
   return askText('Repeat the new password', undefined, { password: true, validateInput: (v) => (v === first ? undefined : 'The passwords differ.') });
