@@ -3,6 +3,7 @@
  * `secret-undecryptable` check on WSO2's own sample. Keys come from the keytool-made fixtures.
  */
 import { strict as assert } from 'node:assert';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -104,6 +105,47 @@ const PLAIN_TOML = [
   'password = "$secret{db_pwd}"',
   '',
 ].join('\r\n');
+
+/** MGF1 with SHA-1 (RFC 8017 B.2.1). */
+function mgf1(seed: Buffer, length: number): Buffer {
+  const out: Buffer[] = [];
+  for (let counter = 0; out.length * 20 < length; counter++) {
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(counter);
+    out.push(crypto.createHash('sha1').update(seed).update(c).digest());
+  }
+  return Buffer.concat(out).subarray(0, length);
+}
+
+/**
+ * An RSA-OAEP (SHA-1) ciphertext of `message` for `publicKey` whose encoded message also unpads as PKCS#1
+ * v1.5 (00 02, eight non-zero bytes, then a 00): the seed is searched for (RFC 8017 §7.1.1), ~1 in 500.
+ */
+function oaepLookingLikePkcs1(message: Buffer, publicKey: crypto.KeyObject): Buffer {
+  const k = Math.ceil((publicKey.asymmetricKeyDetails?.modulusLength ?? 0) / 8);
+  const lHash = crypto.createHash('sha1').digest();
+  const db = Buffer.concat([lHash, Buffer.alloc(k - message.length - 2 * 20 - 2), Buffer.from([1]), message]);
+  for (;;) {
+    const seed = crypto.randomBytes(20);
+    const dbMask = mgf1(seed, db.length);
+    const maskedDb = Buffer.from(db.map((b, i) => b ^ dbMask[i]));
+    const seedMask = mgf1(maskedDb, 20);
+    const maskedSeed = Buffer.from(seed.map((b, i) => b ^ seedMask[i]));
+    const em = Buffer.concat([Buffer.from([0]), maskedSeed, maskedDb]);
+    if (em[1] === 2 && em.subarray(2, 10).every((b) => b !== 0) && em.indexOf(0, 10) !== -1) {
+      return crypto.publicEncrypt({ key: publicKey, padding: crypto.constants.RSA_NO_PADDING }, em);
+    }
+  }
+}
+
+describe('decryptSecret', () => {
+  it('reads an OAEP ciphertext that also unpads as PKCS#1 v1.5 as OAEP, not as garbage', () => {
+    const publicKey = new crypto.X509Certificate(oldKey.certificate).publicKey;
+    const ciphertext = oaepLookingLikePkcs1(Buffer.from('admin-password'), publicKey);
+    const actual = decryptSecret(ciphertext.toString('base64'), oldKey.pkcs8);
+    assert.deepEqual(actual, { ok: true, plaintext: 'admin-password', form: 'oaep-sha1' });
+  });
+});
 
 describe('applyEdits', () => {
   it('applies non-overlapping edits and keeps every other character', () => {

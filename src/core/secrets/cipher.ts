@@ -101,10 +101,8 @@ function decryptRaw(ciphertext: Buffer, key: crypto.KeyObject, transformation?: 
   if (ciphertext.length !== modulusBytes) return null;
   const tryOaep = transformation === undefined || isOaep(transformation);
   const tryPkcs1 = transformation === undefined || isPkcs1(transformation);
-  if (tryPkcs1) {
-    const message = unpadPkcs1Type2(rawRsa(ciphertext, key));
-    if (message) return { plaintext: message.toString('utf8'), form: 'pkcs1' };
-  }
+  // OAEP first: its padding check (a 20-byte hash) cannot pass by chance, while about 1 OAEP ciphertext in
+  // 500 also unpads as PKCS#1 v1.5 (00 02, eight non-zero bytes, a 00) into garbage.
   if (tryOaep) {
     try {
       const message = crypto.privateDecrypt({ key, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, ciphertext);
@@ -112,6 +110,10 @@ function decryptRaw(ciphertext: Buffer, key: crypto.KeyObject, transformation?: 
     } catch {
       // not OAEP with this key
     }
+  }
+  if (tryPkcs1) {
+    const message = unpadPkcs1Type2(rawRsa(ciphertext, key));
+    if (message) return { plaintext: message.toString('utf8'), form: 'pkcs1' };
   }
   return null;
 }
