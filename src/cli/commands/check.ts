@@ -3,7 +3,7 @@
  * and reports every problem of their deployment.toml and keystores, like a compiler (text), as JSON,
  * or as SARIF 2.1.0 for code scanning. Exit 0 without errors, 1 with errors, 2 on usage or I/O failure.
  */
-import * as fs from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliArgs, type CliCommand, type CliIO } from '../command';
 import { intOption, stringOption } from '../args';
@@ -108,9 +108,9 @@ export const checkCommand: CliCommand = {
     let found = 0;
     for (const target of targets) {
       const abs = path.resolve(io.cwd, target);
-      let stat: fs.Stats;
+      let stat: Stats;
       try {
-        stat = fs.statSync(abs);
+        stat = statSync(abs);
       } catch {
         io.stderr(`mi-keystores check: ${target}: no such file or folder\n`);
         return 2;

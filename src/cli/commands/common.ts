@@ -3,7 +3,8 @@
  * the locked load-change-save cycle, and turning engine errors into one line that names the file and
  * the flag to check. The engine is imported lazily so `mi-keystores --help` starts without loading it.
  */
-import { writeFile } from 'node:fs/promises';
+// fs.promises, not 'node:fs/promises': the getter loads it (and readline with it) only when a command writes.
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliArgs, type CliIO, type CliOption } from '../command';
 import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
@@ -47,6 +48,9 @@ export const load = {
   x509: async () => require('../../core/keystore/x509') as typeof import('../../core/keystore/x509'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The CLI reads keystores with blocking calls: a process that only waits for the file gains nothing from async I/O. */
+export const BLOCKING = { blockingRead: true } as const;
 
 /** A path given on the command line, resolved against the command's working directory. */
 export function resolveIn(io: CliIO, file: string): string {
@@ -165,7 +169,7 @@ export async function updateStore(
       let snapshot: FileSnapshot | null;
       const requested = parseFormat(stringOption(args, 'type'));
       if (exists) {
-        const loaded = await storeIo.loadKeystore(abs, password.value);
+        const loaded = await storeIo.loadKeystore(abs, password.value, BLOCKING);
         if (requested && requested !== loaded.store.format) {
           throw new UsageError(`${display} is a ${loaded.store.format} keystore; drop --type ${requested} or choose a new file`);
         }
@@ -203,14 +207,14 @@ export function keyPasswordFor(args: CliArgs, io: CliIO, store: Keystore, passwo
 /** Reads a whole input file (certificate, key, reply) given on the command line. */
 export async function readInput(io: CliIO, display: string): Promise<Uint8Array> {
   const file = await load.file();
-  return explained({ display }, async () => (await file.readKeystoreFile(resolveIn(io, display))).bytes);
+  return explained({ display }, async () => file.readKeystoreFileSync(resolveIn(io, display)).bytes);
 }
 
 /** Opens a store read-only: resolves the store password and decodes the file, with errors explained. */
 export async function openStore(args: CliArgs, io: CliIO, display: string): Promise<{ store: Keystore; password: ResolvedPassword }> {
   const password = await storePassword(args, io, display);
   const storeIo = await load.store();
-  const loaded = await explained({ display, storePassword: password }, () => storeIo.loadKeystore(resolveIn(io, display), password.value));
+  const loaded = await explained({ display, storePassword: password }, () => storeIo.loadKeystore(resolveIn(io, display), password.value, BLOCKING));
   return { store: loaded.store, password };
 }
 
@@ -218,6 +222,6 @@ export async function openStore(args: CliArgs, io: CliIO, display: string): Prom
 export async function writeOutput(args: CliArgs, io: CliIO, data: string | Uint8Array): Promise<string | undefined> {
   const out = stringOption(args, 'out');
   if (out === undefined) return undefined;
-  await explained({ display: out }, () => writeFile(resolveIn(io, out), data));
+  await explained({ display: out }, () => fsp.writeFile(resolveIn(io, out), data));
   return out;
 }

@@ -4,7 +4,7 @@
  * that never leaves a half-written keystore or a stray temp file behind.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp, constants as fsConstants } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fsp, constants as fsConstants, readSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { FileChangedError, FileTooLargeError, KeystoreError } from '../keystore/errors';
 
@@ -66,20 +66,20 @@ export function sameSnapshot(a: FileSnapshot, b: FileSnapshot): boolean {
   return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 }
 
+/** A keystore file's bytes and the snapshot of the version they were read from. */
+export interface KeystoreFileContents {
+  readonly bytes: Uint8Array;
+  readonly snapshot: FileSnapshot;
+}
+
 /** Reads a keystore file whole, refusing files larger than `limitBytes` (FileTooLargeError). */
-export async function readKeystoreFile(
-  file: string,
-  limitBytes = MAX_KEYSTORE_BYTES,
-): Promise<{ bytes: Uint8Array; snapshot: FileSnapshot }> {
+export async function readKeystoreFile(file: string, limitBytes = MAX_KEYSTORE_BYTES): Promise<KeystoreFileContents> {
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(file, 'r');
     // Stat the open handle, not the path, so the snapshot describes exactly the bytes we read.
     const st = await handle.stat();
-    if (!st.isFile()) throw new FileAccessError(file, 'ENOTFILE');
-    if (st.size > limitBytes) throw new FileTooLargeError(file, limitBytes);
-    // Read at most limit + 1 bytes: the file may grow between stat and read.
-    const buffer = Buffer.alloc(Math.min(st.size, limitBytes) + 1);
+    const buffer = bufferFor(file, st, limitBytes);
     let filled = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
@@ -87,13 +87,51 @@ export async function readKeystoreFile(
       filled += bytesRead;
       if (filled === buffer.length) break;
     }
-    if (filled > limitBytes) throw new FileTooLargeError(file, limitBytes);
-    return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, filled), snapshot: snapshotOf(st) };
+    return contents(file, buffer, filled, st, limitBytes);
   } catch (err) {
     throw fsError(file, err);
   } finally {
     await handle?.close();
   }
+}
+
+/**
+ * readKeystoreFile for a process that does one thing and ends (the CLI), where waiting for the file is all
+ * there is to do: blocking reads skip four trips through libuv's thread pool, and starting that pool, which
+ * together took ~1.5 ms of a ~80 ms `mi-keystores list`. Never for the extension host.
+ */
+export function readKeystoreFileSync(file: string, limitBytes = MAX_KEYSTORE_BYTES): KeystoreFileContents {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const st = fstatSync(fd);
+    const buffer = bufferFor(file, st, limitBytes);
+    let filled = 0;
+    for (;;) {
+      const bytesRead = readSync(fd, buffer, filled, buffer.length - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+      if (filled === buffer.length) break;
+    }
+    return contents(file, buffer, filled, st, limitBytes);
+  } catch (err) {
+    throw fsError(file, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The buffer to read an opened file into: at most limit + 1 bytes, as the file may grow between stat and read. */
+function bufferFor(file: string, st: Stats, limitBytes: number): Buffer {
+  if (!st.isFile()) throw new FileAccessError(file, 'ENOTFILE');
+  if (st.size > limitBytes) throw new FileTooLargeError(file, limitBytes);
+  return Buffer.alloc(Math.min(st.size, limitBytes) + 1);
+}
+
+/** What a read returns, after checking that the file did not grow past the limit while it was read. */
+function contents(file: string, buffer: Buffer, filled: number, st: Stats, limitBytes: number): KeystoreFileContents {
+  if (filled > limitBytes) throw new FileTooLargeError(file, limitBytes);
+  return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, filled), snapshot: snapshotOf(st) };
 }
 
 /** The stat snapshot of `file`, or null when it does not exist. */

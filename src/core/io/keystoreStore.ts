@@ -6,7 +6,7 @@
 import { decodeKeystore, encodeKeystore, openKey } from '../keystore/index';
 import { MalformedKeystoreError } from '../keystore/errors';
 import type { EncodeOptions, Keystore } from '../keystore/model';
-import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from './keystoreFile';
+import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot } from './keystoreFile';
 
 /** A keystore as read from disk, with the snapshot a later save checks against. */
 export interface LoadedKeystore {
@@ -15,9 +15,15 @@ export interface LoadedKeystore {
   readonly snapshot: FileSnapshot;
 }
 
+/** Options of loadKeystore. */
+export interface LoadKeystoreOptions {
+  /** Read with blocking calls (readKeystoreFileSync): for the CLI, never for the extension host. */
+  readonly blockingRead?: boolean;
+}
+
 /** Reads and decodes the keystore at `file` with the store `password`. */
-export async function loadKeystore(file: string, password: string): Promise<LoadedKeystore> {
-  const { bytes, snapshot } = await readKeystoreFile(file);
+export async function loadKeystore(file: string, password: string, options: LoadKeystoreOptions = {}): Promise<LoadedKeystore> {
+  const { bytes, snapshot } = options.blockingRead ? readKeystoreFileSync(file) : await readKeystoreFile(file);
   const store = await decodeKeystore(bytes, password);
   return { file, store, snapshot };
 }

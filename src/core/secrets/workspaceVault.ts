@@ -4,7 +4,7 @@
  * rename in the same folder) only if it did not change since it was read.
  */
 import * as crypto from 'node:crypto';
-import * as fs from 'node:fs/promises';
+import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
@@ -81,7 +81,7 @@ export async function writeDeploymentToml(loaded: Pick<LoadedDeploymentToml, 'do
     throw new Error(`The change would make ${path.basename(file)} invalid TOML; nothing was written.`);
   }
   // The same content check as the stat snapshot, for file systems with coarse modification times.
-  const now = await fs.readFile(file, 'utf8').catch(() => null);
+  const now = await fsp.readFile(file, 'utf8').catch(() => null);
   if (now !== loaded.doc.text) throw new FileChangedError(file);
   await writeKeystoreFile(file, Buffer.from(text, 'utf8'), { expected: loaded.snapshot });
   return text;
