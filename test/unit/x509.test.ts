@@ -3,10 +3,13 @@ import { createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import { InvalidInputError } from '../../src/core/keystore/errors';
 import {
-  certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, sha256Fingerprint,
+  certificateNotAfter, certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, sha256Fingerprint,
 } from '../../src/core/keystore/x509';
+import { decodeKeystore } from '../../src/core/keystore/index';
+import { childrenOf, readWhole, type Tlv } from '../../src/core/keystore/der';
+import { seq, tlv } from '../../src/core/keystore/pkcs12Der';
 import { formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore/dname';
-import { fixturePath, readExpectedListing } from '../helpers/fixtures';
+import { fixturePath, readExpectedListing, readWso2Store } from '../helpers/fixtures';
 import { certificateSections, keytoolCertificateView, parseCertificateSection, type KeytoolCertificate } from '../helpers/keytool';
 
 /** The DER of the first PEM block of a fixture under pem/ (certificates and keys alike). */
@@ -134,6 +137,43 @@ describe('x509: parseCertificate', () => {
   it('accepts a key file only as a key (a private key is not a certificate)', () => {
     assert.ok(createPrivateKey({ key: Buffer.from(pemDer('server-key.pkcs8.pem')), format: 'der', type: 'pkcs8' }));
     assert.throws(() => parseCertificate(pemDer('server-key.pkcs8.pem')), InvalidInputError);
+  });
+});
+
+/**
+ * `der` rebuilt as a version 1 certificate (no version, no extensions) whose notAfter is the GeneralizedTime
+ * `time`; the signature is left as it was (neither reader checks it).
+ */
+function v1WithNotAfter(der: Uint8Array, time: string): Uint8Array {
+  const bytes = (t: Tlv): Uint8Array => der.subarray(t.start, t.end);
+  const [tbs, sigAlg, signature] = childrenOf(der, readWhole(der));
+  const fields = childrenOf(der, tbs);
+  const [serial, alg, issuer, validity, subject, spki] = fields.slice(fields[0].tag === 0xa0 ? 1 : 0);
+  const notBefore = childrenOf(der, validity)[0];
+  const v1Tbs = seq(bytes(serial), bytes(alg), bytes(issuer), seq(bytes(notBefore), tlv(0x18, Buffer.from(time, 'latin1'))), bytes(subject), bytes(spki));
+  return new Uint8Array(seq(v1Tbs, bytes(sigAlg), bytes(signature)));
+}
+
+describe('x509: certificateNotAfter', () => {
+  it('reads the notAfter parseCertificate reads, for every certificate of a 145-entry truststore', async () => {
+    const store = await decodeKeystore(readWso2Store('client-truststore.kernel-4.9.x-head.jks'), 'wso2carbon');
+    const certs = store.entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.certificate] : e.kind === 'private-key' ? e.chain : []));
+    assert.equal(certs.length, 145);
+    const actual = certs.map((c) => certificateNotAfter(c).toISOString());
+    assert.deepEqual(actual, certs.map((c) => parseCertificate(c).notAfter.toISOString()));
+  });
+
+  it('reads a v1 certificate (no version field) whose notAfter is a GeneralizedTime past 2049', () => {
+    const der = v1WithNotAfter(pemDer('ca.pem'), '20600229120000Z');
+    const firstTbsField = childrenOf(der, childrenOf(der, readWhole(der))[0])[0];
+    assert.equal(firstTbsField.tag, 0x02); // the serial number: no [0] version
+    assert.equal(certificateNotAfter(der).toISOString(), '2060-02-29T12:00:00.000Z');
+    assert.equal(parseCertificate(der).notAfter.toISOString(), '2060-02-29T12:00:00.000Z');
+  });
+
+  it('refuses what is not a certificate with InvalidInputError', () => {
+    assert.throws(() => certificateNotAfter(pemDer('server-key.pkcs8.pem')), InvalidInputError);
+    assert.throws(() => certificateNotAfter(pemDer('ca.pem').subarray(0, 60)), InvalidInputError);
   });
 });
 

@@ -2,7 +2,7 @@
 import { flag, positionals } from '../args';
 import type { CliCommand } from '../command';
 import type { CertificateInfo, Entry, Keystore } from '../../core/keystore/model';
-import { STORE_AND_KEY_OPTIONS, explained, load, resolveIn, storePassword } from './common';
+import { BLOCKING, STORE_AND_KEY_OPTIONS, explained, load, resolveIn, storePassword } from './common';
 
 /** One entry of `list --json` (issue 2 §5; other tools parse this shape). */
 export interface ListedEntry {
@@ -82,11 +82,11 @@ export const listCommand: CliCommand = {
     const json = flag(args, 'json');
     const text = await explained({ display: file, storePassword: password }, async () => {
       const [store, x509] = await Promise.all([load.store(), load.x509()]);
-      const loaded = await store.loadKeystore(resolveIn(io, file), password.value);
+      const loaded = await store.loadKeystore(resolveIn(io, file), password.value, BLOCKING);
       if (json) return `${JSON.stringify(listKeystore(file, loaded.store, x509.describeCertificate), null, 2)}\n`;
       // The summary needs only expiry and fingerprint: skip the full description (names, extensions) of each certificate.
       return formatHuman(loaded.store, (der) => ({
-        notAfter: x509.formatJavaDate(x509.parseCertificate(der).notAfter),
+        notAfter: x509.formatJavaDate(x509.certificateNotAfter(der)),
         sha256: x509.sha256Fingerprint(der),
       }));
     });
