@@ -3,7 +3,7 @@
  * PKCS12 writes it: PBKDF2-HMAC-SHA256, 10000 iterations, 20-byte salt, AES-256-CBC with a 16-byte IV
  * (OpenJDK PKCS12KeyStore `DEFAULT_KEY_PBE_ALGORITHM` "PBEWithHmacSHA256AndAES_256").
  */
-import * as crypto from 'node:crypto';
+import { createCipheriv, createDecipheriv, pbkdf2 as nodePbkdf2 } from 'node:crypto';
 import { DerReader, Node, TAG, NULL, integer, octetString, oid, seq } from './pkcs12Der';
 import { UnsupportedAlgorithmError } from './errors';
 
@@ -99,7 +99,7 @@ export function parsePbes2Params(der: DerReader, params: Node): Pbes2Params {
 /** PBKDF2 on the thread pool (RFC 8018 §5.2); the password is taken as UTF-8 bytes, as the JDK and OpenSSL do. */
 function pbkdf2(password: string, salt: Uint8Array, iterations: number, keyLen: number, prf: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    crypto.pbkdf2(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf, (err, key) => (err ? reject(err) : resolve(key)));
+    nodePbkdf2(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf, (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
@@ -121,7 +121,7 @@ export async function pbes2Decrypt(
     cache?.set(k, keyP);
   }
   const key = await keyP;
-  const d = crypto.createDecipheriv(params.cipher, key, params.iv);
+  const d = createDecipheriv(params.cipher, key, params.iv);
   return Buffer.concat([d.update(data), d.final()]);
 }
 
@@ -137,7 +137,7 @@ export async function pbes2Encrypt(
   iterations: number,
 ): Promise<{ algorithm: Buffer; ciphertext: Buffer }> {
   const key = await pbkdf2(password, salt, iterations, 32, 'sha256');
-  const c = crypto.createCipheriv('aes-256-cbc', key, iv);
+  const c = createCipheriv('aes-256-cbc', key, iv);
   const ciphertext = Buffer.concat([c.update(data), c.final()]);
   const algorithm = seq(
     oid(OID_PBES2),

@@ -4,7 +4,7 @@
  * Decoding parses the whole structure first, then checks the MAC, then decrypts: a damaged file is
  * reported as damaged and a wrong password as a wrong password, never the other way round.
  */
-import * as crypto from 'node:crypto';
+import { X509Certificate, createHmac, randomBytes as nodeRandomBytes, timingSafeEqual } from 'node:crypto';
 import {
   InvalidPasswordError,
   KeystoreError,
@@ -28,7 +28,7 @@ import {
   pkcs12PbeDecrypt,
   pkcs12PbeEncrypt,
 } from './pkcs12Kdf';
-import { Bag, CertBag, KeyBag, certBag, keyBag, parseSafeContents } from './pkcs12Bags';
+import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents } from './pkcs12Bags';
 
 /** PKCS#7 data content type (RFC 2315 §14). */
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -149,7 +149,7 @@ function parseMacData(der: DerReader, node: Node): MacData {
 /** HMAC of the authenticated safe with a key from the PKCS#12 KDF, id 3 (RFC 7292 B.4; PKCS12KeyStore `calculateMac`). */
 async function computeMac(hash: string, size: number, password: string, salt: Uint8Array, iterations: number, data: Uint8Array): Promise<Buffer> {
   const key = await pkcs12Kdf(hash, KDF_ID.MAC, bmpPassword(password), salt, iterations, size);
-  return crypto.createHmac(hash, key).update(data).digest();
+  return createHmac(hash, key).update(data).digest();
 }
 
 /** Parses "Time <ms>" localKeyIds the way PKCS12KeyStore restores creation dates; anything else has no date. */
@@ -164,9 +164,10 @@ function dateFromKeyId(keyId: Buffer | null): Date | null {
 
 /** KeyStoreUtil.isSelfSigned: issuer = subject and the signature verifies with the certificate's own key. */
 function isSelfSigned(c: CertBag): boolean {
-  if (c.issuer !== c.subject) return false;
+  const links = linksOf(c);
+  if (links.issuer !== links.subject) return false;
   try {
-    const x = new crypto.X509Certificate(Buffer.from(c.cert));
+    const x = new X509Certificate(Buffer.from(c.cert));
     return x.verify(x.publicKey);
   } catch {
     return false;
@@ -179,12 +180,14 @@ function isSelfSigned(c: CertBag): boolean {
  * the fallback; a match with a different SKI is no issuer.
  */
 function findIssuer(cert: CertBag, all: readonly CertBag[]): CertBag | undefined {
+  const { issuer, aki } = linksOf(cert);
   let fallback: CertBag | undefined;
   for (const c of all) {
-    if (c.subject !== cert.issuer) continue;
-    if (cert.aki === null) return c;
-    if (c.ski === null) fallback = c;
-    else if (c.ski === cert.aki) return c;
+    const links = linksOf(c);
+    if (links.subject !== issuer) continue;
+    if (aki === null) return c;
+    if (links.ski === null) fallback = c;
+    else if (links.ski === aki) return c;
   }
   return fallback;
 }
@@ -380,7 +383,7 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
   if (mac) {
     password = await withZeroRetry(password, async (pw) => {
       const actual = await computeMac(mac.hash, mac.size, pw, mac.salt, mac.iterations, authOctets);
-      if (!crypto.timingSafeEqual(actual, mac.digest)) throw new WrongPasswordError();
+      if (!timingSafeEqual(actual, mac.digest)) throw new WrongPasswordError();
       return pw;
     });
   }
@@ -480,7 +483,7 @@ async function sealKey(pkcs8: Uint8Array, password: string, legacy: boolean, ran
 export async function encodePkcs12(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
   checkPassword(password);
   const legacy = options.legacy === true;
-  const randomBytes = options.randomBytes ?? ((n: number): Uint8Array => crypto.randomBytes(n));
+  const randomBytes = options.randomBytes ?? ((n: number): Uint8Array => nodeRandomBytes(n));
   const random = (n: number): Buffer => {
     const b = randomBytes(n);
     if (b.length !== n) throw new KeystoreError(`randomBytes returned ${b.length} bytes instead of ${n}.`);

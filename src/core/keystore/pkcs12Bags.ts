@@ -2,6 +2,7 @@
  * SafeBags and their attributes (RFC 7292 §4.2) as the JDK reads and writes them
  * (OpenJDK 17 sun/security/pkcs12/PKCS12KeyStore.java `loadSafeContents`, `getBagAttributes`).
  */
+import { MalformedKeystoreError } from './errors';
 import { DerReader, Node, TAG, bmpString, decodeBmp, explicit, octetString, oid, seq, set } from './pkcs12Der';
 
 /** pkcs8ShroudedKeyBag (RFC 7292 §4.2.2). */
@@ -35,8 +36,8 @@ export interface KeyBag {
   readonly index: number;
 }
 
-/** A certificate bag with what chain building needs. */
-export interface CertBag extends CertLinks {
+/** A certificate bag; linksOf reads what chain building needs from it. */
+export interface CertBag {
   readonly type: 'cert';
   readonly cert: Uint8Array;
   readonly attrs: BagAttributes;
@@ -115,6 +116,27 @@ function keyIdentifiers(der: DerReader, extsWrap: Node | undefined): { aki: stri
   return { aki, ski };
 }
 
+/**
+ * The chain-building links of a certificate bag, read on first use and kept: a truststore's 150 bags are
+ * mostly never part of a chain, and reading every bag's Names and extensions was a fifth of `list`'s work.
+ * Throws MalformedKeystoreError when the certificate's TBSCertificate is broken.
+ */
+export function linksOf(bag: CertBag): CertLinks {
+  let links = LINKS.get(bag);
+  if (!links) {
+    try {
+      links = certLinks(Buffer.from(bag.cert.buffer, bag.cert.byteOffset, bag.cert.byteLength));
+    } catch (e) {
+      const reason = e instanceof MalformedKeystoreError ? e.reason : String(e);
+      throw new MalformedKeystoreError(`the certificate in bag ${bag.index + 1} of its SafeContents is not X.509 DER (${reason})`);
+    }
+    LINKS.set(bag, links);
+  }
+  return links;
+}
+
+const LINKS = new WeakMap<CertBag, CertLinks>();
+
 /** Reads issuer, subject and key identifiers from a certificate's TBSCertificate (RFC 5280 §4.1) without parsing the rest. */
 function certLinks(cert: Buffer): CertLinks {
   const der = new DerReader(cert, undefined);
@@ -165,14 +187,11 @@ export function parseSafeContents(der: DerReader, node: Node): Bag[] {
       const [certOctets] = der.children(certWrap, 'certBag value');
       if (!certOctets) der.fail('certBag: empty value', certWrap.start);
       const certBytes = der.octets(certOctets, 'certBag value');
-      let names: CertLinks;
-      try {
-        names = certLinks(certBytes);
-      } catch (e) {
-        // Re-anchor the fault at the certificate's place in this buffer.
-        der.fail(`certificate is not X.509 DER (${(e as Error).message})`, certOctets.start);
-      }
-      bags.push({ type: 'cert', cert: new Uint8Array(certBytes), ...names, attrs, index });
+      // One DER SEQUENCE spanning the value, as the JKS codec checks; the fields are read when used.
+      const outer = der.read(certOctets.vStart, certOctets.end, 'certificate');
+      if (outer.tag !== TAG.SEQUENCE || outer.end !== certOctets.end) der.fail('certificate is not one DER SEQUENCE', certOctets.start);
+      // A view, not a copy (as the JKS codec returns): a truststore holds 150 of them.
+      bags.push({ type: 'cert', cert: new Uint8Array(certBytes.buffer, certBytes.byteOffset, certBytes.length), attrs, index });
     }
   });
   return bags;

@@ -118,12 +118,13 @@ export class DerReader {
   /** Decodes an OBJECT IDENTIFIER to dotted form (X.690 §8.19). */
   oid(node: Node, what: string): string {
     if (node.tag !== TAG.OID) this.fail(`${what}: expected an OID`, node.start);
-    const v = this.value(node);
-    if (v.length === 0 || v.length > 64 || (v[v.length - 1] & 0x80) !== 0) this.fail(`${what}: bad OID`, node.start);
+    const length = node.end - node.vStart;
+    if (length === 0 || length > 64 || (this.buf[node.end - 1] & 0x80) !== 0) this.fail(`${what}: bad OID`, node.start);
     // A store repeats the same few OIDs hundreds of times (bag types, attributes, extensions): decode each once.
     const key = this.buf.toString('latin1', node.vStart, node.end);
     const known = OID_CACHE.get(key);
     if (known !== undefined) return known;
+    const v = this.value(node);
     const parts: number[] = [];
     let acc = 0;
     for (let i = 0; i < v.length; i++) {
@@ -237,11 +238,13 @@ export function explicit(n: number, ...parts: Uint8Array[]): Buffer {
   return tlv(0xa0 | n, ...parts);
 }
 
-/** Decodes BMPString bytes (UTF-16BE) to a string; lone surrogates pass through as the JDK's String would hold them. */
+/**
+ * Decodes BMPString bytes (UTF-16BE) to a string; lone surrogates pass through as the JDK's String would
+ * hold them (Node's UTF-16LE decoding keeps code units as they are). A trailing odd byte is ignored.
+ */
 export function decodeBmp(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i + 1 < bytes.length; i += 2) s += String.fromCharCode((bytes[i] << 8) | bytes[i + 1]);
-  return s;
+  const units = Buffer.from(bytes.subarray(0, bytes.length & ~1));
+  return units.swap16().toString('utf16le');
 }
 
 // ---------------------------------------------------------------------------------------------

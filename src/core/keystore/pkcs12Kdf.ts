@@ -4,7 +4,7 @@
  * The JDK uses the same KDF for the MAC key (id 3) with the MAC's own hash (OpenJDK PKCS12KeyStore
  * `calculateMac` → `PBEKeySpec` + "HmacPBESHA256"; com.sun.crypto.provider.PKCS12PBECipherCore.derive).
  */
-import * as crypto from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash as hashOnce } from 'node:crypto';
 
 /** Key material purposes of RFC 7292 B.3. */
 export const KDF_ID = { KEY: 1, IV: 2, MAC: 3 } as const;
@@ -39,11 +39,8 @@ export function bmpPassword(password: string): Buffer {
 /** Longest synchronous stretch of hashing before yielding to the event loop, in ms. */
 const SLICE_MS = 8;
 
-// crypto.hash (Node ≥ 20.12) is a one-shot digest about twice as fast as createHash().update().digest().
-const oneShot = (crypto as unknown as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-const digest = oneShot
-  ? (alg: string, data: Uint8Array): Buffer => oneShot(alg, data, 'buffer')
-  : (alg: string, data: Uint8Array): Buffer => crypto.createHash(alg).update(data).digest();
+// crypto.hash is a one-shot digest about twice as fast as createHash().update().digest().
+const digest = (alg: string, data: Uint8Array): Buffer => hashOnce(alg, data, 'buffer');
 
 /** `iterations`-fold hash of `input`, yielding to the event loop every few ms so the extension host never stalls. */
 async function iteratedHash(hash: string, input: Buffer, iterations: number): Promise<Buffer> {
@@ -284,7 +281,7 @@ export async function pkcs12PbeDecrypt(
   if (data.length === 0 || data.length % 8 !== 0) throw new BadDecryptError('ciphertext is not a whole number of blocks');
   if (typeof scheme.cipher !== 'string') return rc2(false, scheme.cipher.rc2Bits, key, iv, data);
   try {
-    const d = crypto.createDecipheriv(scheme.cipher, key, iv);
+    const d = createDecipheriv(scheme.cipher, key, iv);
     return Buffer.concat([d.update(data), d.final()]);
   } catch (e) {
     throw new BadDecryptError('bad decrypt', { cause: e });
@@ -301,6 +298,6 @@ export async function pkcs12PbeEncrypt(
 ): Promise<Buffer> {
   const { key, iv } = await schemeKeyIv(scheme, password, salt, iterations);
   if (typeof scheme.cipher !== 'string') return rc2(true, scheme.cipher.rc2Bits, key, iv, data);
-  const c = crypto.createCipheriv(scheme.cipher, key, iv);
+  const c = createCipheriv(scheme.cipher, key, iv);
   return Buffer.concat([c.update(data), c.final()]);
 }
