@@ -3,6 +3,7 @@
  * by one, U+0000 as C0 80, supplementary characters as two 3-byte surrogates. Aliases in JKS/JCEKS
  * are stored this way (DataOutputStream.writeUTF).
  */
+import { isAscii } from 'node:buffer';
 
 /** Encodes a string as Java modified UTF-8 (without the u16 length prefix). */
 export function encodeModifiedUtf8(s: string): Uint8Array {
@@ -21,15 +22,9 @@ export function encodeModifiedUtf8(s: string): Uint8Array {
  * returns null on a malformed sequence, where Java throws UTFDataFormatException.
  */
 export function decodeModifiedUtf8(b: Uint8Array): string | null {
-  let ascii = true;
-  for (let i = 0; i < b.length; i++) {
-    if (b[i] === 0 || b[i] >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  // Fast path: almost every alias is plain ASCII.
-  if (ascii) return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+  // Fast path: almost every alias is plain ASCII, which both encodings write byte for byte (a 0x00 byte, not
+  // what writeUTF writes for U+0000, still reads as U+0000 in readUTF, as below).
+  if (isAscii(b)) return Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
   const units: number[] = [];
   for (let i = 0; i < b.length; ) {
     const x = b[i];
