@@ -20,7 +20,7 @@ const WSO2 = path.resolve(ROOT, '../shared/fixtures/wso2/keystores');
 const JKS_145 = path.join(WSO2, 'client-truststore.kernel-4.9.x-head.jks');
 const P12_149 = path.join(WSO2, 'wso2carbon.jks');
 const PASSWORD = 'wso2carbon';
-const RUNS = 9;
+const RUNS = 15;
 const WARM_RUNS = 20;
 
 /** The median of a list of numbers. */
