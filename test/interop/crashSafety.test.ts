@@ -41,7 +41,7 @@ function keytoolReads(file: string, password: string): boolean {
   return spawnSync(KEYTOOL, ['-list', '-keystore', file, '-storepass', password], { stdio: 'ignore' }).status === 0;
 }
 
-/** Files the atomic writer leaves when killed: its temp file (`.<name>.<hex>.tmp`) or its lock (`.<name>.lock`). */
+/** Files the atomic writer leaves when killed: its temp file (`.<name>.<pid>-<hex>.tmp`) or its lock (`.<name>.lock`). */
 function strayTemps(dir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'));
 }
@@ -108,6 +108,8 @@ describe('crash safety (SIGKILL while mi-keystores writes)', function () {
     fs.copyFileSync(store, probe);
     const duration = timeOneRun(first.args.map((a) => (a === store ? probe : a)), first.env);
     const counts = { killed: 0, finished: 0, oldState: 0, newState: 0, temps: 0, locks: 0 };
+    const seenTemps = new Set<string>();
+    let lockLeft = false;
     for (let round = 0; round < rounds; round++) {
       const { args, env, expectEntries } = argsFor(round, state.password);
       const delay = Math.floor(rng.next() * duration * 1.3);
@@ -121,15 +123,16 @@ describe('crash safety (SIGKILL while mi-keystores writes)', function () {
         assert.ok(expectEntries(state.entries).includes(after.entries), `round ${round}: ${after.entries} entries is neither the old nor the new store`);
         counts.newState++;
       } else counts.oldState++;
-      // Only a killed writer may leave its temp file (removed here: nothing else would) or its lock file
-      // (left in place: the next run must find it stale and go on).
+      // Only a killed writer may leave its temp file or its lock file; the next run that finishes must find
+      // them stale (their process is gone) and remove them, so after it none is left, old or new.
       const left = strayTemps(dir).filter((f) => !f.startsWith('.probe'));
       if (outcome === 'finished') assert.deepEqual(left, [], `round ${round}: a finished run left ${left.join(', ')}`);
-      const temps = left.filter((f) => f.endsWith('.tmp'));
-      assert.ok(temps.length <= 1, `round ${round}: ${temps.length} temp files`);
-      counts.temps += temps.length;
-      counts.locks += left.length - temps.length;
-      for (const t of temps) fs.rmSync(path.join(dir, t));
+      const newTemps = left.filter((f) => f.endsWith('.tmp') && !seenTemps.has(f));
+      assert.ok(newTemps.length <= 1, `round ${round}: ${newTemps.length} new temp files`);
+      newTemps.forEach((t) => seenTemps.add(t));
+      counts.temps += newTemps.length;
+      if (left.some((f) => f.endsWith('.lock')) && !lockLeft) counts.locks++;
+      lockLeft = left.some((f) => f.endsWith('.lock'));
       state = after;
     }
     findings.push(`crash-safety ${name}: ${rounds} runs, ${counts.killed} killed, ${counts.finished} finished; store afterwards old ${counts.oldState}, new ${counts.newState}, corrupt 0; temp files left by killed runs ${counts.temps}, lock files ${counts.locks}`);

@@ -2,9 +2,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
   FileAccessError,
   readKeystoreFile,
+  readKeystoreFileSync,
   withKeystoreLock,
   writeKeystoreFile,
 } from '../../src/core/io/keystoreFile';
@@ -49,6 +51,37 @@ describe('keystoreFile: safe reads and atomic writes', () => {
     );
     assert.ok(actual instanceof FileAccessError);
     assert.equal(actual.code, 'ENOENT');
+  });
+
+  it('reads the same bytes and snapshot with blocking calls, and refuses the same files', async () => {
+    const file = path.join(dir, 'a.jks');
+    fs.writeFileSync(file, 'hello');
+    const actual = readKeystoreFileSync(file);
+    assert.deepEqual(actual, await readKeystoreFile(file));
+    fs.writeFileSync(path.join(dir, 'big.jks'), Buffer.alloc(1025));
+    assert.throws(() => readKeystoreFileSync(path.join(dir, 'big.jks'), 1024), FileTooLargeError);
+    assert.throws(() => readKeystoreFileSync(path.join(dir, 'missing.jks')), (e: unknown) => e instanceof FileAccessError && e.code === 'ENOENT');
+    assert.throws(() => readKeystoreFileSync(dir), (e: unknown) => e instanceof FileAccessError);
+  });
+
+  it('removes the temp files killed writers of the store left, and nothing else', async () => {
+    const file = path.join(dir, 'a.jks');
+    fs.writeFileSync(file, 'old');
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
+    const livePid = process.ppid;
+    const names = {
+      dead: `.a.jks.${deadPid}-0123456789ab.tmp`,
+      liveOld: `.a.jks.${livePid}-0123456789ac.tmp`,
+      liveFresh: `.a.jks.${livePid}-0123456789ad.tmp`,
+      otherStore: `.b.jks.${deadPid}-0123456789ae.tmp`,
+      notOurs: '.a.jks.notes.tmp',
+    };
+    for (const name of Object.values(names)) fs.writeFileSync(path.join(dir, name), 'partial');
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
+    fs.utimesSync(path.join(dir, names.liveOld), elevenMinutesAgo, elevenMinutesAgo);
+    const { snapshot } = await readKeystoreFile(file);
+    await writeKeystoreFile(file, bytes('new'), { expected: snapshot });
+    assert.deepEqual(strays().sort(), [names.liveFresh, names.notOurs, names.otherStore].sort());
   });
 
   it('writes a new file with mode 0600 when expected is null', async () => {
@@ -138,7 +171,7 @@ describe('keystoreFile: safe reads and atomic writes', () => {
     await assert.rejects(writeKeystoreFile(file, bytes('new'), { beforeRename }), /crash before rename/);
     assert.equal(text(file), 'old');
     assert.equal(path.dirname(tempSeen), dir);
-    assert.match(path.basename(tempSeen), /^\.a\.jks\.[0-9a-f]+\.tmp$/);
+    assert.match(path.basename(tempSeen), new RegExp(`^\\.a\\.jks\\.${process.pid}-[0-9a-f]{12}\\.tmp$`));
     assert.deepEqual(strays(), []);
   });
 

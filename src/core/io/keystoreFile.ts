@@ -185,10 +185,10 @@ export function withKeystoreLock<T>(file: string, fn: () => Promise<T>): Promise
 }
 
 /**
- * Replaces `file` with `bytes` atomically: temp file `.<name>.<random>.tmp` in the same folder (mode of
- * the original, else 0600), fsync, read back and `verify`, re-check `expected`, rename over the target,
- * fsync the folder. On any failure the temp file is removed and the target is left as it was.
- * Returns the snapshot of the file now on disk.
+ * Replaces `file` with `bytes` atomically: temp file `.<name>.<pid>-<random>.tmp` in the same folder (mode
+ * of the original, else 0600), fsync, read back and `verify`, re-check `expected`, rename over the target,
+ * fsync the folder, remove the temp files of writers that were killed. On any failure the temp file is
+ * removed and the target is left as it was. Returns the snapshot of the file now on disk.
  */
 export function writeKeystoreFile(file: string, bytes: Uint8Array, options: WriteKeystoreOptions = {}): Promise<FileSnapshot> {
   return enqueue(writeQueues, path.resolve(file), () => writeNow(file, bytes, options));
@@ -211,7 +211,7 @@ async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreO
   const dir = path.dirname(target);
   let mode = 0o600;
   if (current !== null) mode = (await fsp.stat(target)).mode & 0o777;
-  const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
     // O_EXCL: never follow or reuse an existing file at the temp name.
@@ -235,6 +235,7 @@ async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreO
       await fsp.rename(temp, target);
       renamed = true;
       await syncDirectory(dir);
+      await removeStaleTemps(target);
       return snapshotOf(await fsp.stat(target));
     });
   } catch (err) {
@@ -297,15 +298,45 @@ async function isStaleLock(lock: string): Promise<boolean> {
     const pid = Number(text);
     // An empty file is a lock being written right now.
     if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'ESRCH';
-    }
+    return !processRuns(pid);
   } catch {
     // Gone already: not stale, just retry.
     return false;
+  }
+}
+
+/** A temp file older than this is a killed writer's whatever its pid says (pids are reused; folders shared). */
+const TEMP_STALE_MS = 10 * 60_000;
+
+/**
+ * Removes the temp files that killed writers of `target` left (`.<name>.<pid>-<hex>.tmp`): those whose
+ * process is gone, or older than TEMP_STALE_MS. A live writer's temp file is younger and its process runs.
+ * Best effort: the store is already replaced, and a leftover temp file harms nothing but the listing.
+ */
+async function removeStaleTemps(target: string): Promise<void> {
+  const dir = path.dirname(target);
+  const prefix = `.${path.basename(target)}.`;
+  try {
+    for (const name of await fsp.readdir(dir)) {
+      if (!name.startsWith(prefix)) continue;
+      const m = /^(\d+)-[0-9a-f]{12}\.tmp$/.exec(name.slice(prefix.length));
+      if (!m || Number(m[1]) === process.pid) continue;
+      const file = path.join(dir, name);
+      const st = await fsp.stat(file);
+      if (!processRuns(Number(m[1])) || Date.now() - st.mtimeMs > TEMP_STALE_MS) await fsp.rm(file, { force: true });
+    }
+  } catch {
+    // Listing or removing failed (permissions, a race with another cleaner): the next write tries again.
+  }
+}
+
+/** Whether a process with this pid runs (on this machine). */
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
