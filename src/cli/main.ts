@@ -110,8 +110,9 @@ export function processIO(): CliIO {
 export function promptSecret(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    writeStderr(question);
+    // Echo off before the prompt shows: a password typed (or pasted) the moment it appears must not echo.
     stdin.setRawMode(true);
+    writeStderr(question);
     stdin.setEncoding('utf8');
     stdin.resume();
     let value = '';

@@ -57,17 +57,29 @@ export function passwordFromFlags(args: CliArgs, io: CliIO, prefix: string): Res
 
 /** The password from the flags, else from a no-echo prompt; without either it is a usage error. */
 export async function resolvePassword(args: CliArgs, io: CliIO, request: PasswordRequest): Promise<ResolvedPassword> {
+  return passwordLater(args, io, request)();
+}
+
+/**
+ * A password to be asked after others, as keytool asks for the new password after the current one: the
+ * flags are read now (a missing or doubled one fails before any work), the prompt only when the returned
+ * function is called.
+ */
+export function passwordLater(args: CliArgs, io: CliIO, request: PasswordRequest): () => Promise<ResolvedPassword> {
   const fromFlags = passwordFromFlags(args, io, request.prefix);
-  if (fromFlags) return fromFlags;
-  if (!io.promptSecret) {
+  if (fromFlags) return async () => fromFlags;
+  const prompt = io.promptSecret;
+  if (!prompt) {
     throw new UsageError(`no password given: use --${request.prefix}-env VAR or --${request.prefix}-file PATH (or run in a terminal to be asked)`);
   }
-  const value = await io.promptSecret(request.prompt);
-  if (request.confirm) {
-    const again = await io.promptSecret('Re-enter to confirm: ');
-    if (again !== value) throw new UsageError('the two passwords typed do not match');
-  }
-  return { value, source: 'the prompt' };
+  return async () => {
+    const value = await prompt(request.prompt);
+    if (request.confirm) {
+      const again = await prompt('Re-enter to confirm: ');
+      if (again !== value) throw new UsageError('the two passwords typed do not match');
+    }
+    return { value, source: 'the prompt' };
+  };
 }
 
 /**

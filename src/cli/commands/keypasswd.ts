@@ -1,7 +1,7 @@
 /** `mi-keystores keypasswd`: change the password of one key (JKS and JCEKS only). */
 import { passwordOptions, positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
-import { passwordFromFlags, resolvePassword } from '../passwords';
+import { passwordFromFlags, passwordLater } from '../passwords';
 import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 
 /** `keypasswd <keystore> --alias A [--new-key-password-env VAR | ...]`. */
@@ -13,11 +13,13 @@ export const keypasswdCommand: CliCommand = {
   async run(args, io) {
     const [file] = positionals(args, ['keystore']);
     const alias = requireOption(args, 'alias');
-    const newKeyPassword = await resolvePassword(args, io, { prefix: 'new-key-password', prompt: `New key password for "${alias}": `, confirm: true });
+    // Asked after the store password has opened the store, in keytool's order.
+    const askNewKeyPassword = passwordLater(args, io, { prefix: 'new-key-password', prompt: `New key password for "${alias}": `, confirm: true });
     await updateStore(args, io, file, { create: false }, async ({ store, password }, context) => {
       const operations = await load.operations();
       const keyPassword = passwordFromFlags(args, io, 'key-password') ?? password;
       context.keyPassword = keyPassword;
+      const newKeyPassword = await askNewKeyPassword();
       return { store: await operations.changeKeyPassword(store, alias, keyPassword.value, newKeyPassword.value) };
     });
     io.stdout(`Key password of "${alias}" in ${file} changed.\n`);

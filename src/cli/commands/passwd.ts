@@ -1,7 +1,7 @@
 /** `mi-keystores passwd`: change the store password (and, for PKCS12, re-seal every key with it). */
 import { passwordOptions, positionals } from '../args';
 import type { CliCommand } from '../command';
-import { resolvePassword } from '../passwords';
+import { passwordLater } from '../passwords';
 import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 
 /** `passwd <keystore> [--new-password-env VAR | --new-password-file F | --new-password V]`. */
@@ -12,9 +12,10 @@ export const passwdCommand: CliCommand = {
   options: [...STORE_AND_KEY_OPTIONS, ...passwordOptions('new-password', 'the new keystore password')],
   async run(args, io) {
     const [file] = positionals(args, ['keystore']);
-    // Resolve the new password before opening the store, so a missing flag fails before any work.
-    const newPassword = await resolvePassword(args, io, { prefix: 'new-password', prompt: `New keystore password for ${file}: `, confirm: true });
+    // Asked after the current password has opened the store, in keytool's order.
+    const askNewPassword = passwordLater(args, io, { prefix: 'new-password', prompt: `New keystore password for ${file}: `, confirm: true });
     await updateStore(args, io, file, { create: false }, async ({ store, password }) => {
+      const newPassword = await askNewPassword();
       const operations = await load.operations();
       const next = await operations.changeStorePassword(store, password.value, newPassword.value);
       return { store: next, newPassword: newPassword.value };
