@@ -2,7 +2,7 @@
 // diagnostic (preferred where one is clearly right); applying one through workspace.applyEdit clears it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activate, closeAll, codeOf, tempMiHome, waitForDiagnostics } from './helpers';
+import { activate, closeAll, codeOf, quickFixes, tempMiHome, waitForDiagnostics } from './helpers';
 
 const TOML = '[keystore.primary]\nfile_name = "wso2carbon.jks"\ntype = "JKS"\n';
 
@@ -21,7 +21,7 @@ describe('code actions', () => {
   it('offers the engine fix as the preferred quick fix', async () => {
     const { doc, diagnostic, cleanup } = await openBare();
     try {
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await quickFixes(doc, diagnostic);
       const actual = actions.filter((a) => a.isPreferred).map((a) => a.title);
       const expected = ['Change to "repository/resources/security/wso2carbon.jks"'];
       assert.deepEqual(actual, expected);
@@ -33,7 +33,7 @@ describe('code actions', () => {
   it('clears the diagnostic once the fix is applied with workspace.applyEdit', async () => {
     const { doc, diagnostic, cleanup } = await openBare();
     try {
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await quickFixes(doc, diagnostic);
       const fix = actions.find((a) => a.isPreferred);
       assert.ok(fix?.edit, 'no preferred fix with an edit');
       await vscode.workspace.applyEdit(fix.edit);
@@ -65,7 +65,7 @@ describe('code actions', () => {
       await vscode.window.showTextDocument(doc);
       const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'keystore-not-found' && x.range.start.line === 1));
       const diagnostic = ds.find((d) => codeOf(d) === 'keystore-not-found' && d.range.start.line === 1) as vscode.Diagnostic;
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await quickFixes(doc, diagnostic);
       const create = actions.find((a) => a.title.startsWith('Create a keystore'));
       const actual = { command: create?.command?.command, action: (create?.command?.arguments?.[0] as { action?: string } | undefined)?.action };
       const expected = { command: 'miKeystores.runFixAction', action: 'createKeystore' };

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import * as vscode from 'vscode';
-import { activate, closeAll, codeOf, fixture, keytool, tempDir, tempMiHome, waitForDiagnostics, workspaceDir } from './helpers';
+import { activate, closeAll, codeOf, fixture, keytool, quickFixes, tempDir, tempMiHome, waitForDiagnostics, workspaceDir } from './helpers';
 
 /** keytool -list -v of a store. */
 function list(store: string, password: string, type?: string): string {
@@ -177,7 +177,7 @@ describe('commands', () => {
       await vscode.window.showTextDocument(doc);
       const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'certificate-expired'));
       const diagnostic = ds.find((d) => codeOf(d) === 'certificate-expired') as vscode.Diagnostic;
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await quickFixes(doc, diagnostic);
       const renew = actions.find((a) => a.title.startsWith('Renew the certificate'));
       await vscode.commands.executeCommand(renew?.command?.command as string, ...(renew?.command?.arguments ?? []));
       const actual = await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'certificate-expired'));

@@ -76,6 +76,22 @@ export function waitForDiagnostics(uri: vscode.Uri, predicate: (ds: vscode.Diagn
   });
 }
 
+/**
+ * The quick fixes VS Code offers for `diagnostic`, once there are any. languages.getDiagnostics answers from
+ * the extension host at once, but VS Code builds a code action request from what the workbench knows of
+ * the diagnostics, which it learns a moment later (after the request, on a loaded machine), and the
+ * actions it returns do not say which diagnostic they fix: ask again until some come, or the timeout, a
+ * safety net for a broken build, passes.
+ */
+export async function quickFixes(doc: vscode.TextDocument, diagnostic: vscode.Diagnostic, timeoutMs = 10_000): Promise<vscode.CodeAction[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    if (actions.length > 0 || Date.now() > deadline) return actions;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** A temp folder removed by the returned cleanup. */
 export function tempDir(prefix = 'mi-keystores-it-'): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
