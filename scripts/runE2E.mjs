@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureDebianPackages, ensureVscodeServer, installVsix, prepareUserData, repoRoot, startServer } from './vscodeServer.mjs';
 import { makeDemo } from './makeDemo.mjs';
 import { packageExtension } from './package.mjs';
-import { chromiumPath } from './runIntegration.mjs';
+import { chromiumArgs, chromiumPath } from './runIntegration.mjs';
 
 async function main() {
   const started = Date.now();
@@ -51,7 +51,14 @@ async function main() {
       mocha = spawn(process.execPath, mochaArgs, {
         cwd: repoRoot,
         stdio: 'inherit',
-        env: { ...process.env, E2E_SERVER_URL: server.url, E2E_WORKSPACE: workspace, E2E_RESULTS: resultsDir },
+        env: {
+          ...process.env,
+          E2E_SERVER_URL: server.url,
+          E2E_WORKSPACE: workspace,
+          E2E_RESULTS: resultsDir,
+          // The integration runner's Chromium, flags and all, so both suites run the same browser.
+          E2E_CHROMIUM: JSON.stringify({ executablePath: chromiumPath, args: chromiumArgs }),
+        },
       });
       const timer = setTimeout(() => reject(new Error(`the journeys did not finish within ${overallTimeoutMs / 1000}s`)), overallTimeoutMs);
       mocha.on('exit', (c, signal) => {

@@ -69,7 +69,7 @@ describe('MI Keystores in VS Code', () => {
   let page: Page;
 
   before(async () => {
-    browser = await launchBrowser();
+    browser = await launchBrowser(env);
   });
   after(async () => {
     await browser?.close();

@@ -10,6 +10,8 @@ export interface E2EEnvironment {
   serverUrl: string;
   workspace: string;
   resultsDir: string;
+  /** Debian's Chromium and its flags, as scripts/runIntegration.mjs defines them. */
+  chromium: { executablePath: string; args: string[] };
 }
 
 /** Reads the environment runE2E.mjs sets; fails clearly when the file is run without it. */
@@ -17,31 +19,15 @@ export function e2eEnvironment(): E2EEnvironment {
   const serverUrl = process.env.E2E_SERVER_URL;
   const workspace = process.env.E2E_WORKSPACE;
   const resultsDir = process.env.E2E_RESULTS;
-  if (!serverUrl || !workspace || !resultsDir) throw new Error('run the journeys with `node scripts/runE2E.mjs`');
-  return { serverUrl, workspace, resultsDir };
+  const chromium = process.env.E2E_CHROMIUM;
+  if (!serverUrl || !workspace || !resultsDir || !chromium) throw new Error('run the journeys with `node scripts/runE2E.mjs`');
+  return { serverUrl, workspace, resultsDir, chromium: JSON.parse(chromium) as E2EEnvironment['chromium'] };
 }
 
 /** Launches Debian's headless Chromium (never a downloaded one). */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(env: E2EEnvironment): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  return chromium.launch({ ...env.chromium, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
 
 /** Opens the workspace in a new page and waits until the explorer lists it. */
