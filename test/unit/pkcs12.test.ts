@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
 import * as forge from 'node-forge';
 import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
 import { PKCS12_PBE, PBE_SHA1_RC2_40, bmpPassword, pkcs12Kdf, pkcs12PbeDecrypt, pkcs12PbeEncrypt } from '../../src/core/keystore/pkcs12Kdf';
-import { NULL, berToDer, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/pkcs12Der';
+import { NULL, berToDer, bmpString, decodeBmp, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/pkcs12Der';
 import {
   InvalidPasswordError,
   KeystoreError,
@@ -364,5 +364,17 @@ describe('PKCS12 codec: KDF and encoder', () => {
       assert.deepEqual(actual, expected);
       assert.deepEqual(await pkcs12PbeDecrypt(PKCS12_PBE[PBE_SHA1_RC2_40], 'changeit', salt, 5, actual), data);
     }
+  });
+});
+
+describe('PKCS12 codec: friendlyName (BMPString)', () => {
+  it('decodes UTF-16BE, surrogate pairs included, and keeps a lone surrogate as the JDK does', () => {
+    const actual = [
+      decodeBmp(bmpString('wso2carbon').subarray(2)),
+      decodeBmp(bmpString('clé-😀').subarray(2)),
+      decodeBmp(Uint8Array.from([0x00, 0x61, 0xd8, 0x3d, 0x00, 0x62])),
+      decodeBmp(Uint8Array.from([0x00, 0x61, 0x00])),
+    ];
+    assert.deepEqual(actual, ['wso2carbon', 'clé-😀', 'a\ud83db', 'a']);
   });
 });

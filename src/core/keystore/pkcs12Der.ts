@@ -4,6 +4,7 @@
  * (node-forge's asn1.fromDer builds an object tree and copies every value into binary strings).
  * Every declared length is checked against the bytes that remain before it is used: a fuzzer feeds this.
  */
+import { TextDecoder } from 'node:util';
 import { MalformedKeystoreError } from './errors';
 
 /**
@@ -108,6 +109,11 @@ export class DerReader {
   /** The value bytes of a node, as a view (no copy). */
   value(node: Node): Buffer {
     return this.buf.subarray(node.vStart, node.end);
+  }
+
+  /** The value bytes of a node as a plain Uint8Array view: lighter than a Buffer where no Buffer method is needed. */
+  view(node: Node): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + node.vStart, node.end - node.vStart);
   }
 
   /** The whole TLV of a node, as a view (no copy). */
@@ -238,13 +244,22 @@ export function explicit(n: number, ...parts: Uint8Array[]): Buffer {
   return tlv(0xa0 | n, ...parts);
 }
 
+let utf16be: TextDecoder | undefined;
+
 /**
- * Decodes BMPString bytes (UTF-16BE) to a string; lone surrogates pass through as the JDK's String would
- * hold them (Node's UTF-16LE decoding keeps code units as they are). A trailing odd byte is ignored.
+ * Decodes BMPString bytes (UTF-16BE) to a string, natively; lone surrogates, which the decoder refuses,
+ * pass through one unit at a time, as the JDK's String would hold them. A trailing odd byte is ignored.
  */
 export function decodeBmp(bytes: Uint8Array): string {
-  const units = Buffer.from(bytes.subarray(0, bytes.length & ~1));
-  return units.swap16().toString('utf16le');
+  const even = bytes.subarray(0, bytes.length & ~1);
+  try {
+    utf16be ??= new TextDecoder('utf-16be', { fatal: true });
+    return utf16be.decode(even);
+  } catch {
+    let s = '';
+    for (let i = 0; i < even.length; i += 2) s += String.fromCharCode((even[i] << 8) | even[i + 1]);
+    return s;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
