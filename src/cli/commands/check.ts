@@ -7,6 +7,7 @@ import { statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliArgs, type CliCommand, type CliIO } from '../command';
 import { intOption, stringOption } from '../args';
+import { load } from './common';
 import type { Problem } from '../../core/problem';
 import type { LocatedProblem } from '../sarif';
 
@@ -101,9 +102,7 @@ export const checkCommand: CliCommand = {
     const secrets = await secretPasswords(args, io);
     const targets = args.positionals.length ? args.positionals : ['.'];
 
-    // The engine is loaded only when checking, so `--help` stays instant.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const engine = require('../../core/checks/index') as typeof import('../../core/checks/index');
+    const engine = await load.checks();
     const located: LocatedProblem[] = [];
     let found = 0;
     for (const target of targets) {
@@ -131,8 +130,7 @@ export const checkCommand: CliCommand = {
     if (format === 'json') {
       io.stdout(`${JSON.stringify({ problems: located.map(toJsonProblem) }, null, 2)}\n`);
     } else if (format === 'sarif') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { toSarif } = require('../sarif') as typeof import('../sarif');
+      const { toSarif } = await load.sarif();
       io.stdout(`${JSON.stringify(toSarif(located), null, 2)}\n`);
     } else {
       for (const p of located) io.stdout(`${formatTextProblem(p)}\n`);

@@ -46,6 +46,13 @@ export const load = {
   file: async () => require('../../core/io/keystoreFile') as typeof import('../../core/io/keystoreFile'),
   pem: async () => require('../../core/keystore/pem') as typeof import('../../core/keystore/pem'),
   x509: async () => require('../../core/keystore/x509') as typeof import('../../core/keystore/x509'),
+  checks: async () => require('../../core/checks/index') as typeof import('../../core/checks/index'),
+  discover: async () => require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
+  keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
+  vault: async () => require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
+  encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
+  rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
+  sarif: async () => require('../sarif') as typeof import('../sarif'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -8,19 +8,7 @@ import * as path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { STORE_PASSWORD_OPTIONS, flag, positionals } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { CliFailure, explained } from './common';
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-/** The engine, loaded only when the command runs so `--help` stays instant. */
-function engine() {
-  return {
-    discover: require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
-    cache: require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
-    vault: require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
-    plan: require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
-  };
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
+import { CliFailure, explained, load } from './common';
 
 /** `encrypt-secrets`. */
 export const encryptSecretsCommand: CliCommand = {
@@ -36,7 +24,7 @@ export const encryptSecretsCommand: CliCommand = {
     const dryRun = flag(args, 'dry-run');
     const password = passwordFromFlags(args, io, 'password');
     const abs = path.resolve(io.cwd, target);
-    const { discover, cache: cacheModule, vault, plan } = engine();
+    const [discover, cacheModule, vault, plan] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });

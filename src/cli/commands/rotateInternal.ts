@@ -7,18 +7,7 @@ import * as path from 'node:path';
 import { UsageError, type CliCommand } from '../command';
 import { STORE_PASSWORD_OPTIONS, passwordOptions, positionals, requireOption } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { CliFailure, explained, storePassword } from './common';
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-/** The engine, loaded only when the command runs so `--help` stays instant. */
-function engine() {
-  return {
-    discover: require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
-    vault: require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
-    rotate: require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
-  };
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
+import { CliFailure, explained, load, storePassword } from './common';
 
 /** `rotate-internal`. */
 export const rotateInternalCommand: CliCommand = {
@@ -41,7 +30,7 @@ export const rotateInternalCommand: CliCommand = {
     const dryRun = args.options['dry-run'] === true;
     const oldPassword = passwordFromFlags(args, io, 'old-password');
     const abs = path.resolve(io.cwd, target);
-    const { discover, vault, rotate } = engine();
+    const [discover, vault, rotate] = await Promise.all([load.discover(), load.vault(), load.rotate()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });
