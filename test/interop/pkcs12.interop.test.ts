@@ -8,7 +8,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
 import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
-import { explicit, integer, octetString, oid, seq, set } from '../../src/core/keystore/pkcs12Der';
+import { explicit, integer, octetString, oid, seq, set } from '../../src/core/keystore/der';
 import { fixturePath, readFixture, useTempDir } from '../helpers/fixtures';
 import { TOOL_ENV, keytoolImportKeystore, keytoolList, keytoolListText, keytoolView, type KeytoolEntry } from '../helpers/keytool';
 

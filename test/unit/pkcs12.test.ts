@@ -7,7 +7,8 @@ import { createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
 import * as forge from 'node-forge';
 import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
 import { PKCS12_PBE, PBE_SHA1_RC2_40, bmpPassword, pkcs12Kdf, pkcs12PbeDecrypt, pkcs12PbeEncrypt } from '../../src/core/keystore/pkcs12Kdf';
-import { NULL, berToDer, bmpString, decodeBmp, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/pkcs12Der';
+import { NULL, bmpString, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/der';
+import { berToDer, decodeBmp } from '../../src/core/keystore/pkcs12Der';
 import {
   InvalidPasswordError,
   KeystoreError,

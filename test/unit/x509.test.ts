@@ -6,8 +6,7 @@ import {
   certificateNotAfter, certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, sha256Fingerprint,
 } from '../../src/core/keystore/x509';
 import { decodeKeystore } from '../../src/core/keystore/index';
-import { childrenOf, readWhole, type Tlv } from '../../src/core/keystore/der';
-import { seq, tlv } from '../../src/core/keystore/pkcs12Der';
+import { childrenOf, readWhole, seq, tlv, type Tlv } from '../../src/core/keystore/der';
 import { formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore/dname';
 import { fixturePath, readExpectedListing, readWso2Store } from '../helpers/fixtures';
 import { certificateSections, keytoolCertificateView, parseCertificateSection, type KeytoolCertificate } from '../helpers/keytool';

@@ -1,9 +1,10 @@
 /**
  * Bounds-checked big-endian reading and writing for the Java keystore codecs, plus the few DER
- * header reads they need. Every read checks the bytes that remain before it slices or allocates, so a
+ * header checks they need (on ./der's reader). Every read checks the bytes that remain before it slices or allocates, so a
  * length field set huge fails fast with a MalformedKeystoreError pointing at the field.
  * Values come back as views on the input (no per-byte copies).
  */
+import { readTlv } from './der';
 import { MalformedKeystoreError } from './errors';
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from './modifiedUtf8';
 
@@ -146,21 +147,14 @@ export interface DerHeader {
   readonly end: number;
 }
 
-/** Reads the DER TLV header at `at` and checks its value fits before `limit`; null when it does not. */
+/** Reads the DER TLV header at `at` and checks its value fits before `limit`; null when it does not (./der's readTlv). */
 export function readDerHeader(bytes: Uint8Array, at: number, limit = bytes.length): DerHeader | null {
-  if (at + 2 > limit) return null;
-  const tag = bytes[at];
-  if ((tag & 0x1f) === 0x1f) return null; // multi-byte tags never occur in the structures we read
-  let i = at + 1;
-  let len = bytes[i++];
-  if (len & 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 4 || i + n > limit) return null; // indefinite lengths are not DER
-    len = 0;
-    for (let k = 0; k < n; k++) len = len * 256 + bytes[i++];
+  try {
+    const tlv = readTlv(bytes, at, limit);
+    return { tag: tlv.tag, start: tlv.start + tlv.header, end: tlv.end };
+  } catch {
+    return null;
   }
-  const end = i + len;
-  return end > limit ? null : { tag, start: i, end };
 }
 
 /** True when `bytes` is exactly one well-formed DER TLV with tag `tag`, walking nested constructed values. */
@@ -181,26 +175,6 @@ function walkDer(bytes: Uint8Array, from: number, to: number, depth: number): bo
     at = h.end;
   }
   return at === to;
-}
-
-/** Encodes a DER TLV with definite length. */
-export function der(tag: number, ...parts: Uint8Array[]): Uint8Array {
-  const len = parts.reduce((n, p) => n + p.length, 0);
-  let head: number[];
-  if (len < 0x80) head = [tag, len];
-  else {
-    const lb: number[] = [];
-    for (let v = len; v > 0; v = Math.floor(v / 256)) lb.unshift(v & 0xff);
-    head = [tag, 0x80 | lb.length, ...lb];
-  }
-  const out = new Uint8Array(head.length + len);
-  out.set(head, 0);
-  let at = head.length;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** Compares two byte arrays for equality. */

@@ -9,9 +9,8 @@ import { createHash, createPrivateKey, createPublicKey, randomBytes as nodeRando
 import { isIPv4 } from 'node:net';
 import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
-import {
-  asBuffer, bitString, childrenOf, ctx, fromForgeAsn1, oid, positiveInteger, prim, rawAsn1, readTlv, readWhole, seq, smallInteger, TAG, valueOf,
-} from './der';
+import { asBuffer, childrenOf, readTlv, readWhole, TAG, valueOf } from './der';
+import { bitString, ctx, fromForgeAsn1, oid, positiveInteger, prim, rawAsn1, seq, smallInteger } from './forgeAsn1';
 import { encodeName, parseDistinguishedName } from './dname';
 import { parseCertificate } from './x509';
 

@@ -5,9 +5,8 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { InvalidInputError } from './errors';
-import {
-  TAG, asBuffer, bitString, childrenOf, ctx, encodingOf, fromForgeAsn1, oid, prim, rawAsn1, readOid, readTlv, readWhole, seq, set, smallInteger, valueOf,
-} from './der';
+import { TAG, asBuffer, childrenOf, encodingOf, readOid, readTlv, readWhole, valueOf } from './der';
+import { bitString, ctx, fromForgeAsn1, oid, prim, rawAsn1, seq, set, smallInteger } from './forgeAsn1';
 import { encodeName, formatDerName, parseDistinguishedName } from './dname';
 import { encodeSubjectAltNames, extension, keyIdentifier, loadSigner, signData, signatureAlgorithmIdentifier, type SignatureAlgorithm } from './certBuilder';
 

@@ -1,23 +1,10 @@
 /**
- * Small DER (ITU-T X.690) helpers: a zero-copy reader over `Uint8Array` for parsing certificates fast,
- * and thin wrappers over node-forge's `forge.asn1` for building structures. node-forge is loaded on first use
- * (`forgeLib`): evaluating it costs tens of milliseconds, and reading a keystore never needs it.
- * Only definite-length, single-byte-tag encodings are read: that is all X.509, PKCS#8 and PKCS#10 use.
+ * DER (ITU-T X.690) on bytes: a zero-copy reader over `Uint8Array` for parsing certificates fast, and a
+ * writer of whole TLVs as Buffers for the keystore codecs. (Certificates and requests are built as forge
+ * trees: ./forgeAsn1.) Only definite-length, single-byte-tag encodings are read: that is all X.509,
+ * PKCS#8, PKCS#10 and the keystores use.
  */
-import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
-
-let forgeModule: typeof forge | undefined;
-
-/**
- * node-forge, required on first call. A `require` inside a function (not a top-level import) lets esbuild keep
- * the bundled module's initialisation lazy, so `mi-keystores list` and the extension's activation skip it.
- */
-export function forgeLib(): typeof forge {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  forgeModule ??= require('node-forge') as typeof forge;
-  return forgeModule;
-}
 
 /** One tag-length-value element: the value is `bytes[start + header, end)`. */
 export interface Tlv {
@@ -47,6 +34,10 @@ export const TAG = {
   GENERAL_STRING: 0x1b,
   UNIVERSAL_STRING: 0x1c,
   BMP_STRING: 0x1e,
+  /** [0] constructed (EXPLICIT, or IMPLICIT over a constructed type). */
+  CTX0: 0xa0,
+  /** [0] primitive (IMPLICIT over a primitive type, e.g. an OCTET STRING). */
+  CTX0_PRIMITIVE: 0x80,
 } as const;
 
 /** Reads the element at `offset`; throws InvalidInputError when it overruns `limit` or is not DER. */
@@ -157,82 +148,80 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Parses DER into forge's ASN.1 tree (BIT STRINGs left opaque), for code that rewrites structures. */
-export function toForgeAsn1(der: Uint8Array): forge.asn1.Asn1 {
-  try {
-    return forgeFromDer(asBuffer(der).toString('binary'));
-  } catch (cause) {
-    throw new InvalidInputError('The data is not valid DER.', { cause });
+// ---------------------------------------------------------------------------------------------
+// Writer: each helper returns the complete TLV as a Buffer.
+
+function lengthBytes(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  while (n > 0) {
+    bytes.unshift(n & 0xff);
+    n = Math.floor(n / 256);
   }
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-/** forge's `fromDer` with its options object, which @types/node-forge does not declare. */
-type FromDerWithOptions = (bytes: string, options: { strict: boolean; parseAllBytes: boolean; decodeBitStrings: boolean }) => forge.asn1.Asn1;
-
-/** Parses a binary string strictly (whole input, BIT STRINGs opaque); throws forge's error on bad DER. */
-export function forgeFromDer(binary: string): forge.asn1.Asn1 {
-  return (forgeLib().asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: true, parseAllBytes: true, decodeBitStrings: false });
+/** A TLV with `tag` whose value is the concatenation of `parts`. */
+export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
+  const body = Buffer.concat(parts);
+  return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
 }
 
-/** Parses BER leniently (indefinite lengths allowed, BIT STRINGs opaque), for inputs other tools stream out. */
-export function forgeFromBer(binary: string): forge.asn1.Asn1 {
-  return (forgeLib().asn1.fromDer as unknown as FromDerWithOptions)(binary, { strict: false, parseAllBytes: true, decodeBitStrings: false });
+/** SEQUENCE of the given encoded elements. */
+export function seq(...parts: Uint8Array[]): Buffer {
+  return tlv(TAG.SEQUENCE, ...parts);
 }
 
-/** Serialises a forge ASN.1 tree to DER bytes. */
-export function fromForgeAsn1(node: forge.asn1.Asn1): Uint8Array {
-  return new Uint8Array(Buffer.from(forgeLib().asn1.toDer(node).getBytes(), 'binary'));
+/** SET of the given encoded elements, in the given order (as the JDK writes bag attributes). */
+export function set(...parts: Uint8Array[]): Buffer {
+  return tlv(TAG.SET, ...parts);
 }
 
-/** A forge ASN.1 node holding already-encoded DER bytes, so they are copied verbatim into a new structure. */
-export function rawAsn1(der: Uint8Array): forge.asn1.Asn1 {
-  return toForgeAsn1(der);
+/** OCTET STRING. */
+export function octetString(bytes: Uint8Array): Buffer {
+  return tlv(TAG.OCTET_STRING, bytes);
 }
 
-/** forge's ASN.1 namespace, loading node-forge on first use. */
-const asn1 = (): typeof forge.asn1 => forgeLib().asn1;
+/** NULL. */
+export const NULL = Buffer.from([0x05, 0x00]);
 
-/** forge node for a universal, primitive element whose value is `bytes`. */
-export function prim(type: number, bytes: Uint8Array | string): forge.asn1.Asn1 {
-  const value = typeof bytes === 'string' ? bytes : asBuffer(bytes).toString('binary');
-  return asn1().create(asn1().Class.UNIVERSAL, type, false, value);
+/** Non-negative INTEGER. */
+export function integer(n: number): Buffer {
+  const bytes: number[] = [];
+  do {
+    bytes.unshift(n & 0xff);
+    n = Math.floor(n / 256);
+  } while (n > 0);
+  if (bytes[0] & 0x80) bytes.unshift(0);
+  return tlv(TAG.INTEGER, Buffer.from(bytes));
 }
 
-/** forge node for a SEQUENCE. */
-export function seq(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.SEQUENCE, true, items);
+/** OBJECT IDENTIFIER from dotted form (X.690 §8.19). */
+export function oid(dotted: string): Buffer {
+  const arcs = dotted.split('.').map(Number);
+  const out: number[] = [];
+  const push = (n: number): void => {
+    const chunk: number[] = [n & 0x7f];
+    n = Math.floor(n / 128);
+    while (n > 0) {
+      chunk.unshift((n & 0x7f) | 0x80);
+      n = Math.floor(n / 128);
+    }
+    out.push(...chunk);
+  };
+  push(arcs[0] * 40 + arcs[1]);
+  for (const a of arcs.slice(2)) push(a);
+  return tlv(TAG.OID, Buffer.from(out));
 }
 
-/** forge node for a SET (the caller orders the items; DER SET OF sorting is only needed for multi-valued sets). */
-export function set(items: forge.asn1.Asn1[]): forge.asn1.Asn1 {
-  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.SET, true, items);
+/** BMPString (UTF-16BE code units, surrogate pairs kept as the JDK writes them). */
+export function bmpString(s: string): Buffer {
+  const b = Buffer.alloc(s.length * 2);
+  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), i * 2);
+  return tlv(TAG.BMP_STRING, b);
 }
 
-/** forge node for an OBJECT IDENTIFIER. */
-export function oid(dotted: string): forge.asn1.Asn1 {
-  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.OID, false, asn1().oidToDer(dotted).getBytes());
-}
-
-/** forge node for a context-specific tagged element; `constructed` for explicit tagging or implicit SEQUENCEs. */
-export function ctx(tagNo: number, constructed: boolean, value: forge.asn1.Asn1[] | string): forge.asn1.Asn1 {
-  return asn1().create(asn1().Class.CONTEXT_SPECIFIC, tagNo, constructed, value);
-}
-
-/** forge node for a positive INTEGER from big-endian magnitude bytes (adds the 0x00 sign byte DER needs). */
-export function positiveInteger(magnitude: Uint8Array): forge.asn1.Asn1 {
-  let i = 0;
-  while (i < magnitude.length - 1 && magnitude[i] === 0) i++;
-  let body = magnitude.subarray(i);
-  if (body[0] & 0x80) body = Buffer.concat([Buffer.of(0), body]);
-  return prim(asn1().Type.INTEGER, body);
-}
-
-/** forge node for a small non-negative INTEGER. */
-export function smallInteger(n: number): forge.asn1.Asn1 {
-  return asn1().create(asn1().Class.UNIVERSAL, asn1().Type.INTEGER, false, asn1().integerToDer(n).getBytes());
-}
-
-/** forge node for a BIT STRING with no unused bits. */
-export function bitString(bytes: Uint8Array): forge.asn1.Asn1 {
-  return prim(asn1().Type.BITSTRING, Buffer.concat([Buffer.of(0), asBuffer(bytes)]));
+/** Context-specific constructed [n] EXPLICIT wrapper. */
+export function explicit(n: number, ...parts: Uint8Array[]): Buffer {
+  return tlv(0xa0 | n, ...parts);
 }

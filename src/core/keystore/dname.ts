@@ -8,7 +8,8 @@
  */
 import type forge from 'node-forge';
 import { InvalidInputError } from './errors';
-import { TAG, childrenOf, forgeFromDer, fromForgeAsn1, prim, readOid, seq, set, oid as oidNode, valueOf, type Tlv } from './der';
+import { TAG, childrenOf, readOid, valueOf, type Tlv } from './der';
+import { forgeFromDer, fromForgeAsn1, prim, seq, set, oid as oidNode } from './forgeAsn1';
 
 /** One attribute of an RDN: its OID and its value as a string, or `hex` (the whole DER value) when it is not a string. */
 export interface AttributeTypeAndValue {

@@ -6,7 +6,8 @@
  * It is fast (one SHA-1 per 20 bytes of key), so it runs synchronously.
  */
 import { createHash } from 'crypto';
-import { bytesEqual, der, readDerHeader } from './byteReader';
+import { bytesEqual, readDerHeader } from './byteReader';
+import { TAG, tlv } from './der';
 import { MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from './errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.17.1.1 (KeyProtector.KEY_PROTECTOR_OID). */
@@ -44,8 +45,8 @@ export function protectJksKey(pkcs8: Uint8Array, password: string, salt: Uint8Ar
   r.set(salt, 0);
   r.set(encrypted, SALT_LEN);
   r.set(check, SALT_LEN + encrypted.length);
-  const algorithm = der(0x30, JKS_KEY_PROTECTOR_OID, Uint8Array.from([0x05, 0x00]));
-  return der(0x30, algorithm, der(0x04, r));
+  const algorithm = tlv(TAG.SEQUENCE, JKS_KEY_PROTECTOR_OID, Uint8Array.from([0x05, 0x00]));
+  return tlv(TAG.SEQUENCE, algorithm, tlv(TAG.OCTET_STRING, r));
 }
 
 /**

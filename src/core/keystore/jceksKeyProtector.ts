@@ -6,7 +6,8 @@
  * that yield to the event loop.
  */
 import { createDecipheriv, createCipheriv, createHash, hash } from 'node:crypto';
-import { der, readDerHeader } from './byteReader';
+import { readDerHeader } from './byteReader';
+import { TAG, integer, tlv } from './der';
 import { InvalidPasswordError, MalformedKeystoreError, WrongKeyPasswordError } from './errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.19.1 (PBEWithMD5AndTripleDES). */
@@ -89,16 +90,8 @@ export async function protectJceksKey(
   const { key, iv } = await deriveKeyAndIv(pw, salt, iterations);
   const cipher = createCipheriv('des-ede3-cbc', key, iv);
   const encrypted = Buffer.concat([cipher.update(pkcs8), cipher.final()]);
-  const params = der(0x30, der(0x04, salt), derInteger(iterations));
-  return der(0x30, der(0x30, JCEKS_KEY_PROTECTOR_OID, params), der(0x04, encrypted));
-}
-
-/** Encodes a non-negative integer as DER INTEGER. */
-function derInteger(n: number): Uint8Array {
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff);
-  if (bytes.length === 0 || bytes[0] & 0x80) bytes.unshift(0);
-  return der(0x02, Uint8Array.from(bytes));
+  const params = tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, salt), integer(iterations));
+  return tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, JCEKS_KEY_PROTECTOR_OID, params), tlv(TAG.OCTET_STRING, encrypted));
 }
 
 /** Reads `SEQ{OCTET STRING salt, INTEGER iterations}`; throws MalformedKeystoreError when absent, wrong or over the cap. */

@@ -4,7 +4,8 @@
  * (OpenJDK PKCS12KeyStore `DEFAULT_KEY_PBE_ALGORITHM` "PBEWithHmacSHA256AndAES_256").
  */
 import { createCipheriv, createDecipheriv, pbkdf2 as nodePbkdf2 } from 'node:crypto';
-import { DerReader, Node, TAG, NULL, integer, octetString, oid, seq } from './pkcs12Der';
+import { DerReader, Node } from './pkcs12Der';
+import { TAG, NULL, integer, octetString, oid, seq } from './der';
 import { UnsupportedAlgorithmError } from './errors';
 
 /** id-PBES2 (RFC 8018 A.4). */

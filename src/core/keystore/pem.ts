@@ -6,7 +6,8 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { InvalidInputError } from './errors';
 import type forge from 'node-forge';
-import { TAG, asBuffer, childrenOf, forgeFromBer, forgeLib, fromForgeAsn1, readOid, readTlv, type Tlv } from './der';
+import { TAG, asBuffer, childrenOf, readOid, readTlv, type Tlv } from './der';
+import { forgeFromBer, forgeLib, fromForgeAsn1 } from './forgeAsn1';
 import { parseCertificate } from './x509';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;

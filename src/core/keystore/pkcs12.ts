@@ -15,7 +15,8 @@ import {
   AliasExistsError,
 } from './errors';
 import type { EncodeOptions, Entry, Keystore } from './model';
-import { DerReader, Node, TAG, NULL, berToDer, explicit, integer, octetString, oid, seq, tlv } from './pkcs12Der';
+import { DerReader, Node, berToDer } from './pkcs12Der';
+import { TAG, NULL, explicit, integer, octetString, oid, seq, tlv } from './der';
 import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
 import {
   BadDecryptError,

@@ -3,7 +3,8 @@
  * (OpenJDK 17 sun/security/pkcs12/PKCS12KeyStore.java `loadSafeContents`, `getBagAttributes`).
  */
 import { MalformedKeystoreError } from './errors';
-import { DerReader, Node, TAG, bmpString, decodeBmp, explicit, octetString, oid, seq, set } from './pkcs12Der';
+import { DerReader, Node, decodeBmp } from './pkcs12Der';
+import { TAG, bmpString, explicit, octetString, oid, seq, set } from './der';
 
 /** pkcs8ShroudedKeyBag (RFC 7292 §4.2.2). */
 export const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';

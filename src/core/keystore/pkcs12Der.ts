@@ -1,11 +1,12 @@
 /**
- * A minimal, bounds-checked DER reader and writer for the PKCS12 codec (X.690 §8, §10).
- * It walks a Buffer in place without copying, which keeps a 150-entry store well under a millisecond
+ * The PKCS12 codec's DER reader (X.690 §8, §10), which names the file offset of every fault, and the BER
+ * it also accepts. It walks a Buffer in place without copying, which keeps a 150-entry store well under a millisecond
  * (node-forge's asn1.fromDer builds an object tree and copies every value into binary strings).
  * Every declared length is checked against the bytes that remain before it is used: a fuzzer feeds this.
  */
 import { TextDecoder } from 'node:util';
 import { MalformedKeystoreError } from './errors';
+import { TAG, tlv } from './der';
 
 /**
  * Dotted OIDs by their value bytes (as a latin1 string), for values that passed the checks in `oid`; it stops
@@ -13,20 +14,6 @@ import { MalformedKeystoreError } from './errors';
  */
 const OID_CACHE = new Map<string, string>();
 const OID_CACHE_MAX = 1024;
-
-/** Universal and context tags the PKCS12 structures use. */
-export const TAG = {
-  INTEGER: 0x02,
-  BIT_STRING: 0x03,
-  OCTET_STRING: 0x04,
-  NULL: 0x05,
-  OID: 0x06,
-  BMP_STRING: 0x1e,
-  SEQUENCE: 0x30,
-  SET: 0x31,
-  CTX0: 0xa0,
-  CTX0_PRIMITIVE: 0x80,
-} as const;
 
 /** One TLV: `start` is the tag byte, `[vStart, end)` the value, all indices into the reader's buffer. */
 export interface Node {
@@ -164,84 +151,6 @@ export class DerReader {
     if (node.tag !== TAG.OCTET_STRING) this.fail(`${what}: expected an OCTET STRING`, node.start);
     return this.value(node);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writer: each helper returns the complete TLV as a Buffer.
-
-function lengthBytes(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  while (n > 0) {
-    bytes.unshift(n & 0xff);
-    n = Math.floor(n / 256);
-  }
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-/** A TLV with `tag` whose value is the concatenation of `parts`. */
-export function tlv(tag: number, ...parts: Uint8Array[]): Buffer {
-  const body = Buffer.concat(parts);
-  return Buffer.concat([Buffer.from([tag]), lengthBytes(body.length), body]);
-}
-
-/** SEQUENCE of the given encoded elements. */
-export function seq(...parts: Uint8Array[]): Buffer {
-  return tlv(TAG.SEQUENCE, ...parts);
-}
-
-/** SET of the given encoded elements, in the given order (as the JDK writes bag attributes). */
-export function set(...parts: Uint8Array[]): Buffer {
-  return tlv(TAG.SET, ...parts);
-}
-
-/** OCTET STRING. */
-export function octetString(bytes: Uint8Array): Buffer {
-  return tlv(TAG.OCTET_STRING, bytes);
-}
-
-/** NULL. */
-export const NULL = Buffer.from([0x05, 0x00]);
-
-/** Non-negative INTEGER. */
-export function integer(n: number): Buffer {
-  const bytes: number[] = [];
-  do {
-    bytes.unshift(n & 0xff);
-    n = Math.floor(n / 256);
-  } while (n > 0);
-  if (bytes[0] & 0x80) bytes.unshift(0);
-  return tlv(TAG.INTEGER, Buffer.from(bytes));
-}
-
-/** OBJECT IDENTIFIER from dotted form (X.690 §8.19). */
-export function oid(dotted: string): Buffer {
-  const arcs = dotted.split('.').map(Number);
-  const out: number[] = [];
-  const push = (n: number): void => {
-    const chunk: number[] = [n & 0x7f];
-    n = Math.floor(n / 128);
-    while (n > 0) {
-      chunk.unshift((n & 0x7f) | 0x80);
-      n = Math.floor(n / 128);
-    }
-    out.push(...chunk);
-  };
-  push(arcs[0] * 40 + arcs[1]);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(TAG.OID, Buffer.from(out));
-}
-
-/** BMPString (UTF-16BE code units, surrogate pairs kept as the JDK writes them). */
-export function bmpString(s: string): Buffer {
-  const b = Buffer.alloc(s.length * 2);
-  for (let i = 0; i < s.length; i++) b.writeUInt16BE(s.charCodeAt(i), i * 2);
-  return tlv(TAG.BMP_STRING, b);
-}
-
-/** Context-specific constructed [n] EXPLICIT wrapper. */
-export function explicit(n: number, ...parts: Uint8Array[]): Buffer {
-  return tlv(0xa0 | n, ...parts);
 }
 
 let utf16be: TextDecoder | undefined;
