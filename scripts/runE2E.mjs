@@ -23,7 +23,7 @@ async function main() {
   const userDataDir = prepareUserData(path.join(tmp, 'user-data'), { 'workbench.colorTheme': 'Default Dark Modern', 'editor.minimap.enabled': false });
   const extensionsDir = path.join(tmp, 'extensions');
   installVsix({ vsix, userDataDir, extensionsDir });
-  const workspace = makeDemo(path.join(tmp, 'workspace'));
+  const workspace = await makeDemo(path.join(tmp, 'workspace'));
   const resultsDir = path.join(repoRoot, 'test-results', 'e2e');
   mkdirSync(resultsDir, { recursive: true });
 
@@ -36,7 +36,8 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup().finally(() => process.exit(130)));
   try {
-    server = await startServer({ userDataDir, extensionsDir });
+    // The demo is the server's default folder: the journeys open the plain address, as a person would.
+    server = await startServer({ userDataDir, extensionsDir, folder: workspace });
     const mochaArgs = [
       path.join(repoRoot, 'node_modules', 'mocha', 'bin', 'mocha.js'),
       '--no-config',

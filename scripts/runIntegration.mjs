@@ -64,7 +64,7 @@ export async function runSuite({ label, testsPath, settings = {}, workspaceTrust
   ensureVscodeServer();
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mi-keystores-integration-'));
   const reportFile = path.join(tmp, 'report.json');
-  const workspace = makeDemo(path.join(tmp, 'workspace'));
+  const workspace = await makeDemo(path.join(tmp, 'workspace'));
   const userDataDir = prepareUserData(path.join(tmp, 'user-data'), settings);
   let server;
   let browser;

@@ -17,7 +17,7 @@ async function main() {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mi-keystores-electron-'));
   const reportFile = path.join(tmp, 'report.json');
   try {
-    const workspace = makeDemo(path.join(tmp, 'workspace'));
+    const workspace = await makeDemo(path.join(tmp, 'workspace'));
     const userDataDir = prepareUserData(path.join(tmp, 'user-data'), quietSettings);
     await runTests({
       version,

@@ -1,6 +1,7 @@
 // `npm start`: the product, running. Builds and packages the extension, installs the .vsix into a local
 // VS Code server (code-server from npm on Node 24, installed on first use into .vscode-test/), creates
-// the demo workspace (demo/, from WSO2's real files) when absent and serves it on 127.0.0.1 only.
+// the demo workspace (demo/, made by scripts/makeDemo.mjs with the product's own engine) when absent and
+// serves it on 127.0.0.1 only, as the folder the plain address opens.
 // PORT picks the port (default 8080). Ctrl-C stops every process this script started.
 import path from 'node:path';
 import { ensureProjectDependencies, ensureVscodeServer, installVsix, prepareUserData, startServer, toolsDir } from './vscodeServer.mjs';
@@ -17,10 +18,10 @@ async function main() {
   const userDataDir = prepareUserData(path.join(home, 'user-data'), { 'workbench.colorTheme': 'Default Dark Modern' });
   const extensionsDir = path.join(home, 'extensions');
   installVsix({ vsix, userDataDir, extensionsDir });
-  const demo = makeDemo();
+  const demo = await makeDemo();
 
   const port = Number(process.env.PORT ?? 8080);
-  const server = await startServer({ userDataDir, extensionsDir, port, timeoutMs: 120_000 });
+  const server = await startServer({ userDataDir, extensionsDir, port, folder: demo, timeoutMs: 120_000 });
   let stopping = false;
   const stop = async (code) => {
     if (stopping) return;
@@ -38,7 +39,7 @@ async function main() {
   });
 
   console.log(`\nMI Keystores is running in VS Code with the demo workspace (${path.relative(process.cwd(), demo) || demo}):\n`);
-  console.log(`  ${server.url}?folder=${encodeURIComponent(demo)}\n`);
+  console.log(`  ${server.url}\n`);
   console.log('Open demo/mi-runtime/conf/deployment.toml to see the findings. Press Ctrl-C to stop.');
 }
 

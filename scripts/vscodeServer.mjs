@@ -113,8 +113,9 @@ export function installVsix({ vsix, userDataDir, extensionsDir }) {
 /**
  * Starts code-server in its own process group and resolves once it listens: `{ url, port, child, stop }`.
  * `smokeDriver` makes the workbench honour the extension-development payload (integration tests).
+ * `folder` is the folder the plain address opens (code-server redirects `/` to `/?folder=<it>`).
  */
-export function startServer({ userDataDir, extensionsDir, port = 0, smokeDriver = false, workspaceTrust = false, env = {}, timeoutMs = 60_000, quiet = true }) {
+export function startServer({ userDataDir, extensionsDir, port = 0, folder, smokeDriver = false, workspaceTrust = false, env = {}, timeoutMs = 60_000, quiet = true }) {
   const args = [
     codeServerEntry,
     '--auth', 'none',
@@ -129,6 +130,8 @@ export function startServer({ userDataDir, extensionsDir, port = 0, smokeDriver 
   // Trust is off for the usual runs (a test workspace is ours); the Restricted Mode suite turns it on.
   if (!workspaceTrust) args.push('--disable-workspace-trust');
   if (smokeDriver) args.push('--vscode-option', 'enable-smoke-test-driver');
+  // code-server's positional argument: without it the plain address opens an empty window.
+  if (folder) args.push(folder);
   const child = spawn(node24, args, { env: toolsEnv(env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const stop = () => stopProcessGroup(child);

@@ -1,6 +1,7 @@
 // End-to-end journeys on the packaged .vsix in code-server, keyboard and mouse only (run by
-// scripts/runE2E.mjs). The workspace is a fresh copy of the demo: WSO2's default MI runtime home
+// scripts/runE2E.mjs). The workspace is a fresh demo (scripts/makeDemo.mjs): a default MI runtime home
 // (mi-runtime/) and a new integration project (hello-project/) whose default certificate has expired.
+// Every journey starts at the server's plain address, which opens the demo as `npm start` serves it.
 // Each journey ends with a screenshot in test-results/e2e/.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -80,6 +81,15 @@ describe('MI Keystores in VS Code', () => {
   afterEach(async function () {
     if (this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
     await page.close();
+  });
+
+  it('0. the plain address opens the demo workspace, as the README says', async () => {
+    const actual = {
+      folder: new URL(page.url()).searchParams.get('folder'),
+      rows: await page.locator('.explorer-folders-view .monaco-list-row').evaluateAll((els) => els.map((e) => e.textContent ?? '')),
+    };
+    assert.equal(actual.folder, env.workspace);
+    assert.ok(['hello-project', 'mi-runtime'].every((name) => actual.rows.some((r) => r.includes(name))), actual.rows.join('\n'));
   });
 
   it('1. lists the demo findings in the Problems panel and a quick fix clears one', async () => {
@@ -185,7 +195,7 @@ describe('MI Keystores in VS Code', () => {
     await answerFileDialog(page, 'Certificate to trust', path.join(env.workspace, 'certs', 'partner-ca.pem'));
     await answerPrompt(page, 'Alias of the trusted certificate', 'partner-ca');
     await truststore.click();
-    // 147 entries, the new one last: End scrolls the tree down to it, as a person would.
+    // Some 150 entries, the new one last: End scrolls the tree down to it, as a person would.
     await page.locator('.pane-body .monaco-list-row[aria-level="3"]').first().waitFor();
     await page.keyboard.press('End');
     const entry = page.locator('.pane-body .monaco-list-row[aria-level="3"]', { hasText: 'partner-ca' }).first();

@@ -30,10 +30,13 @@ export async function launchBrowser(env: E2EEnvironment): Promise<Browser> {
   return chromium.launch({ ...env.chromium, headless: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
 }
 
-/** Opens the workspace in a new page and waits until the explorer lists it. */
+/**
+ * Opens the server's plain address (what `npm start` prints and the README names) in a new page and waits
+ * until the explorer lists the workspace it opens.
+ */
 export async function openWorkbench(browser: Browser, env: E2EEnvironment): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  await page.goto(`${env.serverUrl}?folder=${encodeURIComponent(env.workspace)}`);
+  await page.goto(env.serverUrl);
   await page.locator('.monaco-workbench .explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
   return page;
 }
