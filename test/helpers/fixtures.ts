@@ -1,11 +1,13 @@
 /**
  * Where the tests' fixtures live and what opens them: the keytool-made stores of test/fixtures/keystores
- * (their MANIFEST.md), WSO2's real stores laid beside the repository (shared/fixtures/wso2/MANIFEST.md),
- * and a temp folder per test that is removed afterwards.
+ * (their MANIFEST.md), other projects' files laid beside the repository (../shared/fixtures, never copied
+ * into it; tests that read them are skipped, saying so, where it is absent), and a temp folder per test
+ * that is removed afterwards.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KEYTOOL } from './keytool';
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '../..');
@@ -16,8 +18,47 @@ export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/keystores');
 /** `keytool -list -v` of each fixture store, as `<store>.list.txt`, written by the same script. */
 export const EXPECTED = path.join(FIXTURES, 'expected');
 
-/** WSO2's real files, laid beside the repository (not copied into it) in CI and sessions. */
-export const WSO2 = path.resolve(REPO_ROOT, '../shared/fixtures/wso2');
+/**
+ * Other projects' files (WSO2's stores and deployment.toml files, MI's config-mapper data, a corpus of real
+ * keystores), laid beside the repository in CI and sessions and never copied into it.
+ */
+export const SHARED_FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures');
+
+/** Why tests that read ../shared/fixtures cannot run here, or undefined when it is present. */
+export const SHARED_ABSENT: string | undefined = fs.existsSync(SHARED_FIXTURES) ? undefined : 'skipped: ../shared/fixtures is absent';
+
+/** What a test needs besides ../shared/fixtures. */
+export interface SharedNeeds {
+  /** The test also runs the JDK's keytool, which `npm run test:unit` does without. */
+  readonly keytool?: boolean;
+}
+
+/** Why a test with these needs cannot run here, or undefined when it can. */
+function skipReason(needs: SharedNeeds): string | undefined {
+  if (SHARED_ABSENT) return SHARED_ABSENT;
+  if (needs.keytool && !fs.existsSync(KEYTOOL)) return `skipped: no JDK keytool at ${KEYTOOL}`;
+  return undefined;
+}
+
+/**
+ * `describe` for tests that read ../shared/fixtures: where it is absent the suite is skipped and its title
+ * says so. The body still runs to collect the tests, so it reads those files only in hooks and tests.
+ */
+export function describeShared(title: string, fn: (this: Mocha.Suite) => void, needs: SharedNeeds = {}): void {
+  const reason = skipReason(needs);
+  if (reason) describe.skip(`${title} (${reason})`, fn);
+  else describe(title, fn);
+}
+
+/** `it` for a test that reads ../shared/fixtures: skipped, its title saying so, where it is absent. */
+export function itShared(title: string, fn: (this: Mocha.Context) => unknown, needs: SharedNeeds = {}): void {
+  const reason = skipReason(needs);
+  if (reason) it.skip(`${title} (${reason})`);
+  else it(title, fn as Mocha.Func);
+}
+
+/** WSO2's real files, under ../shared/fixtures (see its wso2/MANIFEST.md). */
+export const WSO2 = path.join(SHARED_FIXTURES, 'wso2');
 
 /** WSO2's real keystores. */
 export const WSO2_KEYSTORES = path.join(WSO2, 'keystores');

@@ -14,7 +14,7 @@ describe('code lens', () => {
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10);
     const aliasLine = doc.getText().split('\n').findIndex((l) => l.startsWith('alias = "wso2carbon"'));
     const title = lenses.find((l) => l.range.start.line === aliasLine)?.command?.title ?? '';
-    // The store WSO2 ships in new projects expired on 2026-05-27.
+    // The demo's default certificate expired on 2026-05-27, as the one WSO2 ships in new projects.
     const actual = /^expired \d+ days? ago · CN=localhost · SHA-256 [0-9A-F:]+…$/.test(title);
     assert.equal(actual, true, `lens: "${title}"`);
   });

@@ -10,7 +10,7 @@ import { createSelfSignedCertificate } from '../../src/core/keystore/certBuilder
 import { createCsr } from '../../src/core/keystore/csr';
 import { decodeCertificates, encodePem } from '../../src/core/keystore/pem';
 import { describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore/x509';
-import { FIXTURE_STORES, fixturePath, fixtureStorePassword, readExpectedListing, useTempDir, wso2Store, wso2StorePath } from '../helpers/fixtures';
+import { FIXTURE_STORES, fixturePath, itShared, fixtureStorePassword, readExpectedListing, useTempDir, wso2Store, wso2StorePath } from '../helpers/fixtures';
 import {
   TOOL_ENV, certificateSections, keytool, keytoolCertificateView, keytoolListText, keytoolSubjectAltNames, parseCertificateSection,
 } from '../helpers/keytool';
@@ -143,9 +143,8 @@ describe('certs interop with keytool 17', function () {
     }
 
     for (const file of ['client-truststore.jks', 'wso2carbon.jks', 'client-truststore.kernel-4.9.x-head.jks']) {
-      it(`agrees on every certificate of WSO2's ${file} (skipped only when shared/ fixtures are absent)`, function () {
+      itShared(`agrees on every certificate of WSO2's ${file}`, () => {
         const store = wso2StorePath(file);
-        if (!fs.existsSync(store)) this.skip(); // shared/ fixtures are laid beside the repo in CI and sessions
         const { password } = wso2Store(file);
         const certs = decodeCertificates(keytool(['-list', '-rfc', '-keystore', store, '-storepass', password]));
         const listed = certificateSections(keytoolListText(store, password));

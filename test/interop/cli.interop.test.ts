@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURE_STORES, REPO_ROOT, WSO2_STORES, copyFixture, fixturePath, fixtureStorePassword, useTempDir, wso2StorePath } from '../helpers/fixtures';
+import { FIXTURE_STORES, REPO_ROOT, WSO2_STORES, itShared, copyFixture, fixturePath, fixtureStorePassword, useTempDir, wso2StorePath } from '../helpers/fixtures';
 import { keytool, keytoolImportKeystore, keytoolList, keytoolListText } from '../helpers/keytool';
 import { runCli } from '../helpers/cli';
 
@@ -106,19 +106,21 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     assert.match(printed, /Issuer: CN=MI Keystores Test CA/);
   });
 
-  /** Every store with its password: the keytool-made fixtures and WSO2's real stores (MANIFEST passwords). */
-  const stores: [string, string][] = [
-    ...FIXTURE_STORES.map((n): [string, string] => [fixturePath(n), fixtureStorePassword(n)]),
-    ...WSO2_STORES.map((s): [string, string] => [wso2StorePath(s.file), s.password]),
-  ];
-  for (const [file, password] of stores) {
-    it(`list --json of ${path.relative(REPO_ROOT, file)} matches keytool's aliases and SHA-256s`, async () => {
-      const doc = JSON.parse(await cli(['list', file, '--password-env', 'P', '--json'], { P: password }));
-      const actual = doc.entries.map((e: { alias: string; certificate: { sha256: string } | null }) => `${e.alias} ${e.certificate?.sha256 ?? ''}`).sort();
-      const expected = keytoolList(file, password, file.endsWith('.jceks') ? 'JCEKS' : undefined)
-        .entries.map((e) => `${e.alias} ${e.sha256s[0] ?? ''}`)
-        .sort();
-      assert.deepEqual(actual, expected);
-    });
+  /** `list --json` of a store agrees with keytool on its aliases and SHA-256s. */
+  const listsAsKeytool = (file: string, password: string) => async () => {
+    const doc = JSON.parse(await cli(['list', file, '--password-env', 'P', '--json'], { P: password }));
+    const actual = doc.entries.map((e: { alias: string; certificate: { sha256: string } | null }) => `${e.alias} ${e.certificate?.sha256 ?? ''}`).sort();
+    const expected = keytoolList(file, password, file.endsWith('.jceks') ? 'JCEKS' : undefined)
+      .entries.map((e) => `${e.alias} ${e.sha256s[0] ?? ''}`)
+      .sort();
+    assert.deepEqual(actual, expected);
+  };
+  // Every store with its password: the keytool-made fixtures and WSO2's real stores (MANIFEST passwords).
+  for (const name of FIXTURE_STORES) {
+    const file = fixturePath(name);
+    it(`list --json of ${path.relative(REPO_ROOT, file)} matches keytool's aliases and SHA-256s`, listsAsKeytool(file, fixtureStorePassword(name)));
+  }
+  for (const s of WSO2_STORES) {
+    itShared(`list --json of WSO2's ${s.file} matches keytool's aliases and SHA-256s`, listsAsKeytool(wso2StorePath(s.file), s.password));
   }
 });

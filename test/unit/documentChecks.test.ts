@@ -6,9 +6,10 @@ import { checkDocument, editDistance } from '../../src/core/checks/document';
 import { PROBLEM_CODES, problemCodeInfo } from '../../src/core/checks/codes';
 import { KEYSTORE_CODES } from '../../src/core/checks/keystoreChecks';
 import type { Problem, TextEdit } from '../../src/core/problem';
+import { WSO2, itShared } from '../helpers/fixtures';
 
 const FILE = '/w/deployment.toml';
-const FULL = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool/deployment-full.toml');
+const FULL = path.join(WSO2, 'mi-config-tool/deployment-full.toml');
 const check = (text: string): Problem[] => checkDocument(parseDeploymentToml(text, FILE));
 const codes = (text: string, code: string): Problem[] => check(text).filter((p) => p.code === code);
 const lines = (text: string, code: string): number[] => codes(text, code).map((p) => p.range.start.line);
@@ -64,7 +65,7 @@ describe('document checks', () => {
   it('duplicate-table: stays silent on repeated array tables', () => {
     assert.deepEqual(lines('[[custom_transport.sender]]\n[[custom_transport.sender]]\n', 'duplicate-table'), []);
   });
-  it('finds exactly the two duplicates of WSO2\'s deployment-full.toml', () => {
+  itShared('finds exactly the two duplicates of WSO2\'s deployment-full.toml', () => {
     const actual = checkDocument(parseDeploymentToml(fs.readFileSync(FULL, 'utf8'), FULL))
       .filter((p) => p.severity === 'error')
       .map((p) => [p.code, p.range.start.line + 1]);

@@ -7,8 +7,8 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import { buildEffectiveConfig, internalKeyEntry, storeById, type EffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
+import { WSO2, itShared } from '../helpers/fixtures';
 
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2');
 const ROOT = path.join(os.tmpdir(), 'mi-effective-not-created');
 const HOME: MiRuntimeHome = { kind: 'runtime', root: ROOT, deploymentToml: path.join(ROOT, 'conf/deployment.toml') };
 
@@ -60,14 +60,14 @@ describe('effective configuration', () => {
     assert.deepEqual(listener.password?.anchor.start, { line: 1, character: 11 });
   });
 
-  it('follows a $ref written as a value', () => {
+  itShared('follows a $ref written as a value', () => {
     const text = fs.readFileSync(path.join(WSO2, 'mi-config-tool/deployment-full.toml'), 'utf8');
     const internal = store(effective(text), 'internal');
     assert.equal(internal.file.value, 'repository/resources/security/wso2carbon.jks');
     assert.equal(internal.file.origin.kind === 'line' && internal.file.origin.via, 'keystore.primary.file_name');
   });
 
-  it('lists every consumer of deployment-full.toml, custom transports included', () => {
+  itShared('lists every consumer of deployment-full.toml, custom transports included', () => {
     const text = fs.readFileSync(path.join(WSO2, 'mi-config-tool/deployment-full.toml'), 'utf8');
     const ids = effective(text).stores.map((s) => s.id);
     for (const id of ['primary', 'internal', 'truststore', 'https-listener-keystore', 'https-sender-truststore', 'vfs-listener-keystore', 'internal-api-keystore', 'custom-transport-listener-keystore[0]', 'custom-transport-sender-truststore[0]']) {
@@ -75,12 +75,12 @@ describe('effective configuration', () => {
     }
   });
 
-  it('skips RabbitMQ stores whose location is empty', () => {
+  itShared('skips RabbitMQ stores whose location is empty', () => {
     const text = fs.readFileSync(path.join(WSO2, 'mi-config-tool/deployment-full.toml'), 'utf8');
     assert.equal(effective(text).stores.some((s) => s.consumer.includes('rabbitmq')), false);
   });
 
-  it('keeps the VFS listener key password apart from its store password', () => {
+  itShared('keeps the VFS listener key password apart from its store password', () => {
     const text = fs.readFileSync(path.join(WSO2, 'deployment-toml-samples/test-vfs-listener-keystore.deployment.toml'), 'utf8');
     const vfs = store(effective(text), 'vfs-listener-keystore');
     assert.deepEqual([vfs.password?.value, vfs.keyPassword?.value, vfs.alias?.value, vfs.keyRead], ['edcrfv', 'qazwsx', 'vfs', 'key-password']);

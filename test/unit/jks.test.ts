@@ -11,7 +11,7 @@ import { ByteWriter } from '../../src/core/keystore/byteReader';
 import { KeystoreError, MalformedKeystoreError, WrongKeyPasswordError, WrongPasswordError } from '../../src/core/keystore/errors';
 import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
 import {
-  FIXTURE_STORES, WSO2_STORES, fixtureKeyPassword, fixtureStorePassword, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath,
+  FIXTURE_STORES, WSO2_STORES, describeShared, fixtureKeyPassword, fixtureStorePassword, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath,
 } from '../helpers/fixtures';
 import { keytoolList, keytoolView, parseKeytoolList } from '../helpers/keytool';
 
@@ -97,7 +97,7 @@ describe('JKS/JCEKS codec: keytool fixtures', () => {
   });
 });
 
-describe('JKS/JCEKS codec: WSO2 stores', () => {
+describeShared('JKS/JCEKS codec: WSO2 stores', () => {
   for (const { file, password } of WSO2_STORES.filter((s) => s.format === 'JKS')) {
     it(`${file}: lists what keytool lists`, () => {
       const bytes = readWso2Store(file);
@@ -126,7 +126,7 @@ describe('JKS/JCEKS codec: WSO2 stores', () => {
     const pkcs8 = await recoverJavaKey('JKS', entry.key.der, 'wso2carbon', entry.alias);
     assertKeyMatchesLeaf(pkcs8, entry.chain[0]);
   });
-});
+}, { keytool: true });
 
 describe('JKS/JCEKS codec: modified UTF-8', () => {
   it('encodes a non-BMP character as two 3-byte surrogates', () => {

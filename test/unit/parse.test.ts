@@ -3,15 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import type { TomlDocument } from '../../src/core/config/toml';
+import { SHARED_ABSENT, WSO2, describeShared } from '../helpers/fixtures';
 
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2');
 const FULL = path.join(WSO2, 'mi-config-tool/deployment-full.toml');
 const SAMPLES = path.join(WSO2, 'deployment-toml-samples');
-const fixtureTomls = [
-  FULL,
-  path.join(WSO2, 'mi-conf/deployment.toml'),
-  ...fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.toml')).map((f) => path.join(SAMPLES, f)),
-];
+const fixtureTomls = SHARED_ABSENT
+  ? []
+  : [FULL, path.join(WSO2, 'mi-conf/deployment.toml'), ...fs.readdirSync(SAMPLES).filter((f) => f.endsWith('.toml')).map((f) => path.join(SAMPLES, f))];
 
 const parse = (text: string): TomlDocument => parseDeploymentToml(text, '/w/deployment.toml');
 const keysOf = (doc: TomlDocument, table: string): string[] =>
@@ -106,7 +104,7 @@ describe('parse: error tolerance', () => {
   });
 });
 
-describe('parse: WSO2 fixture files', () => {
+describeShared('parse: WSO2 fixture files', () => {
   it('finds exactly the duplicate key `ref` (line 992) and the duplicate table (line 1057) in deployment-full.toml', () => {
     const doc = parseDeploymentToml(fs.readFileSync(FULL, 'utf8'), FULL);
     // 1-based line numbers, as an editor shows them.

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { decodeKeystore } from '../../src/core/keystore/index';
 import { certificatesMatchKey, describeCertificate } from '../../src/core/keystore/x509';
 import { parseDeploymentToml } from '../../src/core/config/parse';
+import { WSO2, itShared } from '../helpers/fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const FULL_TOML = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool/deployment-full.toml');
+const FULL_TOML = path.join(WSO2, 'mi-config-tool/deployment-full.toml');
 
 function pemDer(name: string): Uint8Array {
   const m = /-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/.exec(fs.readFileSync(path.join(FIXTURES, 'pem', name), 'latin1'));
@@ -35,7 +36,7 @@ describe('x509: certificatesMatchKey across key types', () => {
 });
 
 describe('parse: re-parsing an edited file with errors', () => {
-  it('moves every table and issue down with the text when lines are inserted above them', () => {
+  itShared('moves every table and issue down with the text when lines are inserted above them', () => {
     const text = fs.readFileSync(FULL_TOML, 'utf8');
     const before = parseDeploymentToml(text, 'f');
     assert.ok(before.issues.length > 0, 'deployment-full.toml takes the tolerant path');

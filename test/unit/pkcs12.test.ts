@@ -18,7 +18,7 @@ import {
   WrongPasswordError,
 } from '../../src/core/keystore/errors';
 import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
-import { FIXTURE_STORES, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath } from '../helpers/fixtures';
+import { FIXTURE_STORES, describeShared, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath } from '../helpers/fixtures';
 import { keytoolList, keytoolView, parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 
 const P12_FIXTURES = FIXTURE_STORES.filter((f) => f.endsWith('.p12'));
@@ -133,7 +133,7 @@ describe('PKCS12 codec: keytool fixtures', () => {
   });
 });
 
-describe('PKCS12 codec: WSO2 stores', () => {
+describeShared('PKCS12 codec: WSO2 stores', () => {
   // Kernel 4.9.27's default stores: PKCS12 despite the .jks name, without MAC.
   const WSO2_STORES_P12_NO_MAC = ['wso2carbon.jks', 'client-truststore.jks'].map(wso2Store);
 
@@ -163,7 +163,7 @@ describe('PKCS12 codec: WSO2 stores', () => {
     assert.deepEqual(listed(store), expected.entries);
     assert.deepEqual(store.entries.map((e) => e.alias), ['1']);
   });
-});
+}, { keytool: true });
 
 describe('PKCS12 codec: passwords and damage', () => {
   it('rejects a wrong store password by the MAC', async () => {

@@ -35,9 +35,9 @@ import { checkSecretsDecryptable, secretCiphertexts } from '../../src/core/secre
 import { checkWorkspace } from '../../src/core/checks/index';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
+import { WSO2, describeShared } from '../helpers/fixtures';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2');
 const SEC = 'repository/resources/security';
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 const FILE = '/mi/conf/deployment.toml';
@@ -379,7 +379,7 @@ describe('plan a rotation of an MI home', () => {
   });
 });
 
-describe('secret-undecryptable in an MI home', () => {
+describeShared('secret-undecryptable in an MI home', () => {
   const NOW = new Date('2026-11-27T00:00:00Z');
 
   function home(tomlText: string, kernel = 'kernel-4.9.x-head.'): MiRuntimeHome {

@@ -12,8 +12,8 @@ import { KEYSTORE_CODES } from '../../src/core/checks/keystoreChecks';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiWorkspace } from '../../src/core/workspace/discover';
+import { WSO2, describeShared } from '../helpers/fixtures';
 
-const WSO2 = path.resolve(__dirname, '../../../shared/fixtures/wso2');
 const KS = path.join(WSO2, 'keystores');
 const SAMPLES = path.join(WSO2, 'deployment-toml-samples');
 const NOW = new Date('2026-11-27T00:00:00Z');
@@ -73,7 +73,7 @@ function keystoreErrors(problems: Problem[]): Problem[] {
   return problems.filter((p) => p.severity === 'error' && p.code in KEYSTORE_CODES);
 }
 
-describe('WSO2 samples', () => {
+describeShared('WSO2 samples', () => {
   after(() => {
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
   });

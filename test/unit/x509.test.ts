@@ -8,7 +8,8 @@ import {
 import { decodeKeystore } from '../../src/core/keystore/index';
 import { childrenOf, readWhole, seq, tlv, type Tlv } from '../../src/core/keystore/der';
 import { formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore/dname';
-import { fixturePath, readExpectedListing, readWso2Store } from '../helpers/fixtures';
+import { makeDemoStores } from '../../scripts/demoStores';
+import { fixturePath, readExpectedListing } from '../helpers/fixtures';
 import { certificateSections, keytoolCertificateView, parseCertificateSection, type KeytoolCertificate } from '../helpers/keytool';
 
 /** The DER of the first PEM block of a fixture under pem/ (certificates and keys alike). */
@@ -154,10 +155,11 @@ function v1WithNotAfter(der: Uint8Array, time: string): Uint8Array {
 }
 
 describe('x509: certificateNotAfter', () => {
-  it('reads the notAfter parseCertificate reads, for every certificate of a 145-entry truststore', async () => {
-    const store = await decodeKeystore(readWso2Store('client-truststore.kernel-4.9.x-head.jks'), 'wso2carbon');
+  it('reads the notAfter parseCertificate reads, for every certificate of a truststore of public root CAs', async () => {
+    const { truststore, rootCount } = await makeDemoStores();
+    const store = await decodeKeystore(truststore, 'wso2carbon');
     const certs = store.entries.flatMap((e) => (e.kind === 'trusted-cert' ? [e.certificate] : e.kind === 'private-key' ? e.chain : []));
-    assert.equal(certs.length, 145);
+    assert.equal(certs.length, rootCount + 1);
     const actual = certs.map((c) => certificateNotAfter(c).toISOString());
     assert.deepEqual(actual, certs.map((c) => parseCertificate(c).notAfter.toISOString()));
   });
