@@ -54,6 +54,7 @@ const LIST = [
   { code: 'truststore-missing-primary-cert', severity: 'warning', scope: 'keystore', doc: 'The truststore does not hold the primary keystore\'s certificate, so MI\'s calls to itself fail TLS.' },
   { code: 'project-keystore-mismatch', severity: 'warning', scope: 'keystore', doc: 'The keystore name differs between pom.xml, the Dockerfile and deployment.toml of an integration project.' },
   { code: 'secret-undecryptable', severity: 'error', scope: 'keystore', doc: 'An encrypted [secrets] value cannot be decrypted with the internal keystore\'s key (the internal keystore changed).' },
+  { code: 'secret-transformation-mismatch', severity: 'error', scope: 'keystore', doc: 'A [secrets] ciphertext decrypts only with a padding MI will not use (MI 4.x decrypts with RSA/ECB/OAEPwithSHA1andMGF1Padding unless configured otherwise).' },
 ] as const satisfies readonly ProblemCodeInfo[];
 
 /** Every problem code, in documentation order. */
