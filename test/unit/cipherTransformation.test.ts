@@ -22,6 +22,8 @@ import {
   type EffectiveTransformation,
 } from '../../src/core/secrets/transformation';
 import { checkWorkspace } from '../../src/core/checks/index';
+import { hoverAt } from '../../src/core/config/assist';
+import { createAssistContext } from '../../src/core/workspace/assistContext';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiProject, MiRuntimeHome } from '../../src/core/workspace/discover';
@@ -217,5 +219,27 @@ describe('secret-undecryptable says what a value is', () => {
   it('still says "encrypted with another key" for a whole ciphertext of another key', () => {
     const [problem] = checkSecretsDecryptable(parse(`[secrets]\nx = "${encryptSecret('x', otherKey.certificate)}"\n`), key, effective());
     assert.match(problem.message, /encrypted with another key/);
+  });
+});
+
+describe('hover says which transformation MI decrypts [secrets] with, and why', () => {
+  async function hoverOn(ws: MiRuntimeHome, line: number): Promise<string | undefined> {
+    const doc = parse(fs.readFileSync(ws.deploymentToml, 'utf8'), ws.deploymentToml);
+    return (await hoverAt(doc, { line, character: 2 }, createAssistContext(ws, doc, { cache: new KeystoreCache(), env: {} })))?.contents;
+  }
+
+  it("on a [secrets] entry of a stock home: OAEP-SHA1, MI 4.x's default", async () => {
+    const actual = await hoverOn(home('[secrets]\nadmin = "[a]"\n'), 8);
+    assert.match(actual ?? '', /\*\*Secret `admin`\*\*[\s\S]*`RSA\/ECB\/OAEPwithSHA1andMGF1Padding`: MI 4\.x's default/);
+  });
+
+  it("on a [secrets] entry of a home whose carbon.properties says RSA", async () => {
+    const actual = await hoverOn(home('[secrets]\nadmin = "[a]"\n', 'org.wso2.CipherTransformation=RSA\n'), 8);
+    assert.match(actual ?? '', /`RSA`: the MI home's conf\/carbon\.properties sets/);
+  });
+
+  it("on [system.parameter] 'org.wso2.CipherTransformation' itself", async () => {
+    const actual = await hoverOn(home(SET_RSA), 8);
+    assert.match(actual ?? '', /org\.wso2\.CipherTransformation[\s\S]*`RSA`: deployment\.toml sets/);
   });
 });
