@@ -11,7 +11,7 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import type { TomlDocument } from '../../src/core/config/toml';
 import { applyEdits } from '../../src/core/secrets/applyEdits';
 import { decryptSecret, encryptSecret } from '../../src/core/secrets/cipher';
-import { encryptOneSecretEdit, encryptPlainSecretsEdits } from '../../src/core/secrets/encryptPlan';
+import { encryptOneSecretEdit, encryptPlainSecretsEdits, reencryptSecretsEdits, RotationRefusedError } from '../../src/core/secrets/encryptPlan';
 import { moveToSecretsEdits } from '../../src/core/secrets/moveToSecrets';
 import { planInternalRotation, readInternalKey, type NewInternalKey } from '../../src/core/secrets/rotate';
 import { checkSecretsDecryptable } from '../../src/core/secrets/secretChecks';
@@ -193,10 +193,20 @@ describe('secret-transformation-mismatch', () => {
 describe('secret-undecryptable says what a value is', () => {
   const effective = (): EffectiveTransformation => effectiveTransformation(parse(''));
 
-  // A ciphertext supplied at deploy time (pattern seen in WSO2's secure vault documentation for containers).
-  it('is silent for a [secrets] value taken from $env{} at deploy time', () => {
+  // A ciphertext supplied at deploy time: WSO2's "dynamic secrets" page (encrypted with apictl, passed in
+  // as an environment variable or a system property) writes exactly these two forms.
+  it('is silent for a [secrets] value taken from $env{} or $sys{} at deploy time', () => {
+    const env = parse('[secrets]\nserver_secret = "$env{dynamic_secret}"\n');
+    const sys = parse('[secrets]\nserver_secret = "$sys{dynamic_secret}"\n');
+    assert.deepEqual([checkSecretsDecryptable(env, key, effective()), checkSecretsDecryptable(sys, key, effective())], [[], []]);
+  });
+
+  it('makes a rotation refuse such a secret, saying it is re-encrypted where it is made', () => {
     const doc = parse('[secrets]\nserver_secret = "$env{dynamic_secret}"\n');
-    assert.deepEqual(checkSecretsDecryptable(doc, key, effective()), []);
+    assert.throws(
+      () => reencryptSecretsEdits(doc, key, otherKey.certificate),
+      (err: unknown) => err instanceof RotationRefusedError && err.deployTime && /"server_secret" is supplied at deploy time/.test(err.message),
+    );
   });
 
   it('is silent for an empty placeholder', () => {

@@ -5,7 +5,7 @@
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { encryptSecret, type DecryptResult, decryptSecret } from './cipher';
-import { isPlainSecret, secretCiphertexts, type InternalKey } from './secretChecks';
+import { isDeployTimeReference, isPlainSecret, secretCiphertexts, type InternalKey } from './secretChecks';
 import { effectiveTransformation } from './transformation';
 
 /**
@@ -47,10 +47,19 @@ export function encryptOneSecretEdit(doc: TomlDocument, alias: string, certifica
   return { file: doc.file, range: secret.range, newText: quoted(encryptSecret(secret.plaintext, certificate, transformation)) };
 }
 
-/** Why a rotation was refused: the aliases the old key cannot decrypt. */
+/** Why a rotation was refused: the aliases the old key cannot decrypt, or whose ciphertext only exists at deploy time. */
 export class RotationRefusedError extends Error {
-  constructor(readonly aliases: readonly string[]) {
-    super(`Cannot rotate: ${aliases.length === 1 ? 'secret' : 'secrets'} ${aliases.map((a) => `"${a}"`).join(', ')} cannot be decrypted with the current internal key; nothing was changed.`);
+  constructor(
+    readonly aliases: readonly string[],
+    /** True when the ciphertexts are `$env{}`/`$sys{}` references, made outside this file. */
+    readonly deployTime = false,
+  ) {
+    const names = `${aliases.length === 1 ? 'secret' : 'secrets'} ${aliases.map((a) => `"${a}"`).join(', ')}`;
+    super(
+      deployTime
+        ? `Cannot rotate: ${names} ${aliases.length === 1 ? 'is' : 'are'} supplied at deploy time ($env{}/$sys{}), so ${aliases.length === 1 ? 'it' : 'they'} must be re-encrypted for the new key where ${aliases.length === 1 ? 'it is' : 'they are'} made; nothing was changed.`
+        : `Cannot rotate: ${names} cannot be decrypted with the current internal key; nothing was changed.`,
+    );
   }
 }
 
@@ -60,6 +69,8 @@ export class RotationRefusedError extends Error {
  */
 export function reencryptSecretsEdits(doc: TomlDocument, oldKey: InternalKey, newCertificate: Uint8Array, transformation = configuredTransformation(doc)): TextEdit[] {
   const secrets = secretCiphertexts(doc);
+  const deployTime = secrets.filter((s) => isDeployTimeReference(s.ciphertext)).map((s) => s.alias);
+  if (deployTime.length > 0) throw new RotationRefusedError(deployTime, true);
   const decrypted: Array<{ range: TextEdit['range']; result: DecryptResult; alias: string }> = secrets.map((s) => ({
     alias: s.alias,
     range: s.range,
