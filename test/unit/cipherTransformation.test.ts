@@ -82,6 +82,12 @@ describe('the effective cipher transformation', () => {
     assert.deepEqual([actual.transformation, actual.source, actual.range?.start.line], ['RSA', 'deployment.toml', 1]);
   });
 
+  it('takes the property only as one quoted key, as WSO2 writes it (unquoted, TOML nests it and MI keeps its default)', () => {
+    const quoted = effectiveTransformation(parse(`[system]\nparameter."org.wso2.CipherTransformation" = "RSA"\n`));
+    const dotted = effectiveTransformation(parse('[system.parameter]\norg.wso2.CipherTransformation = "RSA"\n'));
+    assert.deepEqual([quoted.transformation, dotted.transformation], ['RSA', OAEP]);
+  });
+
   it("is the home's conf/carbon.properties when deployment.toml does not set it", () => {
     const actual = effectiveTransformation(parse(''), '# edited\norg.wso2.CipherTransformation = RSA\n');
     assert.deepEqual([actual.transformation, actual.source], ['RSA', 'carbon.properties']);

@@ -35,12 +35,18 @@ export interface EffectiveTransformation {
   readonly range?: Range;
 }
 
-/** `[system.parameter] 'org.wso2.CipherTransformation'` as written in deployment.toml, or undefined. */
+/**
+ * `[system.parameter] 'org.wso2.CipherTransformation'` as written in deployment.toml, or undefined. The
+ * key must be one quoted key, as WSO2's deployment-full.toml writes it: unquoted, TOML makes
+ * `org.wso2.CipherTransformation` nested tables, which carbon.properties.j2 does not render as this
+ * property, so MI keeps its default.
+ */
 export function transformationInDocument(doc: TomlDocument): { value: string; range: Range } | undefined {
   for (const table of doc.tables) {
     if (table.isArrayTable) continue;
     for (const entry of table.entries) {
-      if (entry.fullKey === `system.parameter.${TRANSFORMATION_PROPERTY}` && entry.value.type === 'string') {
+      const oneKey = entry.keyParts[entry.keyParts.length - 1] === TRANSFORMATION_PROPERTY;
+      if (oneKey && entry.fullKey === `system.parameter.${TRANSFORMATION_PROPERTY}` && entry.value.type === 'string') {
         return { value: String(entry.value.value).trim(), range: entry.value.range };
       }
     }
