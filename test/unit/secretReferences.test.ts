@@ -63,6 +63,12 @@ describe('$secret{} references as the config mapper reads them', () => {
     assert.deepEqual([secretProblems(quoted), secretProblems(bare)], [[], []]);
   });
 
+  // IS 5.11-and-older vault guides declare vault-held aliases as empty [secrets] entries.
+  it('accepts an alias declared with an empty [secrets] value (a vault placeholder)', () => {
+    const text = '[super_admin]\npassword = "$secret{admin-password}"\n\n[secrets]\nadmin-password = ""\n';
+    assert.deepEqual(secretProblems(text), []);
+  });
+
   it('still reports an undefined alias when [runtime_secrets] is disabled', () => {
     const text = '[runtime_secrets]\nenable = "false"\n\n[keystore.primary]\npassword = "$secret{ks_pass}"\n';
     assert.deepEqual(secretProblems(text).map((p) => [p.code, p.severity]), [['secret-undefined', 'error']]);
