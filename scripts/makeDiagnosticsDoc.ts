@@ -19,9 +19,9 @@ const ADVICE: Record<string, string> = {
   'default-password': 'Change the store password (command "Change Keystore Password"), then the table.',
   'password-too-short': 'Use 6 characters or more; keytool refuses shorter ones.',
   'plaintext-password': 'Quick fix: move the password into `[secrets]`, encrypted, and write `$secret{alias}` in its place.',
-  'secret-undefined': 'Add the alias to `[secrets]`, or correct the reference.',
+  'secret-undefined': 'Add the alias to `[secrets]`, or correct the reference; for a vault reference (`$secret{vault:aws:name}`), quick fix: enable `[runtime_secrets]`.',
   'secret-plain': 'Quick fix: encrypt this value with the internal key (as `ciphertool.sh -Dconfigure` would).',
-  'secret-alias-invalid': 'Rename the alias to letters, digits and `_` only.',
+  'secret-alias-invalid': 'Quick fix for a dotted key: quote it (`"ks.pass" = ...`). Otherwise drop the whitespace, `=`, `:` or `\\` from the alias.',
   'keystore-not-found': 'Correct `file_name`, or create the keystore (command "Generate Keystore").',
   'keystore-in-legacy-folder': 'Quick fixes: move the file to `repository/resources/security/`, or point `file_name` at it.',
   'keystore-unreadable': 'Restore the file from a backup; it is damaged or not a keystore. It is never overwritten.',
@@ -42,6 +42,7 @@ const ADVICE: Record<string, string> = {
   'truststore-missing-primary-cert': 'Quick fix: import the primary certificate into the truststore.',
   'project-keystore-mismatch': 'Use one keystore name in pom.xml, the Dockerfile and deployment.toml.',
   'secret-undecryptable': 'Restore the internal keystore the secret was made with, or re-encrypt it (command "Rotate Internal Keystore" keeps secrets).',
+  'secret-transformation-mismatch': 'Quick fix: re-encrypt it with the transformation MI uses (`[system.parameter] \'org.wso2.CipherTransformation\'`, else the home\'s conf/carbon.properties, else RSA/ECB/OAEPwithSHA1andMGF1Padding). `mi-keystores encrypt-secrets` and the quick fixes always encrypt with it.',
 };
 
 const lines = [

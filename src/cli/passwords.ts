@@ -40,19 +40,29 @@ export function passwordFromFlags(args: CliArgs, io: CliIO, prefix: string): Res
     if (value === undefined) throw new UsageError(`environment variable ${raw} (from --${flagName}) is not set`);
     return { value, source: `--${flagName}` };
   }
-  if (flagName.endsWith('-file')) {
-    let text: string;
-    try {
-      text = readFileSync(path.resolve(io.cwd, raw), 'utf8');
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new UsageError(`cannot read the password file ${raw} (from --${flagName}): ${code === 'ENOENT' ? 'no such file' : code}`);
-    }
-    // The first line, so a file written by `echo` (trailing newline) works.
-    return { value: text.split(/\r?\n/)[0], source: `--${flagName}` };
-  }
-  io.stderr(`mi-keystores: warning: --${flagName} shows the password in the process list; prefer --${flagName}-env or --${flagName}-file.\n`);
+  if (flagName.endsWith('-file')) return { value: readPasswordFile(io, raw, flagName), source: `--${flagName}` };
+  warnCommandLineSecret(io, flagName);
   return { value: raw, source: `--${flagName}` };
+}
+
+/** The warning for a secret given on the command line, which every user of the machine can read in the process list. */
+export function warnCommandLineSecret(io: CliIO, flagName: string): void {
+  io.stderr(`mi-keystores: warning: --${flagName} shows the password in the process list; prefer --${flagName}-env or --${flagName}-file.\n`);
+}
+
+/**
+ * The secret in the file `file` (relative to the working folder): its first line, so a file written by
+ * `echo` (trailing newline) works. A file that cannot be read is a usage error naming the flag.
+ */
+export function readPasswordFile(io: CliIO, file: string, flagName: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(io.cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`cannot read the password file ${file} (from --${flagName}): ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  return text.split(/\r?\n/)[0];
 }
 
 /** The password from the flags, else from a no-echo prompt; without either it is a usage error. */

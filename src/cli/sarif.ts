@@ -1,13 +1,17 @@
 /**
  * SARIF 2.1.0 output of `mi-keystores check`, the format GitHub code scanning uploads
  * (OASIS SARIF v2.1.0 §3.13 sarifLog, §3.19 run, §3.27 result, §3.30 region). Locations are relative to
- * the checked folder (`uriBaseId` `%SRCROOT%`); lines and columns are 1-based, columns in UTF-16 code
- * units (the SARIF default `columnKind`, and what the engine's ranges count).
+ * the working folder (`uriBaseId` `%SRCROOT%`, declared in `originalUriBaseIds` §3.14.14), so code scanning
+ * run at a repository's root places them on its files; a file outside it gets an absolute `file:` URI.
+ * Lines and columns are 1-based, columns in UTF-16 code units (the SARIF default `columnKind`, and what
+ * the engine's ranges count).
  */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { problemDocUrl, type Problem, type Severity } from '../core/problem';
 import { problemCodeInfo } from '../core/checks/codes';
 
-/** A problem with its file path relative to the folder checked (`/` separators). */
+/** A problem with its file path relative to the working folder (`/` separators), absolute when outside it. */
 export interface LocatedProblem {
   readonly relativeFile: string;
   readonly problem: Problem;
@@ -23,8 +27,22 @@ function toUri(relative: string): string {
   return relative.split('/').map(encodeURIComponent).join('/');
 }
 
+/** The artifact location of a file: relative to `%SRCROOT%`, or an absolute `file:` URI (no base) when outside it. */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (path.isAbsolute(file) || /^[A-Za-z]:\//.test(file)) return { uri: pathToFileURL(file).href };
+  return { uri: toUri(file), uriBaseId: '%SRCROOT%' };
+}
+
+/** Options of `toSarif`. */
+export interface SarifOptions {
+  /** The absolute folder the relative paths start from, written as `%SRCROOT%`. */
+  readonly root?: string;
+  readonly toolVersion?: string;
+}
+
 /** The SARIF 2.1.0 log of `problems`, one run, one rule per code that occurs. */
-export function toSarif(problems: readonly LocatedProblem[], toolVersion = '0.1.0'): Record<string, unknown> {
+export function toSarif(problems: readonly LocatedProblem[], options: SarifOptions = {}): Record<string, unknown> {
+  const toolVersion = options.toolVersion ?? '0.1.0';
   const codes = [...new Set(problems.map((p) => p.problem.code))].sort();
   const index = new Map(codes.map((c, i) => [c, i]));
   const rules = codes.map((code) => {
@@ -46,7 +64,7 @@ export function toSarif(problems: readonly LocatedProblem[], toolVersion = '0.1.
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: toUri(relativeFile), uriBaseId: '%SRCROOT%' },
+          artifactLocation: artifactLocation(relativeFile),
           region: {
             startLine: problem.range.start.line + 1,
             startColumn: problem.range.start.character + 1,
@@ -70,6 +88,7 @@ export function toSarif(problems: readonly LocatedProblem[], toolVersion = '0.1.
             rules,
           },
         },
+        ...(options.root ? { originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(options.root.endsWith(path.sep) ? options.root : options.root + path.sep).href } } } : {}),
         columnKind: 'utf16CodeUnits',
         results,
       },

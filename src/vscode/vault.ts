@@ -10,6 +10,7 @@ import { encryptOneSecretEdit, plainSecrets } from '../core/secrets/encryptPlan'
 import { MOVE_TO_SECRETS_NOTE, moveToSecretsEdits } from '../core/secrets/moveToSecrets';
 import { InternalKeyUnavailableError, planInternalRotation, readInternalKey } from '../core/secrets/rotate';
 import { internalKeyEntry } from '../core/workspace/effectiveConfig';
+import { workspaceTransformation } from '../core/secrets/transformation';
 import type { MiWorkspace } from '../core/workspace/discover';
 import { applyTextEdits } from './applyEdits';
 import { addFixToEdit, codeOf, fromPosition } from './convert';
@@ -26,8 +27,12 @@ export function showMoveToSecretsNote(deps: Deps): void {
   void vscode.window.showInformationMessage(MOVE_TO_SECRETS_NOTE);
 }
 
-/** The certificate of the effective internal key of the workspace of `doc`, or undefined when it cannot be read here. */
-async function internalCertificate(deps: Deps, doc: TomlDocument): Promise<Uint8Array | undefined> {
+/**
+ * The certificate of the effective internal key of the workspace of `doc` and the transformation MI will
+ * decrypt with (deployment.toml, the home's carbon.properties, else OAEP-SHA1), or undefined when the key
+ * cannot be read here.
+ */
+async function internalCertificate(deps: Deps, doc: TomlDocument): Promise<{ certificate: Uint8Array; transformation: string } | undefined> {
   if (!deps.model.trusted) return undefined;
   const ws = await deps.model.workspaceOf(doc.file);
   const config = await deps.model.effective(ws, doc);
@@ -35,7 +40,8 @@ async function internalCertificate(deps: Deps, doc: TomlDocument): Promise<Uint8
   const internal = config.stores.find((s) => s.id === 'internal');
   const remembered = internal?.path ? await deps.passwords.get(internal.path) : undefined;
   const key = await internalKeyEntry(config, deps.model.cache, internal?.path && remembered !== undefined ? { [internal.path]: remembered } : {});
-  return key?.certificate;
+  if (!key) return undefined;
+  return { certificate: key.certificate, transformation: (await workspaceTransformation(doc, ws)).transformation };
 }
 
 /** Quick fixes for `secret-plain` and `plaintext-password`, offered only when the internal certificate can be read. */
@@ -47,24 +53,25 @@ class VaultCodeActions implements vscode.CodeActionProvider {
     const wanted = context.diagnostics.filter((d) => d.source === 'mi-keystores' && (codeOf(d) === 'secret-plain' || codeOf(d) === 'plaintext-password'));
     if (wanted.length === 0 || path.basename(document.uri.fsPath) !== 'deployment.toml') return [];
     const doc = this.deps.model.parseDocument(document);
-    let certificate: Uint8Array | undefined;
+    let internal: { certificate: Uint8Array; transformation: string } | undefined;
     try {
-      certificate = await internalCertificate(this.deps, doc);
+      internal = await internalCertificate(this.deps, doc);
     } catch (err) {
       this.deps.log.error('Reading the internal key for the secure vault fixes failed.', err);
     }
-    if (!certificate) return [];
+    if (!internal) return [];
+    const { certificate, transformation } = internal;
     const actions: vscode.CodeAction[] = [];
     for (const d of wanted) {
       const range = { start: fromPosition(d.range.start), end: fromPosition(d.range.end) };
       try {
         if (codeOf(d) === 'secret-plain') {
           const secret = plainSecrets(doc).find((s) => s.range.start.line === range.start.line && s.range.start.character === range.start.character);
-          const edit = secret && encryptOneSecretEdit(doc, secret.alias, certificate);
+          const edit = secret && encryptOneSecretEdit(doc, secret.alias, certificate, transformation);
           if (!secret || !edit) continue;
-          actions.push(this.action(`Encrypt "${secret.alias}" with the internal key`, d, [edit], true));
+          actions.push(this.action(`Encrypt "${secret.alias}" with the internal key (${transformation})`, d, [edit], true));
         } else {
-          const plan = moveToSecretsEdits(doc, range, certificate);
+          const plan = moveToSecretsEdits(doc, range, certificate, transformation);
           const action = this.action(`Move into [secrets] as $secret{${plan.alias}} (encrypted)`, d, plan.edits, false);
           action.command = { title: 'Reminder', command: COMMANDS.runFixAction, arguments: [{ action: MOVE_TO_SECRETS_NOTE_ACTION, args: {} }] };
           actions.push(action);

@@ -26,25 +26,33 @@ export function pemFixture(name: string): string {
 }
 
 /** Encrypts `plaintext` with the RSA key of the certificate `certPem` (PKCS#1 v1.5, as the cipher tool does); base64. */
-export function opensslEncrypt(plaintext: string, certPem: string, dir: string): string {
+export function opensslEncrypt(plaintext: string, certPem: string, dir: string, padding: 'pkcs1' | 'oaep' = 'pkcs1'): string {
   const pub = path.join(dir, `pub-${path.basename(certPem)}.pem`);
   fs.writeFileSync(pub, execFileSync('openssl', ['x509', '-pubkey', '-noout', '-in', certPem]));
   const input = path.join(dir, 'plain.bin');
   fs.writeFileSync(input, plaintext, 'utf8');
   try {
-    return execFileSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', pub, '-in', input]).toString('base64');
+    return execFileSync('openssl', ['pkeyutl', '-encrypt', '-pubin', '-inkey', pub, '-in', input, ...paddingOptions(padding)]).toString('base64');
   } finally {
     // The hygiene test searches new temp files for its secrets: leave no plain text behind.
     fs.rmSync(input, { force: true });
   }
 }
 
-/** Decrypts a base64 `[secrets]` value with the private key `keyPem` (PKCS#1 v1.5); the UTF-8 plaintext. */
-export function opensslDecrypt(base64: string, keyPem: string, dir: string): string {
+/**
+ * OpenSSL's options for a padding: OAEP's digest and MGF1 digest default to SHA-1, which is Java's
+ * RSA/ECB/OAEPwithSHA1andMGF1Padding, the transformation MI 4.x decrypts `[secrets]` with by default.
+ */
+function paddingOptions(padding: 'pkcs1' | 'oaep'): string[] {
+  return padding === 'oaep' ? ['-pkeyopt', 'rsa_padding_mode:oaep'] : [];
+}
+
+/** Decrypts a base64 `[secrets]` value with the private key `keyPem` (OAEP-SHA1 unless told PKCS#1 v1.5); the UTF-8 plaintext. */
+export function opensslDecrypt(base64: string, keyPem: string, dir: string, padding: 'pkcs1' | 'oaep' = 'oaep'): string {
   const input = path.join(dir, 'cipher.bin');
   fs.writeFileSync(input, Buffer.from(base64, 'base64'));
   try {
-    return execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', keyPem, '-in', input]).toString('utf8');
+    return execFileSync('openssl', ['pkeyutl', '-decrypt', '-inkey', keyPem, '-in', input, ...paddingOptions(padding)]).toString('utf8');
   } finally {
     fs.rmSync(input, { force: true });
   }

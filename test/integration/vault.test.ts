@@ -1,6 +1,7 @@
-// The secure vault in a real extension host: the `secret-plain` and `plaintext-password` quick fixes and
-// the rotateInternalKeystore command. Ciphertexts are made and opened with OpenSSL, never with the
-// extension's own cipher, so a test passes only if MI's RSA/PKCS#1 v1.5 format is really what is written.
+// The secure vault in a real extension host: the `secret-plain`, `plaintext-password` and
+// `secret-transformation-mismatch` quick fixes and the rotateInternalKeystore command. Ciphertexts are made
+// and opened with OpenSSL, never with the extension's own cipher, so a test passes only if what is written
+// is really RSA-OAEP with SHA-1, the transformation a stock MI 4.x decrypts with.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -44,6 +45,23 @@ describe('secure vault', () => {
       const ciphertext = tomlValue(doc.getText(), 'admin_password') as string;
       const actual = opensslDecrypt(ciphertext, pemFixture('server-key.pkcs8.pem'), tmp.dir);
       assert.equal(actual, 's3cret-Admin');
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  it('secret-transformation-mismatch: the quick fix re-encrypts a PKCS#1 v1.5 secret with OAEP, which OpenSSL decrypts with OAEP', async () => {
+    const pkcs1 = opensslEncrypt('legacy-Secret', pemFixture('server-signed.pem'), tmp.dir, 'pkcs1');
+    const { home, doc, diagnostic } = await openWith(`${PRIMARY}\n[secrets]\nlegacy = "${pkcs1}"\n`, 'secret-transformation-mismatch', 8);
+    try {
+      assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+      const fix = (await quickFixes(doc, diagnostic)).find((a) => a.title === 'Re-encrypt "legacy" with RSA/ECB/OAEPwithSHA1andMGF1Padding');
+      assert.ok(fix?.edit, 'no re-encrypt quick fix');
+      await vscode.workspace.applyEdit(fix.edit);
+      const ciphertext = tomlValue(doc.getText(), 'legacy') as string;
+      assert.equal(opensslDecrypt(ciphertext, pemFixture('server-key.pkcs8.pem'), tmp.dir, 'oaep'), 'legacy-Secret');
+      const after = await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'secret-transformation-mismatch'));
+      assert.equal(after.some((x) => (codeOf(x) ?? '').startsWith('secret-')), false);
     } finally {
       home.cleanup();
     }

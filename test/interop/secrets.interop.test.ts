@@ -1,7 +1,8 @@
 /**
  * The secure vault against the real JDK: what `encrypt-secrets` and `rotate-internal` write, Java's
- * javax.crypto.Cipher decrypts (test/fixtures/java/CipherTool.java), with the configured transformation
- * only; and what Java encrypts, the `secret-undecryptable` check recognises in an MI home.
+ * javax.crypto.Cipher decrypts (test/fixtures/java/CipherTool.java) with the transformation MI will use
+ * (deployment.toml's `[system.parameter]`, else conf/carbon.properties, else OAEP-SHA1) and only with it;
+ * and what Java encrypts, `secret-undecryptable` and `secret-transformation-mismatch` judge in an MI home.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +13,8 @@ import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { checkWorkspace } from '../../src/core/checks/index';
+import { applyEdits } from '../../src/core/secrets/applyEdits';
+import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
 
@@ -74,6 +77,11 @@ describe('secure vault files against the JDK', () => {
     return problems.filter((p) => p.code === 'secret-undecryptable').map((p) => p.range.start.line);
   }
 
+  async function secretFindings(): Promise<Problem[]> {
+    const problems = await checkWorkspace(home(), { now: NOW, cache: new KeystoreCache() });
+    return problems.filter((p) => p.code.startsWith('secret-'));
+  }
+
   it('recognises ciphertexts Java made with "RSA" and with OAEP as decryptable', async () => {
     const pkcs1 = java(['encrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'RSA', 'one'])[0];
     const oaep = java(['encrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', OAEP, 'two'])[0];
@@ -84,6 +92,38 @@ describe('secure vault files against the JDK', () => {
     assert.deepEqual(await undecryptable(), []);
   });
 
+  it('is silent for what Java made with the effective OAEP, and reports what it made with "RSA" as secret-transformation-mismatch', async () => {
+    const store = path.join(root, SEC, 'old.jks');
+    writeToml([
+      ['oaep', java(['encrypt', store, 'changeit', 'server', OAEP, 'one'])[0]],
+      ['pkcs1', java(['encrypt', store, 'changeit', 'server', 'RSA', 'two'])[0]],
+    ]);
+    const lines = fs.readFileSync(toml, 'utf8').split('\n');
+    const actual = (await secretFindings()).map((p) => [p.code, p.range.start.line]);
+    assert.deepEqual(actual, [['secret-transformation-mismatch', lines.findIndex((l) => l.startsWith('pkcs1'))]]);
+  });
+
+  it('re-encrypts in the mismatch fix what Java then decrypts with OAEP, the transformation MI uses', async () => {
+    const store = path.join(root, SEC, 'old.jks');
+    writeToml([['pkcs1', java(['encrypt', store, 'changeit', 'server', 'RSA', PLAIN[1]])[0]]]);
+    const [problem] = await secretFindings();
+    const text = applyEdits(fs.readFileSync(toml, 'utf8'), problem.fixes[0].edits ?? []);
+    fs.writeFileSync(toml, text);
+    assert.deepEqual([java(['decrypt', store, 'changeit', 'server', 'changeit', OAEP, ...ciphertexts()]), await secretFindings()], [[PLAIN[1]], []]);
+  });
+
+  it('follows conf/carbon.properties: with "RSA" there, what Java made with "RSA" is silent and OAEP is the mismatch', async () => {
+    const store = path.join(root, SEC, 'old.jks');
+    fs.writeFileSync(path.join(root, 'conf/carbon.properties'), 'org.wso2.CipherTransformation=RSA\n');
+    writeToml([
+      ['pkcs1', java(['encrypt', store, 'changeit', 'server', 'RSA', 'one'])[0]],
+      ['oaep', java(['encrypt', store, 'changeit', 'server', OAEP, 'two'])[0]],
+    ]);
+    const lines = fs.readFileSync(toml, 'utf8').split('\n');
+    const actual = (await secretFindings()).map((p) => [p.code, p.range.start.line]);
+    assert.deepEqual(actual, [['secret-transformation-mismatch', lines.findIndex((l) => l.startsWith('oaep'))]]);
+  });
+
   it('reports a ciphertext Java made with another key as secret-undecryptable', async () => {
     const foreign = java(['encrypt', path.join(FIXTURES, 'jks-rsa.jks'), 'changeit', 'server', 'RSA', 'x'])[0];
     writeToml([['foreign', foreign]]);
@@ -91,7 +131,24 @@ describe('secure vault files against the JDK', () => {
     assert.deepEqual(await undecryptable(), [lines.findIndex((l) => l.startsWith('foreign'))]);
   });
 
-  it('writes with encrypt-secrets what Java decrypts with "RSA" to the plain texts', async () => {
+  // Before, encrypt-secrets wrote PKCS#1 v1.5 here, which a stock MI 4.x (OAEP) fails to decrypt at start.
+  it('writes with encrypt-secrets, when nothing is configured, what Java decrypts with OAEP and not with "RSA"', async () => {
+    writeToml(PLAIN.map((p, i) => [`s${i}`, `[${p}]`]));
+    await run(['encrypt-secrets', '.']);
+    const store = path.join(root, SEC, 'old.jks');
+    assert.deepEqual(java(['decrypt', store, 'changeit', 'server', 'changeit', OAEP, ...ciphertexts()]), PLAIN);
+    assert.throws(() => java(['decrypt', store, 'changeit', 'server', 'changeit', 'RSA', ...ciphertexts()]));
+  });
+
+  it('writes with encrypt-secrets what Java decrypts with "RSA" where [system.parameter] configures it', async () => {
+    writeToml(PLAIN.map((p, i) => [`s${i}`, `[${p}]`]), `\n[system.parameter]\n'org.wso2.CipherTransformation' = "RSA"\n`);
+    await run(['encrypt-secrets', '.']);
+    const actual = java(['decrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'changeit', 'RSA', ...ciphertexts()]);
+    assert.deepEqual(actual, PLAIN);
+  });
+
+  it('writes with encrypt-secrets what Java decrypts with "RSA" where the home\'s conf/carbon.properties configures it', async () => {
+    fs.writeFileSync(path.join(root, 'conf/carbon.properties'), 'org.wso2.CipherTransformation=RSA\n');
     writeToml(PLAIN.map((p, i) => [`s${i}`, `[${p}]`]));
     await run(['encrypt-secrets', '.']);
     const actual = java(['decrypt', path.join(root, SEC, 'old.jks'), 'changeit', 'server', 'changeit', 'RSA', ...ciphertexts()]);
@@ -123,7 +180,7 @@ describe('secure vault files against the JDK', () => {
       '-storetype', 'PKCS12', '-keystore', newStore, '-storepass', 'changeit',
     ], { stdio: 'ignore' });
     await run(['rotate-internal', '.', '--keystore', `${SEC}/new.p12`, '--alias', 'vault', '--password-env', 'NEWPW']);
-    const actual = java(['decrypt', newStore, 'changeit', 'vault', 'changeit', 'RSA', ...ciphertexts()]);
+    const actual = java(['decrypt', newStore, 'changeit', 'vault', 'changeit', OAEP, ...ciphertexts()]);
     assert.deepEqual(actual, PLAIN);
   });
 });

@@ -1,8 +1,9 @@
-/** `mi-keystores check`, run in-process: formats, exit codes, paths relative to the folder checked. */
+/** `mi-keystores check`, run in-process: formats, exit codes, paths relative to the working folder. */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
 
@@ -71,13 +72,72 @@ describe('mi-keystores check', () => {
     assert.equal(actual.code, 0, actual.stdout + actual.stderr);
   });
 
-  it('prints the JSON shape of the issue, files relative to the path checked', async () => {
+  it('prints the JSON shape of the issue, files relative to the working folder', async () => {
     home('mi', 'changeit', 'nope');
     const actual = await run(['check', 'mi', '--format', 'json'], root);
     const parsed = JSON.parse(actual.stdout) as { problems: Record<string, unknown>[] };
     const alias = parsed.problems.find((p) => p.code === 'alias-not-found');
     assert.deepEqual(alias && Object.keys(alias), ['file', 'line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
-    assert.deepEqual(alias && [alias.file, alias.line, alias.column, alias.endLine, alias.endColumn, alias.severity], ['conf/deployment.toml', 4, 9, 4, 15, 'error']);
+    assert.deepEqual(alias && [alias.file, alias.line, alias.column, alias.endLine, alias.endColumn, alias.severity], ['mi/conf/deployment.toml', 4, 9, 4, 15, 'error']);
+  });
+
+  // Before, each path printed `conf/deployment.toml`, so two workspaces' findings could not be told apart.
+  it('tells two workspaces apart in text, JSON and SARIF when `check a b` names both', async () => {
+    home('a', 'changeit', 'nope');
+    home('b', 'changeit', 'nope');
+    const text = await run(['check', 'a', 'b'], root);
+    const json = await run(['check', 'a', 'b', '--format', 'json'], root);
+    const sarif = await run(['check', 'a', 'b', '--format', 'sarif'], root);
+    const textFiles = text.stdout.split('\n').filter((l) => l.includes(' alias-not-found ')).map((l) => l.split(':')[0]);
+    const jsonFiles = (JSON.parse(json.stdout).problems as { code: string; file: string }[]).filter((p) => p.code === 'alias-not-found').map((p) => p.file);
+    const run0 = JSON.parse(sarif.stdout).runs[0];
+    const sarifUris = (run0.results as { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }[] }[])
+      .filter((r) => r.ruleId === 'alias-not-found')
+      .map((r) => `${r.locations[0].physicalLocation.artifactLocation.uriBaseId}/${r.locations[0].physicalLocation.artifactLocation.uri}`);
+    const expected = ['a/conf/deployment.toml', 'b/conf/deployment.toml'];
+    assert.deepEqual(textFiles, expected);
+    assert.deepEqual(jsonFiles, expected);
+    assert.deepEqual(sarifUris, expected.map((f) => `%SRCROOT%/${f}`));
+    assert.equal(run0.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(root + path.sep).href);
+  });
+
+  it('prints a workspace outside the working folder by its absolute path (a file: URI in SARIF)', async () => {
+    const dir = home('elsewhere', 'changeit', 'nope');
+    const cwd = path.join(root, 'cwd');
+    fs.mkdirSync(cwd);
+    const json = await run(['check', dir, '--format', 'json'], cwd);
+    const sarif = await run(['check', dir, '--format', 'sarif'], cwd);
+    const file = (JSON.parse(json.stdout).problems as { code: string; file: string }[]).find((p) => p.code === 'alias-not-found')?.file;
+    const location = (JSON.parse(sarif.stdout).runs[0].results as { ruleId: string; locations: { physicalLocation: { artifactLocation: Record<string, string> } }[] }[]).find(
+      (r) => r.ruleId === 'alias-not-found',
+    )?.locations[0].physicalLocation.artifactLocation;
+    const toml = path.join(dir, 'conf', 'deployment.toml');
+    assert.equal(file, toml.split(path.sep).join('/'));
+    assert.deepEqual(location, { uri: pathToFileURL(toml).href });
+  });
+
+  it('warns that --secret alias=value shows in the process list, as --password does', async () => {
+    home('mi', '$secret{ks_pw}');
+    const actual = await run(['check', '--secret', 'ks_pw=changeit'], root);
+    assert.match(actual.stderr, /warning: --secret shows the password in the process list; prefer --secret-env or --secret-file/);
+    assert.ok(!actual.stderr.includes('changeit') && !actual.stdout.includes('changeit'));
+  });
+
+  it('reads $secret{} passwords from --secret-file alias=PATH (first line), without a warning', async () => {
+    home('mi', '$secret{ks_pw}');
+    fs.writeFileSync(path.join(root, 'ks_pw.txt'), 'changeit\n');
+    const actual = await run(['check', '--format', 'json', '--secret-file', 'ks_pw=ks_pw.txt'], root);
+    const codes = (JSON.parse(actual.stdout).problems as { code: string }[]).map((p) => p.code);
+    assert.ok(!codes.includes('password-unresolved'), actual.stdout);
+    assert.ok(codes.includes('self-signed-primary'));
+    assert.ok(!actual.stderr.includes('warning'), actual.stderr);
+  });
+
+  it('exits 2 with one line when the --secret-file cannot be read', async () => {
+    home('mi', '$secret{ks_pw}');
+    const actual = await run(['check', '--secret-file', 'ks_pw=missing.txt'], root);
+    assert.equal(actual.code, 2);
+    assert.match(actual.stderr, /cannot read the password file missing\.txt \(from --secret-file\): no such file/);
   });
 
   it('prints SARIF 2.1.0 with one rule per code and note for information', async () => {

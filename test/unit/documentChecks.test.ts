@@ -177,13 +177,14 @@ describe('document checks', () => {
     assert.deepEqual(codes('[secrets]\nks = "bG9uZ2Jhc2U2NA=="\n', 'secret-plain'), []);
   });
 
-  it('secret-alias-invalid: flags a dotted alias and renames it with its references', () => {
+  it('secret-alias-invalid: accepts a quoted "ks.pw" alias and its reference (the mapper takes everything between the braces)', () => {
     const text = '[secrets]\n"ks.pw" = "x"\n[truststore]\npassword = "$secret{ks.pw}"\n';
+    assert.deepEqual([codes(text, 'secret-alias-invalid'), codes(text, 'secret-undefined')], [[], []]);
+  });
+  it('secret-alias-invalid: flags an unquoted dotted key in [secrets] (a nested table), with a fix that quotes it', () => {
+    const text = '[secrets]\nks.pw = "x"\n[truststore]\npassword = "$secret{ks.pw}"\n';
     const p = codes(text, 'secret-alias-invalid');
-    assert.deepEqual(
-      [p.map((x) => x.range.start.line), apply(text, p[0].fixes[0].edits)],
-      [[1, 3], '[secrets]\nks_pw = "x"\n[truststore]\npassword = "$secret{ks_pw}"\n'],
-    );
+    assert.deepEqual([p.map((x) => x.range.start.line), apply(text, p[0].fixes[0].edits)], [[1], '[secrets]\n"ks.pw" = "x"\n[truststore]\npassword = "$secret{ks.pw}"\n']);
   });
   it('secret-alias-invalid: stays silent on [A-Za-z0-9_] aliases', () => {
     assert.deepEqual(codes('[secrets]\nKs_pw1 = "x"\n', 'secret-alias-invalid'), []);

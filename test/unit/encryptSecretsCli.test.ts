@@ -113,6 +113,21 @@ describe('encrypt-secrets and rotate-internal CLI', () => {
       assert.equal(fs.readFileSync(toml, 'utf8'), before);
     });
 
+    it('says which transformation it used and why: MI 4.x\'s default OAEP when nothing overrides it', async () => {
+      writeToml('admin = "[a]"\n');
+      const actual = await run(['encrypt-secrets', '.']);
+      const form = decryptSecret(secretsOnDisk().admin, oldKey.pkcs8);
+      assert.equal(form.ok && form.form, 'oaep-sha1');
+      assert.match(actual.stdout, /using RSA\/ECB\/OAEPwithSHA1andMGF1Padding \(MI 4\.x's default: nothing in deployment\.toml overrides org\.wso2\.CipherTransformation/);
+    });
+
+    it('says so when the home\'s conf/carbon.properties sets the transformation', async () => {
+      writeToml('admin = "[a]"\n');
+      fs.writeFileSync(path.join(root, 'conf/carbon.properties'), 'org.wso2.CipherTransformation=RSA\n');
+      const actual = await run(['encrypt-secrets', '.', '--dry-run']);
+      assert.match(actual.stdout, /using RSA \(the MI home's conf\/carbon\.properties sets org\.wso2\.CipherTransformation\)/);
+    });
+
     it('follows the configured OAEP transformation', async () => {
       writeToml('admin = "[a]"\n', `\n[system.parameter]\n"org.wso2.CipherTransformation" = "${OAEP}"\n`);
       await run(['encrypt-secrets', '.']);

@@ -188,8 +188,15 @@ describe('encrypt [plain] secrets', () => {
     assert.equal(withoutSecretValues(after), withoutSecretValues(doc));
   });
 
-  it('uses PKCS#1 v1.5 ("RSA") when no transformation is configured, as the cipher tool does', () => {
+  it('uses OAEP-SHA1 when no transformation is configured, as a stock MI 4.x decrypts', () => {
     const doc = parse(PLAIN_TOML);
+    const after = apply(doc, encryptPlainSecretsEdits(doc, oldKey.certificate));
+    const actual = decryptSecret(secretValues(after).admin_pwd, oldKey.pkcs8);
+    assert.equal(actual.ok && actual.form, 'oaep-sha1');
+  });
+
+  it('uses PKCS#1 v1.5 where [system.parameter] "org.wso2.CipherTransformation" says "RSA"', () => {
+    const doc = parse(`[system.parameter]\n"org.wso2.CipherTransformation" = "RSA"\n\n${PLAIN_TOML}`);
     const after = apply(doc, encryptPlainSecretsEdits(doc, oldKey.certificate));
     const actual = decryptSecret(secretValues(after).admin_pwd, oldKey.pkcs8);
     assert.equal(actual.ok && actual.form, 'pkcs1');

@@ -3,11 +3,12 @@
  * and reports every problem of their deployment.toml and keystores, like a compiler (text), as JSON,
  * or as SARIF 2.1.0 for code scanning. Exit 0 without errors, 1 with errors, 2 on usage or I/O failure.
  */
-import { statSync, type Stats } from 'node:fs';
+import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliArgs, type CliCommand, type CliIO } from '../command';
 import { intOption, stringOption } from '../args';
 import { load } from './common';
+import { readPasswordFile, warnCommandLineSecret } from '../passwords';
 import type { Problem } from '../../core/problem';
 import type { LocatedProblem } from '../sarif';
 
@@ -23,7 +24,7 @@ export interface CheckJsonProblem {
   readonly message: string;
 }
 
-/** Splits `alias=value` of `--secret`/`--secret-env`. */
+/** Splits `alias=value` of `--secret`/`--secret-env`/`--secret-file`. */
 function splitPair(raw: string, flagName: string): [string, string | undefined] {
   const i = raw.indexOf('=');
   if (i === 0) throw new UsageError(`--${flagName} needs an alias before "="`);
@@ -35,12 +36,15 @@ function listValues(args: CliArgs, name: string): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
-/** The `$secret{alias}` passwords given by `--secret` / `--secret-env` (prompting for a bare alias). */
+/** The `$secret{alias}` passwords given by `--secret` / `--secret-env` / `--secret-file` (prompting for a bare alias). */
 async function secretPasswords(args: CliArgs, io: CliIO): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  let warned = false;
   for (const raw of listValues(args, 'secret')) {
     const [alias, value] = splitPair(raw, 'secret');
     if (value !== undefined) {
+      if (!warned) warnCommandLineSecret(io, 'secret');
+      warned = true;
       out[alias] = value;
       continue;
     }
@@ -54,10 +58,18 @@ async function secretPasswords(args: CliArgs, io: CliIO): Promise<Record<string,
     if (value === undefined) throw new UsageError(`environment variable ${variable} (from --secret-env ${alias}) is not set`);
     out[alias] = value;
   }
+  for (const raw of listValues(args, 'secret-file')) {
+    const [alias, file] = splitPair(raw, 'secret-file');
+    if (!file) throw new UsageError(`--secret-file needs alias=PATH`);
+    out[alias] = readPasswordFile(io, file, 'secret-file');
+  }
   return out;
 }
 
-/** A path relative to the checked folder, with `/` separators (absolute when outside it). */
+/**
+ * A path relative to the working folder, with `/` separators (absolute when outside it): what a person
+ * can paste or click, and distinct for every workspace when several are checked at once.
+ */
 function relativeTo(base: string, file: string): string {
   const rel = path.relative(base, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file.split(path.sep).join('/');
@@ -88,12 +100,13 @@ export function toJsonProblem(p: LocatedProblem): CheckJsonProblem {
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'Check the deployment.toml and keystores of every MI runtime home and integration project under the paths.',
-  usage: 'check [path...] [--format text|json|sarif] [--expiry-days N] [--secret alias=value] [--secret-env alias=VAR]',
+  usage: 'check [path...] [--format text|json|sarif] [--expiry-days N] [--secret-env alias=VAR] [--secret-file alias=PATH] [--secret alias[=value]]',
   options: [
     { name: 'format', type: 'string', help: 'Output format: text (file:line:column severity code message), json or sarif (default text).' },
     { name: 'expiry-days', type: 'string', help: 'Warn about certificates expiring within N days (default 30).' },
-    { name: 'secret', type: 'string', multiple: true, help: 'The value of $secret{alias}, as alias=value (or alias alone to be asked); repeatable.' },
+    { name: 'secret', type: 'string', multiple: true, help: 'The value of $secret{alias}, as alias=value (shown in the process list: prefer --secret-env/--secret-file) or alias alone to be asked; repeatable.' },
     { name: 'secret-env', type: 'string', multiple: true, help: 'The value of $secret{alias} from an environment variable, as alias=VAR; repeatable.' },
+    { name: 'secret-file', type: 'string', multiple: true, help: 'The value of $secret{alias} from the first line of a file, as alias=PATH; repeatable.' },
   ],
   async run(args: CliArgs, io: CliIO): Promise<number> {
     const format = stringOption(args, 'format') ?? 'text';
@@ -107,18 +120,16 @@ export const checkCommand: CliCommand = {
     let found = 0;
     for (const target of targets) {
       const abs = path.resolve(io.cwd, target);
-      let stat: Stats;
       try {
-        stat = statSync(abs);
+        statSync(abs);
       } catch {
         io.stderr(`mi-keystores check: ${target}: no such file or folder\n`);
         return 2;
       }
-      const base = stat.isDirectory() ? abs : path.dirname(abs);
       try {
         const result = await engine.checkPath(abs, { expiryDays, env: io.env, secretPasswords: secrets });
         found += result.workspaces.length;
-        for (const problem of result.problems) located.push({ relativeFile: relativeTo(base, problem.file), problem });
+        for (const problem of result.problems) located.push({ relativeFile: relativeTo(io.cwd, problem.file), problem });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         io.stderr(`mi-keystores check: ${target}: ${code ? `cannot read (${code})` : err instanceof Error ? err.message : String(err)}\n`);
@@ -131,7 +142,7 @@ export const checkCommand: CliCommand = {
       io.stdout(`${JSON.stringify({ problems: located.map(toJsonProblem) }, null, 2)}\n`);
     } else if (format === 'sarif') {
       const { toSarif } = await load.sarif();
-      io.stdout(`${JSON.stringify(toSarif(located), null, 2)}\n`);
+      io.stdout(`${JSON.stringify(toSarif(located, { root: io.cwd }), null, 2)}\n`);
     } else {
       for (const p of located) io.stdout(`${formatTextProblem(p)}\n`);
       const count = (s: Problem['severity']) => located.filter((p) => p.problem.severity === s).length;

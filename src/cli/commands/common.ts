@@ -51,6 +51,7 @@ export const load = {
   keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
   vault: async () => require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
   encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
+  transformation: async () => require('../../core/secrets/transformation') as typeof import('../../core/secrets/transformation'),
   rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
   sarif: async () => require('../sarif') as typeof import('../sarif'),
 };

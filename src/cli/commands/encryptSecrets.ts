@@ -1,7 +1,8 @@
 /**
  * `mi-keystores encrypt-secrets <path> [--dry-run]`: the cipher tool's `-Dconfigure` step without starting
  * MI. In each MI workspace under `path`, every `[plain]` value of `[secrets]` becomes its base64
- * ciphertext made with the effective internal key's certificate and the configured transformation;
+ * ciphertext made with the effective internal key's certificate and the transformation MI will decrypt
+ * with (deployment.toml's `[system.parameter]`, else the home's conf/carbon.properties, else OAEP-SHA1);
  * nothing else in deployment.toml changes. Prints aliases only, never a secret.
  */
 import * as path from 'node:path';
@@ -24,7 +25,7 @@ export const encryptSecretsCommand: CliCommand = {
     const dryRun = flag(args, 'dry-run');
     const password = passwordFromFlags(args, io, 'password');
     const abs = path.resolve(io.cwd, target);
-    const [discover, cacheModule, vault, plan] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan()]);
+    const [discover, cacheModule, vault, plan, transformations] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan(), load.transformation()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });
@@ -51,9 +52,10 @@ export const encryptSecretsCommand: CliCommand = {
         failed++;
         continue;
       }
-      const transformation = plan.configuredTransformation(loaded.doc);
+      const effective = await transformations.workspaceTransformation(loaded.doc, ws);
+      const transformation = effective.transformation;
       const aliases = plains.map((s) => s.alias).join(', ');
-      const how = `with the internal key ${vault.describeKey(key.key)} using ${transformation}`;
+      const how = `with the internal key ${vault.describeKey(key.key)} using ${transformations.describeTransformation(effective)}`;
       if (dryRun) {
         io.stdout(`${display}: would encrypt ${plains.length} secret(s) ${how}: ${aliases}\n`);
         continue;

@@ -55,7 +55,7 @@ export const rotateInternalCommand: CliCommand = {
       throw new CliFailure(`${display}: ${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
     }
     const { aliases, edits } = plan;
-    const what = `${aliases.length} secret(s) ${aliases.length ? `(${aliases.join(', ')}) ` : ''}re-encrypted for the internal key ${vault.describeKey(newKey)} using ${plan.transformation}`;
+    const what = `${aliases.length} secret(s) ${aliases.length ? `(${aliases.join(', ')}) ` : ''}re-encrypted for the internal key ${vault.describeKey(newKey)} using ${plan.transformation} (${plan.transformationReason})`;
     if (dryRun) {
       io.stdout(`${display}: would point [keystore.internal] at ${keystoreArg}; ${what.replace('re-encrypted', 'would be re-encrypted')}.\n`);
       return 0;

@@ -30,9 +30,9 @@ const LIST = [
   { code: 'default-password', severity: 'warning', scope: 'document', doc: 'The well-known default password `wso2carbon` is used.' },
   { code: 'password-too-short', severity: 'warning', scope: 'document', doc: 'A keystore password shorter than 6 characters, which keytool refuses.' },
   { code: 'plaintext-password', severity: 'hint', scope: 'document', doc: 'A password is written in plain text; it could be a `$secret{alias}` encrypted by the cipher tool.' },
-  { code: 'secret-undefined', severity: 'error', scope: 'document', doc: '`$secret{x}` names an alias that [secrets] does not define; MI exits ("Secret references can\'t be resolved").' },
+  { code: 'secret-undefined', severity: 'error', scope: 'document', doc: '`$secret{x}` names an alias that [secrets] does not define and [runtime_secrets] is off; MI exits ("Secret references can\'t be resolved").' },
   { code: 'secret-plain', severity: 'warning', scope: 'document', doc: 'A [secrets] value is still `[plain text]`; MI refuses it unless started with -DencryptSecrets=true.' },
-  { code: 'secret-alias-invalid', severity: 'error', scope: 'document', doc: 'A secret alias with characters outside [A-Za-z0-9_]; dotted aliases break resolution.' },
+  { code: 'secret-alias-invalid', severity: 'error', scope: 'document', doc: 'A [secrets] key MI cannot look up: an unquoted dotted key (a nested table), or whitespace, `=`, `:` or `\\` in the alias.' },
   // --- keystore (src/core/checks/keystoreChecks.ts, projectChecks.ts, src/core/secrets/secretChecks.ts) ---
   { code: 'keystore-not-found', severity: 'error', scope: 'keystore', doc: 'The keystore file named by `file_name`/`location` does not exist; MI logs "Error opening Key store".' },
   { code: 'keystore-in-legacy-folder', severity: 'warning', scope: 'keystore', doc: 'The keystore sits in repository/security/ (MI 1.x wording) instead of repository/resources/security/.' },
@@ -54,6 +54,7 @@ const LIST = [
   { code: 'truststore-missing-primary-cert', severity: 'warning', scope: 'keystore', doc: 'The truststore does not hold the primary keystore\'s certificate, so MI\'s calls to itself fail TLS.' },
   { code: 'project-keystore-mismatch', severity: 'warning', scope: 'keystore', doc: 'The keystore name differs between pom.xml, the Dockerfile and deployment.toml of an integration project.' },
   { code: 'secret-undecryptable', severity: 'error', scope: 'keystore', doc: 'An encrypted [secrets] value cannot be decrypted with the internal keystore\'s key (the internal keystore changed).' },
+  { code: 'secret-transformation-mismatch', severity: 'error', scope: 'keystore', doc: 'A [secrets] ciphertext decrypts only with a padding MI will not use (MI 4.x decrypts with RSA/ECB/OAEPwithSHA1andMGF1Padding unless configured otherwise).' },
 ] as const satisfies readonly ProblemCodeInfo[];
 
 /** Every problem code, in documentation order. */

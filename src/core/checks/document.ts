@@ -4,7 +4,7 @@
  * `$secret{}` references. Each problem sits on the line a person would fix: the value at fault,
  * else the key, else the table header.
  */
-import type { Fix, Problem, Range, TextEdit } from '../problem';
+import type { Fix, Problem, Range } from '../problem';
 import type { TomlDocument, TomlKeyValue, TomlTable } from '../config/toml';
 import {
   consumersOfTable,
@@ -16,6 +16,7 @@ import {
 } from '../config/schema';
 import { renameKeyEdit, renameTableEdit, setValueEdits, tomlString } from '../config/edit';
 import { severityOf, type ProblemCode } from './codes';
+import { checkSecretReferences } from '../secrets/references';
 
 /** Options of `checkDocument`. */
 export interface DocumentCheckOptions {
@@ -31,10 +32,6 @@ export const SECURITY_DIR = 'repository/resources/security';
 
 /** A value MI resolves at start-up rather than a literal: `$ref{}`, `$secret{}`, `$env{}`, `$sys{}`. */
 const REFERENCE = /\$(?:ref|secret|env|sys)\{[^}]*\}/;
-const SECRET_REF = /\$secret\{([^}]*)\}/g;
-const SECRET_ALIAS = /^[A-Za-z0-9_]+$/;
-/** A `[secrets]` value waiting for the cipher tool: `"[plain text]"`. */
-const PLAIN_SECRET = /^\[[\s\S]*\]$/;
 
 /** Misspellings seen in real files (other Carbon products, old docs), by last key part. */
 const KNOWN_MISTAKES: Readonly<Record<string, readonly string[]>> = {
@@ -72,14 +69,9 @@ export function checkDocument(doc: TomlDocument, options: DocumentCheckOptions =
     report(code, issue.kind === 'syntax' ? `TOML syntax error: ${issue.message} MI will not start.` : issue.message, issue.range);
   }
 
-  const secretTables = doc.tables.filter((t) => t.name === 'secrets');
-  const secretAliases = new Set(secretTables.flatMap((t) => t.entries.map((e) => e.keyParts.join('.'))));
-
-  for (const table of doc.tables) {
-    checkTable(doc, table, report);
-    if (table.name === 'secrets') checkSecretsTable(doc, table, report);
-    for (const entry of table.entries) checkSecretReferences(doc, entry, secretAliases, report);
-  }
+  for (const table of doc.tables) checkTable(doc, table, report);
+  // HOOK secret-alias-invalid, secret-plain, secret-undefined: ../secrets/references.ts.
+  out.push(...checkSecretReferences(doc, { disabled: options.disabled }));
   return out;
 }
 
@@ -254,58 +246,5 @@ function checkMissingPasswords(doc: TomlDocument, table: TomlTable, report: Repo
       headerOrKey(table, file),
       [{ title: `Add \`${consumer.keys.password}\``, edits: setValueEdits(doc, table, consumer.keys.password, '""') }],
     );
-  }
-}
-
-function checkSecretsTable(doc: TomlDocument, table: TomlTable, report: Report): void {
-  for (const entry of table.entries) {
-    const alias = entry.keyParts.join('.');
-    if (entry.keyParts.length !== 1 || !SECRET_ALIAS.test(alias)) {
-      const fixed = alias.replace(/[^A-Za-z0-9_]/g, '_');
-      report(
-        'secret-alias-invalid',
-        `Secret alias \`${alias}\` has characters outside [A-Za-z0-9_]; MI cannot resolve \`$secret{${alias}}\`.`,
-        entry.keyRange,
-        fixed ? [{ title: `Rename to \`${fixed}\` (and its references)`, edits: renameSecretEdits(doc, entry, alias, fixed) }] : [],
-      );
-    }
-    if (entry.value.type === 'string' && PLAIN_SECRET.test(entry.value.value as string)) {
-      report(
-        'secret-plain',
-        `Secret \`${alias}\` is still plain text; run the cipher tool to encrypt it (MI refuses plain secrets unless started with -DencryptSecrets=true).`,
-        entry.value.range,
-      );
-    }
-  }
-}
-
-function renameSecretEdits(doc: TomlDocument, entry: TomlKeyValue, from: string, to: string): TextEdit[] {
-  const edits: TextEdit[] = [renameKeyEdit(doc, entry, [to])];
-  const needle = `$secret{${from}}`;
-  for (const t of doc.tables) {
-    for (const e of t.entries) {
-      if (e.value.type === 'string' && e.value.raw.includes(needle)) {
-        edits.push({ file: doc.file, range: e.value.range, newText: e.value.raw.split(needle).join(`$secret{${to}}`) });
-      }
-    }
-  }
-  return edits;
-}
-
-function checkSecretReferences(doc: TomlDocument, entry: TomlKeyValue, aliases: ReadonlySet<string>, report: Report): void {
-  if (entry.value.type !== 'string') return;
-  const value = entry.value.value as string;
-  for (const m of value.matchAll(SECRET_REF)) {
-    const alias = m[1];
-    if (!SECRET_ALIAS.test(alias)) {
-      report('secret-alias-invalid', `Secret alias \`${alias}\` has characters outside [A-Za-z0-9_]; MI cannot resolve it.`, entry.value.range);
-    } else if (!aliases.has(alias)) {
-      report(
-        'secret-undefined',
-        `\`$secret{${alias}}\` names no alias of [secrets]; MI exits with "Secret references can't be resolved for ${alias}".`,
-        entry.value.range,
-        [{ title: `Add \`${alias}\` to [secrets]`, edits: setValueEdits(doc, 'secrets', [alias], '"[]"') }],
-      );
-    }
   }
 }

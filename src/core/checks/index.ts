@@ -12,7 +12,7 @@ import { isInside } from '../workspace/resolvePath';
 import { checkDocument } from './document';
 import { checkKeystores } from './keystoreChecks';
 import { checkProjectFiles } from './projectChecks';
-import { checkSecretsDecryptable } from '../secrets/secretChecks';
+import { checkWorkspaceSecrets } from '../secrets/secretChecks';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
@@ -58,14 +58,13 @@ export interface WorkspaceCheckContext {
 export type WorkspaceCheck = (ctx: WorkspaceCheckContext) => Promise<readonly Problem[]>;
 
 /**
- * HOOK `secret-undecryptable`: decrypts every `[secrets]` ciphertext with the effective internal key
+ * HOOK `secret-undecryptable`, `secret-transformation-mismatch`: decrypts every `[secrets]` ciphertext
+ * with the effective internal key and compares its padding with the effective transformation
  * (../secrets/secretChecks.ts). Silent when the internal key cannot be read here; the keystore checks
  * say why.
  */
-export const secretUndecryptableCheck: WorkspaceCheck = async (ctx) => {
-  const key = await ctx.internalKey();
-  return key ? checkSecretsDecryptable(ctx.document, key) : [];
-};
+export const secretUndecryptableCheck: WorkspaceCheck = (ctx) =>
+  checkWorkspaceSecrets({ ...ctx, readOutside: ctx.options.readOutside, workspaceFolder: ctx.options.workspaceFolder });
 
 /** The pluggable workspace checks run after the keystore checks; append new ones here. */
 export const WORKSPACE_CHECKS: WorkspaceCheck[] = [secretUndecryptableCheck];

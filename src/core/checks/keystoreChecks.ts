@@ -8,6 +8,7 @@
  * another consumer writes the value at fault on its own line. Problems sit on the value a person
  * would change (see the anchor rules in ../workspace/effectiveConfig.ts).
  */
+import { describeSecretReference } from '../secrets/references';
 import * as path from 'node:path';
 import type { Fix, Problem, Range, Severity, TextEdit } from '../problem';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
@@ -279,7 +280,7 @@ export async function checkKeystores(config: EffectiveConfig, options: KeystoreC
     let message: string;
     if (!pw) message = `The ${s.label} has no ${what} configured, so ${tail}`;
     else if (pw.state === 'secret')
-      message = `The ${what} of the ${s.label} is $secret{${pw.secretAlias}}, encrypted by the cipher tool; supply it (mi-keystores --secret ${pw.secretAlias}, or the extension's stored secret) to check the store: ${tail}`;
+      message = `The ${what} of the ${s.label} is ${describeSecretReference(config.document, pw.secretAlias as string)}; supply it (mi-keystores check --secret-env ${pw.secretAlias}=VAR, or the extension's stored secret) to check the store: ${tail}`;
     else if (pw.state === 'env') message = `The ${what} of the ${s.label} comes from the environment variable ${pw.envVar}, which is not set here, so ${tail}`;
     else message = `The ${what} of the ${s.label} comes from the system property ${pw.sysProperty}, which is only known at runtime, so ${tail}`;
     const anchor = pw?.anchor ?? s.tableNode?.headerRange ?? s.file.anchor;

@@ -31,6 +31,8 @@ export interface AssistContext {
    * table has several (`[transport.http]`); implementations may ignore it.
    */
   storeForTable(tableName: string, key?: string): Promise<StoreSummary | undefined>;
+  /** The cipher transformation MI decrypts `[secrets]` with, and why (absent: hover does not say). */
+  cipherTransformation?(): Promise<{ readonly transformation: string; readonly reason: string }>;
 }
 
 /** A completion proposal. */
@@ -358,6 +360,8 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
   const kv = KEY_LINE.exec(line);
   if (!kv) return undefined;
   const keyParts = splitKey(kv[2]);
+  const transformationHover = await cipherTransformationHover(lc.table, keyParts, ctx);
+  if (transformationHover) return { contents: transformationHover, range: range(ln, kv[1].length, line.trimEnd().length) };
   const spec = lookupKey(lc.table, keyParts);
   if (!spec) return undefined;
   const keyStart = kv[1].length;
@@ -387,6 +391,19 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
     return { contents: entry.certificate ? `${head}\n\n${certificateMarkdown(entry.certificate)}` : head, range: valueRange };
   }
   return { contents: `**${spec.fullKey}**\n\n${keyDoc(spec)}`, range: valueRange };
+}
+
+/**
+ * On a `[secrets]` entry or on `[system.parameter] 'org.wso2.CipherTransformation'`: the transformation MI
+ * decrypts the secrets with and why, since a ciphertext made with another one fails at start.
+ */
+async function cipherTransformationHover(table: string, keyParts: readonly string[], ctx: AssistContext): Promise<string | undefined> {
+  const onSecret = table === 'secrets';
+  const onSetting = table === 'system.parameter' && keyParts.join('.') === 'org.wso2.CipherTransformation';
+  if ((!onSecret && !onSetting) || !ctx.cipherTransformation) return undefined;
+  const t = await ctx.cipherTransformation();
+  const head = onSecret ? `**Secret \`${keyParts.join('.')}\`**` : '**org.wso2.CipherTransformation**';
+  return `${head}\n\nMI decrypts [secrets] with \`${t.transformation}\`: ${t.reason}. Encrypt with the same one (mi-keystores encrypt-secrets and the quick fixes do).`;
 }
 
 /** Where the value of a `key = value` ends (before a trailing comment, or the end of an unclosed string). */

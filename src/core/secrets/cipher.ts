@@ -1,11 +1,15 @@
 /**
  * The secure vault's cipher, compatible with WSO2's cipher tool (`bin/ciphertool.sh -Dconfigure`):
  * a secret is encrypted with the RSA public key of the internal keystore's certificate, then base64.
- * The transformation is `RSA` (= RSA/ECB/PKCS1Padding, the JDK default) unless the JVM property
- * `org.wso2.CipherTransformation` names OAEP. Carbon may also write a "self-contained" ciphertext:
+ * The transformation is the JVM property `org.wso2.CipherTransformation`, which MI 4.x sets to
+ * RSA/ECB/OAEPwithSHA1andMGF1Padding (see ./transformation.ts); `RSA` (= RSA/ECB/PKCS1Padding, the JDK
+ * default) applies only where it is configured. Carbon may also write a "self-contained" ciphertext:
  * base64 of a JSON object whose `c` is the base64 ciphertext and `t` the transformation.
  */
 import * as crypto from 'node:crypto';
+
+/** The transformation MI 4.x uses when nothing overrides it (its default.json and shipped carbon.properties). */
+export const MI_DEFAULT_TRANSFORMATION = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 
 /** The transformations WSO2 documents for the cipher tool. */
 export type CipherTransformation = 'RSA' | 'RSA/ECB/PKCS1Padding' | 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
@@ -28,7 +32,7 @@ export function isPkcs1(transformation: string): boolean {
  * Encrypts `plaintext` (UTF-8) with the certificate's RSA public key as the cipher tool does, and returns base64.
  * Throws for a non-RSA certificate or an unknown transformation: MI could not decrypt the result.
  */
-export function encryptSecret(plaintext: string, certificateDer: Uint8Array, transformation: string = 'RSA'): string {
+export function encryptSecret(plaintext: string, certificateDer: Uint8Array, transformation: string = MI_DEFAULT_TRANSFORMATION): string {
   const publicKey = new crypto.X509Certificate(certificateDer).publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new Error(`The internal key is ${publicKey.asymmetricKeyType?.toUpperCase() ?? 'not RSA'}; MI's cipher tool needs an RSA key.`);
@@ -68,6 +72,17 @@ export function decryptSecret(value: string, pkcs8: Uint8Array): DecryptResult {
   }
   const plain = decryptRaw(raw, key);
   return plain ? { ok: true, ...plain } : { ok: false };
+}
+
+/**
+ * What a `[secrets]` value holds before any key is tried: the raw RSA ciphertext (unwrapped from Carbon's
+ * JSON envelope, whose transformation is then given), or null when it is not base64 at all.
+ */
+export function ciphertextBytes(value: string): { bytes: Buffer; envelopeTransformation?: string; envelope: boolean } | null {
+  const raw = decodeBase64(value);
+  if (!raw) return null;
+  const envelope = parseEnvelope(raw);
+  return envelope ? { bytes: envelope.ciphertext, envelopeTransformation: envelope.transformation, envelope: true } : { bytes: raw, envelope: false };
 }
 
 /** Strict base64 (standard alphabet, padding optional, whitespace ignored); null when it is not base64. */

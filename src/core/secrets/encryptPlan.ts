@@ -5,18 +5,16 @@
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { encryptSecret, type DecryptResult, decryptSecret } from './cipher';
-import { isPlainSecret, secretCiphertexts, type InternalKey } from './secretChecks';
+import { isDeployTimeReference, isPlainSecret, secretCiphertexts, type InternalKey } from './secretChecks';
+import { effectiveTransformation } from './transformation';
 
-/** The cipher transformation MI will use: `[system.parameter] "org.wso2.CipherTransformation"`, else `RSA`. */
+/**
+ * The cipher transformation MI will use as far as the document alone tells: `[system.parameter]
+ * "org.wso2.CipherTransformation"`, else MI 4.x's default OAEP-SHA1. With the workspace at hand, prefer
+ * `workspaceTransformation` (./transformation.ts), which also reads the home's conf/carbon.properties.
+ */
 export function configuredTransformation(doc: TomlDocument): string {
-  for (const table of doc.tables) {
-    for (const entry of table.entries) {
-      if (entry.fullKey === 'system.parameter.org.wso2.CipherTransformation' && typeof entry.value.value === 'string') {
-        return entry.value.value;
-      }
-    }
-  }
-  return 'RSA';
+  return effectiveTransformation(doc).transformation;
 }
 
 /** Every `alias = "[plain text]"` of `[secrets]`, with the plain text and the value's range. */
@@ -42,17 +40,26 @@ export function encryptPlainSecretsEdits(doc: TomlDocument, certificate: Uint8Ar
   return plainSecrets(doc).filter((s) => s.plaintext !== '').map((s) => ({ file: doc.file, range: s.range, newText: quoted(encryptSecret(s.plaintext, certificate, transformation)) }));
 }
 
-/** The edit for one secret (the `secret-plain` quick fix). */
-export function encryptOneSecretEdit(doc: TomlDocument, alias: string, certificate: Uint8Array): TextEdit | undefined {
+/** The edit for one secret (the `secret-plain` quick fix), with the effective transformation. */
+export function encryptOneSecretEdit(doc: TomlDocument, alias: string, certificate: Uint8Array, transformation = configuredTransformation(doc)): TextEdit | undefined {
   const secret = plainSecrets(doc).find((s) => s.alias === alias);
   if (!secret) return undefined;
-  return { file: doc.file, range: secret.range, newText: quoted(encryptSecret(secret.plaintext, certificate, configuredTransformation(doc))) };
+  return { file: doc.file, range: secret.range, newText: quoted(encryptSecret(secret.plaintext, certificate, transformation)) };
 }
 
-/** Why a rotation was refused: the aliases the old key cannot decrypt. */
+/** Why a rotation was refused: the aliases the old key cannot decrypt, or whose ciphertext only exists at deploy time. */
 export class RotationRefusedError extends Error {
-  constructor(readonly aliases: readonly string[]) {
-    super(`Cannot rotate: ${aliases.length === 1 ? 'secret' : 'secrets'} ${aliases.map((a) => `"${a}"`).join(', ')} cannot be decrypted with the current internal key; nothing was changed.`);
+  constructor(
+    readonly aliases: readonly string[],
+    /** True when the ciphertexts are `$env{}`/`$sys{}` references, made outside this file. */
+    readonly deployTime = false,
+  ) {
+    const names = `${aliases.length === 1 ? 'secret' : 'secrets'} ${aliases.map((a) => `"${a}"`).join(', ')}`;
+    super(
+      deployTime
+        ? `Cannot rotate: ${names} ${aliases.length === 1 ? 'is' : 'are'} supplied at deploy time ($env{}/$sys{}), so ${aliases.length === 1 ? 'it' : 'they'} must be re-encrypted for the new key where ${aliases.length === 1 ? 'it is' : 'they are'} made; nothing was changed.`
+        : `Cannot rotate: ${names} cannot be decrypted with the current internal key; nothing was changed.`,
+    );
   }
 }
 
@@ -62,6 +69,8 @@ export class RotationRefusedError extends Error {
  */
 export function reencryptSecretsEdits(doc: TomlDocument, oldKey: InternalKey, newCertificate: Uint8Array, transformation = configuredTransformation(doc)): TextEdit[] {
   const secrets = secretCiphertexts(doc);
+  const deployTime = secrets.filter((s) => isDeployTimeReference(s.ciphertext)).map((s) => s.alias);
+  if (deployTime.length > 0) throw new RotationRefusedError(deployTime, true);
   const decrypted: Array<{ range: TextEdit['range']; result: DecryptResult; alias: string }> = secrets.map((s) => ({
     alias: s.alias,
     range: s.range,
@@ -77,7 +86,7 @@ export function reencryptSecretsEdits(doc: TomlDocument, oldKey: InternalKey, ne
 }
 
 /** The `secret-plain` quick fix as a list: the one edit that encrypts `alias`, or none when it is not `[plain]`. */
-export function encryptSecretFixEdits(doc: TomlDocument, alias: string, certificate: Uint8Array): TextEdit[] {
-  const edit = encryptOneSecretEdit(doc, alias, certificate);
+export function encryptSecretFixEdits(doc: TomlDocument, alias: string, certificate: Uint8Array, transformation = configuredTransformation(doc)): TextEdit[] {
+  const edit = encryptOneSecretEdit(doc, alias, certificate, transformation);
   return edit ? [edit] : [];
 }

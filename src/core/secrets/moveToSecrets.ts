@@ -71,13 +71,13 @@ function entryAt(doc: TomlDocument, target: MoveTarget): TomlKeyValue | undefine
  * and the configured transformation, and the value becomes `"$secret{alias}"`. Throws when the value is
  * not a plain string (nothing to move) or the certificate's key is not RSA.
  */
-export function moveToSecretsEdits(doc: TomlDocument, target: MoveTarget, certificate: Uint8Array): MoveToSecretsPlan {
+export function moveToSecretsEdits(doc: TomlDocument, target: MoveTarget, certificate: Uint8Array, transformation = configuredTransformation(doc)): MoveToSecretsPlan {
   const entry = entryAt(doc, target);
   if (!entry || entry.value.type !== 'string') throw new Error('There is no plain-text string value to move into [secrets].');
   const plaintext = entry.value.value as string;
   if (/\$(secret|env|sys)\{/.test(plaintext)) throw new Error(`The value of ${entry.fullKey} is already a reference, not a plain-text password.`);
   const alias = secretAliasFor(doc, entry.fullKey);
-  const ciphertext = encryptSecret(plaintext, certificate, configuredTransformation(doc));
+  const ciphertext = encryptSecret(plaintext, certificate, transformation);
   const edits: TextEdit[] = [
     { file: doc.file, range: entry.value.range, newText: `"$secret{${alias}}"` },
     ...setValueEdits(doc, 'secrets', [alias], `"${ciphertext}"`),

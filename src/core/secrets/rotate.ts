@@ -18,6 +18,7 @@ import { decryptSecret } from './cipher';
 import { configuredTransformation, reencryptSecretsEdits } from './encryptPlan';
 import { secretCiphertexts, type InternalKey } from './secretChecks';
 import { resolveInternalKey } from './workspaceVault';
+import { workspaceTransformation, type EffectiveTransformation } from './transformation';
 import type { EffectiveConfig } from '../workspace/effectiveConfig';
 import { KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 
@@ -38,7 +39,7 @@ export interface RotateOptions {
   readonly passwordToml?: string;
   /** Raw TOML for `key_password`; default: the same as `password`. */
   readonly keyPasswordToml?: string;
-  /** The cipher transformation; default: the document's `org.wso2.CipherTransformation`, else `RSA`. */
+  /** The cipher transformation; default: the effective one (deployment.toml, the home's carbon.properties, MI's OAEP-SHA1). */
   readonly transformation?: string;
 }
 
@@ -125,7 +126,7 @@ export function internalTableEdits(doc: TomlDocument, workspace: MiWorkspace, ne
 
 /**
  * The whole rotation as one list of edits: every `[secrets]` ciphertext re-encrypted from `oldKey` to
- * `newKey` (with the configured transformation) plus the `[keystore.internal]` edits. Throws
+ * `newKey` (with `options.transformation`, else the one deployment.toml gives, else MI's OAEP-SHA1) plus the `[keystore.internal]` edits. Throws
  * RotationRefusedError, planning nothing, when any secret does not decrypt with the old key.
  */
 export function rotateInternalKeystoreEdits(doc: TomlDocument, workspace: MiWorkspace, oldKey: InternalKey, newKey: NewInternalKey, options: RotateOptions = {}): TextEdit[] {
@@ -166,6 +167,8 @@ export interface RotationPlan {
   /** The key the secrets were decrypted with; null when there was no ciphertext to carry over. */
   readonly oldKey: InternalKey | null;
   readonly transformation: string;
+  /** Why that transformation: given by the caller, or where MI takes it from. */
+  readonly transformationReason: string;
 }
 
 /**
@@ -178,7 +181,9 @@ export async function planInternalRotation(config: EffectiveConfig, newKey: NewI
   const internal = config.stores.find((s) => s.id === 'internal');
   const storePasswords = options.oldPassword !== undefined && internal?.path ? { [internal.path]: options.oldPassword } : {};
   const aliases = secretCiphertexts(doc).map((s) => s.alias);
-  const transformation = options.transformation ?? configuredTransformation(doc);
+  const effective: EffectiveTransformation | undefined = options.transformation === undefined ? await workspaceTransformation(doc, config.workspace) : undefined;
+  const transformation = options.transformation ?? (effective as EffectiveTransformation).transformation;
+  const transformationReason = effective ? effective.reason : 'as asked';
   const old = await resolveInternalKey(config, options.cache ?? new KeystoreCache(), storePasswords);
   if (!old.ok && aliases.length > 0) throw new InternalKeyUnavailableError(old.reason, old.needsPassword);
   const oldKey = old.ok ? old.key : null;
@@ -186,5 +191,5 @@ export async function planInternalRotation(config: EffectiveConfig, newKey: NewI
   const edits = oldKey
     ? rotateInternalKeystoreEdits(doc, config.workspace, oldKey, newKey, { ...options, transformation })
     : internalTableEdits(doc, config.workspace, newKey, options);
-  return { edits, aliases, oldKey, transformation };
+  return { edits, aliases, oldKey, transformation, transformationReason };
 }

@@ -14,6 +14,7 @@ import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from 
 import { defaultKeystoreCache, type KeystoreCache } from './keystoreCache';
 import { LEGACY_SECURITY_DIR, SECURITY_DIR, fileNameFor, isInside } from './resolvePath';
 import { readDockerCopies } from './project';
+import { workspaceTransformation } from '../secrets/transformation';
 
 /** Options of `createAssistContext`. */
 export interface AssistContextOptions {
@@ -79,6 +80,10 @@ export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, o
   };
 
   return {
+    async cipherTransformation() {
+      return workspaceTransformation(doc, workspace, { readOutside: options.readOutside, workspaceFolder: options.workspaceFolder });
+    },
+
     async keystoreFiles(): Promise<string[]> {
       const dirs =
         workspace.kind === 'project'
