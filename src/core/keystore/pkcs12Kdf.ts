@@ -5,6 +5,8 @@
  * `calculateMac` → `PBEKeySpec` + "HmacPBESHA256"; com.sun.crypto.provider.PKCS12PBECipherCore.derive).
  */
 import { createCipheriv, createDecipheriv, hash as hashOnce } from 'node:crypto';
+import { hasWordRounds, hashRepeatedly } from './iteratedHash';
+import { runKeyDerivation } from './kdfGate';
 
 /** Key material purposes of RFC 7292 B.3. */
 export const KDF_ID = { KEY: 1, IV: 2, MAC: 3 } as const;
@@ -42,9 +44,14 @@ const SLICE_MS = 8;
 // crypto.hash is a one-shot digest about twice as fast as createHash().update().digest().
 const digest = (alg: string, data: Uint8Array): Buffer => hashOnce(alg, data, 'buffer');
 
-/** `iterations`-fold hash of `input`, yielding to the event loop every few ms so the extension host never stalls. */
+/**
+ * `iterations`-fold hash of `input`. SHA-1 and SHA-256 (every store Java writes) run as word-level rounds
+ * (iteratedHash.ts); other hashes call native code once per round. Both yield to the event loop every few ms
+ * so the extension host never stalls.
+ */
 async function iteratedHash(hash: string, input: Buffer, iterations: number): Promise<Buffer> {
   let a = digest(hash, input);
+  if (hasWordRounds(hash)) return hashRepeatedly(hash, a, iterations - 1);
   let sliceStart = performance.now();
   for (let i = 1; i < iterations; i++) {
     a = digest(hash, a);
@@ -68,14 +75,11 @@ function stretch(src: Uint8Array, v: number): Buffer {
  * Derives `n` bytes for purpose `id` from `password` (already BMP-encoded with terminator), `salt` and
  * `iterations` with `hash` (RFC 7292 B.2).
  */
-export async function pkcs12Kdf(
-  hash: string,
-  id: number,
-  password: Uint8Array,
-  salt: Uint8Array,
-  iterations: number,
-  n: number,
-): Promise<Buffer> {
+export function pkcs12Kdf(hash: string, id: number, password: Uint8Array, salt: Uint8Array, iterations: number, n: number): Promise<Buffer> {
+  return runKeyDerivation(() => deriveNow(hash, id, password, salt, iterations, n));
+}
+
+async function deriveNow(hash: string, id: number, password: Uint8Array, salt: Uint8Array, iterations: number, n: number): Promise<Buffer> {
   const params = HASHES[hash];
   if (!params) throw new Error(`PKCS#12 KDF: unsupported hash ${hash}`);
   const { u, v } = params;
