@@ -4,8 +4,9 @@
  * block whose padding never changes, so each round is one compression with no allocation and no call into
  * native code. A call of `crypto.hash` costs about 1 µs of overhead per round, which made a Java 8-era
  * store's 150,000 rounds take ~150 ms; this loop does them in ~20 ms (see docs/benchmarks.md).
- * FIPS 180-4 §6.1 (SHA-1) and §6.2 (SHA-256).
+ * FIPS 180-4 §6.1 (SHA-1) and §6.2 (SHA-256). SHA-1 runs as WebAssembly where it can (sha1Wasm.ts).
  */
+import { sha1RoundsWasm } from './sha1Wasm';
 
 /** Longest synchronous stretch of hashing before yielding to the event loop, in ms. */
 const SLICE_MS = 8;
@@ -30,6 +31,11 @@ function toBytes(words: Int32Array): Buffer {
 
 /** Replaces the SHA-1 digest in `h` (5 words) by the digest of those 20 bytes, `rounds` times. */
 function sha1Rounds(h: Int32Array, w: Int32Array, rounds: number): void {
+  if (!sha1RoundsWasm(h, rounds)) sha1RoundsJs(h, w, rounds);
+}
+
+/** sha1Rounds in JavaScript, where WebAssembly is unavailable. */
+export function sha1RoundsJs(h: Int32Array, w: Int32Array, rounds: number): void {
   for (let n = 0; n < rounds; n++) {
     w[0] = h[0];
     w[1] = h[1];

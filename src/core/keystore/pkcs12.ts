@@ -287,9 +287,10 @@ function assemble(safes: readonly (readonly Bag[])[]): Entry[] {
       continue;
     }
     const chain: CertBag[] = [];
-    bySubject ??= indexBySubject(allCerts);
-    const index = bySubject;
-    for (let cert = findMatchedCertificate(e, certEntries); cert && chain.length < MAX_CHAIN_LENGTH; cert = findIssuer(cert, index)) {
+    // Indexed on the first issuer search: a self-signed leaf (most keys) needs none, and a truststore's
+    // certificates are then never parsed for their Names.
+    const issuerOf = (c: CertBag): CertBag | undefined => findIssuer(c, (bySubject ??= indexBySubject(allCerts)));
+    for (let cert = findMatchedCertificate(e, certEntries); cert && chain.length < MAX_CHAIN_LENGTH; cert = issuerOf(cert)) {
       const c = cert;
       if (chain.some((x) => Buffer.from(x.cert).equals(c.cert))) break; // a loop in the chain
       chain.push(c);
