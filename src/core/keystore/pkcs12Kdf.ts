@@ -183,16 +183,33 @@ function rc2EncryptBlock(R: Uint16Array, K: Uint16Array): void {
   }
 }
 
-/** Decrypts one block in place: the rounds of rc2EncryptBlock undone in reverse (RFC 2268 §4). */
+/**
+ * Decrypts one block in place: the rounds of rc2EncryptBlock undone in reverse (RFC 2268 §4), with the four
+ * words in locals and the rotations written out (s = 5, 3, 2, 1 for words 3 to 0): a Java 8-era store's
+ * 180 KB certificate safe is 23,000 blocks, and array indexing made this a tenth of listing one.
+ */
 function rc2DecryptBlock(R: Uint16Array, K: Uint16Array): void {
+  let r0 = R[0];
+  let r1 = R[1];
+  let r2 = R[2];
+  let r3 = R[3];
   let j = 63;
   for (let r = 0; r < 16; r++) {
-    for (let i = 3; i >= 0; i--) {
-      const v = R[i];
-      R[i] = ((v >>> RC2_S[i]) | (v << (16 - RC2_S[i]))) - K[j--] - (R[(i + 3) & 3] & R[(i + 2) & 3]) - (~R[(i + 3) & 3] & R[(i + 1) & 3]);
+    r3 = ((((r3 >>> 5) | (r3 << 11)) & 0xffff) - K[j--] - (r2 & r1) - (~r2 & r0)) & 0xffff;
+    r2 = ((((r2 >>> 3) | (r2 << 13)) & 0xffff) - K[j--] - (r1 & r0) - (~r1 & r3)) & 0xffff;
+    r1 = ((((r1 >>> 2) | (r1 << 14)) & 0xffff) - K[j--] - (r0 & r3) - (~r0 & r2)) & 0xffff;
+    r0 = ((((r0 >>> 1) | (r0 << 15)) & 0xffff) - K[j--] - (r3 & r2) - (~r3 & r1)) & 0xffff;
+    if (r === 4 || r === 10) {
+      r3 = (r3 - K[r2 & 63]) & 0xffff;
+      r2 = (r2 - K[r1 & 63]) & 0xffff;
+      r1 = (r1 - K[r0 & 63]) & 0xffff;
+      r0 = (r0 - K[r3 & 63]) & 0xffff;
     }
-    if (r === 4 || r === 10) for (let i = 3; i >= 0; i--) R[i] = R[i] - K[R[(i + 3) & 3] & 63];
   }
+  R[0] = r0;
+  R[1] = r1;
+  R[2] = r2;
+  R[3] = r3;
 }
 
 /**
