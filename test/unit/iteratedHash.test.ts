@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
 import { hashRepeatedly, sha1RoundsJs } from '../../src/core/keystore/iteratedHash';
+import { SHA1_MODULE_BASE64, assembleSha1Module } from '../../src/core/keystore/sha1Wasm';
 
 /** `rounds` more native hashes of `first`. */
 function native(alg: string, first: Buffer, rounds: number): Buffer {
@@ -33,5 +34,13 @@ describe('iterated SHA-1 and SHA-256 rounds', function () {
     const actual = Buffer.alloc(20);
     for (let i = 0; i < 5; i++) actual.writeInt32BE(h[i], i * 4);
     assert.equal(actual.toString('hex'), native('sha1', first, 777).toString('hex'));
+  });
+});
+
+describe('the SHA-1 WebAssembly module', function () {
+  it('is stored as exactly the bytes its assembler produces', function () {
+    const actual = SHA1_MODULE_BASE64;
+    const expected = Buffer.from(assembleSha1Module()).toString('base64');
+    assert.equal(actual, expected);
   });
 });
