@@ -12,12 +12,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as path from 'node:path';
+// Named imports: a namespace import makes the bundler copy every export of node:path at start-up.
+import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
 type CliModule = typeof import('./main');
 
-const BUNDLE = path.join(__dirname, 'cli', 'main.js');
+const BUNDLE = join(__dirname, 'cli', 'main.js');
 const CACHE = `${BUNDLE}.cache`;
 /** Set by the build: keep what this run compiled in CACHE, for the runs after it. */
 const WRITE_CACHE = process.env.MI_KEYSTORES_WRITE_CODE_CACHE === '1';
@@ -33,7 +34,7 @@ function loadBundle(): CliModule {
   const script = new Script(bytes.toString('utf8'), { filename: BUNDLE, cachedData: cacheFor(hash) });
   if (WRITE_CACHE) process.once('exit', () => saveCache(hash, script.createCachedData()));
   const module = { exports: {} as CliModule };
-  (script.runInThisContext() as ModuleFunction)(module.exports, createRequire(BUNDLE), module, BUNDLE, path.dirname(BUNDLE));
+  (script.runInThisContext() as ModuleFunction)(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
   return module.exports;
 }
 

@@ -2,6 +2,7 @@
  * Seeded, reproducible mutations of keystores and deployment.toml files for the fuzz harness: a case is
  * fully determined by (seed, index), so any finding can be replayed with `npm run fuzz -- --seed S --case I`.
  */
+import { manyCertsPkcs12, manySafesPkcs12, sameSubjectJks } from './hostileStores';
 
 /** A small fast PRNG (mulberry32): the same seed always yields the same cases on every platform. */
 export class Prng {
@@ -35,7 +36,8 @@ export function caseRng(seed: number, index: number): Prng {
 /** A named byte mutation. */
 export interface ByteMutator {
   readonly name: string;
-  apply(bytes: Uint8Array, rng: Prng): Uint8Array;
+  /** `scale` (0..1) shrinks generated stores, as for TextMutator; mutations of the input ignore it. */
+  apply(bytes: Uint8Array, rng: Prng, scale?: number): Uint8Array;
 }
 
 /** Flips 1 to 8 random bits. */
@@ -152,8 +154,59 @@ const randomRun: ByteMutator = {
   },
 };
 
+/** `n` bytes from the case's PRNG, so a generated store is the same on every replay. */
+function rngBytes(rng: Prng, n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = rng.int(256);
+  return b;
+}
+
+/**
+ * Replaces the input by a MAC-less PKCS12 of up to 20 encrypted safes, PBES2 or PKCS#12 PBE: mostly past the
+ * per-file iteration budget (refused before any derivation), sometimes cheap enough to be tried, safe by safe.
+ */
+const manySafes: ByteMutator = {
+  name: 'many-safes',
+  apply(_bytes, rng) {
+    const cheap = rng.next() < 0.3;
+    return manySafesPkcs12({
+      safes: cheap ? 1 + rng.int(20) : 3 + rng.int(18),
+      iterations: cheap ? 1 + rng.int(20_000) : rng.pick([5_000_000, 4_000_000, 3_500_000]),
+      scheme: rng.next() < 0.5 ? 'pkcs12' : 'pbes2',
+      random: (n) => rngBytes(rng, n),
+    });
+  },
+};
+
+/** Replaces the input by a PKCS12 of up to 8 keys and 4,000 certificates that chain into one long loop. */
+const manyCerts: ByteMutator = {
+  name: 'many-certs',
+  apply(_bytes, rng, scale = 1) {
+    return manyCertsPkcs12(1 + rng.int(8), 2 + rng.int(Math.ceil(4000 * scale)));
+  },
+};
+
+/** Replaces the input by a JKS of up to 7,000 same-subject certificates (1.6 MB) under a password the case does not know. */
+const sameSubject: ByteMutator = {
+  name: 'same-subject-jks',
+  apply(_bytes, rng, scale = 1) {
+    return sameSubjectJks(1 + rng.int(Math.ceil(7000 * scale)), 1 + rng.int(64), 'not-the-fuzz-password');
+  },
+};
+
 /** Every keystore mutator, in the order the summary table lists them. */
-export const BYTE_MUTATORS: readonly ByteMutator[] = [bitFlip, truncate, hugeLength, repeatChunk, trailingBytes, hugeIterations, randomRun];
+export const BYTE_MUTATORS: readonly ByteMutator[] = [
+  bitFlip,
+  truncate,
+  hugeLength,
+  repeatChunk,
+  trailingBytes,
+  hugeIterations,
+  randomRun,
+  manySafes,
+  manyCerts,
+  sameSubject,
+];
 
 /** A named text mutation of a deployment.toml. */
 export interface TextMutator {

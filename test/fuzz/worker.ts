@@ -70,11 +70,11 @@ export function buildCase(seed: number, index: number, scale = 1): FuzzCase {
   if (index % 3 !== 2 || TOML_SEEDS.length === 0) {
     const m = rng.pick(BYTE_MUTATORS);
     // Stack two mutations now and then: a truncated file with a flipped bit reaches other branches.
-    let bytes = m.apply(bytesOf(ks.file), rng);
+    let bytes = m.apply(bytesOf(ks.file), rng, scale);
     let name = m.name;
     if (rng.next() < 0.2) {
       const m2 = rng.pick(BYTE_MUTATORS);
-      bytes = m2.apply(bytes, rng);
+      bytes = m2.apply(bytes, rng, scale);
       name += `+${m2.name}`;
     }
     return { kind: 'keystore', input: ks.name, mutator: name, bytes, seed: ks };

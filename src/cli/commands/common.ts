@@ -194,7 +194,8 @@ export async function updateStore(
         snapshot = null;
       }
       const result = await change({ store, password, creating: !exists }, context);
-      await storeIo.saveKeystore(abs, result.store, result.newPassword ?? password.value, snapshot);
+      const written = await storeIo.saveKeystore(abs, result.store, result.newPassword ?? password.value, snapshot);
+      if (written.ownerNotKept) io.stderr(`mi-keystores: note: ${written.ownerNotKept}\n`);
     }),
   );
 }

@@ -184,13 +184,20 @@ export function withKeystoreLock<T>(file: string, fn: () => Promise<T>): Promise
   return enqueue(operationQueues, path.resolve(file), fn);
 }
 
+/** The snapshot of a file just written, and what could not be kept of the file it replaced. */
+export interface WrittenFile extends FileSnapshot {
+  /** Set when the replaced file's owner or group could not be given to the new file: one sentence to show. */
+  readonly ownerNotKept?: string;
+}
+
 /**
- * Replaces `file` with `bytes` atomically: temp file `.<name>.<pid>-<random>.tmp` in the same folder (mode
- * of the original, else 0600), fsync, read back and `verify`, re-check `expected`, rename over the target,
- * fsync the folder, remove the temp files of writers that were killed. On any failure the temp file is
- * removed and the target is left as it was. Returns the snapshot of the file now on disk.
+ * Replaces `file` with `bytes` atomically: temp file `.<name>.<pid>-<random>.tmp` in the same folder (mode,
+ * owner and group of the original where permitted, else 0600 and ours), fsync, read back and `verify`,
+ * re-check `expected`, rename over the target, fsync the folder, remove the temp files of writers that were
+ * killed. On any failure the temp file is removed and the target is left as it was. Returns the snapshot of
+ * the file now on disk.
  */
-export function writeKeystoreFile(file: string, bytes: Uint8Array, options: WriteKeystoreOptions = {}): Promise<FileSnapshot> {
+export function writeKeystoreFile(file: string, bytes: Uint8Array, options: WriteKeystoreOptions = {}): Promise<WrittenFile> {
   return enqueue(writeQueues, path.resolve(file), () => writeNow(file, bytes, options));
 }
 
@@ -204,13 +211,19 @@ async function checkUnchanged(file: string, expected: FileSnapshot | null | unde
 }
 
 /** The body of writeKeystoreFile, run inside the per-path write queue. */
-async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreOptions): Promise<FileSnapshot> {
+async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreOptions): Promise<WrittenFile> {
   const current = await checkUnchanged(file, options.expected);
   // Replace the file a symlink points to, as keytool does, rather than the link itself.
   const target = current === null ? path.resolve(file) : await fsp.realpath(file).catch(() => path.resolve(file));
   const dir = path.dirname(target);
   let mode = 0o600;
-  if (current !== null) mode = (await fsp.stat(target)).mode & 0o777;
+  let owner: Owner | null = null;
+  if (current !== null) {
+    const st = await fsp.stat(target);
+    mode = st.mode & 0o777;
+    owner = { uid: st.uid, gid: st.gid };
+  }
+  let ownerNotKept: string | undefined;
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
@@ -218,6 +231,8 @@ async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreO
     const handle = await fsp.open(temp, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, mode);
     try {
       await handle.writeFile(bytes);
+      // Before chmod: a chown by anyone but root clears the set-id bits.
+      if (owner) ownerNotKept = await keepOwner(handle, owner, file);
       // umask may have narrowed the mode given to open; set it explicitly.
       await handle.chmod(mode);
       await handle.sync();
@@ -236,13 +251,49 @@ async function writeNow(file: string, bytes: Uint8Array, options: WriteKeystoreO
       renamed = true;
       await syncDirectory(dir);
       await removeStaleTemps(target);
-      return snapshotOf(await fsp.stat(target));
+      const written = snapshotOf(await fsp.stat(target));
+      return ownerNotKept === undefined ? written : { ...written, ownerNotKept };
     });
   } catch (err) {
     throw fsError(file, err);
   } finally {
     if (!renamed) await fsp.rm(temp, { force: true });
   }
+}
+
+/** The owner and group of a file. */
+interface Owner {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/**
+ * Gives the new file the owner and group of the one it replaces: a store owned by MI's service user and
+ * rewritten by root must stay readable by that user. Only root may give a file away; anyone may pass it to
+ * a group they belong to, so the group is tried alone when the pair is refused. Returns what could not be
+ * kept, as one sentence, or undefined.
+ */
+async function keepOwner(handle: fsp.FileHandle, want: Owner, file: string): Promise<string | undefined> {
+  if (process.platform === 'win32') return undefined; // no POSIX owners; ACLs are inherited from the folder
+  const st = await handle.stat();
+  if (st.uid === want.uid && st.gid === want.gid) return undefined;
+  try {
+    await handle.chown(want.uid, want.gid);
+    return undefined;
+  } catch {
+    // Not permitted (not root): keep what we may.
+  }
+  let gid = st.gid;
+  if (gid !== want.gid) {
+    try {
+      await handle.chown(-1, want.gid);
+      gid = want.gid;
+    } catch {
+      // Not a member of that group either.
+    }
+  }
+  const lost = st.uid !== want.uid ? `owner ${want.uid}${gid !== want.gid ? ` and group ${want.gid}` : ''}` : `group ${want.gid}`;
+  return `${file} now belongs to uid ${st.uid}, gid ${gid}: its ${lost} could not be kept (only root can give a file away); run \`chown ${want.uid}:${want.gid}\` on it if another user must read it.`;
 }
 
 /** How long a writer waits for another process's lock file before giving up. */
@@ -257,51 +308,118 @@ export class FileLockedError extends KeystoreError {
   }
 }
 
+/** A lock path taken by something that is not a lock file (a folder, a link): no writer could ever take it. */
+export class LockPathError extends KeystoreError {
+  constructor(
+    readonly lock: string,
+    readonly file: string,
+  ) {
+    super(`${lock} is not a regular file, so ${file} cannot be locked for writing; nothing was written. Remove it and try again.`);
+  }
+}
+
+/** A breaker that holds `.<name>.lock.break` longer than this died while breaking (it takes microseconds). */
+const BREAK_STALE_MS = 2_000;
+
 /**
- * Runs `fn` holding `.<name>.lock` next to `target` (created with O_EXCL, holding our pid). A lock whose
- * process is gone or that is older than LOCK_STALE_MS is removed: a SIGKILLed writer must not block forever.
+ * Runs `fn` holding `.<name>.lock` next to `target`: created with O_EXCL and holding our token (pid and
+ * random bytes), removed afterwards only while it still holds that token. A lock whose process is gone or
+ * that is older than LOCK_STALE_MS is broken, so a SIGKILLed writer never blocks the store for good; waiters
+ * break locks one at a time (see breakStaleLock), so two of them can never both remove a lock and both enter.
  */
-async function withLockFile<T>(target: string, fn: () => Promise<T>): Promise<T> {
+export async function withLockFile<T>(target: string, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(path.dirname(target), `.${path.basename(target)}.lock`);
+  const token = `${process.pid} ${randomBytes(8).toString('hex')}`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
-    try {
-      const handle = await fsp.open(lock, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
-      try {
-        await handle.writeFile(String(process.pid));
-      } finally {
-        await handle.close();
-      }
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (await isStaleLock(lock)) {
-        await fsp.rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new FileLockedError(target);
-      await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 40)));
+    if (await createExclusive(lock, token)) break;
+    const held = await readLock(lock, target);
+    if (held && isStale(held)) {
+      await breakStaleLock(lock, held, token, target);
+      continue;
     }
+    if (Date.now() > deadline) throw new FileLockedError(target);
+    await new Promise((resolve) => setTimeout(resolve, 10 + Math.floor(Math.random() * 40)));
   }
   try {
     return await fn();
   } finally {
-    await fsp.rm(lock, { force: true });
+    await removeIfOurs(lock, token);
   }
 }
 
-/** True when the lock file's process no longer runs, or the lock is too old to be a live writer's. */
-async function isStaleLock(lock: string): Promise<boolean> {
+/** Creates `file` holding `token` unless it exists; false when it does. */
+async function createExclusive(file: string, token: string): Promise<boolean> {
+  let handle: fsp.FileHandle;
   try {
-    const [text, st] = await Promise.all([fsp.readFile(lock, 'utf8'), fsp.stat(lock)]);
-    if (Date.now() - st.mtimeMs > LOCK_STALE_MS) return true;
-    const pid = Number(text);
-    // An empty file is a lock being written right now.
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    return !processRuns(pid);
+    handle = await fsp.open(file, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+  try {
+    await handle.writeFile(token);
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+/** A lock file as read: its token ('' while its creator is still writing it) and age. */
+interface HeldLock {
+  readonly token: string;
+  readonly mtimeMs: number;
+}
+
+/** Reads the lock at `lock`; null when it is gone. A lock path that is not a regular file is a LockPathError. */
+async function readLock(lock: string, target: string): Promise<HeldLock | null> {
+  try {
+    const st = await fsp.lstat(lock);
+    if (!st.isFile()) throw new LockPathError(lock, target);
+    return { token: await fsp.readFile(lock, 'utf8'), mtimeMs: st.mtimeMs };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** True when the lock's process no longer runs, or the lock is too old to be a live writer's. */
+function isStale(held: HeldLock): boolean {
+  if (Date.now() - held.mtimeMs > LOCK_STALE_MS) return true;
+  const pid = Number(held.token.split(' ')[0]);
+  // An empty file is a lock being written right now.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  return !processRuns(pid);
+}
+
+/**
+ * Removes the stale lock `seen`, holding `.<name>.lock.break` (O_EXCL) while it reads the lock again and
+ * removes it only if it still holds the same token and is still stale. Two waiters that both judged the
+ * same lock stale thus take turns: the second finds it gone or replaced by a live writer's, and leaves it.
+ * (A lock is never replaced in place: a new one can only be created once the stale one is gone.)
+ */
+async function breakStaleLock(lock: string, seen: HeldLock, token: string, target: string): Promise<void> {
+  const breaker = `${lock}.break`;
+  if (!(await createExclusive(breaker, token))) {
+    // Another waiter is breaking it right now, or died doing so.
+    const other = await readLock(breaker, target);
+    if (other && Date.now() - other.mtimeMs > BREAK_STALE_MS) await removeIfOurs(breaker, other.token);
+    return;
+  }
+  try {
+    const now = await readLock(lock, target);
+    if (now && now.token === seen.token && isStale(now)) await fsp.rm(lock, { force: true });
+  } finally {
+    await removeIfOurs(breaker, token);
+  }
+}
+
+/** Removes `file` if it still holds `token`: a lock is only ever removed by its holder (or its breaker). */
+async function removeIfOurs(file: string, token: string): Promise<void> {
+  try {
+    if ((await fsp.readFile(file, 'utf8')) === token) await fsp.rm(file, { force: true });
   } catch {
-    // Gone already: not stale, just retry.
-    return false;
+    // Gone already, or no longer a file we can read: not ours to remove.
   }
 }
 

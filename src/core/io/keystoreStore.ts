@@ -6,7 +6,7 @@
 import { decodeKeystore, encodeKeystore, openKey } from '../keystore/index';
 import { MalformedKeystoreError } from '../keystore/errors';
 import type { EncodeOptions, Keystore } from '../keystore/model';
-import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot } from './keystoreFile';
+import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot, type WrittenFile } from './keystoreFile';
 
 /** A keystore as read from disk, with the snapshot a later save checks against. */
 export interface LoadedKeystore {
@@ -46,7 +46,7 @@ export async function saveKeystore(
   password: string,
   snapshot: FileSnapshot | null,
   options: SaveKeystoreOptions = {},
-): Promise<FileSnapshot> {
+): Promise<WrittenFile> {
   const bytes = await encodeKeystore(store, password, options.encode ?? {});
   return writeKeystoreFile(file, bytes, {
     expected: snapshot,

@@ -109,3 +109,14 @@ export class FileTooLargeError extends KeystoreError {
     super(`${file} is larger than ${Math.round(limitBytes / 1048576)} MB; it is not ${what}.`);
   }
 }
+
+/** A store that asks for more key-derivation work than any real keystore needs; refused before the work starts. */
+export class ExcessiveWorkError extends MalformedKeystoreError {
+  constructor(
+    readonly iterations: number,
+    readonly budget: number,
+  ) {
+    super(`its MAC and encrypted parts ask for ${iterations} key-derivation iterations in all, more than the ${budget} allowed for one file`);
+    this.message = `The keystore is refused: its MAC and encrypted parts ask for ${iterations.toLocaleString('en-US')} key-derivation iterations in all, more than the ${budget.toLocaleString('en-US')} allowed for one file (keytool allows 5,000,000 for each part).`;
+  }
+}

@@ -189,24 +189,42 @@ async function findDamage(located: readonly Located[]): Promise<MalformedKeystor
     await new Promise<void>((resolve) => setImmediate(resolve));
     sliceEnd = Date.now() + SLICE_MS;
   };
-  const parsed: { l: Located; cert: X509Certificate }[] = [];
+  // Distinct certificates only, each parsed once and each subject's list in file order: a store of a few
+  // certificates copied thousands of times under other aliases once cost millions of issuer checks here.
+  const distinct: { l: Located; cert: X509Certificate }[] = [];
+  const bySubject = new Map<string, X509Certificate[]>();
+  const seen = new Set<string>();
   for (const l of located) {
     if (!isWholeDer(l.der, 0x30, true)) return damaged(l);
     if (l.what !== 'certificate') continue;
+    const key = Buffer.from(l.der.buffer, l.der.byteOffset, l.der.byteLength).toString('latin1');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let cert: X509Certificate;
     try {
-      parsed.push({ l, cert: new X509Certificate(l.der) });
+      cert = new X509Certificate(l.der);
     } catch {
       return damaged(l);
     }
+    distinct.push({ l, cert });
+    const list = bySubject.get(cert.subject);
+    if (list) list.push(cert);
+    else bySubject.set(cert.subject, [cert]);
     await maybeYield();
   }
-  const bySubject = new Map<string, X509Certificate[]>();
-  for (const { cert } of parsed) bySubject.set(cert.subject, [...(bySubject.get(cert.subject) ?? []), cert]);
-  for (const { l, cert } of parsed) {
+  let checksLeft = MAX_SIGNATURE_CHECKS;
+  for (const { l, cert } of distinct) {
     await maybeYield();
     if (!VERIFIABLE_SIGNATURES.has(signatureOid(l.der))) continue;
-    const issuers = (bySubject.get(cert.issuer) ?? []).filter((issuer) => cert.checkIssued(issuer));
+    const named = bySubject.get(cert.issuer) ?? [];
+    // Too many certificates of the issuer's name to try them all: only a self-signed certificate is
+    // checked (against itself), and a failure then proves nothing, as an untried one might be the issuer.
+    const partial = named.length > MAX_ISSUER_CANDIDATES;
+    const issuers = (partial ? (cert.issuer === cert.subject ? [cert] : []) : named).filter((issuer) => cert.checkIssued(issuer));
     if (issuers.length === 0) continue;
+    // Out of budget: a store this odd is not told apart from a wrong password (keytool never tries).
+    if (checksLeft < issuers.length) return null;
+    checksLeft -= issuers.length;
     const verified = issuers.some((issuer) => {
       try {
         return cert.verify(issuer.publicKey);
@@ -214,10 +232,18 @@ async function findDamage(located: readonly Located[]): Promise<MalformedKeystor
         return true; // an issuer key OpenSSL cannot use proves nothing
       }
     });
-    if (!verified) return damaged(l);
+    if (!verified && !partial) return damaged(l);
   }
   return null;
 }
+
+/**
+ * Bounds of the damage search, in work rather than time so the verdict never depends on machine load:
+ * a real store's certificates have one or two candidate issuers each, and 150 entries need ~150 signature
+ * checks (~100 ms for RSA-4096 at worst).
+ */
+const MAX_ISSUER_CANDIDATES = 8;
+const MAX_SIGNATURE_CHECKS = 400;
 
 // ---- Java object serialization, just enough to find where a SealedObject ends ----------------------
 // JceKeyStore writes a secret key as `new ObjectOutputStream(dos).writeObject(sealedKey)` with no length

@@ -7,6 +7,7 @@ import { createCipheriv, createDecipheriv, pbkdf2 as nodePbkdf2 } from 'node:cry
 import { DerReader, Node } from './pkcs12Der';
 import { TAG, NULL, integer, octetString, oid, seq } from './der';
 import { UnsupportedAlgorithmError } from './errors';
+import { runKeyDerivation } from './kdfGate';
 
 /** id-PBES2 (RFC 8018 A.4). */
 export const OID_PBES2 = '1.2.840.113549.1.5.13';
@@ -97,11 +98,17 @@ export function parsePbes2Params(der: DerReader, params: Node): Pbes2Params {
   return { salt, iterations, prf, cipher: cipher.name, keyLen: cipher.keyLen, iv };
 }
 
-/** PBKDF2 on the thread pool (RFC 8018 §5.2); the password is taken as UTF-8 bytes, as the JDK and OpenSSL do. */
+/**
+ * PBKDF2 on the thread pool (RFC 8018 §5.2), one derivation at a time in this process (kdfGate.ts) so the
+ * pool keeps threads for file reads; the password is taken as UTF-8 bytes, as the JDK and OpenSSL do.
+ */
 function pbkdf2(password: string, salt: Uint8Array, iterations: number, keyLen: number, prf: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    nodePbkdf2(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return runKeyDerivation(
+    () =>
+      new Promise((resolve, reject) => {
+        nodePbkdf2(Buffer.from(password, 'utf8'), salt, iterations, keyLen, prf, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   WrongKeyPasswordError,
   WrongPasswordError,
   AliasExistsError,
+  ExcessiveWorkError,
 } from './errors';
 import type { EncodeOptions, Entry, Keystore } from './model';
 import { DerReader, Node, berToDer } from './pkcs12Der';
@@ -117,6 +118,27 @@ interface MacData {
   readonly iterations: number;
 }
 
+/**
+ * The most key-derivation iterations one file may ask for before its MAC and safes are checked: the MAC
+ * and every encrypted safe, added up. The JDK caps each of them at 5,000,000 (PKCS12KeyStore
+ * MAX_ITERATION_COUNT) but not their sum, so a 1.7 KB file of 20 safes at the cap kept keytool busy for
+ * seconds and took this engine minutes. Twice the per-item cap lets through every layout keytool writes
+ * (one MAC and one certificate safe, even with both raised to the cap by the `keystore.pkcs12.*IterationCount`
+ * properties); real stores ask for 20,000 (Java 17) to 150,000 (Java 8). Keys are derived on demand, each
+ * under the per-item cap, and are not counted here.
+ */
+export const MAX_TOTAL_ITERATIONS = 2 * MAX_ITERATIONS;
+
+/** Refuses a store whose MAC and encrypted safes together ask for more than MAX_TOTAL_ITERATIONS. */
+function checkWorkBudget(mac: MacData | null, safes: readonly (Bag[] | PendingSafe)[]): void {
+  let total = mac?.iterations ?? 0;
+  for (const s of safes) {
+    if (Array.isArray(s)) continue;
+    total += s.cipher.kind === 'pbes2' ? s.cipher.params.iterations : s.cipher.iterations;
+  }
+  if (total > MAX_TOTAL_ITERATIONS) throw new ExcessiveWorkError(total, MAX_TOTAL_ITERATIONS);
+}
+
 /** Reads ContentInfo { contentType, [0] EXPLICIT content } and returns the type and the content node. */
 function contentInfo(der: DerReader, node: Node, what: string): { type: string; content: Node } {
   if (node.tag !== TAG.SEQUENCE) der.fail(`${what}: expected a ContentInfo SEQUENCE`, node.start);
@@ -175,23 +197,44 @@ function isSelfSigned(c: CertBag): boolean {
   }
 }
 
+/** Certificates by subject Name (DER hex), each list in file order: findIssuer's candidates without a scan of every bag. */
+type SubjectIndex = ReadonlyMap<string, readonly CertBag[]>;
+
+/** Indexes `all` by subject, so building chains costs one pass over the bags instead of one per chain link. */
+function indexBySubject(all: readonly CertBag[]): SubjectIndex {
+  const index = new Map<string, CertBag[]>();
+  for (const c of all) {
+    const subject = linksOf(c).subject;
+    const list = index.get(subject);
+    if (list) list.push(c);
+    else index.set(subject, [c]);
+  }
+  return index;
+}
+
 /**
  * PKCS12KeyStore.findIssuer: among all certificates in file order, a Name match whose SubjectKeyIdentifier
  * equals the AuthorityKeyIdentifier wins; without an AKI the first Name match; a Name match without SKI is
  * the fallback; a match with a different SKI is no issuer.
  */
-function findIssuer(cert: CertBag, all: readonly CertBag[]): CertBag | undefined {
+function findIssuer(cert: CertBag, bySubject: SubjectIndex): CertBag | undefined {
   const { issuer, aki } = linksOf(cert);
   let fallback: CertBag | undefined;
-  for (const c of all) {
+  for (const c of bySubject.get(issuer) ?? []) {
     const links = linksOf(c);
-    if (links.subject !== issuer) continue;
     if (aki === null) return c;
     if (links.ski === null) fallback = c;
     else if (links.ski === aki) return c;
   }
   return fallback;
 }
+
+/**
+ * The longest chain built for a key entry. The JDK has no limit, but a crafted store of thousands of
+ * certificates, each issued by the next, would otherwise make chains thousands long; real chains have 2–5
+ * links, and the JDK's own path builder stops at 5 intermediates by default (PKIXBuilderParameters).
+ */
+export const MAX_CHAIN_LENGTH = 16;
 
 type PendingKey = { readonly pendingKey: KeyBag; readonly alias: string; readonly keyId: Buffer };
 type CertEntryRecord = { readonly bag: CertBag; readonly keyId: Buffer | null; readonly alias: string | null };
@@ -237,13 +280,17 @@ function assemble(safes: readonly (readonly Bag[])[]): Entry[] {
     }
   }
   const out: Entry[] = [];
+  let bySubject: SubjectIndex | undefined;
   for (const e of entries.values()) {
     if (!('pendingKey' in e)) {
       out.push(e);
       continue;
     }
     const chain: CertBag[] = [];
-    for (let cert = findMatchedCertificate(e, certEntries); cert; cert = findIssuer(cert, allCerts)) {
+    // Indexed on the first issuer search: a self-signed leaf (most keys) needs none, and a truststore's
+    // certificates are then never parsed for their Names.
+    const issuerOf = (c: CertBag): CertBag | undefined => findIssuer(c, (bySubject ??= indexBySubject(allCerts)));
+    for (let cert = findMatchedCertificate(e, certEntries); cert && chain.length < MAX_CHAIN_LENGTH; cert = issuerOf(cert)) {
       const c = cert;
       if (chain.some((x) => Buffer.from(x.cert).equals(c.cert))) break; // a loop in the chain
       chain.push(c);
@@ -379,6 +426,7 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
     }
   }
   const mac = macNode ? parseMacData(der, macNode) : null;
+  checkWorkBudget(mac, safes);
 
   // Then the password: the MAC, when there is one, proves it.
   if (mac) {
@@ -390,27 +438,30 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
   }
   const verified = mac !== null;
 
-  // Then decryption. Behind a verified MAC a failure is damage; without a MAC it is the only password check.
+  // Then decryption, one safe at a time so the first failure ends the work. Behind a verified MAC a
+  // failure is damage; without a MAC it is the only password check.
   const cache = new Map<string, Promise<Buffer>>();
-  const decrypted = await Promise.all(
-    safes.map(async (s) => {
-      if (Array.isArray(s)) return s;
-      try {
-        const decrypted = await withZeroRetry(password, (pw) => runDecrypt(s.cipher, pw, s.data, cache));
-        const plain = ber ? berToDer(decrypted) : decrypted;
-        const inner = new DerReader(plain, undefined);
-        const sc = inner.expect(0, plain.length, TAG.SEQUENCE, 'encrypted SafeContents');
-        if (sc.end !== plain.length) inner.fail('trailing bytes after encrypted SafeContents', sc.end);
-        return parseSafeContents(inner, sc);
-      } catch (e) {
-        if (e instanceof BadDecryptError || e instanceof MalformedKeystoreError) {
-          if (!verified) throw new WrongPasswordError({ cause: e });
-          throw new MalformedKeystoreError('an encrypted safe does not decrypt to SafeContents', s.offset, { cause: e });
-        }
-        throw e;
+  const decrypted: Bag[][] = [];
+  for (const s of safes) {
+    if (Array.isArray(s)) {
+      decrypted.push(s);
+      continue;
+    }
+    try {
+      const plain0 = await withZeroRetry(password, (pw) => runDecrypt(s.cipher, pw, s.data, cache));
+      const plain = ber ? berToDer(plain0) : plain0;
+      const inner = new DerReader(plain, undefined);
+      const sc = inner.expect(0, plain.length, TAG.SEQUENCE, 'encrypted SafeContents');
+      if (sc.end !== plain.length) inner.fail('trailing bytes after encrypted SafeContents', sc.end);
+      decrypted.push(parseSafeContents(inner, sc));
+    } catch (e) {
+      if (e instanceof BadDecryptError || e instanceof MalformedKeystoreError) {
+        if (!verified) throw new WrongPasswordError({ cause: e });
+        throw new MalformedKeystoreError('an encrypted safe does not decrypt to SafeContents', s.offset, { cause: e });
       }
-    }),
-  );
+      throw e;
+    }
+  }
   return { format: 'PKCS12', integrity: verified ? 'verified' : 'unverifiable', entries: assemble(decrypted) };
 }
 
