@@ -246,7 +246,21 @@ export async function probeTls(host: string, port: number, options: ProbeOptions
       // its session ticket (accepted) or its alert (refused), briefly.
       socket.once('session', ok);
       socket.resume();
+      waitingForTicket = true;
       grace = setTimeout(ok, Math.min(1000, options.timeoutMs));
+    });
+    // A server that checks the client certificate after the TLS 1.3 handshake (Node's own servers do) and
+    // refuses it closes the connection before sending any ticket or data.
+    const closedEarly = () =>
+      finish({
+        ...failure('client-certificate-rejected', `${host}:${port} closed the connection right after the TLS 1.3 handshake${options.client ? ', refusing the client certificate offered' : ''}.`, tap),
+        protocol,
+        chain,
+        certificateRequested: true,
+      });
+    let waitingForTicket = false;
+    socket.once('end', () => {
+      if (waitingForTicket) closedEarly();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? '';
@@ -259,7 +273,8 @@ export async function probeTls(host: string, port: number, options: ProbeOptions
       finish(withChain(failure('failed', `TLS handshake with ${host}:${port} failed (${code || err.message}).`, tap)));
     });
     socket.once('close', () => {
-      if (protocol) ok();
+      if (waitingForTicket) closedEarly();
+      else if (protocol) ok();
       else finish(failure('failed', `${host}:${port} closed the connection during the handshake.`, tap));
     });
   });

@@ -144,9 +144,10 @@ export function evaluateConnection(obs: ServerObservation, input: EvaluationInpu
     const issuers = obs.acceptedIssuers.map(der);
     const judged = keys.map((k) => {
       const sha = describeCertificate(k.chain[0]).sha256;
-      const live = obs.clientCertificates[sha];
-      if (live !== undefined) return live;
-      return issuers.length ? issuedByOneOf(k.chain, issuers) : undefined;
+      // The CA names of a TLS 1.2 request decide as SunX509 does (it offers no key outside them); a live
+      // handshake with Node offers the key whatever the names, so it decides only when names are unknown.
+      if (issuers.length) return issuedByOneOf(k.chain, issuers);
+      return obs.clientCertificates[sha];
     });
     if (input.clientStore && !judged.some((j) => j !== false)) {
       const names = issuers.map((n) => {
