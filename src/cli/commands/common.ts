@@ -53,6 +53,8 @@ export const load = {
   encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
   rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
   sarif: async () => require('../sarif') as typeof import('../sarif'),
+  trustMap: async () => require('../../core/tls/trustMap') as typeof import('../../core/tls/trustMap'),
+  verdict: async () => require('../../core/tls/verdict') as typeof import('../../core/tls/verdict'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
