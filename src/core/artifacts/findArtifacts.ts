@@ -5,6 +5,7 @@
  * `repository/deployment/server/carbonapps/*.car`. Every read is bounded (file count, depth, sizes), and
  * symbolic links are never followed: a workspace may be hostile.
  */
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { MiWorkspace } from '../workspace/discover';
@@ -140,23 +141,15 @@ export async function scanArtifacts(ws: MiWorkspace, lookup: PlaceholderLookup, 
   const files: string[] = [];
   for (const dir of await artifactFolders(ws)) files.push(...(await xmlFiles(dir, maxFiles - files.length)));
   // Reading 300 small files one after another costs a round trip each; a few at a time keeps the order.
-  const texts = await mapLimited(files, 16, async (f) => {
-    try {
-      const st = await fsp.lstat(f);
-      if (st.size > maxXml) return { skip: `larger than ${maxXml} bytes` };
-      return { text: await fsp.readFile(f, 'utf8') };
-    } catch (err) {
-      return { skip: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` };
-    }
-  });
+  const texts = await mapLimited(files, 32, (f) => readBounded(f, maxXml));
   files.forEach((file, i) => {
     const r = texts[i];
     if ('skip' in r) {
-      skipped.push({ file, reason: r.skip as string });
+      skipped.push({ file, reason: r.skip });
       return;
     }
     filesRead++;
-    for (const u of findSynapseUrls(r.text as string, lookup)) urls.push({ ...u, file });
+    for (const u of findSynapseUrls(r.text, lookup)) urls.push({ ...u, file });
   });
   for (const car of await carbonApps(ws)) {
     try {
@@ -179,6 +172,21 @@ export async function scanArtifacts(ws: MiWorkspace, lookup: PlaceholderLookup, 
     }
   }
   return { urls, skipped, filesRead };
+}
+
+/**
+ * A file's text when it is at most `max` bytes. Callback I/O, not fs.promises: for hundreds of small
+ * files the promise API costs several times more per file.
+ */
+function readBounded(file: string, max: number): Promise<{ text: string } | { skip: string }> {
+  return new Promise((resolve) => {
+    const failed = (err: NodeJS.ErrnoException) => resolve({ skip: `cannot be read (${err.code ?? 'error'})` });
+    fs.lstat(file, (err, st) => {
+      if (err) return failed(err);
+      if (st.size > max) return resolve({ skip: `larger than ${max} bytes` });
+      fs.readFile(file, 'utf8', (err2, text) => (err2 ? failed(err2) : resolve({ text })));
+    });
+  });
 }
 
 /** `fn` over `items` with at most `limit` running at once; results in the items' order. */

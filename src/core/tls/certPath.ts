@@ -62,8 +62,26 @@ interface Cert {
   readonly parsed: ReturnType<typeof parseCertificate>;
 }
 
+/**
+ * Parsed certificates by their bytes: a map re-judges the same chains and anchors on every refresh, and
+ * building an X509Certificate is the costly part. Bounded: cleared when full.
+ */
+const loaded = new Map<string, Cert>();
+const LOADED_MAX = 4096;
+
 function load(der: Uint8Array): Cert {
-  return { der, x: new X509Certificate(der), info: describeCertificate(der), parsed: parseCertificate(der) };
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  const hit = loaded.get(key);
+  if (hit) return hit;
+  const cert = { der, x: new X509Certificate(der), info: describeCertificate(der), parsed: parseCertificate(der) };
+  if (loaded.size >= LOADED_MAX) loaded.clear();
+  loaded.set(key, cert);
+  return cert;
+}
+
+/** The X509Certificate of DER bytes, from the same bounded cache. */
+export function x509Of(der: Uint8Array): X509Certificate {
+  return load(der).x;
 }
 
 /** Whether `a`'s issuer name equals `b`'s subject (X500Principal equality). */

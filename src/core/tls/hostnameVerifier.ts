@@ -8,7 +8,7 @@
  * and `::1` whatever the certificate; `AllowAll` accepts everything. Without the parameter Synapse uses
  * `Default`; an unknown value leaves every connection unverified, which Synapse treats as a failure.
  */
-import { X509Certificate } from 'node:crypto';
+import { x509Of } from './certPath';
 
 /** The values Synapse knows, `Default` when the parameter is absent. */
 export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll';
@@ -39,7 +39,7 @@ function acceptableCountryWildcard(cn: string): boolean {
 
 /** The names Synapse compares: the most specific subject CN first, then the DNS SANs. */
 export function certificateHostNames(der: Uint8Array): string[] {
-  const x = new X509Certificate(der);
+  const x = x509Of(der);
   const names: string[] = [];
   // Node lists the subject in DER order, one attribute per line; the most specific CN is the last one.
   const cns = x.subject

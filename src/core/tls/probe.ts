@@ -216,6 +216,9 @@ export async function probeTls(host: string, port: number, options: ProbeOptions
       maxVersion: versions[versions.length - 1] as tls.SecureVersion,
       ...(options.client ? { key: options.client.keyPem, cert: options.client.certPem } : {}),
     });
+    // A ticket may arrive in the same read as the server's Finished, before 'secureConnect' runs.
+    let ticketSeen = false;
+    socket.once('session', () => (ticketSeen = true));
     let chain: Uint8Array[] = [];
     let protocol: string | undefined;
     const finish = (r: ProbeResult) => {
@@ -244,6 +247,7 @@ export async function probeTls(host: string, port: number, options: ProbeOptions
       if (protocol !== 'TLSv1.3') return ok();
       // Under TLS 1.3 the server judges the client's certificate after the client finished: wait for
       // its session ticket (accepted) or its alert (refused), briefly.
+      if (ticketSeen) return ok();
       socket.once('session', ok);
       socket.resume();
       waitingForTicket = true;

@@ -166,7 +166,7 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
       if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextFor(settings, u.host, u.port) });
     }
     const list = [...targets.values()];
-    const results = await mapLimited(list, options.connect.concurrency ?? 8, async (t) => {
+    const results = await mapLimited(list, options.connect.concurrency ?? 16, async (t) => {
       const ks = await load(t.ctx.keystore);
       const candidates = ks.ok ? await candidateKeys(t.ctx.keystore, ks.store, cache) : [];
       return observeServer(t.host, t.port, { timeoutMs: options.connect?.timeoutMs ?? 5000, candidates, now: () => now });
@@ -177,6 +177,7 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
     }
   }
 
+  const verdicts = new Map<string, Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>>>();
   const connections: Connection[] = [];
   for (const u of scan.urls) connections.push(await outbound(u));
   connections.push(...(await inbound(config, cache, options, ws, now)));
@@ -191,10 +192,18 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
     const ts = { truststore: ctx.truststore.written, truststorePath: ctx.truststore.path };
     const obs = observations.get(serverKey(u.host, u.port));
     if (!obs) return { ...base, ...ts, verdict: 'not-checked', message: 'Not checked yet: test the connection to fetch the server certificate.', chain: [] };
+    // Many artifacts call the same server: its verdict is decided once per server and context.
+    const memoKey = `${serverKey(u.host, u.port)}|${ctx.source}`;
+    let decided = verdicts.get(memoKey);
+    if (!decided) verdicts.set(memoKey, (decided = decide(u.host, ctx, obs)));
+    return { ...base, ...ts, ...(await decided) };
+  }
+
+  async function decide(host: string, ctx: ClientTlsContext, obs: ServerObservation): Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>> {
     const [trust, client] = await Promise.all([load(ctx.truststore), load(ctx.keystore)]);
     const anchors: TrustAnchor[] | null = trust.ok ? trustAnchorsOf(trust.store) : null;
     const r = evaluateConnection(obs, {
-      host: u.host,
+      host,
       context: ctx,
       anchors,
       ...(trust.ok ? {} : { truststoreProblem: trust.reason }),
@@ -203,8 +212,6 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
     });
     const via = ctx.source === 'ssl-profile' ? ' (SSL profile)' : '';
     return {
-      ...base,
-      ...ts,
       verdict: r.verdict,
       message: r.message + via,
       chain: chainOf(obs.chain),
