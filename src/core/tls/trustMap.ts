@@ -112,7 +112,7 @@ async function loadStore(ref: StoreRef, cache: KeystoreReader, options: TrustMap
   }
   if (ref.password === undefined) return { ok: false, reason: ref.passwordUnknown ?? 'its password is not known' };
   const read = await cache.read(ref.path, ref.password);
-  return read.ok ? { ok: true, store: read.store } : { ok: false, reason: read.message };
+  return read.ok ? { ok: true, store: read.store } : { ok: false, reason: read.message.replace(/\.$/, '') };
 }
 
 /** The client keys of a store as PEM, for live handshakes (the key password as JSSE's KeyManagerFactory uses it). */
