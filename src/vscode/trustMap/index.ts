@@ -100,7 +100,12 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
       for (const c of map.connections) {
         if (c.direction !== 'outbound' || !FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
         const r = c.range;
-        const d = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), `${c.host}:${c.port}: ${c.message}`, vscode.DiagnosticSeverity.Error);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+          `${c.host}:${c.port}: ${c.message}`,
+          // From this machine a backend may be out of reach while MI reaches it: a warning, not an error.
+          c.verdict === 'unreachable' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+        );
         d.source = DIAGNOSTIC_SOURCE;
         d.code = { value: c.verdict, target: vscode.Uri.parse(`${DOCS}#${c.verdict}`) };
         const list = byFile.get(c.file) ?? [];
