@@ -7,6 +7,7 @@ import type { Deps } from './vscode/deps';
 import * as diagnostics from './vscode/diagnostics';
 import * as hover from './vscode/hover';
 import * as keystoresTree from './vscode/keystoresTree';
+import * as trustMap from './vscode/trustMap/index';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
@@ -43,6 +44,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   hover.register(context, deps);
   codeActions.register(context, deps, diag);
   codeLens.register(context, deps, diag);
+  // Before the view: the Connections node kind must be known when the tree registers.
+  trustMap.register(context, deps);
   const tree = keystoresTree.register(context, deps, diag);
   commands.register(context, deps);
   vault.register(context, deps);

@@ -29,6 +29,10 @@ export const COMMANDS = {
   fixAll: 'miKeystores.fixAll',
   /** Internal: runs an engine `Fix.run` action on behalf of a code action; hidden from the palette. */
   runFixAction: 'miKeystores.runFixAction',
+  /** Builds the trust map of the workspaces (fetching server certificates when asked) and returns it as JSON. */
+  testConnections: 'miKeystores.testConnections',
+  /** Imports the top-most CA a server sent into the effective truststore, after showing its subject and SHA-256. */
+  trustIssuingCa: 'miKeystores.trustIssuingCa',
 } as const;
 
 /** A command id. */

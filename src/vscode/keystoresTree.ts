@@ -3,6 +3,7 @@
  * entry (alias, key or certificate icon, expiry as description and colour) → certificate chain →
  * details. Items carry a `contextValue` per kind for the inline and context menus.
  */
+import { extensionOf, treeExtensions, type ExtensionNode } from './treeExtensions';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CertificateInfo, Entry } from '../core/keystore/model';
@@ -69,9 +70,11 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
       const all = await this.deps.model.workspaces();
       return all.map((workspace): WorkspaceNode => ({ nodeKind: 'workspace', workspace }));
     }
+    const ext = extensionOf(node);
+    if (ext) return (await ext.getChildren(node as unknown as ExtensionNode)) as unknown as TreeNode[];
     switch (node.nodeKind) {
       case 'workspace':
-        return this.storesOf(node);
+        return [...(await this.storesOf(node)), ...(treeExtensions.flatMap((e) => e.childrenOfWorkspace(node.workspace)) as unknown as TreeNode[])];
       case 'keystore':
         return this.entriesOf(node);
       case 'entry':
@@ -153,6 +156,8 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
   }
 
   async getTreeItem(node: TreeNode): Promise<vscode.TreeItem> {
+    const ext = extensionOf(node);
+    if (ext) return ext.getTreeItem(node as unknown as ExtensionNode);
     switch (node.nodeKind) {
       case 'workspace': {
         const item = new vscode.TreeItem(path.basename(node.workspace.root), vscode.TreeItemCollapsibleState.Expanded);
@@ -266,6 +271,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps, diagnosti
   };
   context.subscriptions.push(
     view,
+    ...treeExtensions.map((e) => e.onDidChange(() => tree.refresh())),
     deps.model.onDidChange(soon),
     diagnostics.onDidUpdate(soon),
     { dispose: () => clearTimeout(pending) },

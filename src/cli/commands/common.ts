@@ -54,6 +54,8 @@ export const load = {
   transformation: async () => require('../../core/secrets/transformation') as typeof import('../../core/secrets/transformation'),
   rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
   sarif: async () => require('../sarif') as typeof import('../sarif'),
+  trustMap: async () => require('../../core/tls/trustMap') as typeof import('../../core/tls/trustMap'),
+  verdict: async () => require('../../core/tls/verdict') as typeof import('../../core/tls/verdict'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -17,3 +17,4 @@ export { convertCommand } from './convert';
 export { checkCommand } from './check';
 export { encryptSecretsCommand } from './encryptSecrets';
 export { rotateInternalCommand } from './rotateInternal';
+export { tlsCommand } from './tls';

@@ -1,0 +1,219 @@
+/**
+ * The client TLS context MI's HTTPS sender (PassThroughHttpSSLSender) uses for a `host:port`, read from
+ * what MI's templates render into axis2.xml (`conf/axis2/axis2.xml.j2`): the sender's KeyStore and
+ * TrustStore (`[transport.http] sender.keystore.*` / `sender.truststore.*`, which default through `$ref`
+ * to `[keystore.primary]` and `[truststore]`), the `HostnameVerifier` parameter
+ * (`sender.hostname_verifier`), the `HttpsProtocols` parameter (`sender.secured_protocols`), and the
+ * dynamic SSL profiles file (`sender.ssl_profile.file_path`) whose `<profile>` for `host:port` replaces
+ * both stores for that server.
+ */
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import type { TomlDocument } from '../config/toml';
+import type { Range } from '../problem';
+import type { MiWorkspace } from '../workspace/discover';
+import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
+import { resolveStorePath } from '../workspace/resolvePath';
+import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
+import type { TlsVersion } from './probe';
+
+/** A store as a TLS context uses it. */
+export interface StoreRef {
+  /** For people: `HTTPS sender truststore`, `SSL profile for api.example.com:443 truststore`. */
+  readonly label: string;
+  /** As written in the configuration. */
+  readonly written: string;
+  /** Resolved absolute path; null when it points only into a container. */
+  readonly path: string | null;
+  readonly type: string | null;
+  /** The clear password, when it is known here (never printed). */
+  readonly password?: string;
+  /** Why the password is not known (`$secret{x}` not supplied...). */
+  readonly passwordUnknown?: string;
+  readonly keyPassword?: string;
+  readonly keyAlias?: string;
+  /** The deployment.toml or profile file and range a fix of this store's configuration points at. */
+  readonly configFile: string;
+  readonly configRange: Range;
+}
+
+/** The client TLS context of one server. */
+export interface ClientTlsContext {
+  /** `sender`, or `ssl-profile` when a dynamic SSL profile matches the server. */
+  readonly source: 'sender' | 'ssl-profile';
+  readonly truststore: StoreRef;
+  readonly keystore: StoreRef;
+  readonly hostnameVerifier: HostnameVerifierSetting;
+  /** The protocol versions the JDK client will offer (empty: none is enabled). */
+  readonly versions: readonly TlsVersion[];
+  /** `HttpsProtocols` as written, when it is. */
+  readonly protocolsWritten?: string;
+}
+
+/** One dynamic SSL profile. */
+export interface SslProfile {
+  readonly servers: readonly string[];
+  readonly truststore?: StoreRef;
+  readonly keystore?: StoreRef;
+}
+
+/** The TLS settings of a workspace's HTTPS sender. */
+export interface SenderTlsSettings {
+  readonly sender: ClientTlsContext;
+  readonly profiles: readonly SslProfile[];
+  /** Problems reading the profiles file, one sentence each. */
+  readonly notes: readonly string[];
+}
+
+const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/** The JDK 17 client's defaults (TLSv1 and TLSv1.1 are in jdk.tls.disabledAlgorithms). */
+const JDK_CLIENT_VERSIONS: readonly TlsVersion[] = ['TLSv1.3', 'TLSv1.2'];
+
+/** The value of a written key (full dotted key, quotes of key parts dropped), outside array tables. */
+export function writtenValue(doc: TomlDocument, fullKey: string): { text: string; range: Range } | undefined {
+  const norm = (k: string) => k.replace(/['"]/g, '');
+  for (const t of doc.tables) {
+    if (t.isArrayTable) continue;
+    for (const e of t.entries) {
+      if (norm(e.fullKey) === fullKey) return { text: e.value.type === 'string' ? String(e.value.value) : e.value.raw, range: e.value.range };
+    }
+  }
+  return undefined;
+}
+
+/** The versions of a written `HttpsProtocols` the JDK 17 client can use (it disables the older ones). */
+export function enabledVersions(written: string | undefined): TlsVersion[] {
+  if (written === undefined) return [...JDK_CLIENT_VERSIONS];
+  const listed = written.split(',').map((s) => s.trim());
+  return JDK_CLIENT_VERSIONS.filter((v) => listed.includes(v));
+}
+
+function storeRef(s: EffectiveStore | undefined, label: string, doc: TomlDocument): StoreRef {
+  if (!s) return { label, written: '', path: null, type: null, passwordUnknown: 'not configured', configFile: doc.file, configRange: FILE_START };
+  const pw = s.password;
+  const unknown =
+    pw === null
+      ? 'no password is configured'
+      : pw.value === undefined
+        ? pw.state === 'secret'
+          ? `the password is $secret{${pw.secretAlias}}, whose value was not supplied`
+          : pw.state === 'env'
+            ? `the password comes from $env{${pw.envVar}}, which is not set`
+            : `the password comes from $sys{${pw.sysProperty}}`
+        : undefined;
+  return {
+    label,
+    written: s.file.value,
+    path: s.path,
+    type: s.type?.value ?? null,
+    ...(pw?.value !== undefined ? { password: pw.value } : {}),
+    ...(unknown ? { passwordUnknown: unknown } : {}),
+    ...(s.keyPassword?.value !== undefined ? { keyPassword: s.keyPassword.value } : {}),
+    ...(s.alias ? { keyAlias: s.alias.value } : {}),
+    configFile: doc.file,
+    configRange: s.file.anchor,
+  };
+}
+
+/** The HTTPS sender's settings, without the profiles file (pure). */
+export function senderContext(config: EffectiveConfig): ClientTlsContext {
+  const doc = config.document;
+  const byId = (id: string) => config.stores.find((s) => s.id === id);
+  const verifier = writtenValue(doc, 'transport.http.sender.hostname_verifier') ?? writtenValue(doc, 'transport.https.sender.parameter.HostnameVerifier');
+  const protocols = writtenValue(doc, 'transport.http.sender.secured_protocols') ?? writtenValue(doc, 'transport.https.sender.parameter.HttpsProtocols');
+  return {
+    source: 'sender',
+    truststore: storeRef(byId('https-sender-truststore') ?? byId('truststore'), 'HTTPS sender truststore', doc),
+    keystore: storeRef(byId('https-sender-keystore') ?? byId('primary'), 'HTTPS sender keystore', doc),
+    hostnameVerifier: parseHostnameVerifier(verifier?.text),
+    versions: enabledVersions(protocols?.text),
+    ...(protocols ? { protocolsWritten: protocols.text } : {}),
+  };
+}
+
+function textOf(xml: string, tag: string): string | undefined {
+  const m = new RegExp(`<${tag}\\b[^>]*>([^<]*)</${tag}>`).exec(xml);
+  return m ? m[1].trim() : undefined;
+}
+
+function lineOf(text: string, offset: number): Range {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const character = offset - (before.lastIndexOf('\n') + 1);
+  return { start: { line, character }, end: { line, character } };
+}
+
+/**
+ * Reads a dynamic SSL profiles file (`<parameter name="customSSLProfiles"><profile><servers>h:p,…</servers>
+ * <KeyStore>…</KeyStore><TrustStore>…</TrustStore></profile>…`). Store locations resolve as `file_name` does.
+ */
+export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): SslProfile[] {
+  const out: SslProfile[] = [];
+  const clean = xml.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  for (const m of clean.matchAll(/<profile\b[^>]*>([\s\S]*?)<\/profile>/g)) {
+    const body = m[1];
+    const servers = (textOf(body, 'servers') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const range = lineOf(clean, m.index ?? 0);
+    const store = (tag: 'KeyStore' | 'TrustStore'): StoreRef | undefined => {
+      const s = new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`).exec(body);
+      if (!s) return undefined;
+      const location = textOf(s[1], 'Location') ?? '';
+      const password = textOf(s[1], 'Password');
+      const resolved = resolveStorePath(ws, location);
+      return {
+        label: `SSL profile for ${servers.join(', ')} ${tag === 'KeyStore' ? 'keystore' : 'truststore'}`,
+        written: location,
+        path: resolved.path,
+        type: textOf(s[1], 'Type') ?? null,
+        ...(password !== undefined ? { password } : { passwordUnknown: 'the profile names no password' }),
+        ...(textOf(s[1], 'KeyPassword') !== undefined ? { keyPassword: textOf(s[1], 'KeyPassword') } : {}),
+        configFile: file,
+        configRange: range,
+      };
+    };
+    out.push({ servers, truststore: store('TrustStore'), keystore: store('KeyStore') });
+  }
+  return out;
+}
+
+/** The sender's settings with its dynamic SSL profiles read from disk (bounded to 1 MiB). */
+export async function senderTlsSettings(config: EffectiveConfig): Promise<SenderTlsSettings> {
+  const sender = senderContext(config);
+  const notes: string[] = [];
+  const written = writtenValue(config.document, 'transport.http.sender.ssl_profile.file_path');
+  let profiles: SslProfile[] = [];
+  if (written) {
+    const ws = config.workspace;
+    const candidates = path.isAbsolute(written.text) ? [written.text] : [path.join(ws.root, written.text), path.join(ws.root, 'deployment', written.text)];
+    let read = false;
+    for (const file of candidates) {
+      try {
+        const st = await fsp.stat(file);
+        if (!st.isFile() || st.size > 1024 * 1024) continue;
+        profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, ws);
+        read = true;
+        break;
+      } catch {
+        // try the next place
+      }
+    }
+    if (!read) notes.push(`The SSL profiles file ${written.text} cannot be read; the sender's stores are used for every server.`);
+  }
+  return { sender, profiles, notes };
+}
+
+/** The context MI uses for `host:port`: a matching SSL profile's stores, else the sender's. */
+export function contextFor(settings: SenderTlsSettings, host: string, port: number): ClientTlsContext {
+  const key = `${host.toLowerCase()}:${port}`;
+  const profile = settings.profiles.find((p) => p.servers.includes(key));
+  if (!profile) return settings.sender;
+  return {
+    ...settings.sender,
+    source: 'ssl-profile',
+    truststore: profile.truststore ?? settings.sender.truststore,
+    keystore: profile.keystore ?? settings.sender.keystore,
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The trust map of an MI workspace: every outbound HTTPS connection its artifacts make, each judged
+ * against the client TLS context MI will use for it, plus MI's own HTTPS listener certificate (inbound).
+ * Offline by default: a server is judged from its remembered observation; `connect` looks at the servers
+ * again (only hosts the artifacts name, each with a timeout, a few at a time).
+ */
+import { X509Certificate } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import type { Range } from '../problem';
+import { parseDeploymentToml } from '../config/parse';
+import type { Keystore } from '../keystore/model';
+import { describeCertificate } from '../keystore/x509';
+import { encodePem } from '../keystore/pem';
+import { scanArtifacts, placeholderLookup, mapLimited, type LocatedUrl } from '../artifacts/findArtifacts';
+import type { MiWorkspace } from '../workspace/discover';
+import { buildEffectiveConfig, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
+import { readDockerCopies } from '../workspace/project';
+import { isInside } from '../workspace/resolvePath';
+import { trustAnchorsOf, type TrustAnchor } from './certPath';
+import { contextFor, senderTlsSettings, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
+import { observeServer, type CandidateKey } from './observe';
+import { clientKeyEntries, evaluateConnection, FAILING_VERDICTS, type ServerObservation, type Verdict } from './verdict';
+
+/** A certificate as the map shows it. */
+export interface ChainCertificate {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly sha256: string;
+  readonly notAfter: string;
+}
+
+/** One connection of the map. */
+export interface Connection {
+  /** Absolute path of the artifact (or deployment.toml for the inbound listener). */
+  readonly file: string;
+  readonly range: Range;
+  readonly url: string;
+  readonly host: string | null;
+  readonly port: number | null;
+  readonly direction: 'outbound' | 'inbound';
+  /** The artifact that calls it (`endpoint BackendEP`), empty when unnamed. */
+  readonly artifact: string;
+  /** The truststore the connection is judged against (path as written; the keystore for inbound). */
+  readonly truststore: string;
+  /** Absolute path of that truststore, when it resolves (what a fix writes). */
+  readonly truststorePath: string | null;
+  readonly verdict: Verdict;
+  readonly message: string;
+  readonly chain: readonly ChainCertificate[];
+  readonly missingCa?: string;
+  /** Base64 DER of the certificate "trust the issuing CA" imports. */
+  readonly trustCandidate?: string;
+}
+
+/** A workspace's map. */
+export interface TrustMap {
+  readonly workspace: MiWorkspace;
+  readonly connections: readonly Connection[];
+  /** Observations made by this run (`connect`), to be remembered by the caller. */
+  readonly observations: readonly ServerObservation[];
+  /** Files not read and settings not understood, one sentence each. */
+  readonly notes: readonly string[];
+}
+
+/** Options of a trust map. */
+export interface TrustMapOptions {
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly secretPasswords?: Readonly<Record<string, string>>;
+  readonly cache?: KeystoreReader;
+  readonly now?: Date;
+  /** Remembered observations, keyed `host:port`. */
+  readonly observations?: ReadonlyMap<string, ServerObservation>;
+  /** Look at the servers now (a person asked for it). */
+  readonly connect?: { readonly timeoutMs?: number; readonly concurrency?: number; readonly only?: ReadonlySet<string> };
+  /** false for an untrusted workspace: no store outside `workspaceFolder` is read. */
+  readonly readOutside?: boolean;
+  readonly workspaceFolder?: string;
+  readonly jdkCaSha256?: ReadonlySet<string>;
+  /** deployment.toml already parsed; read from disk when absent. */
+  readonly configText?: string;
+}
+
+/** Whether any connection of the maps fails. */
+export function hasFailure(maps: readonly TrustMap[]): boolean {
+  return maps.some((m) => m.connections.some((c) => FAILING_VERDICTS.has(c.verdict)));
+}
+
+/** The key a server is remembered under. */
+export function serverKey(host: string, port: number): string {
+  return `${host.toLowerCase()}:${port}`;
+}
+
+function chainOf(b64: readonly string[]): ChainCertificate[] {
+  return b64.map((c) => {
+    try {
+      const i = describeCertificate(new Uint8Array(Buffer.from(c, 'base64')));
+      return { subject: i.subject, issuer: i.issuer, sha256: i.sha256, notAfter: i.notAfter };
+    } catch {
+      return { subject: '(unreadable certificate)', issuer: '', sha256: '', notAfter: '' };
+    }
+  });
+}
+
+/** A store read for the map: the keystore, or why not. */
+type Loaded = { ok: true; store: Keystore } | { ok: false; reason: string };
+
+async function loadStore(ref: StoreRef, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace): Promise<Loaded> {
+  if (!ref.path) return { ok: false, reason: `${ref.written || 'it'} does not resolve to a file here` };
+  if (options.readOutside === false && !isInside(options.workspaceFolder ?? ws.root, ref.path)) {
+    return { ok: false, reason: `${ref.written} lies outside the workspace, which is not trusted` };
+  }
+  if (ref.password === undefined) return { ok: false, reason: ref.passwordUnknown ?? 'its password is not known' };
+  const read = await cache.read(ref.path, ref.password);
+  return read.ok ? { ok: true, store: read.store } : { ok: false, reason: read.message.replace(/\.$/, '') };
+}
+
+/** The client keys of a store as PEM, for live handshakes (the key password as JSSE's KeyManagerFactory uses it). */
+async function candidateKeys(ref: StoreRef, store: Keystore, cache: KeystoreReader): Promise<CandidateKey[]> {
+  if (!ref.path || ref.password === undefined) return [];
+  const out: CandidateKey[] = [];
+  for (const e of clientKeyEntries(store, ref.keyAlias).slice(0, 4)) {
+    const key = await cache.key(ref.path, ref.password, e.alias, ref.keyPassword ?? ref.password);
+    if (!key.ok) continue;
+    out.push({
+      sha256: describeCertificate(e.chain[0]).sha256,
+      credential: { keyPem: encodePem('PRIVATE KEY', key.pkcs8), certPem: e.chain.map((c) => encodePem('CERTIFICATE', c)).join('') },
+    });
+  }
+  return out;
+}
+
+/** Builds the map of one workspace. */
+export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = {}): Promise<TrustMap> {
+  const env = options.env ?? process.env;
+  const cache = options.cache ?? defaultKeystoreCache.session();
+  const now = options.now ?? new Date();
+  const notes: string[] = [];
+  const text = options.configText ?? (await readTextOrNull(ws.deploymentToml)) ?? '';
+  const doc = parseDeploymentToml(text, ws.deploymentToml);
+  const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readTextOrNull(ws.dockerfile) : null;
+  const config = buildEffectiveConfig(doc, ws, { env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] });
+  const settings = await senderTlsSettings(config);
+  notes.push(...settings.notes);
+  const lookup = await placeholderLookup(ws, env);
+  const scan = await scanArtifacts(ws, lookup);
+  for (const s of scan.skipped) notes.push(`${s.file} was not read: ${s.reason}.`);
+
+  // Stores are read once per context.
+  const loaded = new Map<string, Promise<Loaded>>();
+  const load = (ref: StoreRef) => {
+    const k = `${ref.path}|${ref.label}`;
+    let p = loaded.get(k);
+    if (!p) loaded.set(k, (p = loadStore(ref, cache, options, ws)));
+    return p;
+  };
+
+  const observations = new Map(options.observations ?? []);
+  const made: ServerObservation[] = [];
+  if (options.connect) {
+    const targets = new Map<string, { host: string; port: number; ctx: ClientTlsContext }>();
+    for (const u of scan.urls) {
+      if (!u.host || !u.port) continue;
+      const key = serverKey(u.host, u.port);
+      if (options.connect.only && !options.connect.only.has(key)) continue;
+      if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextFor(settings, u.host, u.port) });
+    }
+    const list = [...targets.values()];
+    const results = await mapLimited(list, options.connect.concurrency ?? 16, async (t) => {
+      const ks = await load(t.ctx.keystore);
+      const candidates = ks.ok ? await candidateKeys(t.ctx.keystore, ks.store, cache) : [];
+      return observeServer(t.host, t.port, { timeoutMs: options.connect?.timeoutMs ?? 5000, candidates, now: () => now });
+    });
+    for (const o of results) {
+      observations.set(serverKey(o.host, o.port), o);
+      made.push(o);
+    }
+  }
+
+  const verdicts = new Map<string, Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>>>();
+  const connections: Connection[] = [];
+  for (const u of scan.urls) connections.push(await outbound(u));
+  connections.push(...(await inbound(config, cache, options, ws, now)));
+  return { workspace: ws, connections, observations: made, notes };
+
+  async function outbound(u: LocatedUrl): Promise<Connection> {
+    const base = { file: u.file, range: u.range, url: u.url ?? u.raw, host: u.host, port: u.port, direction: 'outbound' as const, artifact: u.artifact };
+    if (!u.host || !u.port) {
+      return { ...base, truststore: settings.sender.truststore.written, truststorePath: settings.sender.truststore.path, verdict: 'not-checked', message: `Not checked: ${u.unresolved ?? 'no host'}.`, chain: [] };
+    }
+    const ctx = contextFor(settings, u.host, u.port);
+    const ts = { truststore: ctx.truststore.written, truststorePath: ctx.truststore.path };
+    const obs = observations.get(serverKey(u.host, u.port));
+    if (!obs) return { ...base, ...ts, verdict: 'not-checked', message: 'Not checked yet: test the connection to fetch the server certificate.', chain: [] };
+    // Many artifacts call the same server: its verdict is decided once per server and context.
+    const memoKey = `${serverKey(u.host, u.port)}|${ctx.source}`;
+    let decided = verdicts.get(memoKey);
+    if (!decided) verdicts.set(memoKey, (decided = decide(u.host, ctx, obs)));
+    return { ...base, ...ts, ...(await decided) };
+  }
+
+  async function decide(host: string, ctx: ClientTlsContext, obs: ServerObservation): Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>> {
+    const [trust, client] = await Promise.all([load(ctx.truststore), load(ctx.keystore)]);
+    const anchors: TrustAnchor[] | null = trust.ok ? trustAnchorsOf(trust.store) : null;
+    const r = evaluateConnection(obs, {
+      host,
+      context: ctx,
+      anchors,
+      ...(trust.ok ? {} : { truststoreProblem: trust.reason }),
+      clientStore: client.ok ? client.store : null,
+      path: { now, ...(options.jdkCaSha256 ? { jdkCaSha256: options.jdkCaSha256 } : {}) },
+    });
+    const via = ctx.source === 'ssl-profile' ? ' (SSL profile)' : '';
+    return {
+      verdict: r.verdict,
+      message: r.message + via,
+      chain: chainOf(obs.chain),
+      ...(r.missingCa ? { missingCa: r.missingCa } : {}),
+      ...(r.trustCandidate ? { trustCandidate: r.trustCandidate } : {}),
+    };
+  }
+}
+
+async function readTextOrNull(file: string): Promise<string | null> {
+  try {
+    const st = await fsp.stat(file);
+    if (st.size > 5 * 1024 * 1024) return null;
+    return await fsp.readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * MI's own HTTPS listener (inbound): its certificate must name `[server] hostname` and `localhost` (MI
+ * calls its own services), allow serverAuth when it lists extended key usages, be valid now, and come
+ * with its intermediates. A certificate without subject alternative names is flagged: clients that follow
+ * RFC 2818 strictly ignore the CN.
+ */
+async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace, now: Date): Promise<Connection[]> {
+  const store = config.stores.find((s) => s.id === 'https-listener-keystore') ?? config.stores.find((s) => s.id === 'primary');
+  if (!store) return [];
+  const hostname = writtenValue(config.document, 'server.hostname')?.text ?? 'localhost';
+  const offset = Number(writtenValue(config.document, 'server.offset')?.text ?? '10');
+  const port = 8243 + (Number.isFinite(offset) ? offset : 10);
+  const base = {
+    file: config.document.file,
+    range: store.file.anchor,
+    url: `https://${hostname}:${port}`,
+    host: hostname,
+    port,
+    direction: 'inbound' as const,
+    artifact: 'HTTPS listener',
+    truststore: store.file.value,
+    truststorePath: store.path,
+  };
+  const ref: StoreRef = {
+    label: store.label,
+    written: store.file.value,
+    path: store.path,
+    type: store.type?.value ?? null,
+    ...(store.password?.value !== undefined ? { password: store.password.value } : { passwordUnknown: 'its password is not known here' }),
+    configFile: config.document.file,
+    configRange: store.file.anchor,
+  };
+  const loaded = await loadStore(ref, cache, options, ws);
+  if (!loaded.ok) return [{ ...base, verdict: 'not-checked', message: `The ${store.label} cannot be read: ${loaded.reason}.`, chain: [] }];
+  const keys = clientKeyEntries(loaded.store, store.alias?.value);
+  const entry = keys[0] ?? clientKeyEntries(loaded.store)[0];
+  if (!entry) return [{ ...base, verdict: 'not-checked', message: `The ${store.label} holds no key entry${store.alias ? ` "${store.alias.value}"` : ''}.`, chain: [] }];
+  const chain = chainOf(entry.chain.map((c) => Buffer.from(c).toString('base64')));
+  const leaf = new X509Certificate(entry.chain[0]);
+  const info = describeCertificate(entry.chain[0]);
+  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain }];
+  if (now > new Date(info.notAfter)) return result('expired', `MI's HTTPS certificate "${info.subject}" expired on ${info.notAfter}.`);
+  if (now < new Date(info.notBefore)) return result('expired', `MI's HTTPS certificate "${info.subject}" is not valid before ${info.notBefore}.`);
+  const eku = leaf.keyUsage;
+  if (eku && eku.length && !eku.includes('1.3.6.1.5.5.7.3.1') && !eku.includes('2.5.29.37.0')) {
+    return result('untrusted', `MI's HTTPS certificate "${info.subject}" lists extended key usages without serverAuth: clients refuse it.`);
+  }
+  if (!info.selfSigned && entry.chain.length === 1) {
+    return result('chain-incomplete', `MI's HTTPS key entry holds only its own certificate, issued by "${info.issuer}": import the CA reply with its intermediates.`);
+  }
+  const sans = info.subjectAltNames;
+  const missing = [...new Set([hostname, 'localhost'])].filter((h) => leaf.checkHost(h, { subject: sans.length ? 'default' : 'always' }) === undefined);
+  if (missing.length) return result('hostname-mismatch', `MI's HTTPS certificate "${info.subject}" does not name ${missing.join(' and ')}${sans.length ? '' : ' (it has no subject alternative names)'}.`);
+  if (sans.length === 0) return result('trusted', `MI's HTTPS certificate "${info.subject}" names the host only in its CN; add subject alternative names, which clients following RFC 2818 require.`);
+  return result('trusted', `MI's HTTPS certificate "${info.subject}" covers ${[...new Set([hostname, 'localhost'])].join(' and ')}.`);
+}

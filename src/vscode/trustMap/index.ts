@@ -1,0 +1,296 @@
+/**
+ * The trust map in the editor: a Connections node per workspace in the Keystores view, diagnostics on
+ * the URLs of artifacts whose connection would fail, a "Test TLS" CodeLens above each HTTPS URL, the
+ * quick fix "Trust the issuing CA", and the commands `miKeystores.testConnections` (returns the map as
+ * JSON) and `miKeystores.trustIssuingCa`. Servers are contacted only on an explicit action, and nothing
+ * runs in an untrusted workspace.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findSynapseUrls } from '../../core/artifacts/synapseUrls';
+import type { MiWorkspace } from '../../core/workspace/discover';
+import { serverKey, type Connection } from '../../core/tls/trustMap';
+import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
+import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
+import { describeCertificate } from '../../core/keystore/x509';
+import type { Deps } from '../deps';
+import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
+import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
+import { Cancelled, command, requireTrust } from '../commands/common';
+import { importTrusted } from '../commands/importCertificate';
+import { TrustMapService } from './service';
+
+const OWNER = 'trustMap';
+/** Where each verdict is explained. */
+const DOCS = 'https://github.com/mi-keystores/mi-keystores/blob/main/docs/trust-map.md';
+
+interface ConnectionsNode extends ExtensionNode {
+  readonly nodeKind: 'connections';
+  readonly workspace: MiWorkspace;
+}
+interface ServerNode extends ExtensionNode {
+  readonly nodeKind: 'server';
+  readonly workspace: MiWorkspace;
+  readonly key: string;
+  readonly connections: readonly Connection[];
+}
+interface CallerNode extends ExtensionNode {
+  readonly nodeKind: 'caller';
+  readonly connection: Connection;
+}
+interface InfoNode extends ExtensionNode {
+  readonly nodeKind: 'info';
+  readonly text: string;
+}
+type Node = ConnectionsNode | ServerNode | CallerNode | InfoNode;
+
+const ICONS: Record<Verdict, [string, string | undefined]> = {
+  trusted: ['pass', 'testing.iconPassed'],
+  untrusted: ['error', 'errorForeground'],
+  'chain-incomplete': ['error', 'errorForeground'],
+  'hostname-mismatch': ['error', 'errorForeground'],
+  expired: ['error', 'errorForeground'],
+  'algorithm-disabled': ['error', 'errorForeground'],
+  'protocol-mismatch': ['error', 'errorForeground'],
+  'client-certificate-required': ['error', 'errorForeground'],
+  unreachable: ['debug-disconnect', 'list.warningForeground'],
+  'not-checked': ['circle-outline', undefined],
+};
+
+/** The command's options. */
+export interface TestConnectionsOptions {
+  /** A workspace root or its deployment.toml; all workspaces when absent. */
+  readonly workspace?: string;
+  /** Look at the servers now (default: true when run by a person, false when scripted). */
+  readonly connect?: boolean;
+  /** Limit the look to `host:port`. */
+  readonly only?: string;
+}
+
+/** The trust-the-CA command's options. */
+export interface TrustIssuingCaOptions {
+  readonly workspace: string;
+  readonly host: string;
+  readonly port: number;
+  readonly alias?: string;
+  readonly password?: string;
+}
+
+function worst(connections: readonly Connection[]): Verdict {
+  return connections.find((c) => FAILING_VERDICTS.has(c.verdict))?.verdict ?? connections[0]?.verdict ?? 'not-checked';
+}
+
+/** Registers the feature; call before the Keystores view registers, so its node kind is known. */
+export function register(context: vscode.ExtensionContext, deps: Deps): TrustMapService {
+  const service = new TrustMapService(deps, context.workspaceState);
+  const diagnostics = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-tls`);
+  const lensChanged = new vscode.EventEmitter<void>();
+
+  const findWorkspace = async (hint?: string): Promise<MiWorkspace[]> => {
+    const all = await deps.model.workspaces();
+    if (!hint) return all;
+    const abs = path.resolve(hint);
+    return all.filter((w) => w.root === abs || w.deploymentToml === abs || abs.startsWith(w.root + path.sep));
+  };
+
+  const publish = () => {
+    diagnostics.clear();
+    const byFile = new Map<string, vscode.Diagnostic[]>();
+    for (const map of service.all()) {
+      for (const c of map.connections) {
+        if (c.direction !== 'outbound' || !FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
+        const r = c.range;
+        const d = new vscode.Diagnostic(
+          new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+          `${c.host}:${c.port}: ${c.message}`,
+          // From this machine a backend may be out of reach while MI reaches it: a warning, not an error.
+          c.verdict === 'unreachable' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+        );
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = { value: c.verdict, target: vscode.Uri.parse(`${DOCS}#${c.verdict}`) };
+        const list = byFile.get(c.file) ?? [];
+        list.push(d);
+        byFile.set(c.file, list);
+      }
+    }
+    for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
+  };
+
+  const tree: TreeExtension & { changed: vscode.EventEmitter<void> } = {
+    id: OWNER,
+    changed: new vscode.EventEmitter<void>(),
+    get onDidChange() {
+      return this.changed.event;
+    },
+    childrenOfWorkspace: (workspace) => [{ nodeKind: 'connections', owner: OWNER, workspace } as ConnectionsNode],
+    async getChildren(raw) {
+      const node = raw as Node;
+      if (node.nodeKind === 'connections') {
+        if (!deps.model.trusted) return [{ nodeKind: 'info', owner: OWNER, text: 'Trust the workspace to map its TLS connections.' } as InfoNode];
+        const map = service.mapOf(node.workspace) ?? (await service.refresh(node.workspace));
+        if (!map || map.connections.length === 0) return [{ nodeKind: 'info', owner: OWNER, text: 'No HTTPS connection found in the artifacts.' } as InfoNode];
+        const groups = new Map<string, Connection[]>();
+        for (const c of map.connections) {
+          const key = c.host && c.port ? `${c.direction === 'inbound' ? 'inbound ' : ''}${serverKey(c.host, c.port)}` : c.url;
+          groups.set(key, [...(groups.get(key) ?? []), c]);
+        }
+        return [...groups].map(([key, connections]) => ({ nodeKind: 'server', owner: OWNER, workspace: node.workspace, key, connections }) as ServerNode);
+      }
+      if (node.nodeKind === 'server') return node.connections.map((connection) => ({ nodeKind: 'caller', owner: OWNER, connection }) as CallerNode);
+      return [];
+    },
+    getTreeItem(raw) {
+      const node = raw as Node;
+      switch (node.nodeKind) {
+        case 'connections': {
+          const map = service.mapOf(node.workspace);
+          const item = new vscode.TreeItem('Connections', vscode.TreeItemCollapsibleState.Collapsed);
+          const failing = map?.connections.filter((c) => FAILING_VERDICTS.has(c.verdict)).length ?? 0;
+          item.description = map ? (failing ? `${failing} failing` : `${map.connections.length} checked`) : undefined;
+          item.iconPath = new vscode.ThemeIcon('plug');
+          item.contextValue = 'tlsConnections';
+          item.id = `tls:${node.workspace.deploymentToml}`;
+          item.tooltip = 'HTTPS connections of the artifacts and MI\'s own listener. Run "Test TLS Connections" to fetch the servers\' certificates.';
+          return item;
+        }
+        case 'server': {
+          const verdict = worst(node.connections);
+          const first = node.connections[0];
+          const item = new vscode.TreeItem(node.key, vscode.TreeItemCollapsibleState.Collapsed);
+          const [icon, colour] = ICONS[verdict];
+          item.iconPath = new vscode.ThemeIcon(icon, colour ? new vscode.ThemeColor(colour) : undefined);
+          item.description = `${verdict} · ${first.truststore ? path.basename(first.truststore) : ''}`;
+          const md = new vscode.MarkdownString(undefined, false);
+          md.isTrusted = false;
+          md.appendText(`${first.direction === 'inbound' ? 'MI listener' : first.url}\n\n${verdict}: ${first.message}\n\nJudged against ${first.truststore}\n\nCalled by: ${node.connections.map((c) => c.artifact || path.basename(c.file)).join(', ')}`);
+          item.tooltip = md;
+          item.contextValue = `tlsServer.${verdict}`;
+          item.id = `tls:${node.workspace.deploymentToml}:${node.key}`;
+          return item;
+        }
+        case 'caller': {
+          const c = node.connection;
+          const item = new vscode.TreeItem(c.artifact || path.basename(c.file));
+          item.description = `${path.basename(c.file)}:${c.range.start.line + 1}`;
+          item.tooltip = c.file;
+          if (!c.file.includes('!/')) {
+            item.command = {
+              title: 'Open',
+              command: 'vscode.open',
+              arguments: [vscode.Uri.file(c.file), { selection: new vscode.Range(c.range.start.line, c.range.start.character, c.range.end.line, c.range.end.character) }],
+            };
+          }
+          return item;
+        }
+        default: {
+          const item = new vscode.TreeItem(node.text);
+          item.iconPath = new vscode.ThemeIcon('info');
+          return item;
+        }
+      }
+    },
+  };
+  treeExtensions.push(tree);
+
+  service.onDidChange(() => {
+    publish();
+    tree.changed.fire();
+    lensChanged.fire();
+  });
+
+  const testConnections = command<TestConnectionsOptions, { connections: TlsJsonConnection[] }>(deps, 'Testing TLS connections', async (inv) => {
+    requireTrust(deps, 'Testing TLS connections');
+    const connect = inv.options.connect ?? inv.interactive;
+    const only = inv.options.only ? new Set([inv.options.only.toLowerCase()]) : undefined;
+    const workspaces = await findWorkspace(inv.options.workspace ?? inv.workspace?.root);
+    const out: TlsJsonConnection[] = [];
+    const run = async () => {
+      for (const ws of workspaces) {
+        const map = await service.refresh(ws, connect, only);
+        if (map) out.push(...map.connections.map((c) => toJsonConnection(c, ws.root)));
+      }
+    };
+    if (inv.interactive) await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing TLS connections…' }, run);
+    else await run();
+    return { connections: out };
+  });
+
+  const trustIssuingCa = command<TrustIssuingCaOptions, { alias: string; sha256: string; keystore: string }>(deps, 'Trusting the issuing CA', async (inv) => {
+    requireTrust(deps, 'Trusting a CA');
+    const o = inv.options;
+    if (!o.workspace || !o.host || !o.port) throw new Error('Trusting the issuing CA needs workspace, host and port.');
+    const [ws] = await findWorkspace(o.workspace);
+    const map = ws ? (service.mapOf(ws) ?? (await service.refresh(ws))) : undefined;
+    const host = o.host.toLowerCase();
+    const conn = map?.connections.find((c) => c.direction === 'outbound' && c.host === host && c.port === o.port && c.trustCandidate);
+    if (!ws || !conn?.trustCandidate || !conn.truststorePath) throw new Error(`No certificate to trust is known for ${o.host}:${o.port}; test the connection first.`);
+    const der = new Uint8Array(Buffer.from(conn.trustCandidate, 'base64'));
+    const info = describeCertificate(der);
+    if (inv.interactive) {
+      const go = 'Trust It';
+      const answer = await vscode.window.showWarningMessage(
+        `Trust "${info.subject}" for ${o.host}:${o.port}?`,
+        { modal: true, detail: `SHA-256 ${info.sha256}\nIssued by ${info.issuer}\nIt will be added to ${conn.truststorePath}. Compare the fingerprint with one you got from the server's owner.` },
+        go,
+      );
+      if (answer !== go) throw new Cancelled();
+    }
+    const result = await importTrusted(deps, inv, conn.truststorePath, o.alias ?? (inv.interactive ? undefined : `${o.host}-ca`), der, o.password);
+    await service.refresh(ws);
+    return { alias: result.alias, sha256: result.sha256, keystore: result.keystore };
+  });
+
+  const selector: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.xml' }];
+  context.subscriptions.push(
+    service,
+    diagnostics,
+    lensChanged,
+    tree.changed,
+    vscode.commands.registerCommand(COMMANDS.testConnections, testConnections),
+    vscode.commands.registerCommand(COMMANDS.trustIssuingCa, trustIssuingCa),
+    vscode.languages.registerCodeLensProvider(selector, {
+      onDidChangeCodeLenses: lensChanged.event,
+      async provideCodeLenses(doc) {
+        // Nothing in an untrusted workspace, and nothing for a huge file.
+        if (!deps.model.trusted || doc.getText().length > 2 * 1024 * 1024) return [];
+        const [ws] = await findWorkspace(doc.uri.fsPath);
+        if (!ws) return [];
+        return findSynapseUrls(doc.getText(), () => undefined)
+          .filter((u) => u.host && u.port)
+          .map((u) => {
+            const range = new vscode.Range(u.range.start.line, u.range.start.character, u.range.end.line, u.range.end.character);
+            const verdict = service.mapOf(ws)?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === u.range.start.line && c.host === u.host)?.verdict;
+            return new vscode.CodeLens(range, {
+              title: verdict && verdict !== 'not-checked' ? `Test TLS (${verdict})` : 'Test TLS',
+              command: COMMANDS.testConnections,
+              arguments: [{ workspace: ws.root, connect: true, only: serverKey(u.host as string, u.port as number) }],
+            });
+          });
+      },
+    }),
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      {
+        provideCodeActions(doc, _range, ctx) {
+          const actions: vscode.CodeAction[] = [];
+          for (const d of ctx.diagnostics) {
+            const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+            if (d.source !== DIAGNOSTIC_SOURCE || (code !== 'untrusted' && code !== 'chain-incomplete')) continue;
+            const map = service.all().find((m) => m.connections.some((c) => c.file === doc.uri.fsPath));
+            const conn = map?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === d.range.start.line && c.trustCandidate);
+            if (!map || !conn?.trustCandidate || !conn.host || !conn.port) continue;
+            const info = describeCertificate(new Uint8Array(Buffer.from(conn.trustCandidate, 'base64')));
+            const action = new vscode.CodeAction(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, vscode.CodeActionKind.QuickFix);
+            action.diagnostics = [d];
+            action.isPreferred = true;
+            action.command = { title: action.title, command: COMMANDS.trustIssuingCa, arguments: [{ prefill: { workspace: map.workspace.root, host: conn.host, port: conn.port } }] };
+            actions.push(action);
+          }
+          return actions;
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+  );
+  return service;
+}

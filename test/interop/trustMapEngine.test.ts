@@ -1,0 +1,179 @@
+/**
+ * The trust map engine on certificates made by openssl and a truststore made by keytool: the JDK's
+ * path rules decided offline, Synapse's host name rule, the certificate a fix imports, remembered
+ * observations, and the `mi-keystores tls` command end to end against local servers.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeCertificates } from '../../src/core/keystore/pem';
+import { decodeKeystore } from '../../src/core/keystore/index';
+import { sha256Fingerprint } from '../../src/core/keystore/x509';
+import { certificateToTrust, checkServerChain, trustAnchorsOf, type TrustAnchor } from '../../src/core/tls/certPath';
+import { verifyHostname, parseHostnameVerifier } from '../../src/core/tls/hostnameVerifier';
+import { buildTrustMap, serverKey } from '../../src/core/tls/trustMap';
+import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
+import { makeTestPki, startTlsServer, type Identity, type TestPki } from '../helpers/tlsPki';
+import { tomlFor, writeMiProject } from '../helpers/miProject';
+import { keytool } from '../helpers/keytool';
+import { runCli } from '../helpers/cli';
+
+const certOf = (id: Identity) => decodeCertificates(fs.readFileSync(id.cert, 'utf8'))[0];
+
+describe('trust map engine (openssl PKI, keytool truststore)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let pki: TestPki;
+  let anchors: TrustAnchor[];
+  // A minute ahead: the certificates are made in before(), and their validity starts at that second.
+  const now = () => new Date(Date.now() + 60_000);
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-engine-'));
+    pki = makeTestPki(path.join(tmp, 'pki'));
+    anchors = trustAnchorsOf(await decodeKeystore(new Uint8Array(fs.readFileSync(pki.truststore)), 'trustpass'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  describe('JDK path rules, offline', () => {
+    it('rejects an MD5-signed certificate whatever the anchor', () => {
+      const actual = checkServerChain([certOf(pki.leaves.md5), certOf(pki.intermediate)], anchors, { now: now() });
+      assert.deepEqual([actual.ok, !actual.ok && actual.verdict], [false, 'algorithm-disabled']);
+    });
+
+    it('rejects SHA-1 only under a CA of the JDK cacerts', () => {
+      const chain = [certOf(pki.leaves.sha1), certOf(pki.intermediate)];
+      const rootSha = sha256Fingerprint(certOf(pki.root));
+      const underJdkCa = checkServerChain(chain, anchors, { now: now(), jdkCaSha256: new Set([rootSha]) });
+      const underPrivate = checkServerChain(chain, anchors, { now: now() });
+      assert.deepEqual([underJdkCa.ok, !underJdkCa.ok && underJdkCa.verdict, underPrivate.ok], [false, 'algorithm-disabled', true]);
+    });
+
+    it('accepts a leaf that is itself in the truststore, even expired (PKIXValidator returns it unchecked)', () => {
+      const leaf = certOf(pki.leaves.expired);
+      const actual = checkServerChain([leaf, certOf(pki.intermediate)], [{ alias: 'pinned', der: leaf }], { now: now() });
+      assert.equal(actual.ok, true);
+    });
+
+    it('names the missing root when the server sends leaf and intermediate', () => {
+      const actual = checkServerChain([certOf(pki.leaves.good), certOf(pki.intermediate)], [], { now: now() });
+      assert.deepEqual([!actual.ok && actual.verdict, !actual.ok && actual.missingCa], ['untrusted', 'CN=Test Root CA, O=Trust Map Tests']);
+    });
+
+    it('builds a path through an intermediate held by the truststore', () => {
+      const withIntermediate = [...anchors, { alias: 'inter', der: certOf(pki.intermediate) }];
+      const actual = checkServerChain([certOf(pki.leaves.good)], withIntermediate, { now: now() });
+      assert.equal(actual.ok, true);
+    });
+
+    it('offers the top-most CA the server sent, never the leaf when a CA is there', () => {
+      const inter = certOf(pki.intermediate);
+      const actual = [
+        certificateToTrust([certOf(pki.leaves.good), inter]),
+        certificateToTrust([certOf(pki.leaves.selfSigned)]),
+        certificateToTrust([certOf(pki.leaves.good)]),
+      ].map((c) => (c ? sha256Fingerprint(c) : null));
+      assert.deepEqual(actual, [sha256Fingerprint(inter), sha256Fingerprint(certOf(pki.leaves.selfSigned)), null]);
+    });
+  });
+
+  describe("Synapse's host name rule", () => {
+    it('checks the CN and DNS names by the verifier setting', () => {
+      const good = certOf(pki.leaves.good); // CN=127.0.0.1, SAN IP:127.0.0.1, DNS:localhost
+      const other = certOf(pki.leaves.mismatch); // CN and DNS other.example.com
+      const ok = (v: string | undefined, host: string, leaf: Uint8Array) => verifyHostname(parseHostnameVerifier(v), host, leaf).ok;
+      const actual = [
+        ok(undefined, '127.0.0.1', good),
+        ok(undefined, 'localhost', good),
+        ok(undefined, '127.0.0.1', other),
+        ok('DefaultAndLocalhost', '127.0.0.1', other),
+        ok('DefaultAndLocalhost', 'api.example.com', other),
+        ok('Strict', 'OTHER.example.com', other),
+        ok('AllowAll', 'anything', other),
+        ok('default', 'other.example.com', other),
+      ];
+      assert.deepEqual(actual, [true, true, false, true, false, true, true, false]);
+    });
+  });
+
+  describe('remembered observations and the fix', () => {
+    it('decides offline from a remembered observation, and the imported CA turns it trusted', async () => {
+      const server = await startTlsServer(pki, { leaf: pki.leaves.selfSigned });
+      const store = path.join(tmp, 'fix-truststore.jks');
+      fs.copyFileSync(pki.truststore, store);
+      const ws = writeMiProject(path.join(tmp, 'fix'), {
+        toml: tomlFor({ truststore: store, keystore: pki.clientKeystore, keyAlias: 'client' }),
+        artifacts: { 'endpoints/E.xml': `<endpoint name="E"><address uri="https://127.0.0.1:${server.port}/"/></endpoint>` },
+      });
+      const first = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } });
+      await server.close();
+      const remembered = new Map(first.observations.map((o) => [serverKey(o.host, o.port), o]));
+      const offline = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), observations: remembered });
+      const conn = offline.connections.find((c) => c.direction === 'outbound');
+      assert.ok(conn?.trustCandidate);
+      fs.writeFileSync(path.join(tmp, 'candidate.der'), Buffer.from(conn.trustCandidate, 'base64'));
+      keytool(['-importcert', '-noprompt', '-alias', 'fixed', '-file', path.join(tmp, 'candidate.der'), '-keystore', store, '-storepass', 'trustpass']);
+      const after = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), observations: remembered });
+      const actual = [conn.verdict, after.connections.find((c) => c.direction === 'outbound')?.verdict];
+      assert.deepEqual(actual, ['untrusted', 'trusted']);
+    });
+  });
+
+  describe('mi-keystores tls', () => {
+    let dir: string;
+    let servers: { port: number; close: () => Promise<void> }[];
+    before(async () => {
+      servers = [await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true }), await startTlsServer(pki, { leaf: pki.leaves.selfSigned })];
+      dir = path.join(tmp, 'cli');
+      writeMiProject(dir, {
+        toml: tomlFor({ truststore: pki.truststore, keystore: pki.clientKeystore, keyAlias: 'client' }),
+        artifacts: {
+          'endpoints/Good.xml': `<endpoint name="Good"><address uri="https://127.0.0.1:${servers[0].port}/a"/></endpoint>`,
+          'endpoints/Self.xml': `<endpoint name="Self"><address uri="https://127.0.0.1:${servers[1].port}/b"/></endpoint>`,
+        },
+      });
+    });
+    after(async () => {
+      for (const s of servers) await s.close();
+    });
+
+    it('--connect --format json prints the map in its documented shape and exits 1 on a failure', async () => {
+      const run = await runCli(['tls', dir, '--connect', '--timeout', '5000', '--format', 'json'], { env: {}, cwd: tmp });
+      const out = JSON.parse(run.stdout) as { connections: Record<string, unknown>[] };
+      const outbound = out.connections.filter((c) => c.direction === 'outbound');
+      const actual = {
+        code: run.code,
+        keys: Object.keys(outbound[0]),
+        verdicts: outbound.map((c) => [c.file, c.line, c.column, c.verdict, (c.chain as unknown[]).length]),
+      };
+      assert.deepEqual(actual, {
+        code: 1,
+        keys: ['file', 'line', 'column', 'url', 'host', 'port', 'direction', 'truststore', 'verdict', 'message', 'chain'],
+        verdicts: [
+          ['src/main/wso2mi/artifacts/endpoints/Good.xml', 1, 37, 'trusted', 2],
+          ['src/main/wso2mi/artifacts/endpoints/Self.xml', 1, 37, 'untrusted', 1],
+        ],
+      });
+    });
+
+    // The project's primary keystore holds a clientAuth-only key, so MI's own listener (inbound) fails too.
+    it('stays offline without --connect: every server not-checked; the inbound listener is judged from the keystore', async () => {
+      const run = await runCli(['tls', dir], { env: {}, cwd: tmp });
+      const verdicts = run.stdout.trim().split('\n').map((l) => [l.split(' ')[1], l.split(' ')[3]]);
+      assert.deepEqual([run.code, verdicts], [1, [['not-checked', 'outbound'], ['not-checked', 'outbound'], ['untrusted', 'inbound']]]);
+    });
+
+    it('exits 2 on a usage error', async () => {
+      const run = await runCli(['tls', dir, '--format', 'xml'], { env: {}, cwd: tmp });
+      assert.equal(run.code, 2);
+    });
+
+    it('--format sarif reports the failing connection as an error on the URL', async () => {
+      const run = await runCli(['tls', dir, '--connect', '--format', 'sarif'], { env: {}, cwd: tmp });
+      const sarif = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; level: string }[] }[] };
+      const actual = sarif.runs[0].results.map((r) => [r.ruleId, r.level]);
+      assert.deepEqual(actual, [['tls-untrusted', 'error'], ['tls-untrusted', 'error']]);
+    });
+  });
+});

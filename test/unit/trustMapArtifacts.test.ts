@@ -1,0 +1,150 @@
+/** Finding the HTTPS URLs of Synapse artifacts: layouts, placeholders, positions, Carbon applications. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { findSynapseUrls, hostAndPort, type PlaceholderLookup } from '../../src/core/artifacts/synapseUrls';
+import { scanArtifacts, placeholderLookup, parseKeyValueLines } from '../../src/core/artifacts/findArtifacts';
+import { readZipEntries } from '../../src/core/artifacts/zipReader';
+import { runtimeHomeAt } from '../../src/core/workspace/discover';
+import { writeMiProject } from '../helpers/miProject';
+import { writeZip } from '../helpers/zipWriter';
+
+const none: PlaceholderLookup = () => undefined;
+
+describe('Synapse URL finder', () => {
+  it('finds address, http and wsdl endpoints with their positions', () => {
+    const xml = [
+      '<endpoint name="A" xmlns="http://ws.apache.org/ns/synapse">',
+      '  <address uri="https://a.example.com/svc"/>',
+      '</endpoint>',
+      '<endpoint name="B"><http method="get" uri-template="https://b.example.com:8443/x/{uri.var.id}"/></endpoint>',
+      "<endpoint name=\"C\"><wsdl uri='https://c.example.com/?wsdl' service=\"S\" port=\"P\"/></endpoint>",
+    ].join('\n');
+    const actual = findSynapseUrls(xml, none).map((u) => [u.host, u.port, u.range.start.line, u.range.start.character]);
+    const expected = [
+      ['a.example.com', 443, 1, 16],
+      ['b.example.com', 8443, 3, 52],
+      ['c.example.com', 443, 4, 30],
+    ];
+    assert.deepEqual(actual, expected);
+  });
+
+  it('finds inline endpoints of APIs, local entries and connector configurations, and skips http:// and comments', () => {
+    const xml = `<api name="Orders" context="/orders"><resource methods="GET"><inSequence>
+      <!-- <address uri="https://commented.example.com"/> -->
+      <call><endpoint><address uri="http://plain.example.com/x"/></endpoint></call>
+      <call><endpoint><address uri="https://inline.example.com/x"/></endpoint></call>
+    </inSequence></resource></api>
+    <localEntry key="backendUrl">https://entry.example.com/v1</localEntry>
+    <salesforce.init><hostUrl>https://login.example.com</hostUrl></salesforce.init>`;
+    const actual = findSynapseUrls(xml, none).map((u) => u.host);
+    assert.deepEqual(actual, ['inline.example.com', 'entry.example.com', 'login.example.com']);
+  });
+
+  it('resolves ${configs.NAME} and $SYSTEM:NAME, and lists unresolved ones as not checkable', () => {
+    const lookup: PlaceholderLookup = (kind, name) => (kind === 'configs' && name === 'host' ? 'api.example.com' : kind === 'system' && name === 'URL' ? 'https://sys.example.com:9443/' : undefined);
+    const xml = `<endpoint name="E"><address uri="https://\${configs.host}/v1"/></endpoint>
+<endpoint name="F"><address uri="\${configs.missing}"/></endpoint>
+<endpoint name="G"><address uri="$SYSTEM:URL"/></endpoint>`;
+    const actual = findSynapseUrls(xml, lookup).map((u) => ({ url: u.url, host: u.host, unresolved: u.unresolved ?? null }));
+    assert.deepEqual(actual, [
+      { url: 'https://api.example.com/v1', host: 'api.example.com', unresolved: null },
+      { url: null, host: null, unresolved: '${configs.missing} has no value in .env, the config properties or the environment' },
+      { url: 'https://sys.example.com:9443/', host: 'sys.example.com', unresolved: null },
+    ]);
+  });
+
+  it('does not check a URL whose host is a template variable', () => {
+    const [u] = findSynapseUrls('<http uri-template="https://{uri.var.host}/x"/>', none);
+    assert.equal(u.host, null);
+    assert.match(u.unresolved ?? '', /chosen at run time/);
+  });
+
+  it('parses host and port, IPv6 included, and rejects bad ports', () => {
+    assert.deepEqual(hostAndPort('https://[::1]:8443/x'), { host: '::1', port: 8443 });
+    assert.deepEqual(hostAndPort('https://user@Example.COM'), { host: 'example.com', port: 443 });
+    assert.ok('reason' in hostAndPort('https://x:99999/'));
+  });
+
+  it('reads .env lines with quotes, comments and export', () => {
+    const actual = Object.fromEntries(parseKeyValueLines('# c\nexport A="x y"\nB = z\n!skip=1\n'));
+    assert.deepEqual(actual, { A: 'x y', B: 'z' });
+  });
+
+  it('handles a hostile artifact (100k unclosed tags) within a second', () => {
+    const text = '<a uri="https://x'.repeat(100_000);
+    const started = Date.now();
+    findSynapseUrls(text, none);
+    assert.ok(Date.now() - started < 5000);
+  });
+});
+
+describe('artifact layouts', () => {
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'artifacts-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it('reads the MI 4.x layout and the .env of a project; the environment wins over .env', async () => {
+    const ws = writeMiProject(path.join(tmp, 'p1'), {
+      toml: '',
+      artifacts: { 'endpoints/A.xml': '<endpoint name="A"><address uri="https://${configs.a}/x"/></endpoint>', 'apis/B.xml': '<api name="B"><address uri="https://${configs.b}/y"/></api>' },
+      env: 'a=from-dotenv.example.com\nb=dotenv-b.example.com\n',
+    });
+    const scan = await scanArtifacts(ws, await placeholderLookup(ws, { b: 'env-b.example.com' }));
+    assert.deepEqual(scan.urls.map((u) => [path.relative(ws.root, u.file), u.host]), [
+      [path.join('src/main/wso2mi/artifacts/apis/B.xml'), 'env-b.example.com'],
+      [path.join('src/main/wso2mi/artifacts/endpoints/A.xml'), 'from-dotenv.example.com'],
+    ]);
+  });
+
+  it('reads the older multi-module layout', async () => {
+    const ws = writeMiProject(path.join(tmp, 'p2'), { toml: '', artifacts: {} });
+    const file = path.join(ws.root, 'OrdersConfigs', 'src', 'main', 'synapse-config', 'endpoints', 'E.xml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, '<endpoint name="E"><address uri="https://old.example.com/x"/></endpoint>');
+    const scan = await scanArtifacts(ws, none);
+    assert.deepEqual(scan.urls.map((u) => u.host), ['old.example.com']);
+  });
+
+  it("reads a runtime home's synapse-configs and the XML inside its Carbon applications", async () => {
+    const home = path.join(tmp, 'mi');
+    fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'conf', 'deployment.toml'), '');
+    const deploy = path.join(home, 'repository', 'deployment', 'server');
+    fs.mkdirSync(path.join(deploy, 'synapse-configs', 'default', 'endpoints'), { recursive: true });
+    fs.writeFileSync(path.join(deploy, 'synapse-configs', 'default', 'endpoints', 'S.xml'), '<endpoint name="S"><address uri="https://synapse.example.com"/></endpoint>');
+    fs.mkdirSync(path.join(deploy, 'carbonapps'), { recursive: true });
+    const car = writeZip([
+      { name: 'artifacts.xml', data: Buffer.from('<artifacts/>') },
+      { name: 'BackendEP_1.0.0/BackendEP-1.0.0.xml', data: Buffer.from('<endpoint name="BackendEP"><address uri="https://car.example.com:8443/x"/></endpoint>') },
+    ]);
+    fs.writeFileSync(path.join(deploy, 'carbonapps', 'App_1.0.0.car'), car);
+    const ws = runtimeHomeAt(home);
+    assert.ok(ws);
+    const scan = await scanArtifacts(ws, none);
+    assert.deepEqual(scan.urls.map((u) => [path.basename(u.file), u.host, u.port]), [
+      ['S.xml', 'synapse.example.com', 443],
+      ['BackendEP-1.0.0.xml', 'car.example.com', 8443],
+    ]);
+    assert.match(scan.urls[1].file, /App_1\.0\.0\.car!\/BackendEP_1\.0\.0\//);
+  });
+});
+
+describe('bounded ZIP reader', () => {
+  it('stops a deflate bomb that understates its size, and skips it', () => {
+    const zip = writeZip([{ name: 'bomb.xml', data: Buffer.alloc(8 * 1024 * 1024, 0x41), declaredSize: 100 }]);
+    const { entries, skipped } = readZipEntries(zip, () => true);
+    assert.deepEqual([entries.length, skipped], [0, ['bomb.xml']]);
+  });
+
+  it('skips an entry larger than the limit without inflating it', () => {
+    const zip = writeZip([{ name: 'big.xml', data: Buffer.alloc(1024, 0x41) }]);
+    const { entries, skipped } = readZipEntries(zip, () => true, { maxEntryBytes: 512 });
+    assert.deepEqual([entries.length, skipped], [0, ['big.xml']]);
+  });
+
+  it('says a non-ZIP file is not an archive', () => {
+    assert.throws(() => readZipEntries(Buffer.from('not a zip at all, just text padding it out'), () => true), /not a ZIP archive/);
+  });
+});
