@@ -48,6 +48,13 @@ export interface Sourced<T = string> {
   readonly anchor: Range;
   /** The consumer's own full key for this value (what a fix writes). */
   readonly key: string;
+  /**
+   * The value as written, when it holds a `$env{}`/`$sys{}`/`$secret{}` reference: messages quote this,
+   * never the expansion (which may come from the environment).
+   */
+  readonly written?: string;
+  /** The first reference of the value that cannot be resolved here (`$sys{ks.type}`); `value` is then not MI's. */
+  readonly unresolved?: string;
 }
 
 /** How a password is given. */
@@ -104,6 +111,11 @@ export interface EffectiveStore {
   readonly password: PasswordValue | null;
   readonly alias?: Sourced<string>;
   readonly keyPassword?: PasswordValue;
+  /**
+   * The setting that keeps MI from rendering this consumer (`transport.vfs.listener.enable = false`):
+   * MI never opens its store, so nothing about it is checked.
+   */
+  readonly disabled?: string;
 }
 
 /** The effective configuration of one workspace. */
@@ -288,9 +300,49 @@ function plainSecret(doc: TomlDocument, alias: string): string | undefined {
   return undefined;
 }
 
-/** `$env{VAR}` in a path or type is resolved from the environment; unknown variables stay as written. */
-function expandEnv(text: string, options: ResolveOptions): string {
-  return text.replace(/\$env\{([^}]*)\}/g, (all, v: string) => options.env?.[v] ?? all);
+/** A reference MI resolves at start-up inside a value. */
+const VALUE_REFERENCE = /\$(env|sys|secret)\{([^}]*)\}/g;
+const HAS_VALUE_REFERENCE = /\$(?:env|sys|secret)\{[^}]*\}/;
+
+/**
+ * Resolves the `$env{}`, `$sys{}` and `$secret{}` references of a value the way the config mapper
+ * does, as far as they are known here: `$env{}` from the given environment, `$secret{}` from the
+ * supplied secrets or a `[plain]` [secrets] value, `$sys{}` only for `carbon.home` at the start of a
+ * path (resolvePath.ts takes it as MI_HOME). The first reference that stays unknown is returned.
+ */
+function resolveReferences(text: string, doc: TomlDocument, options: ResolveOptions): { value: string; unresolved?: string } {
+  let unresolved: string | undefined;
+  const value = text.replace(VALUE_REFERENCE, (all: string, kind: string, name: string, at: number) => {
+    let known: string | undefined;
+    if (kind === 'env') known = options.env?.[name];
+    else if (kind === 'secret') known = options.secretPasswords?.[name] ?? plainSecret(doc, name);
+    else if (name === 'carbon.home' && at === 0) return all;
+    if (known === undefined) unresolved ??= all;
+    return known ?? all;
+  });
+  return unresolved === undefined ? { value } : { value, unresolved };
+}
+
+/** The settings that keep MI's templates from rendering a consumer (axis2.xml.j2), by consumer id prefix. */
+const GATES: readonly { readonly consumer: RegExp; readonly key: string; readonly whenDefinedOnly: boolean }[] = [
+  { consumer: /^https-listener-/, key: 'transport.http.listener.secured_enable', whenDefinedOnly: false },
+  { consumer: /^https-sender-/, key: 'transport.http.sender.secured_enable', whenDefinedOnly: false },
+  { consumer: /^vfs-listener-/, key: 'transport.vfs.listener.enable', whenDefinedOnly: false },
+  // `{% if transport.rabbitmq.listener_enable is defined %}{% if ... %}`: only a written false disables.
+  { consumer: /^rabbitmq-listener-/, key: 'transport.rabbitmq.listener_enable', whenDefinedOnly: true },
+  { consumer: /^rabbitmq-sender-/, key: 'transport.rabbitmq.sender_enable', whenDefinedOnly: true },
+];
+
+/** The written setting that disables `consumerId` (`transport.vfs.listener.enable = false`), if any. */
+function disabledBy(index: KeyIndex, consumerId: string): string | undefined {
+  for (const g of GATES) {
+    if (!g.consumer.test(consumerId)) continue;
+    const written = index.single.get(g.key);
+    if (!written) continue;
+    const text = entryText(written).trim().toLowerCase();
+    if (text === 'false') return `${g.key} = ${written.value.raw}`;
+  }
+  return undefined;
 }
 
 /** Builds the effective configuration of `doc` in `workspace`. Pure apart from file existence checks. */
@@ -329,17 +381,27 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       if (raw.origin.kind === 'line') return raw.origin.range;
       return raw.origin.via ? defaultAnchor(raw.origin.via) : FILE_START;
     };
-    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => ({
-      value: transform(raw.text),
-      origin: raw.origin,
-      anchor: anchorOf(raw, k),
-      key: fullKey(k),
-    });
+    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => {
+      const r = resolveReferences(raw.text, doc, options);
+      const written = raw.entry && HAS_VALUE_REFERENCE.test(raw.text) ? entryText(raw.entry) : undefined;
+      return {
+        value: transform(r.value),
+        origin: raw.origin,
+        anchor: anchorOf(raw, k),
+        key: fullKey(k),
+        ...(written !== undefined ? { written } : {}),
+        ...(r.unresolved !== undefined ? { unresolved: r.unresolved } : {}),
+      };
+    };
 
     const fileRaw = resolve(spec.keys.file);
     if (!fileRaw || fileRaw.text.trim() === '') return null;
-    const file = sourced(spec.keys.file, fileRaw, (t) => expandEnv(t, options).trim());
-    const resolved = resolveStorePath(workspace, file.value, options.dockerCopies);
+    const file = sourced(spec.keys.file, fileRaw, (t) => t.trim());
+    // A path that depends on a value unknown here names no file on this machine.
+    const resolved: ResolvedStorePath = file.unresolved
+      ? { value: file.value, path: null, via: 'home', exists: false }
+      : resolveStorePath(workspace, file.value, options.dockerCopies);
+    const disabled = disabledBy(index, spec.id);
     const typeRaw = resolve(spec.keys.type);
     const passwordRaw = resolve(spec.keys.password);
     const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
@@ -356,12 +418,13 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       file,
       path: resolved.path,
       resolved,
-      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => expandEnv(t, options).trim()) : null,
+      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => t.trim()) : null,
       password: passwordRaw ? passwordOf(passwordRaw, anchorOf(passwordRaw, spec.keys.password), fullKey(spec.keys.password), doc, options) : null,
-      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw, (t) => expandEnv(t, options)) } : {}),
+      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw) } : {}),
       ...(keyPasswordRaw && spec.keys.keyPassword
         ? { keyPassword: passwordOf(keyPasswordRaw, anchorOf(keyPasswordRaw, spec.keys.keyPassword), fullKey(spec.keys.keyPassword), doc, options) }
         : {}),
+      ...(disabled !== undefined ? { disabled } : {}),
     };
   };
 

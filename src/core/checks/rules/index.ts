@@ -1,0 +1,34 @@
+/**
+ * Every check rule, in the order their codes are documented: the rules that read the text alone,
+ * then those that read the workspace. A new family of checks is one module here plus its test.
+ */
+import type { Rule } from '../rule';
+import { syntaxRule } from './syntax';
+import { productRule } from './product';
+import { schemaKeysRule } from './schemaKeys';
+import { storeValuesRule } from './storeValues';
+import { passwordsRule } from './passwords';
+import { secretDecryptionRule, secretReferencesRule } from './secrets';
+import { storeFilesRule } from './storeFiles';
+import { storePasswordsRule } from './storePasswords';
+import { keyEntriesRule } from './keyEntries';
+import { certificatesRule } from './certificates';
+import { storeAgreementRule } from './storeAgreement';
+import { projectFilesRule } from './projectFiles';
+
+/** The rules the engine runs. */
+export const RULES: readonly Rule[] = [
+  syntaxRule,
+  productRule,
+  schemaKeysRule,
+  storeValuesRule,
+  passwordsRule,
+  secretReferencesRule,
+  storeFilesRule,
+  storePasswordsRule,
+  keyEntriesRule,
+  certificatesRule,
+  storeAgreementRule,
+  projectFilesRule,
+  secretDecryptionRule,
+];

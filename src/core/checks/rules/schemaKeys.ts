@@ -1,0 +1,194 @@
+/**
+ * The keys and tables MI reads (the schema built from MI's config-mapper data): a table MI no longer
+ * reads, a key it ignores (often a typo, with did-you-mean fixes), a value of the wrong TOML type, a
+ * store `type` outside the closed set.
+ */
+import type { Fix } from '../../problem';
+import type { TomlDocument, TomlKeyValue, TomlTable } from '../../config/toml';
+import { consumersOfTable, isModeledLocation, lookupKey, tableKeys, tableSpec, type KeySpec } from '../../config/schema';
+import { renameKeyEdit, renameTableEdit, tomlString } from '../../config/edit';
+import type { DocumentRule, Report } from '../rule';
+import { isLiteralString, liveTables } from './shared';
+
+/** Misspellings seen in real files (other Carbon products, old docs), by last key part. */
+const KNOWN_MISTAKES: Readonly<Record<string, readonly string[]>> = {
+  name: ['file_name', 'location'],
+  filename: ['file_name'],
+  file: ['file_name', 'location'],
+  path: ['file_name', 'location'],
+  location: ['file_name'],
+  file_name: ['location'],
+  keypassword: ['key_password'],
+  keypass: ['key_password'],
+  private_key_password: ['key_password'],
+  keystore_password: ['password'],
+  key_store_password: ['password'],
+  store_password: ['password'],
+  storepass: ['password'],
+  truststore_password: ['password'],
+  key_alias: ['alias'],
+  keyalias: ['alias', 'key_alias'],
+  alias: ['key_alias'],
+  keystore_type: ['type'],
+  store_type: ['type'],
+};
+
+/** `obsolete-table`, `unknown-key`, `wrong-value-type`, `invalid-store-type`. */
+export const schemaKeysRule: DocumentRule = {
+  id: 'schema-keys',
+  description: 'Every table and key is one MI reads, with a value of the type MI expects.',
+  scope: 'document',
+  codes: [
+    {
+      code: 'unknown-key',
+      severity: 'warning',
+      doc: 'A key MI does not read in a keystore-related table; MI ignores it silently (often a typo).',
+      advice: 'Quick fix: rename to the key MI reads (did-you-mean).',
+    },
+    {
+      code: 'obsolete-table',
+      severity: 'warning',
+      doc: 'A table MI 4.x no longer reads, such as [keystore.tls] (MI 1.1.0 only).',
+      advice: 'Quick fix: rename `[keystore.tls]` to `[keystore.primary]`.',
+    },
+    {
+      code: 'wrong-value-type',
+      severity: 'error',
+      doc: 'A value of the wrong TOML type for its key (for example a number where MI expects a string).',
+      advice: 'Write the value as the type the schema names (usually a quoted string).',
+    },
+    {
+      code: 'invalid-store-type',
+      severity: 'error',
+      doc: 'A keystore `type` other than JKS or PKCS12.',
+      advice: 'Quick fix: set `type` to `JKS` or `PKCS12`.',
+    },
+  ],
+  check({ document: doc, report }) {
+    for (const table of doc.tables) checkObsolete(doc, table, report);
+    for (const table of liveTables(doc)) {
+      for (const entry of table.entries) {
+        const ks = lookupKey(table.name, entry.keyParts);
+        if (!ks) {
+          if (table.name !== 'secrets' && isModeledLocation(table.name, entry.keyParts)) checkUnknownKey(doc, table, entry, report);
+          continue;
+        }
+        checkValue(doc, table, entry, ks, report);
+      }
+    }
+  },
+};
+
+function checkObsolete(doc: TomlDocument, table: TomlTable, report: Report): void {
+  const spec = tableSpec(table.name);
+  if (!spec?.obsolete || !table.headerRange) return;
+  const targetExists = doc.tables.some((t) => t.name === spec.obsolete);
+  report('obsolete-table', {
+    message: `[${table.name}] is not read by MI 4.x (it existed only in MI 1.1.0); did you mean [${spec.obsolete}]?`,
+    range: table.headerRange,
+    fixes: [
+      {
+        title: `Rename to [${spec.obsolete}]`,
+        // Renaming next to an existing [keystore.primary] would create a duplicate table.
+        preferred: !targetExists,
+        safe: !targetExists,
+        edits: [renameTableEdit(doc, table, spec.obsolete)],
+      },
+    ],
+  });
+}
+
+function checkUnknownKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, report: Report): void {
+  const key = entry.keyParts.join('.');
+  const suggestions = suggestKeys(table, entry.keyParts);
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `\`${s}\``).join(' or ')}?` : '.';
+  report('unknown-key', {
+    message: `MI does not read \`${key}\` in [${table.name}] and silently ignores it${hint}`,
+    range: entry.keyRange,
+    fixes: suggestions.map((s, i) => ({
+      title: `Change to \`${s}\``,
+      preferred: i === 0 && suggestions.length === 1,
+      edits: [renameKeyEdit(doc, entry, s)],
+    })),
+  });
+}
+
+/** Keys of the table close to `parts`: known mistakes first, then by edit distance, unused ones only. */
+function suggestKeys(table: TomlTable, parts: readonly string[]): string[] {
+  const prefix = parts.slice(0, -1).join('.');
+  const last = parts[parts.length - 1].toLowerCase();
+  const present = new Set(table.entries.map((e) => e.keyParts.join('.')));
+  const candidates = tableKeys(table.name).filter((k) => !k.ignored && !present.has(k.key));
+  const siblings = candidates.filter((k) => k.key.slice(0, Math.max(0, k.key.lastIndexOf('.'))) === prefix);
+  const lastOf = (k: KeySpec): string => k.key.slice(k.key.lastIndexOf('.') + 1);
+  const out: string[] = [];
+  for (const name of KNOWN_MISTAKES[last] ?? []) {
+    const hit = siblings.find((k) => lastOf(k) === name);
+    if (hit && !out.includes(hit.key)) out.push(hit.key);
+  }
+  const full = parts.join('.').toLowerCase();
+  const scored = candidates
+    .map((k) => ({ k, d: Math.min(editDistance(full, k.key.toLowerCase()), siblings.includes(k) ? editDistance(last, lastOf(k)) : Infinity) }))
+    .filter(({ k, d }) => d <= Math.max(2, Math.floor(lastOf(k).length / 3)))
+    .sort((a, b) => a.d - b.d);
+  for (const { k } of scored) if (!out.includes(k.key)) out.push(k.key);
+  return out.slice(0, 3);
+}
+
+/** Levenshtein distance (insert, delete, substitute; a swap of neighbours counts 1, as people type). */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks: KeySpec, report: Report): void {
+  const v = entry.value;
+  const key = entry.keyParts.join('.');
+  if (!typeMatches(ks, entry)) {
+    const fixes: Fix[] =
+      ks.type === 'string' && (v.type === 'integer' || v.type === 'float' || v.type === 'boolean')
+        ? [{ title: `Quote the value: ${tomlString(v.raw)}`, preferred: true, safe: true, edits: [{ file: doc.file, range: v.range, newText: tomlString(v.raw) }] }]
+        : [];
+    const shown = ks.secret ? 'a value' : `\`${v.raw}\``;
+    report('wrong-value-type', { message: `\`${key}\` must be ${article(ks.type)}, not ${shown} of type ${v.type}.`, range: v.range, fixes });
+    return;
+  }
+  if (!isLiteralString(entry)) return;
+  const value = entry.value.value;
+  if (ks.role === 'type' && value !== '' && ks.allowed && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
+    const guess = guessStoreType(table, ks);
+    report('invalid-store-type', {
+      message: `\`${key}\` is \`${value}\`; MI documents ${ks.allowed.map((a) => `\`${a}\``).join(' and ')}.`,
+      range: v.range,
+      fixes: ks.allowed.map((a) => ({ title: `Change to ${a}`, preferred: a === guess, edits: [{ file: doc.file, range: v.range, newText: tomlString(a) }] })),
+    });
+  }
+}
+
+function typeMatches(ks: KeySpec, entry: TomlKeyValue): boolean {
+  const t = entry.value.type;
+  if (ks.type === 'integer') return t === 'integer' || (t === 'string' && /^(\d+|\$\w+\{[^}]*\})$/.test(entry.value.value as string));
+  return ks.type === t;
+}
+
+function article(type: string): string {
+  return type === 'integer' ? 'an integer' : type === 'boolean' ? 'a boolean (true or false)' : 'a string (in quotes)';
+}
+
+/** The store type the file name suggests (`.p12`/`.pfx` → PKCS12, `.jks` → JKS). */
+function guessStoreType(table: TomlTable, typeSpec: KeySpec): string | undefined {
+  const consumer = consumersOfTable(table.name).find((c) => c.keys.type === typeSpec.key);
+  const file = table.entries.find((e) => e.keyParts.join('.') === consumer?.keys.file)?.value.value;
+  if (typeof file !== 'string') return undefined;
+  if (/\.(p12|pfx)$/i.test(file)) return 'PKCS12';
+  if (/\.jks$/i.test(file)) return 'JKS';
+  return undefined;
+}
