@@ -185,7 +185,18 @@ const CONSUMERS: readonly ConsumerSpec[] = KEYSTORE_TABLES.map((c) => ({
   keys: c.keys,
 }));
 
-const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/**
+ * Where a finding about a value nobody wrote goes when no table inherits it: the first line that is not
+ * blank or a comment (line 1 of an empty file), its first word underlined.
+ */
+export function firstContentLine(doc: TomlDocument): Range {
+  const lines = doc.text.slice(0, 64 * 1024).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)([^\s#][^\s=]*)/.exec(lines[i]);
+    if (m) return { start: { line: i, character: m[1].length }, end: { line: i, character: m[1].length + m[2].length } };
+  }
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
 
 /** The value text of a TOML entry as MI sees it (numbers and booleans as their source text). */
 function entryText(e: TomlKeyValue): string {
@@ -349,6 +360,7 @@ function disabledBy(index: KeyIndex, consumerId: string): string | undefined {
 export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions = {}): EffectiveConfig {
   const index = new KeyIndex(doc);
   const stores: EffectiveStore[] = [];
+  const FILE_START = firstContentLine(doc);
 
   // The anchor of a value that is not written: own header, else the anchor of what it inherits from.
   // `$ref` targets are keys of single-part tables' parents (`keystore.primary.password`), so the table

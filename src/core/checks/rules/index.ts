@@ -15,6 +15,7 @@ import { keyEntriesRule } from './keyEntries';
 import { certificatesRule } from './certificates';
 import { storeAgreementRule } from './storeAgreement';
 import { projectFilesRule } from './projectFiles';
+import { referenceTypoRule, referencesRule } from './references';
 
 /** The rules the engine runs. */
 export const RULES: readonly Rule[] = [
@@ -24,6 +25,8 @@ export const RULES: readonly Rule[] = [
   storeValuesRule,
   passwordsRule,
   secretReferencesRule,
+  referenceTypoRule,
+  referencesRule,
   storeFilesRule,
   storePasswordsRule,
   keyEntriesRule,

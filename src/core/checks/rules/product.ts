@@ -2,20 +2,9 @@
  * A deployment.toml of another WSO2 product (API Manager, Identity Server): it shares MI's keystore
  * tables under other rules, so MI's advice would be wrong there. Said once; only the TOML is checked.
  */
-import type { Range } from '../../problem';
-import type { TomlDocument } from '../../config/toml';
+import { firstContentLine } from '../../workspace/effectiveConfig';
 import type { DocumentRule } from '../rule';
 import { PRODUCT_NAMES } from '../product';
-
-/** The first line that is not blank or a comment (line 1 when there is none). */
-export function firstContentLine(doc: TomlDocument): Range {
-  const first = doc.tables
-    .flatMap((t) => [t.headerRange, ...t.entries.map((e) => e.keyRange)])
-    .filter((r): r is Range => !!r)
-    .sort((a, b) => a.start.line - b.start.line || a.start.character - b.start.character)[0];
-  const line = first?.start.line ?? 0;
-  return { start: { line, character: 0 }, end: { line, character: first ? first.start.character + 1 : 0 } };
-}
 
 /** `not-mi-configuration`. */
 export const productRule: DocumentRule = {

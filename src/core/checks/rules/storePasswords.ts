@@ -84,17 +84,16 @@ export const storePasswordsRule: WorkspaceRule = {
 };
 
 /**
- * Names the password at fault by its owner: a consumer that inherits `[keystore.primary] password`
- * gets "the password of [keystore.primary] (which the HTTPS listener keystore uses)", so a wrong
- * primary password is never called the listener's; a password nobody wrote says it is MI's default.
+ * Names a password by its owner: a consumer that inherits `[keystore.primary] password` gets "the
+ * [keystore.primary] password, which the HTTPS listener keystore uses", so a wrong primary password
+ * is never called the listener's; a value nobody wrote says it is MI's default.
  */
-export function passwordName(s: EffectiveStore): string {
-  const pw = s.password;
+export function passwordName(s: EffectiveStore, pw: PasswordValue | null | undefined = s.password, what = 'password'): string {
   const dflt = pw?.origin.kind === 'default' ? " (MI's default)" : '';
   const via = pw?.origin.via;
-  if (!via || via.startsWith(`${s.table}.`)) return `password of the ${s.label}${dflt}`;
-  const table = via.split('.').slice(0, -1).join('.');
-  return `password of [${table}]${dflt} (which the ${s.label} uses)`;
+  if (!via || via.startsWith(`${s.table}.`)) return `${what} of the ${s.label}${dflt}`;
+  const parts = via.split('.');
+  return `[${parts.slice(0, -1).join('.')}] ${parts[parts.length - 1]}${dflt}, which the ${s.label} uses,`;
 }
 
 function unresolved(ctx: WorkspaceRuleContext, s: EffectiveStore, pw: PasswordValue | null | undefined, which: 'store' | 'key'): void {
@@ -128,7 +127,7 @@ function keyFailure(ctx: WorkspaceRuleContext, s: EffectiveStore, alias: string,
   const message =
     s.keyRead === 'store-password'
       ? `MI reads the key "${alias}" of the ${s.label} with the store password, which does not recover it (MI: "Cannot recover key"); give the key the store password.`
-      : `The key password of the ${s.label} does not recover the key "${alias}" of ${shown} (MI: "Cannot recover key").`;
+      : `The ${passwordName(s, kp ?? s.password, 'key password')} does not recover the key "${alias}" of ${shown} (MI: "Cannot recover key").`;
   ctx.report('wrong-key-password', {
     message,
     range: anchorValue?.anchor ?? s.file.anchor,
