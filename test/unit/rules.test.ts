@@ -255,3 +255,36 @@ describe('product-aware: files of API Manager and Identity Server', () => {
     assert.ok(codes(problems).includes('toml-syntax'));
   });
 });
+
+describe('misspelt keys and tables anywhere in the file', () => {
+  const doc = (text: string): Problem[] => checkDocument(parseDeploymentToml(text, '/w/deployment.toml'));
+  it('[keystore] + primary.filename: unknown-key with the dotted fix', () => {
+    const p = ofCode(doc('[keystore]\nprimary.filename = "repository/resources/security/a.jks"\n'), 'unknown-key');
+    assert.equal(p.length, 1);
+    assert.match(p[0].message, /`primary\.file_name`/);
+    assert.equal(p[0].fixes[0].edits?.[0].newText, 'primary.file_name');
+  });
+  it('a top-level transport.vfs.listener.keystore.file_name: did you mean …location', () => {
+    const p = ofCode(doc('transport.vfs.listener.keystore.file_name = "a.jks"\n'), 'unknown-key');
+    assert.equal(p.length, 1);
+    assert.match(p[0].message, /transport\.vfs\.listener\.keystore\.location/);
+  });
+  it('[transport.https] listener.secured_port: names [transport.http] listener.secured_port', () => {
+    const p = ofCode(doc('[transport.https]\nlistener.secured_port = 8253\n'), 'unknown-key');
+    assert.equal(p.length, 1);
+    assert.match(p[0].message, /\[transport\.http\] `listener\.secured_port`/);
+  });
+  it('[truststores]: unknown-table with a rename fix, its keys not repeated', () => {
+    const problems = doc('[truststores]\nfile_name = "x.jks"\n');
+    assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), ['unknown-table']);
+    assert.equal(ofCode(problems, 'unknown-table')[0].fixes[0].title, 'Rename to [truststore]');
+  });
+  it('MI 4.6 tables and keys are known: [jce_provider], [jsse_provider], [encryption]', () => {
+    const problems = doc('[jce_provider]\nprovider_name = "BC"\n[jsse_provider]\nprovider_name = "BCJSSE"\n[encryption]\ninternal_crypto_provider = "org.wso2.x.SymmetricKeyInternalCryptoProvider"\n');
+    assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), []);
+  });
+  it('open maps and unknown-but-distant keys stay silent (they may be read by a template we do not have)', () => {
+    const problems = doc('[transport.vfs.listener.parameter]\n"transport.vfs.Whatever" = "x"\n[system.parameter]\n"a.b" = "c"\n[my_company]\nanything = 1\n');
+    assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), []);
+  });
+});

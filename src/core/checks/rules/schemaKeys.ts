@@ -5,7 +5,7 @@
  */
 import type { Fix } from '../../problem';
 import type { TomlDocument, TomlKeyValue, TomlTable } from '../../config/toml';
-import { consumersOfTable, isModeledLocation, lookupKey, tableKeys, tableSpec, type KeySpec } from '../../config/schema';
+import { consumersOfTable, isKnownKey, isKnownTable, isModeledLocation, knownKeyList, knownTableList, lookupKey, tableKeys, tableSpec, type KeySpec } from '../../config/schema';
 import { renameKeyEdit, renameTableEdit, tomlString } from '../../config/edit';
 import type { DocumentRule, Report } from '../rule';
 import { isLiteralString, liveTables } from './shared';
@@ -46,6 +46,12 @@ export const schemaKeysRule: DocumentRule = {
       advice: 'Quick fix: rename to the key MI reads (did-you-mean).',
     },
     {
+      code: 'unknown-table',
+      severity: 'warning',
+      doc: 'A table MI does not read and whose name is close to one it does (`[truststores]`, `[keystore.primery]`); MI ignores it silently.',
+      advice: 'Quick fix: rename the table to the one MI reads.',
+    },
+    {
       code: 'obsolete-table',
       severity: 'warning',
       doc: 'A table MI 4.x no longer reads, such as [keystore.tls] (MI 1.1.0 only).',
@@ -67,10 +73,14 @@ export const schemaKeysRule: DocumentRule = {
   check({ document: doc, report }) {
     for (const table of doc.tables) checkObsolete(doc, table, report);
     for (const table of liveTables(doc)) {
+      // The keys of a misspelt table are all ignored with it: the table's finding says so once.
+      const misspeltTable = checkUnknownTable(doc, table, report);
       for (const entry of table.entries) {
         const ks = lookupKey(table.name, entry.keyParts);
         if (!ks) {
-          if (table.name !== 'secrets' && isModeledLocation(table.name, entry.keyParts)) checkUnknownKey(doc, table, entry, report);
+          if (table.name === 'secrets') continue;
+          if (isModeledLocation(table.name, entry.keyParts)) checkUnknownKey(doc, table, entry, report);
+          else if (!misspeltTable) checkMisspeltDottedKey(doc, table, entry, report);
           continue;
         }
         checkValue(doc, table, entry, ks, report);
@@ -78,6 +88,91 @@ export const schemaKeysRule: DocumentRule = {
     }
   },
 };
+
+/** `[a.b]` + `c.d`, or `a.b.c.d` at the root: the full dotted key. */
+function fullKeyOf(table: TomlTable, entry: TomlKeyValue): string {
+  return [table.name, ...entry.keyParts].filter((p) => p !== '').join('.');
+}
+
+/** The known names within a small edit distance of `name` (same number of parts), closest first. */
+function closeNames(name: string, known: readonly string[]): string[] {
+  const parts = name.split('.').length;
+  const max = name.length < 8 ? 1 : 2;
+  return known
+    .filter((k) => Math.abs(k.length - name.length) <= max && k.split('.').length === parts)
+    .map((k) => ({ k, d: editDistance(name.toLowerCase(), k.toLowerCase()) }))
+    .filter(({ d }) => d > 0 && d <= max)
+    .sort((a, b) => a.d - b.d || (a.k < b.k ? -1 : 1))
+    .map(({ k }) => k)
+    .slice(0, 3);
+}
+
+/**
+ * A key MI does not know written dotted under a parent table or at the root (`[keystore]` +
+ * `primary.filename`), or under a table next to the one MI reads (`[transport.https]` +
+ * `listener.secured_port`). Reported only when MI knows a key close to it: a key that is merely not in
+ * our data may still be one MI reads.
+ */
+function checkMisspeltDottedKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, report: Report): void {
+  if (table.isArrayTable) return;
+  const full = fullKeyOf(table, entry);
+  if (isKnownKey(full)) return;
+  // Inside a modelled table reached through a parent (`[keystore]` + `primary.x`): the schema's suggestions.
+  const parts = full.split('.');
+  let suggestions: string[] = [];
+  for (let i = parts.length - 1; i >= 1 && suggestions.length === 0; i--) {
+    const t = parts.slice(0, i).join('.');
+    const spec = tableSpec(t);
+    if (!spec || spec.array || spec.obsolete || !isModeledLocation(t, parts.slice(i))) continue;
+    suggestions = suggestKeysOf(t, parts.slice(i), new Set()).map((k) => `${t}.${k}`);
+  }
+  if (suggestions.length === 0) {
+    const last = parts[parts.length - 1].toLowerCase();
+    const swapped = (KNOWN_MISTAKES[last] ?? []).map((n) => [...parts.slice(0, -1), n].join('.')).filter((k) => isKnownKey(k));
+    suggestions = [...new Set([...swapped, ...closeNames(full, knownKeyList())])].slice(0, 3);
+  }
+  if (suggestions.length === 0) return;
+  const prefix = table.name ? `${table.name}.` : '';
+  const relative = (k: string): string | null => (k.startsWith(prefix) ? k.slice(prefix.length) : null);
+  const shown = (k: string): string => {
+    const rel = relative(k);
+    if (rel !== null) return `\`${rel}\``;
+    const owner = knownTableOf(k);
+    return owner ? `[${owner}] \`${k.slice(owner.length + 1)}\`` : `\`${k}\``;
+  };
+  const where = table.name ? ` in [${table.name}]` : ' at the top of the file';
+  report('unknown-key', {
+    message: `MI does not read \`${entry.keyParts.join('.')}\`${where} and silently ignores it; did you mean ${suggestions.map(shown).join(' or ')}?`,
+    range: entry.keyRange,
+    fixes: suggestions
+      .filter((k) => relative(k) !== null)
+      .map((k, i, all) => ({ title: `Change to \`${relative(k)}\``, preferred: i === 0 && all.length === 1, edits: [renameKeyEdit(doc, entry, relative(k) as string)] })),
+  });
+}
+
+/** The longest known table that holds `fullKey` (for naming a suggestion as `[table] key`). */
+function knownTableOf(fullKey: string): string | undefined {
+  const parts = fullKey.split('.');
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const t = parts.slice(0, i).join('.');
+    if (tableSpec(t) || (i <= 2 && isKnownTable(t))) return t;
+  }
+  return undefined;
+}
+
+/** `unknown-table`: a header MI does not know, close to one it does. */
+function checkUnknownTable(doc: TomlDocument, table: TomlTable, report: Report): boolean {
+  if (!table.headerRange || !table.name || isKnownTable(table.name) || tableSpec(table.name)) return false;
+  const close = closeNames(table.name, knownTableList());
+  if (close.length === 0) return false;
+  const taken = new Set(doc.tables.map((t) => t.name));
+  report('unknown-table', {
+    message: `MI does not read [${table.name}] and silently ignores every key in it; did you mean ${close.map((c) => `[${c}]`).join(' or ')}?`,
+    range: table.headerRange,
+    fixes: close.filter((c) => !taken.has(c)).map((c, i, all) => ({ title: `Rename to [${c}]`, preferred: i === 0 && all.length === 1, edits: [renameTableEdit(doc, table, c)] })),
+  });
+  return true;
+}
 
 function checkObsolete(doc: TomlDocument, table: TomlTable, report: Report): void {
   const spec = tableSpec(table.name);
@@ -115,10 +210,14 @@ function checkUnknownKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValu
 
 /** Keys of the table close to `parts`: known mistakes first, then by edit distance, unused ones only. */
 function suggestKeys(table: TomlTable, parts: readonly string[]): string[] {
+  return suggestKeysOf(table.name, parts, new Set(table.entries.map((e) => e.keyParts.join('.'))));
+}
+
+/** Keys of the schema table `tableName` close to `parts`, those in `present` excepted. */
+function suggestKeysOf(tableName: string, parts: readonly string[], present: ReadonlySet<string>): string[] {
   const prefix = parts.slice(0, -1).join('.');
   const last = parts[parts.length - 1].toLowerCase();
-  const present = new Set(table.entries.map((e) => e.keyParts.join('.')));
-  const candidates = tableKeys(table.name).filter((k) => !k.ignored && !present.has(k.key));
+  const candidates = tableKeys(tableName).filter((k) => !k.ignored && !present.has(k.key));
   const siblings = candidates.filter((k) => k.key.slice(0, Math.max(0, k.key.lastIndexOf('.'))) === prefix);
   const lastOf = (k: KeySpec): string => k.key.slice(k.key.lastIndexOf('.') + 1);
   const out: string[] = [];
