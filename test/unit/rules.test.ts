@@ -288,3 +288,44 @@ describe('misspelt keys and tables anywhere in the file', () => {
     assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), []);
   });
 });
+
+describe('risky TLS settings', () => {
+  const doc = (text: string): Problem[] => checkDocument(parseDeploymentToml(text, '/w/deployment.toml'));
+  it('sender.hostname_verifier = "AllowAll" (seen in MI\'s own ssl integration test) is a warning with a fix', () => {
+    const p = ofCode(doc('[transport.http]\nsender.hostname_verifier = "AllowAll"\n'), 'hostname-verification-off');
+    assert.deepEqual(p.map((x) => [x.severity, x.range.start.line, x.fixes[0].edits?.[0].newText]), [['warning', 1, '"DefaultAndLocalhost"']]);
+    assert.deepEqual(ofCode(doc('[transport.http]\nsender.hostname_verifier = "Strict"\n'), 'hostname-verification-off'), []);
+  });
+  it('TLSv1/TLSv1.1 written in the HTTPS protocols; MI\'s own default (not written) is not judged', () => {
+    const p = ofCode(doc('[transport.http]\nlistener.secured_protocols = "TLSv1,TLSv1.1,TLSv1.2"\n'), 'legacy-tls-protocol');
+    assert.equal(p.length, 1);
+    assert.equal(p[0].fixes[0].edits?.[0].newText, '"TLSv1.2"');
+    assert.deepEqual(ofCode(doc('[server]\nhostname = "x"\n'), 'legacy-tls-protocol'), []);
+    assert.deepEqual(ofCode(doc('[transport.http]\nlistener.secured_protocols = "TLSv1.2,TLSv1.3"\n'), 'legacy-tls-protocol'), []);
+  });
+  it('[jce_provider] BCFIPS with JKS stores: provider-store-type; BCFKS stores are neither invalid nor opened', async () => {
+    const jks = await check(home('[jce_provider]\nprovider_name = "BCFIPS"\n'));
+    assert.ok(ofCode(jks, 'provider-store-type').length >= 1);
+    const bcfks = await check(home('[jce_provider]\nprovider_name = "BCFIPS"\n[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.bcfks"\ntype = "BCFKS"\n[truststore]\nfile_name = "repository/resources/security/client-truststore.bcfks"\ntype = "BCFKS"\n'));
+    assert.deepEqual(errors(bcfks), []);
+    assert.deepEqual(ofCode(bcfks, 'invalid-store-type'), []);
+  });
+});
+
+describe('trusted certificates of the truststores', () => {
+  it('an expired partner certificate in the truststore: one warning listing it', async () => {
+    const expiredTrust = path.join(os.tmpdir(), `mi-rules-trust-${process.pid}.jks`);
+    temps.push(expiredTrust);
+    const cert = `${expiredTrust}.crt`;
+    temps.push(cert);
+    keytool(['-exportcert', '-alias', 'expired', '-keystore', fixturePath('jks-expired.jks'), '-storepass', 'changeit', '-file', cert]);
+    fs.copyFileSync(path.join(defaults, 'client-truststore.jks'), expiredTrust);
+    keytool(['-importcert', '-noprompt', '-alias', 'partner-api', '-file', cert, '-keystore', expiredTrust, '-storepass', 'wso2carbon']);
+    const ws = home('[server]\nhostname = "localhost"\n');
+    fs.copyFileSync(expiredTrust, path.join(ws.root, SEC, 'client-truststore.jks'));
+    const p = ofCode(await check(ws), 'trusted-certificate-expired');
+    assert.equal(p.length, 1);
+    assert.match(p[0].message, /"partner-api" \(CN=[^)]*, expired 2020-01-31\)/);
+    assert.doesNotMatch(p[0].message, /wso2carbon/);
+  });
+});

@@ -69,7 +69,8 @@ export class StoreAccess {
   }
 
   private async doOpen(s: EffectiveStore): Promise<OpenedStore> {
-    if (!this.mayRead(s)) return { state: 'skipped' };
+    // BCFKS (Bouncy Castle FIPS) stores are not read here: nothing about them is guessed.
+    if (!this.mayRead(s) || s.type?.value.trim().toUpperCase() === 'BCFKS') return { state: 'skipped' };
     const file = s.path as string;
     const sniff = await this.cache.sniff(file);
     if (!sniff.ok) return sniff.kind === 'not-found' ? { state: 'not-found' } : { state: 'unreadable', message: sniff.message };

@@ -16,6 +16,8 @@ import { certificatesRule } from './certificates';
 import { storeAgreementRule } from './storeAgreement';
 import { projectFilesRule } from './projectFiles';
 import { referenceTypoRule, referencesRule } from './references';
+import { providerStoreTypeRule, tlsSettingsRule } from './tlsSettings';
+import { trustedCertificatesRule } from './trustedCertificates';
 
 /** The rules the engine runs. */
 export const RULES: readonly Rule[] = [
@@ -26,12 +28,15 @@ export const RULES: readonly Rule[] = [
   passwordsRule,
   secretReferencesRule,
   referenceTypoRule,
+  tlsSettingsRule,
   referencesRule,
   storeFilesRule,
   storePasswordsRule,
   keyEntriesRule,
   certificatesRule,
   storeAgreementRule,
+  trustedCertificatesRule,
+  providerStoreTypeRule,
   projectFilesRule,
   secretDecryptionRule,
 ];

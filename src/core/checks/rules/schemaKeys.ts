@@ -9,6 +9,7 @@ import { consumersOfTable, isKnownKey, isKnownTable, isModeledLocation, knownKey
 import { renameKeyEdit, renameTableEdit, tomlString } from '../../config/edit';
 import type { DocumentRule, Report } from '../rule';
 import { isLiteralString, liveTables } from './shared';
+import { jceProvider } from './tlsSettings';
 
 /** Misspellings seen in real files (other Carbon products, old docs), by last key part. */
 const KNOWN_MISTAKES: Readonly<Record<string, readonly string[]>> = {
@@ -262,7 +263,9 @@ function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks
   }
   if (!isLiteralString(entry)) return;
   const value = entry.value.value;
-  if (ks.role === 'type' && value !== '' && ks.allowed && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
+  // With a JCE provider (MI 4.6: Bouncy Castle, FIPS) the stores may be BCFKS.
+  const providerType = value.toUpperCase() === 'BCFKS' && jceProvider(doc) !== null;
+  if (ks.role === 'type' && value !== '' && ks.allowed && !providerType && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
     const guess = guessStoreType(table, ks);
     report('invalid-store-type', {
       message: `\`${key}\` is \`${value}\`; MI documents ${ks.allowed.map((a) => `\`${a}\``).join(' and ')}.`,
