@@ -329,3 +329,25 @@ describe('trusted certificates of the truststores', () => {
     assert.doesNotMatch(p[0].message, /wso2carbon/);
   });
 });
+
+describe('dynamic SSL profiles (pattern of MI\'s dynamicsslprofiles integration test)', () => {
+  const profile = (location: string, type: string, password: string, keyPassword: string) =>
+    `<parameter name="SSLProfiles">\n  <profile>\n    <bindAddress>localhost</bindAddress>\n    <KeyStore>\n      <Location>${location}</Location>\n      <Type>${type}</Type>\n      <Password>${password}</Password>\n      <KeyPassword>${keyPassword}</KeyPassword>\n    </KeyStore>\n    <TrustStore>\n      <Location>${SEC}/client-truststore.jks</Location>\n      <Type>JKS</Type>\n      <Password>wso2carbon</Password>\n    </TrustStore>\n  </profile>\n</parameter>\n`;
+  const toml = '[transport.http]\nlistener.verify_client = "require"\nlistener.ssl_profile.file_path = "conf/listenerprofiles.xml"\nlistener.ssl_profile.read_interval = "15000"\n';
+  it('a missing profiles file: ssl-profile-not-found on file_path', async () => {
+    const p = ofCode(await check(home(toml)), 'ssl-profile-not-found');
+    assert.deepEqual(p.map((x) => [x.severity, x.range.start.line]), [['warning', 2]]);
+  });
+  it('the stores inside the XML are checked like any consumer, findings placed in the XML', async () => {
+    const ws = home(toml, { stores: { [`${SEC}/profile.jks`]: 'jks-keypass.jks' } });
+    fs.writeFileSync(path.join(ws.root, 'conf/listenerprofiles.xml'), profile(`${SEC}/profile.jks`, 'PKCS12', 'storepass1', 'not-the-key-password'));
+    const problems = (await check(ws)).filter((p) => p.file.endsWith('listenerprofiles.xml'));
+    assert.deepEqual(problems.map((p) => [p.code, p.range.start.line]), [['store-type-mismatch', 5], ['wrong-key-password', 7]]);
+    for (const p of problems) for (const f of p.fixes) assert.ok(!f.edits || f.edits.every((e) => !e.file.endsWith('deployment.toml')), 'no TOML edit for an XML value');
+  });
+  it('a good profile is silent', async () => {
+    const ws = home(toml, { stores: { [`${SEC}/profile.jks`]: 'jks-keypass.jks' } });
+    fs.writeFileSync(path.join(ws.root, 'conf/listenerprofiles.xml'), profile(`${SEC}/profile.jks`, 'JKS', 'storepass1', 'keypass1'));
+    assert.deepEqual((await check(ws)).filter((p) => p.file.endsWith('.xml')), []);
+  });
+});

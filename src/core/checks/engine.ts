@@ -34,7 +34,8 @@ class Collector {
       if (!severity) throw new Error(`Rule ${rule.id} reported the undeclared code ${code}.`);
       if (this.disabled.has(code)) return;
       this.candidates.push({
-        problem: { code, severity, message: f.message, file: f.file ?? this.file, range: f.range, fixes: f.fixes ?? [] },
+        // A fix with nothing to do (no edit, move or action) is not offered.
+        problem: { code, severity, message: f.message, file: f.file ?? this.file, range: f.range, fixes: (f.fixes ?? []).filter((x) => x.run || x.moveFile || (x.edits?.length ?? 0) > 0) },
         subject: f.subject === undefined ? undefined : `${code}|${f.subject}`,
         ownLine: f.ownLine === true,
       });

@@ -17,6 +17,7 @@ import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
+import { readSslProfileText } from '../workspace/sslProfiles';
 
 /** Options of `checkWorkspace` and `checkPath`. */
 export interface CheckOptions {
@@ -110,10 +111,13 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
     ws.kind === 'project' ? readText(ws.pomXml) : null,
     ws.kind === 'project' && ws.dockerfile ? readText(ws.dockerfile) : null,
   ]);
+  const folder = options.workspaceFolder ?? ws.root;
   const config = buildEffectiveConfig(doc, ws, {
     env: options.env ?? process.env,
     secretPasswords: options.secretPasswords,
     dockerCopies: dockerfile !== null ? readDockerCopies(dockerfile) : [],
+    // An untrusted workspace reads no SSL profile outside its folder.
+    readSslProfiles: (file) => (options.readOutside === false && !isInside(folder, file) ? null : readSslProfileText(file)),
   });
   const product = await productOf(doc, ws.kind === 'runtime' ? ws.root : null);
   const ruleOptions = {
@@ -121,7 +125,7 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
     now: options.now ?? new Date(),
     storePasswords: options.storePasswords ?? {},
     readOutside: options.readOutside !== false,
-    workspaceFolder: options.workspaceFolder ?? ws.root,
+    workspaceFolder: folder,
   };
   let internal: Promise<InternalKeyEntry | null> | undefined;
   // An untrusted workspace reads nothing outside its folder, the internal keystore included.

@@ -19,6 +19,7 @@ import type { Range } from '../problem';
 import type { TomlDocument, TomlKeyValue, TomlTable } from '../config/toml';
 import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
+import { parseSslProfiles, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
 import { findEntry } from '../keystore/index';
 import type { KeystoreReader } from './keystoreCache';
@@ -111,6 +112,8 @@ export interface EffectiveStore {
   readonly password: PasswordValue | null;
   readonly alias?: Sourced<string>;
   readonly keyPassword?: PasswordValue;
+  /** The file the values are written in when it is not deployment.toml (a dynamic SSL profile XML). */
+  readonly sourceFile?: string;
   /**
    * The setting that keeps MI from rendering this consumer (`transport.vfs.listener.enable = false`):
    * MI never opens its store, so nothing about it is checked.
@@ -123,6 +126,8 @@ export interface EffectiveConfig {
   readonly workspace: MiWorkspace;
   readonly document: TomlDocument;
   readonly stores: readonly EffectiveStore[];
+  /** The dynamic SSL profile files configured (and rendered), whether or not they exist. */
+  readonly sslProfiles?: readonly EffectiveSslProfile[];
 }
 
 /** Where `$secret` and `$env` values come from. */
@@ -132,6 +137,21 @@ export interface ResolveOptions {
   readonly secretPasswords?: Readonly<Record<string, string>>;
   /** The project's Dockerfile COPY lines, for path resolution in integration projects. */
   readonly dockerCopies?: readonly DockerCopy[];
+  /**
+   * Read the dynamic SSL profile files `ssl_profile.file_path` names and add their stores (default
+   * false: only the check run, which knows whether it may read outside the workspace, asks for it).
+   */
+  readonly readSslProfiles?: (file: string) => string | null;
+}
+
+/** A dynamic SSL profile file of the HTTPS listener or sender. */
+export interface EffectiveSslProfile {
+  /** `https-listener` or `https-sender`. */
+  readonly consumer: string;
+  readonly file: Sourced<string>;
+  /** Resolved like a keystore path; null when it cannot be resolved here. */
+  readonly path: string | null;
+  readonly exists: boolean;
 }
 
 /** A key's default: a literal, or `$ref` to another key (MI's default.json, through the schema). */
@@ -451,7 +471,57 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       if (store) stores.push(store);
     });
   }
-  return { workspace, document: doc, stores };
+  const sslProfiles = buildSslProfiles(index, doc, workspace, options, stores);
+  return { workspace, document: doc, stores, ...(sslProfiles.length ? { sslProfiles } : {}) };
+}
+
+/** `[transport.http] listener/sender.ssl_profile.file_path`, and the stores their XML names. */
+function buildSslProfiles(index: KeyIndex, doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions, stores: EffectiveStore[]): EffectiveSslProfile[] {
+  const out: EffectiveSslProfile[] = [];
+  for (const side of ['listener', 'sender'] as const) {
+    const key = `transport.http.${side}.ssl_profile.file_path`;
+    const written = index.single.get(key);
+    const consumer = `https-${side}`;
+    if (!written || disabledBy(index, `${consumer}-keystore`)) continue;
+    const r = resolveReferences(entryText(written).trim(), doc, options);
+    const file: Sourced<string> = {
+      value: r.value,
+      origin: { kind: 'line', range: written.value.range, key },
+      anchor: written.value.range,
+      key,
+      ...(r.unresolved ? { unresolved: r.unresolved, written: entryText(written) } : {}),
+    };
+    const resolved = r.unresolved ? null : resolveStorePath(workspace, r.value, options.dockerCopies);
+    out.push({ consumer, file, path: resolved?.path ?? null, exists: resolved?.exists ?? false });
+    if (!resolved?.path || !resolved.exists || !options.readSslProfiles) continue;
+    const xml = options.readSslProfiles(resolved.path);
+    if (xml === null) continue;
+    const xmlFile = resolved.path;
+    parseSslProfiles(xml).forEach((p, i) => {
+      const src = (v: XmlValue, k: string): Sourced<string> => ({ value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}` });
+      const pw = (v: XmlValue | undefined, k: string): PasswordValue | null =>
+        v ? { state: 'plain', value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}`, raw: v.text } : null;
+      const storePath = resolveStorePath(workspace, p.location.text, options.dockerCopies);
+      const keyPassword = pw(p.keyPassword, 'KeyPassword');
+      stores.push({
+        id: `${consumer}.ssl-profile[${p.profile}].${p.role}#${i}`,
+        consumer: `${consumer}-ssl-profile`,
+        label: `${side === 'listener' ? 'HTTPS listener' : 'HTTPS sender'} SSL profile "${p.name}" ${p.role}`,
+        table: key,
+        tableNode: null,
+        role: p.role,
+        keyRead: p.role === 'keystore' ? 'key-password' : 'none',
+        file: src(p.location, 'Location'),
+        path: storePath.path,
+        resolved: storePath,
+        type: p.type ? src(p.type, 'Type') : null,
+        password: pw(p.password, 'Password'),
+        ...(keyPassword ? { keyPassword } : {}),
+        sourceFile: xmlFile,
+      });
+    });
+  }
+  return out;
 }
 
 /** The effective store of a consumer id (`primary`, `internal`, `truststore`, ...). */

@@ -82,7 +82,7 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     const who = i === 0 ? `The certificate of key "${key.alias}"` : `The chain certificate ${shortName(d.info.subject)} of key "${key.alias}"`;
     const subject = `${file}|${key.alias.toLowerCase()}|${d.info.sha256}`;
     const renew: Fix[] = i === 0 ? [{ title: `Renew the certificate of "${key.alias}"`, run: { action: 'renewCertificate', args: { file, alias: key.alias } } }] : [];
-    const at = { range: anchorValue.anchor, subject, ownLine: own };
+    const at = { range: anchorValue.anchor, subject, ownLine: own, file: s.sourceFile };
     if (d.notAfter.getTime() < now.getTime()) {
       ctx.report('certificate-expired', { ...at, message: `${who} (${shortName(d.info.subject)}) expired on ${isoDay(d.notAfter)}; TLS clients reject it.`, fixes: renew });
     } else if (d.notAfter.getTime() < now.getTime() + ctx.options.expiryDays * DAY_MS) {

@@ -18,6 +18,7 @@ import { projectFilesRule } from './projectFiles';
 import { referenceTypoRule, referencesRule } from './references';
 import { providerStoreTypeRule, tlsSettingsRule } from './tlsSettings';
 import { trustedCertificatesRule } from './trustedCertificates';
+import { sslProfilesRule } from './sslProfiles';
 
 /** The rules the engine runs. */
 export const RULES: readonly Rule[] = [
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   referenceTypoRule,
   tlsSettingsRule,
   referencesRule,
+  sslProfilesRule,
   storeFilesRule,
   storePasswordsRule,
   keyEntriesRule,

@@ -34,11 +34,11 @@ export const keyEntriesRule: WorkspaceRule = {
       const shown = shownFile(ctx.config, s);
       const file = s.path as string;
       if (keys.state === 'no-private-key') {
-        ctx.report('alias-not-found', { message: `The ${s.label} ${shown} holds no private key, so it cannot serve TLS.`, range: s.file.anchor, subject: `${file}|*`, ownLine: isOwnLine(s, s.file) });
+        ctx.report('alias-not-found', { file: s.sourceFile, message: `The ${s.label} ${shown} holds no private key, so it cannot serve TLS.`, range: s.file.anchor, subject: `${file}|*`, ownLine: isOwnLine(s, s.file) });
       } else if (keys.state === 'alias-not-found' && s.alias) {
         const written = shownValue(s.alias);
         const list = keys.privateKeys.length ? ` Its private keys: ${keys.privateKeys.map((k) => `"${k.alias}"`).join(', ')}.` : ' It holds no private key.';
-        ctx.report('alias-not-found', {
+        ctx.report('alias-not-found', { file: s.sourceFile,
           message: `${shown} has no entry "${written}" (MI: "Cannot find key for alias: ${written}").${list}`,
           range: s.alias.anchor,
           subject: `${file}|${keys.alias.toLowerCase()}`,
@@ -47,7 +47,7 @@ export const keyEntriesRule: WorkspaceRule = {
         });
       } else if (keys.state === 'not-private-key' && s.alias) {
         const written = shownValue(s.alias);
-        ctx.report('alias-not-private-key', {
+        ctx.report('alias-not-private-key', { file: s.sourceFile,
           message: `"${written}" in ${shown} is a ${keys.entry.kind === 'trusted-cert' ? 'trusted certificate' : 'secret key'}, not a private key (MI: "Key is not a private key, alias: ${written}").`,
           range: s.alias.anchor,
           subject: `${file}|${keys.alias.toLowerCase()}`,

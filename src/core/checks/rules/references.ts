@@ -70,7 +70,7 @@ export const referencesRule: WorkspaceRule = {
       for (const [v, what] of values) {
         if (!v?.unresolved) continue;
         const name = v.key.slice(s.table.length + 1);
-        ctx.report('reference-unresolved', {
+        ctx.report('reference-unresolved', { file: s.sourceFile,
           message: `\`${name}\` of the ${s.label} is \`${v.written ?? v.unresolved}\`: ${explain(v.unresolved)}, so the ${what}.`,
           range: v.anchor,
           subject: `${v.written ?? v.unresolved}|${v.anchor.start.line}:${v.anchor.start.character}`,

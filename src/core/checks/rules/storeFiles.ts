@@ -58,10 +58,10 @@ export const storeFilesRule: WorkspaceRule = {
           notFound(ctx, s, shown, ownFile);
           continue;
         case 'unreadable':
-          ctx.report('keystore-unreadable', { message: `The ${s.label} ${shown} cannot be read: ${opened.message}`, range: s.file.anchor, subject, ownLine: ownFile });
+          ctx.report('keystore-unreadable', { file: s.sourceFile, message: `The ${s.label} ${shown} cannot be read: ${opened.message}`, range: s.file.anchor, subject, ownLine: ownFile });
           continue;
         case 'not-a-keystore':
-          ctx.report('keystore-unreadable', {
+          ctx.report('keystore-unreadable', { file: s.sourceFile,
             message: `The ${s.label} ${shown} is not a keystore (neither JKS, JCEKS nor PKCS12): MI cannot load it.`,
             range: s.file.anchor,
             subject,
@@ -74,7 +74,7 @@ export const storeFilesRule: WorkspaceRule = {
       const format = opened.format;
       if (s.type && !s.type.unresolved && s.type.value.toUpperCase() !== format) {
         const written = shownValue(s.type);
-        ctx.report('store-type-mismatch', {
+        ctx.report('store-type-mismatch', { file: s.sourceFile,
           message:
             `The ${s.label} is configured as type ${written}, but ${shown} is ${format}` +
             (format === 'PKCS12' && s.type.value.toUpperCase() === 'JKS'
@@ -87,10 +87,10 @@ export const storeFilesRule: WorkspaceRule = {
         });
       }
       if (opened.state === 'failed' && opened.error.kind !== 'wrong-password') {
-        ctx.report('keystore-unreadable', { message: `The ${s.label} ${shown} cannot be loaded: ${opened.error.message}`, range: s.file.anchor, subject, ownLine: ownFile });
+        ctx.report('keystore-unreadable', { file: s.sourceFile, message: `The ${s.label} ${shown} cannot be loaded: ${opened.error.message}`, range: s.file.anchor, subject, ownLine: ownFile });
       }
       if (opened.state === 'open' && opened.store.integrity === 'unverifiable') {
-        ctx.report('integrity-unverifiable', {
+        ctx.report('integrity-unverifiable', { file: s.sourceFile,
           message: `${shown} is a PKCS12 store without an integrity MAC: any password lists it, so only recovering a key proves the password.`,
           range: s.file.anchor,
           subject,
@@ -106,7 +106,7 @@ function notFound(ctx: WorkspaceRuleContext, s: EffectiveStore, shown: string, o
   const legacy = s.resolved.legacyPath;
   const key = s.file.key.split('.').pop();
   if (legacy && s.path) {
-    ctx.report('keystore-in-legacy-folder', {
+    ctx.report('keystore-in-legacy-folder', { file: s.sourceFile,
       message: `The ${s.label} is not at ${shown} but in ${LEGACY_SECURITY_DIR}/, the folder of MI 1.x: MI 4.x does not look there ("Error opening Key store").`,
       range: s.file.anchor,
       subject: s.path,
@@ -129,7 +129,7 @@ function notFound(ctx: WorkspaceRuleContext, s: EffectiveStore, shown: string, o
       ? `"Internal keystore file does not exist in the path as configured in 'Security.InternalKeyStore.Location'"`
       : `"Error opening Key store : ${shownValue(s.file)}"`;
   const byDefault = s.file.origin.kind === 'default' ? ` MI's default for ${s.file.key}` : '';
-  ctx.report('keystore-not-found', {
+  ctx.report('keystore-not-found', { file: s.sourceFile,
     message: `The ${s.label} ${shown}${byDefault ? ` (${byDefault.trim()})` : ''} does not exist; MI will fail to start (${mi}).`,
     range: s.file.anchor,
     subject: s.path as string,

@@ -12,6 +12,8 @@ export function isOwnLine(store: EffectiveStore, v: { origin: Sourced['origin'] 
 
 /** Edits that set the value of `v` (a consumer's value) to `rawToml`, where a person would set it. */
 export function valueEdits(config: EffectiveConfig, store: EffectiveStore, v: Sourced | PasswordValue, rawToml: string): TextEdit[] {
+  // Values of an SSL profile XML are not TOML: no edit is offered there (the engine drops empty fixes).
+  if (store.sourceFile) return [];
   const doc = config.document;
   if (v.origin.kind === 'line') return [{ file: doc.file, range: v.origin.range, newText: rawToml }];
   if (v.origin.via) {

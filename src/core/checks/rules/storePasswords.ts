@@ -48,7 +48,7 @@ export const storePasswordsRule: WorkspaceRule = {
       }
       if (opened.state === 'failed' && opened.error.kind === 'wrong-password') {
         const pw = s.password;
-        ctx.report('wrong-store-password', {
+        ctx.report('wrong-store-password', { file: s.sourceFile,
           message: `The ${passwordName(s)} does not open ${shownFile(ctx.config, s)}; MI will fail with "${wrongPasswordWords(opened.error.format)}".`,
           range: passwordAnchor(s),
           subject: `${s.path}|${ctx.cache.passwordTag(ctx.stores.passwordOf(s) ?? '')}`,
@@ -62,7 +62,7 @@ export const storePasswordsRule: WorkspaceRule = {
       const kp = s.keyPassword;
       // MI's KeyStoreManager reads the primary and internal keys with the store password.
       if ((s.consumer === 'primary' || s.consumer === 'internal') && kp && kp.value !== undefined && kp.value !== opened.password && s.password) {
-        ctx.report('key-password-differs', {
+        ctx.report('key-password-differs', { file: s.sourceFile,
           message: `key_password of the ${s.label} differs from its password; MI reads the private key with the store password, so both must be the same.`,
           range: kp.anchor,
           subject: `${opened.subject}|${ctx.cache.passwordTag(kp.value)}`,
@@ -106,7 +106,7 @@ function unresolved(ctx: WorkspaceRuleContext, s: EffectiveStore, pw: PasswordVa
   else if (pw.state === 'env') message = `The ${what} of the ${s.label} comes from the environment variable ${pw.envVar}, which is not set here, so ${tail}`;
   else message = `The ${what} of the ${s.label} comes from the system property ${pw.sysProperty}, which is only known at runtime, so ${tail}`;
   const anchor = pw?.anchor ?? s.tableNode?.headerRange ?? s.file.anchor;
-  ctx.report('password-unresolved', { message, range: anchor, subject: `${s.path}|${which}|${pw?.raw ?? ''}`, ownLine: isOwnLine(s, pw ?? null) });
+  ctx.report('password-unresolved', { file: s.sourceFile, message, range: anchor, subject: `${s.path}|${which}|${pw?.raw ?? ''}`, ownLine: isOwnLine(s, pw ?? null) });
 }
 
 function keyFailure(ctx: WorkspaceRuleContext, s: EffectiveStore, alias: string, password: string, keyPassword: string, store: Keystore, pwSubject: string): void {
@@ -115,7 +115,7 @@ function keyFailure(ctx: WorkspaceRuleContext, s: EffectiveStore, alias: string,
   // Without a MAC the store password is only proven by a key: keytool gives PKCS12 keys the store password.
   if (store.integrity === 'unverifiable' && keyPassword === password) {
     const pw = s.password as PasswordValue;
-    ctx.report('wrong-store-password', {
+    ctx.report('wrong-store-password', { file: s.sourceFile,
       message: `The ${passwordName(s)} does not recover the key "${alias}" of ${shown}; MI will fail with "Cannot recover key".`,
       range: pw.anchor,
       subject: pwSubject,
@@ -128,7 +128,7 @@ function keyFailure(ctx: WorkspaceRuleContext, s: EffectiveStore, alias: string,
     s.keyRead === 'store-password'
       ? `MI reads the key "${alias}" of the ${s.label} with the store password, which does not recover it (MI: "Cannot recover key"); give the key the store password.`
       : `The ${passwordName(s, kp ?? s.password, 'key password')} does not recover the key "${alias}" of ${shown} (MI: "Cannot recover key").`;
-  ctx.report('wrong-key-password', {
+  ctx.report('wrong-key-password', { file: s.sourceFile,
     message,
     range: anchorValue?.anchor ?? s.file.anchor,
     subject: `${pwSubject}|${alias.toLowerCase()}|${ctx.cache.passwordTag(keyPassword)}`,

@@ -93,7 +93,7 @@ export const providerStoreTypeRule: WorkspaceRule = {
     if (!provider || provider.name.toUpperCase() !== 'BCFIPS') return;
     for (const s of ctx.config.stores) {
       if (s.disabled || !s.type || s.type.unresolved || s.type.value.toUpperCase() === 'BCFKS') continue;
-      ctx.report('provider-store-type', {
+      ctx.report('provider-store-type', { file: s.sourceFile,
         message: `The JCE provider is BCFIPS, whose keystores are BCFKS, but the ${s.label} is type ${shownValue(s.type)}${s.type.origin.kind === 'default' ? " (MI's default)" : ''}.`,
         range: s.type.anchor,
         subject: `${s.type.anchor.start.line}:${s.type.anchor.start.character}`,

@@ -55,14 +55,14 @@ export const trustedCertificatesRule: WorkspaceRule = {
       const list = (items: string[]) => items.slice(0, LISTED).join(', ') + (items.length > LISTED ? ` and ${items.length - LISTED} more` : '');
       const at = { range: s.file.anchor, ownLine: isOwnLine(s, s.file) };
       if (configured.length) {
-        ctx.report('trusted-certificate-expired', {
+        ctx.report('trusted-certificate-expired', { file: s.sourceFile,
           ...at,
           subject: `${s.path}|configured`,
           message: `The ${s.label} ${shown} trusts ${configured.length} certificate${configured.length === 1 ? '' : 's'} past or near its end date: ${list(configured)}.`,
         });
       }
       if (shipped.length) {
-        ctx.report('shipped-ca-expired', {
+        ctx.report('shipped-ca-expired', { file: s.sourceFile,
           ...at,
           subject: `${s.path}|shipped`,
           message: `${shipped.length} root CA${shipped.length === 1 ? '' : 's'} shipped in ${shown} ${shipped.length === 1 ? 'is' : 'are'} past or near the end date: ${list(shipped)}.`,
