@@ -9,28 +9,33 @@ import * as path from 'node:path';
 import type { TomlDocument } from '../config/toml';
 
 /** A product whose deployment.toml the checks can recognise. */
-export type Product = 'mi' | 'api-manager' | 'identity-server';
+export type Product = 'mi' | 'api-manager' | 'identity-server' | 'mi-dashboard';
 
 /** For messages. */
 export const PRODUCT_NAMES: Readonly<Record<Product, string>> = {
   mi: 'WSO2 Micro Integrator',
   'api-manager': 'WSO2 API Manager',
   'identity-server': 'WSO2 Identity Server',
+  'mi-dashboard': 'the WSO2 Micro Integrator Dashboard',
 };
 
 /** Table name prefixes only API Manager writes. */
 const API_MANAGER_TABLES = /^(?:apim|apimgt)(?:\.|$)|^database\.apim_db$|^transport\.passthru_https|^synapse_handlers_apim/;
 /** Table name prefixes only Identity Server (and API Manager's embedded key manager) write. */
-const IDENTITY_TABLES = /^(?:identity_mgt|identity|oauth|saml|authentication|console|myaccount|tenant_mgt|system_applications|admin_console|fido)(?:\.|$)|^database\.identity_db$/;
+const IDENTITY_TABLES = /^(?:identity_mgt|identity|oauth|saml|authentication|console|myaccount|tenant_mgt|system_applications|admin_console|fido)(?:\.|$)|^database\.(?:identity_db|shared_db|user)$/;
+/** Tables only the MI Dashboard (a separate server with its own `[keystore]`) writes. */
+const DASHBOARD_TABLES = /^(?:heartbeat_config|mi_user_store|server_config)$/;
 
 /** The product the tables of `doc` belong to; MI when nothing says otherwise. */
 export function productOfDocument(doc: TomlDocument): Product {
   let identity = false;
+  let dashboard = false;
   for (const t of doc.tables) {
     if (API_MANAGER_TABLES.test(t.name)) return 'api-manager';
     if (IDENTITY_TABLES.test(t.name)) identity = true;
+    if (DASHBOARD_TABLES.test(t.name)) dashboard = true;
   }
-  return identity ? 'identity-server' : 'mi';
+  return identity ? 'identity-server' : dashboard ? 'mi-dashboard' : 'mi';
 }
 
 async function exists(p: string): Promise<boolean> {
@@ -53,6 +58,7 @@ export async function productOfHome(root: string): Promise<Product | null> {
   const bin = path.join(root, 'bin');
   if ((await exists(path.join(bin, 'micro-integrator.sh'))) || (await exists(path.join(bin, 'micro-integrator.bat')))) return 'mi';
   if ((await exists(path.join(bin, 'api-manager.sh'))) || (await exists(path.join(bin, 'api-manager.bat')))) return 'api-manager';
+  if ((await exists(path.join(bin, 'dashboard.sh'))) || (await exists(path.join(bin, 'dashboard.bat')))) return 'mi-dashboard';
   if ((await exists(path.join(bin, 'wso2server.sh'))) || (await exists(path.join(bin, 'wso2server.bat')))) return 'identity-server';
   return null;
 }

@@ -312,6 +312,15 @@ function passwordOf(raw: Raw, anchor: Range, key: string, doc: TomlDocument, opt
   }
   m = /^\$sys\{([^}]*)\}$/.exec(text);
   if (m) return { ...base, state: 'sys', sysProperty: m[1] };
+  // A reference inside a longer value (`pre-$env{X}`, a `$$env{X}` typo): resolved the same way, or unknown.
+  if (HAS_VALUE_REFERENCE.test(text)) {
+    const r = resolveReferences(raw.text, doc, options);
+    const u = r.unresolved ? /^\$(env|sys|secret)\{([^}]*)\}$/.exec(r.unresolved) : null;
+    if (u?.[1] === 'env') return { ...base, state: 'env', envVar: u[2] };
+    if (u?.[1] === 'sys') return { ...base, state: 'sys', sysProperty: u[2] };
+    if (u) return { ...base, state: 'secret', secretAlias: u[2] };
+    return { ...base, state: 'plain', value: r.value };
+  }
   return { ...base, state: raw.origin.kind === 'default' ? 'default' : 'plain', value: raw.text };
 }
 

@@ -11,12 +11,12 @@ export const productRule: DocumentRule = {
   id: 'product',
   description: "A file of another WSO2 product is recognised and not judged by MI's rules.",
   scope: 'document',
-  products: ['api-manager', 'identity-server'],
+  products: ['api-manager', 'identity-server', 'mi-dashboard'],
   codes: [
     {
       code: 'not-mi-configuration',
       severity: 'information',
-      doc: "The file configures WSO2 API Manager or Identity Server (known by its home's bin/ launcher or its tables), not MI: only its TOML syntax is checked.",
+      doc: "The file configures WSO2 API Manager, Identity Server or the MI Dashboard (known by its home's bin/ launcher or its tables), not MI: only its TOML syntax is checked.",
       advice: "Nothing to do. Those products resolve a bare `file_name` under repository/resources/security/ and read `[keystore.tls]`, so MI's keystore advice does not apply.",
     },
   ],

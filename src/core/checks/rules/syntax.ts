@@ -9,7 +9,7 @@ export const syntaxRule: DocumentRule = {
   id: 'toml-syntax',
   description: 'The file parses as TOML, with no key or table written twice.',
   scope: 'document',
-  products: ['mi', 'api-manager', 'identity-server'],
+  products: ['mi', 'api-manager', 'identity-server', 'mi-dashboard'],
   codes: [
     {
       code: 'toml-syntax',
