@@ -36,10 +36,10 @@ export const keyEntriesRule: WorkspaceRule = {
       if (keys.state === 'no-private-key') {
         ctx.report('alias-not-found', { file: s.sourceFile, message: `The ${s.label} ${shown} holds no private key, so it cannot serve TLS.`, range: s.file.anchor, subject: `${file}|*`, ownLine: isOwnLine(s, s.file) });
       } else if (keys.state === 'alias-not-found' && s.alias) {
-        const written = shownValue(s.alias);
+        const written = shownValue(s.alias) + (s.alias.origin.kind === 'default' ? `" (MI's default alias)` : '"');
         const list = keys.privateKeys.length ? ` Its private keys: ${keys.privateKeys.map((k) => `"${k.alias}"`).join(', ')}.` : ' It holds no private key.';
         ctx.report('alias-not-found', { file: s.sourceFile,
-          message: `${shown} has no entry "${written}" (MI: "Cannot find key for alias: ${written}").${list}`,
+          message: `${shown} has no entry "${written} (MI: "Cannot find key for alias: ${shownValue(s.alias)}").${list}`,
           range: s.alias.anchor,
           subject: `${file}|${keys.alias.toLowerCase()}`,
           ownLine: isOwnLine(s, s.alias),

@@ -112,6 +112,12 @@ export const secretDecryptionRule: WorkspaceRule = {
       doc: "An encrypted [secrets] value cannot be decrypted with the internal keystore's key (the internal keystore changed).",
       advice: 'Restore the internal keystore the secret was made with, or re-encrypt it (command "Rotate Internal Keystore" keeps secrets).',
     },
+    {
+      code: 'secret-transformation-mismatch',
+      severity: 'error',
+      doc: 'A [secrets] ciphertext decrypts only with a cipher transformation MI will not use (MI 4.x decrypts with RSA/ECB/OAEPwithSHA1andMGF1Padding unless told otherwise).',
+      advice: 'Quick fix: re-encrypt the secret with the effective transformation.',
+    },
   ],
   async check(ctx) {
     // Silent when the internal key cannot be read here: the keystore rules say why.

@@ -76,7 +76,7 @@ export const storeFilesRule: WorkspaceRule = {
         const written = shownValue(s.type);
         ctx.report('store-type-mismatch', { file: s.sourceFile,
           message:
-            `The ${s.label} is configured as type ${written}, but ${shown} is ${format}` +
+            `The ${s.label} is configured as type ${written}${s.type.origin.kind === 'default' ? " (MI's default)" : ''}, but ${shown} is ${format}` +
             (format === 'PKCS12' && s.type.value.toUpperCase() === 'JKS'
               ? " (the JDK's keystore compatibility mode still loads it, but tools that trust `type` do not)."
               : '.'),
