@@ -12,6 +12,7 @@ import { decodeKeystore } from '../src/core/keystore/index';
 import { describeCertificate } from '../src/core/keystore/x509';
 import { benchParse } from './parse.bench';
 import { benchCheck } from './check.bench';
+import { benchCheckFolder } from './checkFolder.bench';
 import { median } from './median';
 import { benchHostile } from './hostile.bench';
 
@@ -201,6 +202,13 @@ async function mainBench(): Promise<void> {
     for (const h of await benchHostile()) rows.push({ what: h.what, ours: { wall: h.wallMs, cpu: h.cpuMs }, target: h.target, pass: h.pass });
     const check = await benchCheck();
     rows.push({ what: 'warm in-process `check` of an MI home with deployment-full.toml', ours: { wall: check.checkWorkspaceMs, cpu: null }, target: '≤ 20 ms', pass: check.checkWorkspaceMs <= 20 });
+    const folder = benchCheckFolder();
+    rows.push({
+      what: `\`check\` of a folder of 50 MI workspaces (40 homes, 10 projects; ${folder.problems} findings), whole process, cold`,
+      ours: { wall: folder.medianMs, cpu: null },
+      target: '≤ 10 s',
+      pass: folder.medianMs <= 10_000,
+    });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.rmSync(TIME_OUT, { force: true });

@@ -1,24 +1,50 @@
 // Derives src/core/config/schemaData.json (the keystore-related keys MI reads) from MI's own
 // config-mapper data: defaults and `$ref{}` fan-out from default.json, RabbitMQ renames from
 // key-mappings.json. Docs, types and allowed values are written here (MI ships none: validator.json is {}).
-// Usage: node scripts/make-schema.mjs [--check] [path/to/mi-config-tool]   (default: ../shared/fixtures/wso2/mi-config-tool)
+// Every key either release reads is kept (MI 4.4's data first, MI 4.6's added), with the list of every
+// key and table the config mapper and the templates know, so a misspelt key anywhere can be named.
+// A developer tool: it needs WSO2's data beside the repository (../shared); the committed, trimmed
+// schemaData.json (see SCHEMA-ORIGIN.md) is the project's own copy.
+// Usage: node scripts/make-schema.mjs [--check] [mi-config-tool-4.4 [mi-config-tool-4.6]]
+//   (default: ../shared/fixtures/wso2/mi-config-tool and ../shared/fixtures/wso2/mi-config-tool-4.6)
 // --check: write nothing, exit 1 when the committed schemaData.json differs from what the data gives.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
 const args = process.argv.slice(2).filter((a) => a !== '--check');
-const source = resolve(args[0] ?? resolve(root, '../shared/fixtures/wso2/mi-config-tool'));
-const defaults = JSON.parse(readFileSync(resolve(source, 'default.json'), 'utf8'));
-const mappings = JSON.parse(readFileSync(resolve(source, 'key-mappings.json'), 'utf8'));
+const sources = [
+  resolve(args[0] ?? resolve(root, '../shared/fixtures/wso2/mi-config-tool')),
+  resolve(args[1] ?? resolve(root, '../shared/fixtures/wso2/mi-config-tool-4.6')),
+];
+for (const source of sources) {
+  if (!existsSync(join(source, 'default.json')) || !existsSync(join(source, 'key-mappings.json'))) {
+    console.error(
+      `make-schema: MI's config-mapper data is not at ${source} (default.json, key-mappings.json).\n` +
+        'This developer tool needs WSO2\'s data beside the repository (../shared/fixtures/wso2/mi-config-tool and mi-config-tool-4.6);\n' +
+        'the committed src/core/config/schemaData.json is the project\'s own copy and needs no regeneration to build or test.',
+    );
+    process.exit(2);
+  }
+}
+const readJson = (source, name) => JSON.parse(readFileSync(resolve(source, name), 'utf8'));
+/** MI 4.4's values first; keys only MI 4.6 has are added. */
+const defaults = Object.assign({}, ...sources.map((s) => readJson(s, 'default.json')).reverse());
+const mappings = Object.assign({}, ...sources.map((s) => readJson(s, 'key-mappings.json')).reverse());
 
-/** MI commit the fixtures were copied from (see ../shared/fixtures/wso2/MANIFEST.md). */
+/** MI commits the fixtures were copied from (see ../shared/fixtures/wso2/MANIFEST.md). */
 const ORIGIN = {
   repository: 'https://github.com/wso2/micro-integrator',
   commit: '2fb7ef26be6d3c975511bd79c128b2777da02680',
   files: ['distribution/src/resources/config-tool/default.json', 'distribution/src/resources/config-tool/key-mappings.json'],
+  also: {
+    repository: 'https://github.com/wso2/product-integrator-mi',
+    commit: '6c17429ef867074b3d35cc14bfab09d71a404130',
+    release: 'MI 4.6.0-SNAPSHOT',
+    files: ['distribution/src/resources/config-tool/{default.json,key-mappings.json,deployment-full.toml}', 'distribution/src/resources/config-tool/templates/conf/**/*.j2 (keys only)'],
+  },
   license: 'Apache-2.0',
   note: 'Trimmed to the keystore-related keys; docs, types and allowed values added by mi-keystores. Regenerate with `node scripts/make-schema.mjs`.',
 };
@@ -176,14 +202,92 @@ tables.push({
 // default.json quotes the dotted key; the TOML key part itself is the unquoted name.
 tables.at(-1).keys[0].key = 'org.wso2.CipherTransformation';
 
+// New in MI 4.6 (carbon.xml.j2): the JCE and JSSE providers, the internal crypto provider and key.
+tables.push({
+  name: 'jce_provider', closed: false, modeledPrefixes: [], doc: 'MI 4.6: the JCE provider MI registers (carbon.xml `JCEProvider`), e.g. `BC` or `BCFIPS`.',
+  keys: [key('jce_provider', 'provider_name', 'string', 'Name of the JCE provider: `BC` (Bouncy Castle) or `BCFIPS` (Bouncy Castle FIPS, whose keystores are `BCFKS`).')],
+});
+tables.push({
+  name: 'jsse_provider', closed: false, modeledPrefixes: [], doc: 'MI 4.6: the JSSE (TLS) provider MI registers (carbon.xml `JSSEProvider`), e.g. `BCJSSE`.',
+  keys: [key('jsse_provider', 'provider_name', 'string', 'Name of the JSSE provider, e.g. `BCJSSE`.')],
+});
+tables.push({
+  name: 'encryption', closed: false, modeledPrefixes: [], doc: 'Internal data encryption: the crypto provider and, for the symmetric provider, its key.',
+  keys: [
+    key('encryption', 'internal_crypto_provider', 'string', 'Class of the internal crypto provider (carbon.xml `InternalCryptoProviderClassName`).'),
+    key('encryption', 'key', 'string', 'The symmetric key of the internal crypto provider (carbon.xml `Secret`).', { secret: true }),
+  ],
+});
+
 resolveRefs(tables);
 
-const out = { origin: ORIGIN, tables };
+/**
+ * Every key MI's config mapper or templates know, from default.json, key-mappings.json (the user keys),
+ * deployment-full.toml and the variables the templates read; `open` are maps whose keys are free
+ * (`transport.vfs.listener.parameter`: anything under it is passed through).
+ */
+function knownKeys() {
+  const keys = new Set();
+  const open = new Set();
+  const add = (k) => {
+    const clean = k.replace(/'([^']*)'/g, (_, q) => q.replace(/\./g, '\u0000')).replace(/:/g, '.');
+    const m = /^(.*?\.(?:parameter|parameters|properties))(?:\.|$)/.exec(clean);
+    if (m) open.add(m[1].replace(/\u0000/g, '.'));
+    else keys.add(clean.replace(/\u0000/g, '.'));
+  };
+  for (const s of sources) {
+    for (const k of Object.keys(readJson(s, 'default.json'))) add(k);
+    for (const k of Object.keys(readJson(s, 'key-mappings.json'))) add(k);
+    const full = join(s, 'deployment-full.toml');
+    if (existsSync(full)) {
+      let table = '';
+      for (const line of readFileSync(full, 'utf8').split('\n')) {
+        const t = /^\s*\[\[?\s*([A-Za-z0-9_.'"-]+)\s*\]\]?/.exec(line);
+        if (t) {
+          table = t[1].replace(/"/g, "'");
+          continue;
+        }
+        const kv = /^\s*#?\s*([A-Za-z0-9_.'"-]+)\s*=/.exec(line);
+        if (kv && !line.trim().startsWith('#')) add(`${table ? `${table}.` : ''}${kv[1].replace(/"/g, "'")}`);
+      }
+    }
+    const templates = join(s, 'templates');
+    if (!existsSync(templates)) continue;
+    const files = [];
+    const walk = (d) => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (n.endsWith('.j2')) files.push(p);
+      }
+    };
+    walk(templates);
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      const loopVars = new Set([...text.matchAll(/\{%\s*for\s+([A-Za-z_][\w\s,]*)\s+in\s/g)].flatMap((m) => m[1].split(',').map((v) => v.trim())));
+      for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+)(\.items\(\))?/g)) {
+        const name = m[1];
+        // Only inside template tags: `{{ a.b }}` or `{% if a.b ... %}`.
+        const before = text.lastIndexOf('{', m.index);
+        const close = text.lastIndexOf('}', m.index);
+        if (before < 0 || close > before || loopVars.has(name.split('.')[0])) continue;
+        if (/\.(?:toList|items|length)$/.test(name)) continue;
+        if (m[2]) open.add(name);
+        else add(name);
+      }
+    }
+  }
+  // A key also known as a map prefix is covered by the map.
+  const underOpen = (k) => [...open].some((o) => k === o || k.startsWith(`${o}.`));
+  return { keys: [...keys].filter((k) => !underOpen(k)).sort(), open: [...open].sort() };
+}
+
+const out = { origin: ORIGIN, tables, known: knownKeys() };
 const target = resolve(root, 'src/core/config/schemaData.json');
 const json = JSON.stringify(out, null, 2) + '\n';
 if (check) {
   const same = existsSync(target) && readFileSync(target, 'utf8') === json;
-  console.log(same ? `${target} is up to date` : `${target} differs from what ${source} gives: run node scripts/make-schema.mjs`);
+  console.log(same ? `${target} is up to date` : `${target} differs from what ${sources.join(' + ')} gives: run node scripts/make-schema.mjs`);
   process.exit(same ? 0 : 1);
 }
 writeFileSync(target, json);

@@ -42,6 +42,24 @@ describe('diagnostics', () => {
     }
   });
 
+  it('says once that an API Manager file is not an MI configuration, and gives no MI advice on it', async () => {
+    // An API Manager 4.x home: bin/api-manager.sh, a live [keystore.tls] and bare file names (MI-only findings there would be false).
+    const toml = '[server]\nhostname = "localhost"\n\n[keystore.tls]\nfile_name = "wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\n\n[apim.key_manager]\ntype = "default"\n';
+    const home = tempMiHome(toml);
+    fs.mkdirSync(path.join(home.home, 'bin'));
+    fs.writeFileSync(path.join(home.home, 'bin', 'api-manager.sh'), '#!/bin/sh\n');
+    try {
+      const doc = await vscode.workspace.openTextDocument(home.toml);
+      await vscode.window.showTextDocument(doc);
+      const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'not-mi-configuration'));
+      assert.deepEqual(ds.map((d) => [codeOf(d), d.severity, d.range.start.line]), [['not-mi-configuration', vscode.DiagnosticSeverity.Information, 0]]);
+      assert.match(ds[0].message, /WSO2 API Manager/);
+    } finally {
+      await closeAll();
+      home.cleanup();
+    }
+  });
+
   it('re-checks when a keystore changes on disk', async () => {
     const toml = '[keystore.primary]\nfile_name = "repository/resources/security/ks.jks"\ntype = "JKS"\npassword = "changeit"\nalias = "mykey"\nkey_password = "changeit"\n';
     const home = tempMiHome(toml, {}, { inWorkspace: true });

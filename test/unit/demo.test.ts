@@ -47,8 +47,12 @@ describe('the demo workspace', () => {
   });
 
   it('reports what a default MI install has, in both: expired certificate, default passwords, shared internal key', () => {
-    const found = (file: string) => [...new Set(problems.filter((p) => p.file === path.join(demo, file)).map((p) => p.code))].sort();
-    const expected = ['certificate-expired', 'default-password', 'internal-same-as-primary', 'plaintext-password', 'self-signed-primary'];
+    // Whether one of Node's bundled root CAs has expired depends on the Node that made the demo and on
+    // today's date, so `shipped-ca-expired` (information) is left out of the comparison.
+    const found = (file: string) =>
+      [...new Set(problems.filter((p) => p.file === path.join(demo, file) && p.code !== 'shipped-ca-expired').map((p) => p.code))].sort();
+    // The truststore trusts the wso2carbon certificate, which expired with the key.
+    const expected = ['certificate-expired', 'default-password', 'internal-same-as-primary', 'plaintext-password', 'self-signed-primary', 'trusted-certificate-expired'];
     assert.deepEqual(
       { runtime: found('mi-runtime/conf/deployment.toml'), project: found('hello-project/deployment/deployment.toml') },
       { runtime: expected, project: expected },

@@ -90,8 +90,11 @@ describe('document checks', () => {
     const text = '[keystore.primary]\nname = "a" # c\n';
     assert.equal(apply(text, codes(text, 'unknown-key')[0].fixes[0].edits), '[keystore.primary]\nfile_name = "a" # c\n');
   });
-  it('unknown-key: stays silent on tables and keys the schema does not model', () => {
-    assert.deepEqual(codes('[server]\nhostnam = "h"\n[transport.http]\nlistener.port = 8253\n[secrets]\nanything = "x"\n', 'unknown-key'), []);
+  it('unknown-key: stays silent on known keys outside the keystore tables and on [secrets]', () => {
+    assert.deepEqual(codes('[server]\nhostname = "h"\n[transport.http]\nlistener.port = 8253\n[secrets]\nanything = "x"\n', 'unknown-key'), []);
+  });
+  it('unknown-key: outside the keystore tables, names a key MI knows close to a misspelt one', () => {
+    assert.deepEqual(codes('[server]\nhostnam = "h"\n', 'unknown-key').map((p) => p.fixes[0]?.title), ['Change to `hostname`']);
   });
 
   it('obsolete-table: flags [keystore.tls] with a rename fix', () => {

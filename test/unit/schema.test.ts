@@ -1,13 +1,17 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { KEYSTORE_TABLES, SCHEMA_ORIGIN, isModeledLocation, knownTables, lookupKey, tableKeys } from '../../src/core/config/schema';
-import { SHARED_ABSENT, WSO2, itShared } from '../helpers/fixtures';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { KEYSTORE_TABLES, SCHEMA_ORIGIN, isKnownKey, isModeledLocation, knownTables, lookupKey, tableKeys } from '../../src/core/config/schema';
 
-/** MI's config-mapper data, read beside the repository (the schema is the project's trimmed copy of it). */
-const CONFIG_TOOL = path.join(WSO2, 'mi-config-tool');
-const defaults = (SHARED_ABSENT ? {} : JSON.parse(fs.readFileSync(path.join(CONFIG_TOOL, 'default.json'), 'utf8'))) as Record<string, unknown>;
+const CONFIG_TOOL = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool');
+const CONFIG_TOOL_46 = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool-4.6');
+/** WSO2's config-mapper data lives beside the repository, never in it: without it these tests are skipped. */
+const HAVE_SHARED = fs.existsSync(path.join(CONFIG_TOOL, 'default.json')) && fs.existsSync(path.join(CONFIG_TOOL_46, 'default.json'));
+const describeShared = HAVE_SHARED ? describe : describe.skip;
+const SKIPPED = HAVE_SHARED ? '' : ' (skipped: ../shared/fixtures/wso2/mi-config-tool and mi-config-tool-4.6 are absent)';
+let defaults: Record<string, unknown> = {};
+if (HAVE_SHARED) defaults = JSON.parse(fs.readFileSync(path.join(CONFIG_TOOL, 'default.json'), 'utf8')) as Record<string, unknown>;
 
 /** The tables issue 7 asks the schema to model, as default.json prefixes. */
 const MODELLED = ['keystore.primary.', 'keystore.internal.', 'truststore.', 'transport.http.listener.keystore.', 'transport.http.listener.truststore.',
@@ -20,8 +24,8 @@ function split(fullKey: string): [string, string[]] | undefined {
   return table ? [table, fullKey.slice(table.length + 1).split('.')] : undefined;
 }
 
-describe('schema: MI keystore keys', () => {
-  itShared('has every keystore key of default.json for the modelled tables', () => {
+describeShared(`schema: MI keystore keys, against MI's config-mapper data${SKIPPED}`, () => {
+  it('has every keystore key of default.json for the modelled tables', () => {
     const wanted = Object.keys(defaults).filter((k) => MODELLED.some((p) => k.startsWith(p)));
     const missing = wanted.filter((k) => {
       const s = split(k);
@@ -39,7 +43,7 @@ describe('schema: MI keystore keys', () => {
     assert.equal(lookupKey('keystore.internal', ['file_name'])?.default, 'repository/resources/security/wso2carbon.jks');
   });
 
-  itShared('takes the primary defaults from default.json', () => {
+  it('takes the primary defaults from default.json', () => {
     const actual = tableKeys('keystore.primary').map((k) => k.default);
     const expected = tableKeys('keystore.primary').map((k) => defaults[`keystore.primary.${k.key}`]);
     assert.deepEqual(actual, expected);
@@ -90,13 +94,35 @@ describe('schema: MI keystore keys', () => {
     assert.equal(knownTables().includes('keystore.tls'), false);
   });
 
-  itShared('is what scripts/make-schema.mjs derives from the fixtures', () => {
+  it('is what scripts/make-schema.mjs derives from the fixtures', () => {
     const script = path.resolve(__dirname, '../../scripts/make-schema.mjs');
-    const actual = execFileSync(process.execPath, [script, '--check', CONFIG_TOOL], { encoding: 'utf8' });
+    const actual = execFileSync(process.execPath, [script, '--check', CONFIG_TOOL, CONFIG_TOOL_46], { encoding: 'utf8' });
     assert.match(actual, /is up to date/);
+  });
+
+  it('knows every key of MI 4.4 and of MI 4.6 (default.json and the templates)', () => {
+    const d46 = JSON.parse(fs.readFileSync(path.join(CONFIG_TOOL_46, 'default.json'), 'utf8')) as Record<string, unknown>;
+    const unknown = [...Object.keys(defaults), ...Object.keys(d46)].map((k) => k.replace(/'/g, '')).filter((k) => !isKnownKey(k));
+    assert.deepEqual(unknown, []);
+    for (const k of ['jce_provider.provider_name', 'jsse_provider.provider_name', 'encryption.key', 'encryption.internal_crypto_provider']) assert.ok(isKnownKey(k), k);
   });
 
   it('names the MI commit it was derived from', () => {
     assert.equal(SCHEMA_ORIGIN.commit, '2fb7ef26be6d3c975511bd79c128b2777da02680');
+  });
+});
+
+describe('scripts/make-schema.mjs without WSO2\'s data', () => {
+  it('fails with a clear message naming what is missing', () => {
+    const script = path.resolve(__dirname, '../../scripts/make-schema.mjs');
+    const r = spawnSync(process.execPath, [script, '--check', '/nonexistent/mi-config-tool', '/nonexistent/mi-config-tool-4.6'], { encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /config-mapper data is not at \/nonexistent\/mi-config-tool .*\n.*developer tool/);
+  });
+
+  it('the committed schema knows MI 4.6 keys and names both origins', () => {
+    assert.ok(isKnownKey('jce_provider.provider_name') && isKnownKey('transport.http.listener.secured_port'));
+    assert.ok(!isKnownKey('transport.https.listener.secured_port'));
+    assert.equal((SCHEMA_ORIGIN.also as { commit: string }).commit, '6c17429ef867074b3d35cc14bfab09d71a404130');
   });
 });

@@ -9,14 +9,15 @@ import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
 import { FileTooLargeError } from '../keystore/errors';
 import { isInside } from '../workspace/resolvePath';
-import { checkDocument } from './document';
-import { checkKeystores } from './keystoreChecks';
-import { checkProjectFiles } from './projectChecks';
-import { checkWorkspaceSecrets } from '../secrets/secretChecks';
+import { runDocumentRules, runWorkspaceRules } from './engine';
+import { productOf } from './product';
+import { RULES } from './rules/index';
+import { StoreAccess } from './storeAccess';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
+import { readSslProfileText } from '../workspace/sslProfiles';
 
 /** Options of `checkWorkspace` and `checkPath`. */
 export interface CheckOptions {
@@ -58,16 +59,10 @@ export interface WorkspaceCheckContext {
 export type WorkspaceCheck = (ctx: WorkspaceCheckContext) => Promise<readonly Problem[]>;
 
 /**
- * HOOK `secret-undecryptable`, `secret-transformation-mismatch`: decrypts every `[secrets]` ciphertext
- * with the effective internal key and compares its padding with the effective transformation
- * (../secrets/secretChecks.ts). Silent when the internal key cannot be read here; the keystore checks
- * say why.
+ * Extra checks run after the rules, for callers that add their own; the engine's checks are the rules
+ * of ./rules (their codes must be declared there to be documented).
  */
-export const secretUndecryptableCheck: WorkspaceCheck = (ctx) =>
-  checkWorkspaceSecrets({ ...ctx, readOutside: ctx.options.readOutside, workspaceFolder: ctx.options.workspaceFolder });
-
-/** The pluggable workspace checks run after the keystore checks; append new ones here. */
-export const WORKSPACE_CHECKS: WorkspaceCheck[] = [secretUndecryptableCheck];
+export const WORKSPACE_CHECKS: WorkspaceCheck[] = [];
 
 /** A deployment.toml larger than this is refused with FileTooLargeError rather than parsed. */
 export const MAX_DEPLOYMENT_TOML_BYTES = 5 * 1024 * 1024;
@@ -116,33 +111,44 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
     ws.kind === 'project' ? readText(ws.pomXml) : null,
     ws.kind === 'project' && ws.dockerfile ? readText(ws.dockerfile) : null,
   ]);
+  const folder = options.workspaceFolder ?? ws.root;
   const config = buildEffectiveConfig(doc, ws, {
     env: options.env ?? process.env,
     secretPasswords: options.secretPasswords,
     dockerCopies: dockerfile !== null ? readDockerCopies(dockerfile) : [],
+    // An untrusted workspace reads no SSL profile outside its folder.
+    readSslProfiles: (file) => (options.readOutside === false && !isInside(folder, file) ? null : readSslProfileText(file)),
   });
-  const problems: Problem[] = [...checkDocument(doc)];
-  problems.push(
-    ...(await checkKeystores(config, {
-      cache,
-      expiryDays: options.expiryDays,
-      now: options.now,
-      storePasswords: options.storePasswords,
-      readOutside: options.readOutside,
-      workspaceFolder: options.workspaceFolder,
-    })),
-  );
-  problems.push(...checkProjectFiles(config, { pomXml, dockerfile }));
-  let internal: Promise<InternalKeyEntry | null> | undefined;
-  const ctx: WorkspaceCheckContext = {
-    workspace: ws,
-    document: doc,
-    config,
-    cache,
-    options,
-    // An untrusted workspace reads nothing outside its folder, the internal keystore included.
-    internalKey: () => (internal ??= internalKeyReadable(config, ws, options) ? internalKeyEntry(config, cache, options.storePasswords) : Promise.resolve(null)),
+  const product = await productOf(doc, ws.kind === 'runtime' ? ws.root : null);
+  const ruleOptions = {
+    expiryDays: options.expiryDays ?? 30,
+    now: options.now ?? new Date(),
+    storePasswords: options.storePasswords ?? {},
+    readOutside: options.readOutside !== false,
+    workspaceFolder: folder,
   };
+  let internal: Promise<InternalKeyEntry | null> | undefined;
+  // An untrusted workspace reads nothing outside its folder, the internal keystore included.
+  const internalKey = () => (internal ??= internalKeyReadable(config, ws, options) ? internalKeyEntry(config, cache, options.storePasswords) : Promise.resolve(null));
+  const problems: Problem[] = runDocumentRules(RULES, doc, product, options.disabled);
+  problems.push(
+    ...(await runWorkspaceRules(
+      RULES,
+      {
+        document: doc,
+        product,
+        workspace: ws,
+        config,
+        cache,
+        options: ruleOptions,
+        stores: new StoreAccess(config.stores, cache, ruleOptions),
+        projectTexts: { pomXml, dockerfile },
+        internalKey,
+      },
+      options.disabled,
+    )),
+  );
+  const ctx: WorkspaceCheckContext = { workspace: ws, document: doc, config, cache, options, internalKey };
   for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
   const disabled = new Set(options.disabled ?? []);
   return problems.filter((p) => !disabled.has(p.code)).sort(compareProblems);

@@ -244,3 +244,36 @@ export function consumerOfKey(tableName: string, key: string): KeystoreConsumer 
     (c) => c.table === tableName && [c.keys.file, c.keys.type, c.keys.password, c.keys.alias, c.keys.keyPassword].includes(key),
   );
 }
+
+const KNOWN = data.known as { keys: string[]; open: string[] };
+const KNOWN_KEYS = new Set(KNOWN.keys);
+const KNOWN_TABLES = new Set(KNOWN.keys.flatMap((k) => k.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
+for (const o of KNOWN.open) for (let i = 1; i <= o.split('.').length; i++) KNOWN_TABLES.add(o.split('.').slice(0, i).join('.'));
+
+/** The open maps whose keys MI passes through unchecked (`transport.vfs.listener.parameter`). */
+function underOpenMap(fullKey: string): boolean {
+  return KNOWN.open.some((o) => fullKey === o || fullKey.startsWith(`${o}.`));
+}
+
+/**
+ * Whether MI 4.4 or 4.6 knows the dotted key (from its config-mapper data or templates), an open map
+ * of it, or a table above known keys (`transport.http.proxy_profile`).
+ */
+export function isKnownKey(fullKey: string): boolean {
+  return KNOWN_KEYS.has(fullKey) || underOpenMap(fullKey) || KNOWN_TABLES.has(fullKey);
+}
+
+/** Whether `name` is a table (a prefix of known keys) MI 4.4 or 4.6 reads. */
+export function isKnownTable(name: string): boolean {
+  return KNOWN_TABLES.has(name) || underOpenMap(name);
+}
+
+/** Every key MI 4.4 or 4.6 knows (not those under open maps). */
+export function knownKeyList(): readonly string[] {
+  return KNOWN.keys;
+}
+
+/** Every table name MI 4.4 or 4.6 knows. */
+export function knownTableList(): readonly string[] {
+  return [...KNOWN_TABLES];
+}

@@ -13,7 +13,6 @@
 import type { Fix, Problem, Range } from '../problem';
 import type { TomlDocument, TomlKeyValue } from '../config/toml';
 import { formatKey, renameKeyEdit, setValueEdits, tableSnippet, appendTableEdit } from '../config/edit';
-import { severityOf } from '../checks/codes';
 import { isDeployTimeReference, isPlainSecret } from './secretChecks';
 
 /** Every `$secret{…}` in a string; the alias is everything up to the first `}`. Linear on hostile text. */
@@ -79,6 +78,9 @@ export function describeSecretReference(doc: TomlDocument, alias: string): strin
   return `${ref}, encrypted by the cipher tool in [secrets]`;
 }
 
+/** The severities the secret-references rule declares (kept here so the engine's rule registry is not imported back). */
+const SEVERITY = { 'secret-alias-invalid': 'error', 'secret-plain': 'warning', 'secret-undefined': 'error' } as const;
+
 /** Options of `checkSecretReferences`. */
 export interface SecretCheckOptions {
   /** Codes not to report. */
@@ -94,7 +96,7 @@ export function checkSecretReferences(doc: TomlDocument, options: SecretCheckOpt
   const out: Problem[] = [];
   const disabled = new Set(options.disabled ?? []);
   const report = (code: 'secret-alias-invalid' | 'secret-plain' | 'secret-undefined', message: string, range: Range, fixes: Fix[] = []): void => {
-    if (!disabled.has(code)) out.push({ code, severity: severityOf(code), message, file: doc.file, range, fixes });
+    if (!disabled.has(code)) out.push({ code, severity: SEVERITY[code], message, file: doc.file, range, fixes });
   };
   const defined = secretEntries(doc);
   for (const table of doc.tables) {

@@ -19,6 +19,7 @@ import type { Range } from '../problem';
 import type { TomlDocument, TomlKeyValue, TomlTable } from '../config/toml';
 import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
+import { parseSslProfiles, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
 import { findEntry } from '../keystore/index';
 import type { KeystoreReader } from './keystoreCache';
@@ -48,6 +49,13 @@ export interface Sourced<T = string> {
   readonly anchor: Range;
   /** The consumer's own full key for this value (what a fix writes). */
   readonly key: string;
+  /**
+   * The value as written, when it holds a `$env{}`/`$sys{}`/`$secret{}` reference: messages quote this,
+   * never the expansion (which may come from the environment).
+   */
+  readonly written?: string;
+  /** The first reference of the value that cannot be resolved here (`$sys{ks.type}`); `value` is then not MI's. */
+  readonly unresolved?: string;
 }
 
 /** How a password is given. */
@@ -104,6 +112,13 @@ export interface EffectiveStore {
   readonly password: PasswordValue | null;
   readonly alias?: Sourced<string>;
   readonly keyPassword?: PasswordValue;
+  /** The file the values are written in when it is not deployment.toml (a dynamic SSL profile XML). */
+  readonly sourceFile?: string;
+  /**
+   * The setting that keeps MI from rendering this consumer (`transport.vfs.listener.enable = false`):
+   * MI never opens its store, so nothing about it is checked.
+   */
+  readonly disabled?: string;
 }
 
 /** The effective configuration of one workspace. */
@@ -111,6 +126,8 @@ export interface EffectiveConfig {
   readonly workspace: MiWorkspace;
   readonly document: TomlDocument;
   readonly stores: readonly EffectiveStore[];
+  /** The dynamic SSL profile files configured (and rendered), whether or not they exist. */
+  readonly sslProfiles?: readonly EffectiveSslProfile[];
 }
 
 /** Where `$secret` and `$env` values come from. */
@@ -120,6 +137,21 @@ export interface ResolveOptions {
   readonly secretPasswords?: Readonly<Record<string, string>>;
   /** The project's Dockerfile COPY lines, for path resolution in integration projects. */
   readonly dockerCopies?: readonly DockerCopy[];
+  /**
+   * Read the dynamic SSL profile files `ssl_profile.file_path` names and add their stores (default
+   * false: only the check run, which knows whether it may read outside the workspace, asks for it).
+   */
+  readonly readSslProfiles?: (file: string) => string | null;
+}
+
+/** A dynamic SSL profile file of the HTTPS listener or sender. */
+export interface EffectiveSslProfile {
+  /** `https-listener` or `https-sender`. */
+  readonly consumer: string;
+  readonly file: Sourced<string>;
+  /** Resolved like a keystore path; null when it cannot be resolved here. */
+  readonly path: string | null;
+  readonly exists: boolean;
 }
 
 /** A key's default: a literal, or `$ref` to another key (MI's default.json, through the schema). */
@@ -173,7 +205,18 @@ const CONSUMERS: readonly ConsumerSpec[] = KEYSTORE_TABLES.map((c) => ({
   keys: c.keys,
 }));
 
-const FILE_START: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+/**
+ * Where a finding about a value nobody wrote goes when no table inherits it: the first line that is not
+ * blank or a comment (line 1 of an empty file), its first word underlined.
+ */
+export function firstContentLine(doc: TomlDocument): Range {
+  const lines = doc.text.slice(0, 64 * 1024).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)([^\s#][^\s=]*)/.exec(lines[i]);
+    if (m) return { start: { line: i, character: m[1].length }, end: { line: i, character: m[1].length + m[2].length } };
+  }
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+}
 
 /** The value text of a TOML entry as MI sees it (numbers and booleans as their source text). */
 function entryText(e: TomlKeyValue): string {
@@ -269,6 +312,15 @@ function passwordOf(raw: Raw, anchor: Range, key: string, doc: TomlDocument, opt
   }
   m = /^\$sys\{([^}]*)\}$/.exec(text);
   if (m) return { ...base, state: 'sys', sysProperty: m[1] };
+  // A reference inside a longer value (`pre-$env{X}`, a `$$env{X}` typo): resolved the same way, or unknown.
+  if (HAS_VALUE_REFERENCE.test(text)) {
+    const r = resolveReferences(raw.text, doc, options);
+    const u = r.unresolved ? /^\$(env|sys|secret)\{([^}]*)\}$/.exec(r.unresolved) : null;
+    if (u?.[1] === 'env') return { ...base, state: 'env', envVar: u[2] };
+    if (u?.[1] === 'sys') return { ...base, state: 'sys', sysProperty: u[2] };
+    if (u) return { ...base, state: 'secret', secretAlias: u[2] };
+    return { ...base, state: 'plain', value: r.value };
+  }
   return { ...base, state: raw.origin.kind === 'default' ? 'default' : 'plain', value: raw.text };
 }
 
@@ -288,15 +340,56 @@ function plainSecret(doc: TomlDocument, alias: string): string | undefined {
   return undefined;
 }
 
-/** `$env{VAR}` in a path or type is resolved from the environment; unknown variables stay as written. */
-function expandEnv(text: string, options: ResolveOptions): string {
-  return text.replace(/\$env\{([^}]*)\}/g, (all, v: string) => options.env?.[v] ?? all);
+/** A reference MI resolves at start-up inside a value. */
+const VALUE_REFERENCE = /\$(env|sys|secret)\{([^}]*)\}/g;
+const HAS_VALUE_REFERENCE = /\$(?:env|sys|secret)\{[^}]*\}/;
+
+/**
+ * Resolves the `$env{}`, `$sys{}` and `$secret{}` references of a value the way the config mapper
+ * does, as far as they are known here: `$env{}` from the given environment, `$secret{}` from the
+ * supplied secrets or a `[plain]` [secrets] value, `$sys{}` only for `carbon.home` at the start of a
+ * path (resolvePath.ts takes it as MI_HOME). The first reference that stays unknown is returned.
+ */
+function resolveReferences(text: string, doc: TomlDocument, options: ResolveOptions): { value: string; unresolved?: string } {
+  let unresolved: string | undefined;
+  const value = text.replace(VALUE_REFERENCE, (all: string, kind: string, name: string, at: number) => {
+    let known: string | undefined;
+    if (kind === 'env') known = options.env?.[name];
+    else if (kind === 'secret') known = options.secretPasswords?.[name] ?? plainSecret(doc, name);
+    else if (name === 'carbon.home' && at === 0) return all;
+    if (known === undefined) unresolved ??= all;
+    return known ?? all;
+  });
+  return unresolved === undefined ? { value } : { value, unresolved };
+}
+
+/** The settings that keep MI's templates from rendering a consumer (axis2.xml.j2), by consumer id prefix. */
+const GATES: readonly { readonly consumer: RegExp; readonly key: string; readonly whenDefinedOnly: boolean }[] = [
+  { consumer: /^https-listener-/, key: 'transport.http.listener.secured_enable', whenDefinedOnly: false },
+  { consumer: /^https-sender-/, key: 'transport.http.sender.secured_enable', whenDefinedOnly: false },
+  { consumer: /^vfs-listener-/, key: 'transport.vfs.listener.enable', whenDefinedOnly: false },
+  // `{% if transport.rabbitmq.listener_enable is defined %}{% if ... %}`: only a written false disables.
+  { consumer: /^rabbitmq-listener-/, key: 'transport.rabbitmq.listener_enable', whenDefinedOnly: true },
+  { consumer: /^rabbitmq-sender-/, key: 'transport.rabbitmq.sender_enable', whenDefinedOnly: true },
+];
+
+/** The written setting that disables `consumerId` (`transport.vfs.listener.enable = false`), if any. */
+function disabledBy(index: KeyIndex, consumerId: string): string | undefined {
+  for (const g of GATES) {
+    if (!g.consumer.test(consumerId)) continue;
+    const written = index.single.get(g.key);
+    if (!written) continue;
+    const text = entryText(written).trim().toLowerCase();
+    if (text === 'false') return `${g.key} = ${written.value.raw}`;
+  }
+  return undefined;
 }
 
 /** Builds the effective configuration of `doc` in `workspace`. Pure apart from file existence checks. */
 export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions = {}): EffectiveConfig {
   const index = new KeyIndex(doc);
   const stores: EffectiveStore[] = [];
+  const FILE_START = firstContentLine(doc);
 
   // The anchor of a value that is not written: own header, else the anchor of what it inherits from.
   // `$ref` targets are keys of single-part tables' parents (`keystore.primary.password`), so the table
@@ -329,17 +422,27 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       if (raw.origin.kind === 'line') return raw.origin.range;
       return raw.origin.via ? defaultAnchor(raw.origin.via) : FILE_START;
     };
-    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => ({
-      value: transform(raw.text),
-      origin: raw.origin,
-      anchor: anchorOf(raw, k),
-      key: fullKey(k),
-    });
+    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => {
+      const r = resolveReferences(raw.text, doc, options);
+      const written = raw.entry && HAS_VALUE_REFERENCE.test(raw.text) ? entryText(raw.entry) : undefined;
+      return {
+        value: transform(r.value),
+        origin: raw.origin,
+        anchor: anchorOf(raw, k),
+        key: fullKey(k),
+        ...(written !== undefined ? { written } : {}),
+        ...(r.unresolved !== undefined ? { unresolved: r.unresolved } : {}),
+      };
+    };
 
     const fileRaw = resolve(spec.keys.file);
     if (!fileRaw || fileRaw.text.trim() === '') return null;
-    const file = sourced(spec.keys.file, fileRaw, (t) => expandEnv(t, options).trim());
-    const resolved = resolveStorePath(workspace, file.value, options.dockerCopies);
+    const file = sourced(spec.keys.file, fileRaw, (t) => t.trim());
+    // A path that depends on a value unknown here names no file on this machine.
+    const resolved: ResolvedStorePath = file.unresolved
+      ? { value: file.value, path: null, via: 'home', exists: false }
+      : resolveStorePath(workspace, file.value, options.dockerCopies);
+    const disabled = disabledBy(index, spec.id);
     const typeRaw = resolve(spec.keys.type);
     const passwordRaw = resolve(spec.keys.password);
     const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
@@ -356,12 +459,13 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       file,
       path: resolved.path,
       resolved,
-      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => expandEnv(t, options).trim()) : null,
+      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => t.trim()) : null,
       password: passwordRaw ? passwordOf(passwordRaw, anchorOf(passwordRaw, spec.keys.password), fullKey(spec.keys.password), doc, options) : null,
-      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw, (t) => expandEnv(t, options)) } : {}),
+      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw) } : {}),
       ...(keyPasswordRaw && spec.keys.keyPassword
         ? { keyPassword: passwordOf(keyPasswordRaw, anchorOf(keyPasswordRaw, spec.keys.keyPassword), fullKey(spec.keys.keyPassword), doc, options) }
         : {}),
+      ...(disabled !== undefined ? { disabled } : {}),
     };
   };
 
@@ -376,7 +480,57 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
       if (store) stores.push(store);
     });
   }
-  return { workspace, document: doc, stores };
+  const sslProfiles = buildSslProfiles(index, doc, workspace, options, stores);
+  return { workspace, document: doc, stores, ...(sslProfiles.length ? { sslProfiles } : {}) };
+}
+
+/** `[transport.http] listener/sender.ssl_profile.file_path`, and the stores their XML names. */
+function buildSslProfiles(index: KeyIndex, doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions, stores: EffectiveStore[]): EffectiveSslProfile[] {
+  const out: EffectiveSslProfile[] = [];
+  for (const side of ['listener', 'sender'] as const) {
+    const key = `transport.http.${side}.ssl_profile.file_path`;
+    const written = index.single.get(key);
+    const consumer = `https-${side}`;
+    if (!written || disabledBy(index, `${consumer}-keystore`)) continue;
+    const r = resolveReferences(entryText(written).trim(), doc, options);
+    const file: Sourced<string> = {
+      value: r.value,
+      origin: { kind: 'line', range: written.value.range, key },
+      anchor: written.value.range,
+      key,
+      ...(r.unresolved ? { unresolved: r.unresolved, written: entryText(written) } : {}),
+    };
+    const resolved = r.unresolved ? null : resolveStorePath(workspace, r.value, options.dockerCopies);
+    out.push({ consumer, file, path: resolved?.path ?? null, exists: resolved?.exists ?? false });
+    if (!resolved?.path || !resolved.exists || !options.readSslProfiles) continue;
+    const xml = options.readSslProfiles(resolved.path);
+    if (xml === null) continue;
+    const xmlFile = resolved.path;
+    parseSslProfiles(xml).forEach((p, i) => {
+      const src = (v: XmlValue, k: string): Sourced<string> => ({ value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}` });
+      const pw = (v: XmlValue | undefined, k: string): PasswordValue | null =>
+        v ? { state: 'plain', value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}`, raw: v.text } : null;
+      const storePath = resolveStorePath(workspace, p.location.text, options.dockerCopies);
+      const keyPassword = pw(p.keyPassword, 'KeyPassword');
+      stores.push({
+        id: `${consumer}.ssl-profile[${p.profile}].${p.role}#${i}`,
+        consumer: `${consumer}-ssl-profile`,
+        label: `${side === 'listener' ? 'HTTPS listener' : 'HTTPS sender'} SSL profile "${p.name}" ${p.role}`,
+        table: key,
+        tableNode: null,
+        role: p.role,
+        keyRead: p.role === 'keystore' ? 'key-password' : 'none',
+        file: src(p.location, 'Location'),
+        path: storePath.path,
+        resolved: storePath,
+        type: p.type ? src(p.type, 'Type') : null,
+        password: pw(p.password, 'Password'),
+        ...(keyPassword ? { keyPassword } : {}),
+        sourceFile: xmlFile,
+      });
+    });
+  }
+  return out;
 }
 
 /** The effective store of a consumer id (`primary`, `internal`, `truststore`, ...). */

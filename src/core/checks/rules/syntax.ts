@@ -1,0 +1,39 @@
+/**
+ * The TOML itself: what the parser found (a syntax error, a key or table written twice). MI's parser
+ * rejects such a file whatever the product, so these run on every product's file.
+ */
+import type { DocumentRule } from '../rule';
+
+/** `toml-syntax`, `duplicate-key`, `duplicate-table`. */
+export const syntaxRule: DocumentRule = {
+  id: 'toml-syntax',
+  description: 'The file parses as TOML, with no key or table written twice.',
+  scope: 'document',
+  products: ['mi', 'api-manager', 'identity-server', 'mi-dashboard'],
+  codes: [
+    {
+      code: 'toml-syntax',
+      severity: 'error',
+      doc: 'The TOML does not parse; MI stops at start-up with "Error parsing deployment configuration".',
+      advice: 'Fix the line the problem points at. Other tables are still checked.',
+    },
+    {
+      code: 'duplicate-key',
+      severity: 'error',
+      doc: 'A key is defined twice in the same table; strict TOML (and so MI) rejects the file.',
+      advice: 'Delete one of the two lines (MI would not start).',
+    },
+    {
+      code: 'duplicate-table',
+      severity: 'error',
+      doc: 'A [table] header appears twice; strict TOML (and so MI) rejects the file.',
+      advice: 'Merge the two tables into one.',
+    },
+  ],
+  check({ document, report }) {
+    for (const issue of document.issues) {
+      const code = issue.kind === 'syntax' ? 'toml-syntax' : issue.kind;
+      report(code, { message: issue.kind === 'syntax' ? `TOML syntax error: ${issue.message} MI will not start.` : issue.message, range: issue.range });
+    }
+  },
+};
