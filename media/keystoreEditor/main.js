@@ -140,7 +140,7 @@
       const file = u.file.split(/[\\/]/).pop();
       const link = button(`${file} ${u.source}`, () => vscode.postMessage({ type: 'open', usage: i }), `Go to ${file} line ${u.range.start.line + 1}: ${u.source}, ${u.role}`);
       link.classList.add('link');
-      const item = el('li', {}, [link, el('span', { cls: 'role', text: ` ${u.role} · line ${u.range.start.line + 1}` })]);
+      const item = el('li', {}, [link, el('span', { cls: 'role', text: ` ${u.role}${u.via ? ` · from ${u.via}` : ''} · line ${u.range.start.line + 1}` })]);
       if (u.problems.length) {
         const problems = el('ul', { cls: 'problems' });
         for (const p of u.problems) {

@@ -104,6 +104,8 @@ export interface Usage {
   readonly role: string;
   /** Where to jump: the `file_name` line when written, else the table header, else the top of the file. */
   readonly range: Range;
+  /** For a consumer without a table of its own: the key its file comes from (`keystore.primary.file_name`). */
+  readonly via?: string;
   readonly problems: readonly UsageProblem[];
 }
 
@@ -267,10 +269,14 @@ function overlaps(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-function problemsOn(problems: readonly LocatedProblem[], file: string, ranges: readonly Range[]): UsageProblem[] {
+/**
+ * The problems on `ranges` of `file`, each once: consumers that inherit the primary keystore's lines would
+ * otherwise all repeat the primary's problems.
+ */
+function problemsOn(problems: readonly LocatedProblem[], file: string, ranges: readonly Range[], seen: Set<LocatedProblem>): UsageProblem[] {
   return problems
-    .filter((p) => p.file === file && ranges.some((r) => overlaps(p.range, r)))
-    .map((p) => ({ severity: p.severity, code: p.code, message: p.message }));
+    .filter((p) => p.file === file && !seen.has(p) && ranges.some((r) => overlaps(p.range, r)))
+    .map((p) => (seen.add(p), { severity: p.severity, code: p.code, message: p.message }));
 }
 
 const TOP: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -282,17 +288,20 @@ const TOP: Range = { start: { line: 0, character: 0 }, end: { line: 0, character
  */
 export function usagesOf(file: string, consumers: readonly ConsumerOfFile[], projects: readonly ProjectFiles[], problems: readonly LocatedProblem[]): Usage[] {
   const out: Usage[] = [];
+  const seen = new Set<LocatedProblem>();
   for (const { deploymentToml, store } of consumers) {
     const written = store.file.origin.kind === 'line';
     const range = written ? store.file.anchor : (store.tableNode?.headerRange ?? TOP);
     const ranges = [store.file.anchor, ...(store.tableNode ? [store.tableNode.range] : [])];
     for (const v of [store.password, store.alias, store.keyPassword, store.type]) if (v) ranges.push(v.anchor);
+    const inherited = !store.tableNode && store.file.origin.kind === 'line' ? store.file.origin.key : undefined;
     out.push({
       file: deploymentToml,
       source: `[${store.tableNode?.name ?? store.table}]`,
       role: store.label,
       range,
-      problems: problemsOn(problems, deploymentToml, ranges),
+      ...(inherited ? { via: inherited } : {}),
+      problems: problemsOn(problems, deploymentToml, ranges, seen),
     });
   }
   const abs = path.resolve(file);
@@ -303,7 +312,7 @@ export function usagesOf(file: string, consumers: readonly ConsumerOfFile[], pro
     if (p.pomXml !== null && primary) {
       const name = readPomKeystoreProperties(p.pomXml).name;
       if (name && name.value === path.basename(abs)) {
-        out.push({ file: ws.pomXml, source: 'pom.xml keystore.name', role: 'cipher tool keystore', range: name.valueRange, problems: problemsOn(problems, ws.pomXml, [name.valueRange]) });
+        out.push({ file: ws.pomXml, source: 'pom.xml keystore.name', role: 'cipher tool keystore', range: name.valueRange, problems: problemsOn(problems, ws.pomXml, [name.valueRange], seen) });
       }
     }
     if (p.dockerfile !== null && ws.dockerfile) {
@@ -313,7 +322,7 @@ export function usagesOf(file: string, consumers: readonly ConsumerOfFile[], pro
           if (path.resolve(context, src) !== abs) return;
           const target = copyTarget(copy, i);
           const role = target?.startsWith(`${SECURITY_DIR}/`) ? `copied into the image as ${target}` : 'copied into the image';
-          out.push({ file: ws.dockerfile as string, source: 'Dockerfile COPY', role, range: copy.range, problems: problemsOn(problems, ws.dockerfile as string, [copy.range]) });
+          out.push({ file: ws.dockerfile as string, source: 'Dockerfile COPY', role, range: copy.range, problems: problemsOn(problems, ws.dockerfile as string, [copy.range], seen) });
         });
       }
     }

@@ -155,6 +155,20 @@ describe('keystore editor "used by"', () => {
     assert.equal(usages.some((u) => u.source === '[truststore]'), false);
   });
 
+  it('says where a consumer without a table of its own takes the file from', () => {
+    const internal = usagesOf(store, consumers, [], []).find((u) => u.role === 'internal keystore');
+    const actual = internal && { source: internal.source, via: internal.via, line: internal.range.start.line };
+    assert.deepEqual(actual, { source: '[keystore.internal]', via: 'keystore.primary.file_name', line: 1 });
+  });
+
+  it('shows a problem once, under the first consumer whose lines carry it', () => {
+    const problems: LocatedProblem[] = [
+      { file: home.deploymentToml, severity: 'warning', code: 'default-password', message: 'Default password.', range: { start: { line: 1, character: 12 }, end: { line: 1, character: 40 } } },
+    ];
+    const actual = usagesOf(store, consumers, [], problems).filter((u) => u.problems.length > 0).map((u) => u.source);
+    assert.deepEqual(actual, ['[keystore.primary]']);
+  });
+
   it('attaches the problems found on the lines of that table, and only those', () => {
     const problems: LocatedProblem[] = [
       { file: home.deploymentToml, severity: 'warning', code: 'default-password', message: 'The primary keystore uses the default password.', range: { start: { line: 2, character: 11 }, end: { line: 2, character: 23 } } },
