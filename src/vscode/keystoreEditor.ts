@@ -88,8 +88,15 @@ async function readSmallText(file: string | null): Promise<string | null> {
   }
 }
 
+/** What the workspace says about one keystore file: who uses it, and the password its configuration gives. */
+interface FileUse {
+  readonly usedBy: ReturnType<typeof usagesOf>;
+  /** The clear store password of the first consumer that gives one (as WorkspaceModel.configuredPassword). */
+  readonly configuredPassword: string | undefined;
+}
+
 /** Every deployment.toml consumer of `file` with its workspace's project files, and the problems of those files. */
-async function usageOf(deps: Deps, file: string): Promise<ReturnType<typeof usagesOf>> {
+async function useOf(deps: Deps, file: string): Promise<FileUse> {
   const abs = path.resolve(file);
   const known = await deps.model.workspaces();
   // A deployment.toml open in an editor counts even when discovery did not see its folder.
@@ -116,7 +123,24 @@ async function usageOf(deps: Deps, file: string): Promise<ReturnType<typeof usag
     problems.push(...problemsOf(ws.pomXml));
     if (ws.dockerfile) problems.push(...problemsOf(ws.dockerfile));
   }
-  return usagesOf(abs, consumers, projects, problems);
+  const configuredPassword = consumers.find((c) => c.store.password?.value !== undefined)?.store.password?.value;
+  return { usedBy: usagesOf(abs, consumers, projects, problems), configuredPassword };
+}
+
+/**
+ * Models already built, per decoded store (the engine's cache hands out the same object for the same file
+ * version and password): reopening a 146-entry store need not parse every certificate again. Expiry states
+ * depend on the clock, so an entry is reused for one minute only.
+ */
+const describedStores = new WeakMap<Keystore, { readonly key: string; readonly model: KeystoreViewModel }>();
+
+function describeCached(file: string, store: Keystore, warningDays: number): KeystoreViewModel {
+  const key = `${file}\n${warningDays}\n${Math.floor(Date.now() / 60_000)}`;
+  const hit = describedStores.get(store);
+  if (hit && hit.key === key) return hit.model;
+  const model = describeKeystore(file, store, [], { warningDays });
+  describedStores.set(store, { key, model });
+  return model;
 }
 
 /** One open keystore editor: reads the store, talks to its webview, follows the file on disk. */
@@ -175,13 +199,15 @@ class EditorSession implements vscode.Disposable {
   /** Reads the store with the best password known and sends the model, the prompt or the error. */
   async load(typed?: string): Promise<void> {
     const generation = ++this.generation;
+    const started = performance.now();
     const fileName = path.basename(this.file);
     try {
       if (this.uri.scheme !== 'file') {
         this.post({ type: 'error', fileName, message: 'The keystore editor opens files on this machine only.' });
         return;
       }
-      const sniff = await this.deps.model.cache.sniff(this.file);
+      // The configuration and the bytes are read at the same time: both are needed before anything shows.
+      const [sniff, use] = await Promise.all([this.deps.model.cache.sniff(this.file), useOf(this.deps, this.file)]);
       if (generation !== this.generation) return;
       if (!sniff.ok) {
         this.post({ type: 'error', fileName, message: sniff.message });
@@ -191,25 +217,40 @@ class EditorSession implements vscode.Disposable {
         this.post({ type: 'error', fileName, message: `${fileName} is not a JKS, JCEKS or PKCS12 keystore.` });
         return;
       }
-      const configured = await this.deps.model.configuredPassword(this.file);
-      const remembered = await this.deps.passwords.get(this.file);
-      const candidates: { password: string; source: 'typed' | 'session' | 'configured' | 'remembered' }[] = [];
-      if (typed !== undefined) candidates.push({ password: typed, source: 'typed' });
-      if (this.password !== undefined) candidates.push({ password: this.password, source: 'session' });
-      if (configured !== undefined) candidates.push({ password: configured, source: 'configured' });
-      if (remembered !== undefined) candidates.push({ password: remembered, source: 'remembered' });
-      for (const c of candidates) {
-        const read = await this.deps.model.cache.read(this.file, c.password);
+      // Each source is asked only when the ones before it failed: the remembered password is a round trip
+      // to the keychain (and, in the browser, to the window), which a configured one makes unnecessary.
+      let configured: string | undefined;
+      const sources: [source: 'typed' | 'session' | 'configured' | 'remembered', get: () => Promise<string | undefined>][] = [
+        ['typed', async () => typed],
+        ['session', async () => this.password],
+        ['configured', async () => (configured = use.configuredPassword)],
+        ['remembered', () => this.deps.passwords.get(this.file)],
+      ];
+      const phases: string[] = [`configuration and bytes ${(performance.now() - started).toFixed(0)} ms`];
+      let mark = performance.now();
+      const phase = (name: string) => {
+        const now = performance.now();
+        phases.push(`${name} ${(now - mark).toFixed(0)} ms`);
+        mark = now;
+      };
+      for (const [source, get] of sources) {
+        const password = await get();
+        if (password === undefined) continue;
+        phase(`${source} password`);
+        const read = await this.deps.model.cache.read(this.file, password);
+        phase('read');
         if (generation !== this.generation) return;
+        const c = { source, password };
         if (read.ok) {
           this.password = c.password;
           this.store = read.store;
           if (c.source === 'typed') await this.deps.passwords.set(this.file, c.password);
-          const usedBy = await usageOf(this.deps, this.file);
-          if (generation !== this.generation) return;
+          const usedBy = use.usedBy;
           const warningDays = vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.expiryWarningDays, 30);
-          const model = describeKeystore(this.file, read.store, usedBy, { warningDays });
+          const model = { ...describeCached(this.file, read.store, warningDays), usedBy };
+          phase('model');
           this.post({ type: 'model', model, canWrite: vscode.workspace.isTrusted });
+          this.deps.log.info(`Keystore editor: ${fileName} (${model.entries.length} entries) read and described in ${(performance.now() - started).toFixed(0)} ms (${phases.join(', ')}).`);
           return;
         }
         if (read.kind !== 'wrong-password') {
@@ -226,9 +267,7 @@ class EditorSession implements vscode.Disposable {
           : configured !== undefined
             ? 'The password deployment.toml gives does not open this keystore. Enter its password.'
             : 'Enter the store password to open this keystore.';
-      const usedBy = await usageOf(this.deps, this.file);
-      if (generation !== this.generation) return;
-      this.post({ type: 'password', fileName, format: sniff.format, message, usedBy });
+      this.post({ type: 'password', fileName, format: sniff.format, message, usedBy: use.usedBy });
     } catch (err) {
       this.deps.log.error(`The keystore editor could not open ${this.file}.`, err);
       if (generation === this.generation) this.post({ type: 'error', fileName, message: `${fileName} could not be opened; the MI Keystores log has the details.` });

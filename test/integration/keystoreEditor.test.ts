@@ -31,13 +31,13 @@ interface Model {
 type Hook = (file: string, message: unknown, toWebview: boolean) => void;
 
 /** Records every editor message of `file` and resolves the first one that `match` accepts. */
-async function recorder(file: string): Promise<{ all: { message: Message; toWebview: boolean }[]; next: (match: (m: Message, toWebview: boolean) => boolean, timeoutMs?: number) => Promise<Message>; dispose: () => void }> {
+async function recorder(file: string): Promise<{ all: { message: Message; toWebview: boolean; at: number }[]; next: (match: (m: Message, toWebview: boolean) => boolean, timeoutMs?: number) => Promise<Message>; dispose: () => void }> {
   const hooks = (await testingApi()).hooks as { keystoreEditorMessage?: Hook };
-  const all: { message: Message; toWebview: boolean }[] = [];
+  const all: { message: Message; toWebview: boolean; at: number }[] = [];
   const waiters: { match: (m: Message, t: boolean) => boolean; resolve: (m: Message) => void }[] = [];
   hooks.keystoreEditorMessage = (f, message, toWebview) => {
     if (path.resolve(f) !== path.resolve(file)) return;
-    all.push({ message: message as Message, toWebview });
+    all.push({ message: message as Message, toWebview, at: performance.now() });
     for (const w of [...waiters]) {
       if (w.match(message as Message, toWebview)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -98,6 +98,30 @@ describe('keystore editor', () => {
     } finally {
       rec.dispose();
     }
+  });
+
+  it('measures editor open → first rendered table of the 146-entry store, warm (printed)', async () => {
+    const file = path.join(workspaceDir(), 'mi-runtime', 'repository', 'resources', 'security', 'wso2carbon.jks');
+    const runs: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const rec = await recorder(file);
+      try {
+        const started = performance.now();
+        await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'miKeystores.keystoreEditor');
+        await rec.next((m, t) => !t && m.type === 'rendered');
+        runs.push(performance.now() - started);
+        const at = (type: string, toWebview: boolean) => ((rec.all.find((a) => a.message.type === type && a.toWebview === toWebview)?.at ?? NaN) - started).toFixed(0);
+        console.log(`[perf]   model sent ${at('model', true)} ms, webview ready ${at('ready', false)} ms, rendered ${at('rendered', false)} ms`);
+      } finally {
+        rec.dispose();
+      }
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    const api = await testingApi();
+    for (const l of api.logLines().filter((l) => l.includes('Keystore editor:')).slice(-3)) console.log(`[perf]   ${l}`);
+    const sorted = [...runs].sort((a, b) => a - b);
+    console.log(`[perf] keystore editor, warm: open → first rendered table of 146 entries: median ${sorted[3].toFixed(0)} ms, best ${sorted[0].toFixed(0)} ms, worst ${sorted[6].toFixed(0)} ms (${runs.length} opens)`);
+    assert.equal(runs.length, 7);
   });
 
   it('opens a PKCS12 whose configured password is wrong in the prompt state, without the password in any message', async () => {
