@@ -9,7 +9,7 @@
   const app = /** @type {HTMLElement} */ (document.getElementById('app'));
 
   const ROW_HEIGHT = 24;
-  const OVERSCAN = 8;
+  const OVERSCAN = 4;
   const COLUMNS = [
     { key: 'alias', label: 'Alias' },
     { key: 'kind', label: 'Kind' },
@@ -133,6 +133,8 @@
 
   // ----- the store -----
 
+  let usedByOpen = true;
+
   /** @param {any[]} usedBy */
   function usedBySection(usedBy) {
     const list = el('ul', { cls: 'usedby-list' });
@@ -151,7 +153,13 @@
       }
       list.appendChild(item);
     });
-    return el('section', { cls: 'usedby', attrs: { 'aria-label': 'Used by' } }, [el('h2', { text: 'Used by' }), usedBy.length ? list : el('p', { cls: 'muted', text: 'No deployment.toml table, pom.xml or Dockerfile line points at this file.' })]);
+    const problemCount = usedBy.reduce((n, u) => n + u.problems.length, 0);
+    const title = `Used by (${usedBy.length} ${usedBy.length === 1 ? 'line' : 'lines'}${problemCount ? `, ${problemCount} ${problemCount === 1 ? 'problem' : 'problems'}` : ''})`;
+    const section = el('details', { cls: 'usedby', attrs: { 'aria-label': 'Used by' } }, [el('summary', { text: title }), usedBy.length ? list : el('p', { cls: 'muted', text: 'No deployment.toml table, pom.xml or Dockerfile line points at this file.' })]);
+    // Open unless the person closed it: the choice survives a reload of the model.
+    /** @type {HTMLDetailsElement} */ (section).open = usedByOpen;
+    section.addEventListener('toggle', () => (usedByOpen = /** @type {HTMLDetailsElement} */ (section).open));
+    return section;
   }
 
   /** @param {any} s */
@@ -232,11 +240,9 @@
     });
     const head = el('div', { cls: 'row head', attrs: { role: 'row', 'aria-rowindex': '1' } }, headers);
     const spacer = el('div', { cls: 'spacer', attrs: { role: 'rowgroup' } });
-    const viewport = el('div', { cls: 'viewport', attrs: { role: 'presentation' } }, [spacer]);
-    const grid = el('div', { cls: 'grid', attrs: { role: 'grid', tabindex: '0', id: 'entries', 'aria-label': `Entries of ${m.fileName}`, 'aria-rowcount': String(m.entries.length + 1), 'aria-colcount': String(COLUMNS.length) } }, [
-      el('div', { attrs: { role: 'rowgroup' } }, [head]),
-      viewport,
-    ]);
+    // The header scrolls sideways with the rows and stays on top (sticky) when they scroll down.
+    const viewport = el('div', { cls: 'viewport', attrs: { role: 'presentation' } }, [el('div', { cls: 'head-group', attrs: { role: 'rowgroup' } }, [head]), spacer]);
+    const grid = el('div', { cls: 'grid', attrs: { role: 'grid', tabindex: '0', id: 'entries', 'aria-label': `Entries of ${m.fileName}`, 'aria-rowcount': String(m.entries.length + 1), 'aria-colcount': String(COLUMNS.length) } }, [viewport]);
     const detailsPane = el('aside', { cls: 'details', attrs: { 'aria-label': 'Entry details', tabindex: '-1' } }, [el('p', { cls: 'muted', text: 'Select an entry to see its certificates.' })]);
     app.appendChild(el('div', { cls: 'split' }, [grid, detailsPane]));
 

@@ -40,11 +40,10 @@ async function openFromExplorer(page: Page, relativePath: string): Promise<void>
   const parts = relativePath.split('/');
   const file = parts.pop() as string;
   for (const folder of parts) {
-    // A compact folder row already expanded the folders below it.
+    // A compact folder row (`repository/resources/security`) opens the folders below it at once.
+    await explorerRow(page, folder).or(explorerRow(page, file)).first().waitFor();
     if (await explorerRow(page, file).isVisible()) break;
-    const row = explorerRow(page, folder);
-    if (!(await row.isVisible())) continue;
-    await row.click();
+    await explorerRow(page, folder).click();
   }
   await explorerRow(page, file).click();
 }
