@@ -32,14 +32,17 @@
     { id: 'convertKeystore', label: 'Convert…', needs: 'store' },
   ];
 
-  /** View state that survives a reload of the model (the file changed on disk). */
+  /** What VS Code keeps while the tab is hidden (the page itself is dropped): filter, sort, selection. */
+  const saved = vscode.getState() || {};
+
+  /** View state that survives a reload of the model (the file changed on disk) and a hidden tab. */
   const view = {
     /** @type {any} */ model: null,
     canWrite: false,
-    filter: '',
-    /** @type {string | null} */ sortKey: null,
-    sortDir: 1,
-    /** @type {string | null} */ selectedAlias: null,
+    filter: typeof saved.filter === 'string' ? saved.filter : '',
+    /** @type {string | null} */ sortKey: typeof saved.sortKey === 'string' ? saved.sortKey : null,
+    sortDir: saved.sortDir === -1 ? -1 : 1,
+    /** @type {string | null} */ selectedAlias: typeof saved.selectedAlias === 'string' ? saved.selectedAlias : null,
     /** @type {number[]} positions into model.entries, in display order */ shown: [],
     /** @type {string[]} */ haystacks: [],
     /** @type {any} */ details: null,
@@ -133,7 +136,11 @@
 
   // ----- the store -----
 
-  let usedByOpen = true;
+  let usedByOpen = saved.usedByOpen !== false;
+
+  function saveState() {
+    vscode.setState({ filter: view.filter, sortKey: view.sortKey, sortDir: view.sortDir, selectedAlias: view.selectedAlias, usedByOpen });
+  }
 
   /** @param {any[]} usedBy */
   function usedBySection(usedBy) {
@@ -158,7 +165,10 @@
     const section = el('details', { cls: 'usedby', attrs: { 'aria-label': 'Used by' } }, [el('summary', { text: title }), usedBy.length ? list : el('p', { cls: 'muted', text: 'No deployment.toml table, pom.xml or Dockerfile line points at this file.' })]);
     // Open unless the person closed it: the choice survives a reload of the model.
     /** @type {HTMLDetailsElement} */ (section).open = usedByOpen;
-    section.addEventListener('toggle', () => (usedByOpen = /** @type {HTMLDetailsElement} */ (section).open));
+    section.addEventListener('toggle', () => {
+      usedByOpen = /** @type {HTMLDetailsElement} */ (section).open;
+      saveState();
+    });
     return section;
   }
 
@@ -287,6 +297,7 @@
       });
     }
     view.shown = shown;
+    saveState();
     if (ui) {
       ui.spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
       ui.count.textContent = shown.length === m.entries.length ? `${shown.length} entries` : `${shown.length} of ${m.entries.length} entries`;
@@ -364,6 +375,7 @@
     const row = view.model.entries[view.shown[pos]];
     if (!row) return;
     view.selectedAlias = row.alias;
+    saveState();
     renderRows();
     updateActions();
     clearTimeout(detailsTimer);

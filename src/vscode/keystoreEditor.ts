@@ -162,7 +162,9 @@ class EditorSession implements vscode.Disposable {
   ) {
     this.file = uri.fsPath;
     const dir = vscode.Uri.file(path.dirname(this.file));
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, path.basename(this.file)));
+    // The name is a glob pattern here: its special characters stand for themselves inside brackets.
+    const name = path.basename(this.file).replace(/[*?[\]{}]/g, (c) => `[${c}]`);
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, name));
     const onDisk = () => this.scheduleReload();
     this.disposables.push(
       watcher,
