@@ -1,10 +1,12 @@
 // The keystore editor in Restricted Mode: the file a person opens is read and listed (opening it is the
 // person's own act), but the editor offers no write action.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activate, closeAll, workspaceDir } from '../integration/helpers';
-import { testingApi } from '../integration/testingApi';
+import { testingApi, tomlValue } from '../integration/testingApi';
+import { decodeKeystore } from '../../src/core/keystore/index';
 
 type Hook = (file: string, message: unknown, toWebview: boolean) => void;
 
@@ -25,7 +27,9 @@ describe('keystore editor in an untrusted workspace', () => {
       assert.equal(vscode.workspace.isTrusted, false);
       await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'miKeystores.keystoreEditor');
       const m = await sent;
-      assert.deepEqual({ type: m.type, canWrite: m.canWrite, rows: m.model?.entries.length }, { type: 'model', canWrite: false, rows: 146 });
+      const toml = fs.readFileSync(path.join(workspaceDir(), 'mi-runtime', 'conf', 'deployment.toml'), 'utf8');
+      const store = await decodeKeystore(new Uint8Array(fs.readFileSync(file)), tomlValue(toml, 'password') ?? '');
+      assert.deepEqual({ type: m.type, canWrite: m.canWrite, rows: m.model?.entries.length }, { type: 'model', canWrite: false, rows: store.entries.length });
     } finally {
       hooks.keystoreEditorMessage = undefined;
     }
