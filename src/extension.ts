@@ -8,6 +8,7 @@ import * as diagnostics from './vscode/diagnostics';
 import * as hover from './vscode/hover';
 import * as keystoresTree from './vscode/keystoresTree';
 import * as trustMap from './vscode/trustMap/index';
+import * as keystoreEditor from './vscode/keystoreEditor';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
@@ -49,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const tree = keystoresTree.register(context, deps, diag);
   commands.register(context, deps);
   vault.register(context, deps);
+  keystoreEditor.register(context, deps);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);
   return {

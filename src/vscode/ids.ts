@@ -33,6 +33,8 @@ export const COMMANDS = {
   testConnections: 'miKeystores.testConnections',
   /** Imports the top-most CA a server sent into the effective truststore, after showing its subject and SHA-256. */
   trustIssuingCa: 'miKeystores.trustIssuingCa',
+  /** Opens a keystore file in the keystore editor (from the Keystores view or the explorer). */
+  openKeystoreEditor: 'miKeystores.openKeystoreEditor',
 } as const;
 
 /** A command id. */
@@ -42,6 +44,14 @@ export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 export const VIEWS = {
   container: 'miKeystores',
   keystores: 'miKeystores.keystores',
+} as const;
+
+/** Custom editor view types (package.json `contributes.customEditors`). */
+export const CUSTOM_EDITORS = {
+  /** The default editor of keystore file names (`*.jks`, `*.p12`…). */
+  keystore: 'miKeystores.keystoreEditor',
+  /** The same editor offered by "Reopen With…" for any file, whose bytes may be a keystore under another name. */
+  keystoreAnyFile: 'miKeystores.keystoreEditorAnyFile',
 } as const;
 
 /** Setting keys, relative to the `miKeystores` section. */

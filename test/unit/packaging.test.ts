@@ -20,6 +20,8 @@ describe('the .vsix contents', function () {
       'dist/extension.js',
       'language-configuration.json',
       'media/icon.png',
+      'media/keystoreEditor/main.css',
+      'media/keystoreEditor/main.js',
       'media/keystores.svg',
       'media/walkthrough/internal.md',
       'media/walkthrough/overview.md',

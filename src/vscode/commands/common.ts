@@ -172,7 +172,11 @@ export async function openStore(
 }
 
 /** Test-only hooks the integration suite sets through the extension's API; empty in normal use. */
-export const testHooks: { beforeKeystoreWrite?: (file: string) => Promise<void> | void } = {};
+export const testHooks: {
+  beforeKeystoreWrite?: (file: string) => Promise<void> | void;
+  /** Sees every message between a keystore editor and its webview (`toWebview` false: from the webview). */
+  keystoreEditorMessage?: (file: string, message: unknown, toWebview: boolean) => void;
+} = {};
 
 /**
  * Saves a store through the engine's safe writer (atomic replace, refused with FileChangedError when the
