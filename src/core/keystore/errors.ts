@@ -109,3 +109,10 @@ export class FileTooLargeError extends KeystoreError {
     super(`${file} is larger than ${Math.round(limitBytes / 1048576)} MB; it is not ${what}.`);
   }
 }
+
+/** Something JDK 17 refuses to load or open, so no Java program (MI included) could use it either. */
+export class JavaRefusesError extends KeystoreError {
+  constructor(readonly reason: string) {
+    super(`Java cannot read this keystore: ${reason}.`);
+  }
+}
