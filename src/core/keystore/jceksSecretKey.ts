@@ -16,18 +16,19 @@ const SEALED_CLASS = 'com.sun.crypto.provider.SealedObjectForKeyProtector';
 const PBE_ALGORITHM = 'PBEWithMD5AndTripleDES';
 
 /**
- * Reads the serialized sealed key of a JCEKS secret-key entry from `r` and returns its bytes.
- * Refuses, as JDK 17 does at load time ("Invalid secret key format"), any object that is not a
- * SealedObjectForKeyProtector.
+ * Reads the serialized sealed key of a JCEKS secret-key entry from `r`: its bytes, and, when JDK 17 would
+ * refuse it at load time ("Invalid secret key format": any object but a SealedObjectForKeyProtector), the
+ * refusal to throw once the store's integrity is proven (a damaged file must read as damaged first).
  */
-export function readSealedSecretKey(r: ByteReader, alias: string): Uint8Array {
+export function readSealedSecretKey(r: ByteReader, alias: string): { der: Uint8Array; refusal: JavaRefusesError | null } {
   const start = r.offset;
   const value = readJavaObject(r, `the secret key of alias "${alias}"`);
   const className = value !== null && typeof value === 'object' && 'type' in value && value.type === 'object' ? value.className : 'not an object';
-  if (className !== SEALED_CLASS) {
-    throw new JavaRefusesError(`the secret key of alias "${alias}" is sealed as ${className}, and JDK 17 loads only ${SEALED_CLASS} ("Invalid secret key format")`);
-  }
-  return r.bytes.subarray(start, r.offset);
+  const refusal =
+    className === SEALED_CLASS
+      ? null
+      : new JavaRefusesError(`the secret key of alias "${alias}" is sealed as ${className}, and JDK 17 loads only ${SEALED_CLASS} ("Invalid secret key format")`);
+  return { der: r.bytes.subarray(start, r.offset), refusal };
 }
 
 function field(obj: JavaObject, name: string): JavaValue | undefined {

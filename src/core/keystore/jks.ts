@@ -16,6 +16,7 @@ import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'cry
 import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './byteReader';
 import {
   AliasExistsError,
+  JavaRefusesError,
   KeystoreError,
   MalformedKeystoreError,
   WrongPasswordError,
@@ -95,6 +96,7 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
   }
   const entries = new Map<string, Entry>();
   const located: Located[] = [];
+  let refusal: JavaRefusesError | null = null;
 
   const readCert = (alias: string): Uint8Array => {
     if (version === 2) {
@@ -132,7 +134,9 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     } else if (tag === 2) {
       entry = { kind: 'trusted-cert', alias, created, certificate: readCert(alias) };
     } else if (tag === 3 && format === 'JCEKS') {
-      entry = { kind: 'secret-key', alias, created, secret: { sealed: 'sealed', format, der: readSealedSecretKey(r, alias) } };
+      const sealed = readSealedSecretKey(r, alias);
+      refusal ??= sealed.refusal;
+      entry = { kind: 'secret-key', alias, created, secret: { sealed: 'sealed', format, der: sealed.der } };
     } else {
       throw new MalformedKeystoreError(`unknown entry tag ${tag}`, tagAt);
     }
@@ -152,6 +156,7 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     // before blaming the password.
     return findDamage(located).then((damage) => Promise.reject(damage ?? new WrongPasswordError()));
   }
+  if (refusal) throw refusal;
   return { format, integrity: 'verified', entries: [...entries.values()] };
 }
 

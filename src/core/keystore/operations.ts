@@ -448,7 +448,7 @@ export function whyUnsupported(entry: Entry, format: KeystoreFormat): string | n
   if (entry.kind !== 'private-key') return null;
   if (entry.chain.length === 0 && format !== 'PKCS12') return 'a private key without a certificate, which JKS and JCEKS refuse';
   if (format === 'PKCS12' && !chainIsValid(entry.chain)) {
-    return `its ${entry.chain.length} certificates do not form a chain, each issued by the next (keytool: "Certificate chain is not valid")`;
+    return `its ${entry.chain.length} certificates are not a chain where each is issued by the next, which keytool also refuses as "Certificate chain is not valid"`;
   }
   return null;
 }
