@@ -183,8 +183,9 @@ interface RoundTrip {
           keytoolIndex[`copy:${name}`] = queue(['-importkeystore', '-noprompt', '-srckeystore', file, '-srcstorepass', password, ...copyTo('all')]);
           return;
         }
+        // A JKS result holds no secret keys (convert left them out, or refused).
         entries(s)
-          .filter((e) => e.kind !== 'trustedCertEntry')
+          .filter((e) => e.kind !== 'trustedCertEntry' && !(file.endsWith('.jks') && e.kind === 'SecretKeyEntry'))
           .forEach((e, i) => {
             const keyPass = s.keyPasswords?.[e.alias] ?? keyPassword ?? s.password;
             keytoolIndex[`copy:${name}:${i}`] = queue([
