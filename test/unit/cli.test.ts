@@ -91,7 +91,7 @@ describe('mi-keystores CLI (in-process)', () => {
     assert.equal(doc.format, 'JKS');
     assert.equal(doc.integrity, 'verified');
     const server = doc.entries.find((e: { alias: string }) => e.alias === 'server');
-    assert.deepEqual(Object.keys(server), ['alias', 'kind', 'created', 'chainLength', 'certificate']);
+    assert.deepEqual(Object.keys(server), ['alias', 'kind', 'created', 'chainLength', 'certificate', 'secretKey']);
     assert.equal(server.kind, 'private-key');
     assert.equal(server.chainLength, 2);
     assert.match(server.created, /^\d{4}-\d\d-\d\dT/);
@@ -103,6 +103,12 @@ describe('mi-keystores CLI (in-process)', () => {
     const secret = JSON.parse(actual.stdout).entries.find((e: { kind: string }) => e.kind === 'secret-key');
     assert.equal(secret.certificate, null);
     assert.equal(secret.chainLength, 0);
+  });
+
+  it('prints the algorithm and size of a JCEKS secret key, opened with the store password', async () => {
+    const actual = await run(['list', copy('jceks.jceks'), '--password-env', 'PW', '--json']);
+    const secret = JSON.parse(actual.stdout).entries.find((e: { kind: string }) => e.kind === 'secret-key');
+    assert.deepEqual(secret.secretKey, { algorithm: 'AES', size: 256 });
   });
 
   it('prints one summary line per entry in the human list', async () => {

@@ -11,7 +11,7 @@ import {
   writeKeystoreFile,
 } from '../../src/core/io/keystoreFile';
 import { FileChangedError, FileTooLargeError } from '../../src/core/keystore/errors';
-import { loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
+import { WriteVerificationError, loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
 import { deleteEntry } from '../../src/core/keystore/operations';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
@@ -225,6 +225,20 @@ describe('keystoreFile: safe reads and atomic writes', () => {
       await saveKeystore(file, deleteEntry(loaded.store, 'ca'), 'changeit', loaded.snapshot);
       const actual = await loadKeystore(file, 'changeit');
       assert.deepEqual(actual.store.entries.map((e) => e.alias), ['server']);
+    });
+
+    it('refuses a write that would not read back whole, and leaves the file as it was', async () => {
+      const file = path.join(dir, 'a.p12');
+      fs.copyFileSync(path.join(FIXTURES, 'p12-chain.p12'), file);
+      const loaded = await loadKeystore(file, 'changeit');
+      const server = loaded.store.entries.find((e) => e.kind === 'private-key')!;
+      const other = loaded.store.entries.find((e) => e.kind === 'trusted-cert')!;
+      assert.ok(server.kind === 'private-key' && other.kind === 'trusted-cert');
+      // A PKCS12 reader rebuilds chains by issuer: a chain leaf + the leaf again cannot come back as written.
+      const lossy = { ...loaded.store, entries: [{ ...server, chain: [server.chain[0], server.chain[0]] }, other] };
+      await assert.rejects(saveKeystore(file, lossy, 'changeit', loaded.snapshot), (e: unknown) => e instanceof WriteVerificationError && /"server"/.test(e.message));
+      assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(FIXTURES, 'p12-chain.p12')));
+      assert.deepEqual(strays(), []);
     });
 
     it('refuses to save over a store that changed since it was loaded', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decodeKeystore, encodeKeystore, findEntry, openKey } from '../../src/core/keystore/index';
+import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey } from '../../src/core/keystore/index';
 import {
   AliasExistsError,
   AliasNotFoundError,
@@ -12,8 +12,10 @@ import {
 } from '../../src/core/keystore/errors';
 import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
 import {
+  UnsupportedEntriesError,
   UnsupportedOperationError,
   addKeyPair,
+  convertKeystore,
   changeKeyPassword,
   changeStorePassword,
   convert,
@@ -356,6 +358,32 @@ describe('keystore operations', () => {
 
     it('refuses a JCEKS secret key going to JKS', async () => {
       await assert.rejects(convert(await load('jceks.jceks'), 'JKS', { storePassword: 'changeit' }), UnsupportedOperationError);
+    });
+
+    it('refuses a chain whose certificates do not chain for PKCS12, naming the alias, as keytool does', async () => {
+      const source = await load('jks-chain.jks');
+      const server = keyEntry(source, 'server');
+      // The leaf followed by an unrelated self-signed certificate: names do not link.
+      const broken: Keystore = { ...source, entries: [{ ...server, chain: [server.chain[0], pem('server-selfsigned.pem')[0]] }] };
+      await assert.rejects(convert(broken, 'PKCS12', { storePassword: 'changeit' }), (e: unknown) => e instanceof UnsupportedEntriesError && /"server"/.test(e.message) && /Certificate chain is not valid/.test(e.message));
+      const actual = await convertKeystore(broken, 'PKCS12', { storePassword: 'changeit', skipUnsupported: true });
+      assert.deepEqual(actual.store.entries, []);
+      assert.deepEqual(actual.skipped.map((s) => s.alias), ['server']);
+      // JKS keeps a chain as stored.
+      const jks = await convert(broken, 'JCEKS', { storePassword: 'changeit' });
+      assert.equal(keyEntry(await roundTrip(jks, 'changeit'), 'server').chain.length, 2);
+    });
+
+    it('carries a JCEKS secret key into PKCS12 and back, opened to the same key', async () => {
+      const source = await load('jceks.jceks');
+      const secret = source.entries.find((e) => e.kind === 'secret-key')!;
+      const want = await openSecretKey(secret, 'changeit');
+      const p12 = await roundTrip(await convert(source, 'PKCS12', { storePassword: 'changeit' }), 'changeit');
+      const back = await roundTrip(await convert(p12, 'JCEKS', { storePassword: 'changeit' }), 'changeit');
+      for (const store of [p12, back]) {
+        const actual = await openSecretKey(store.entries.find((e) => e.kind === 'secret-key')!, 'changeit');
+        assert.deepEqual(actual, { algorithm: want.algorithm, key: want.key });
+      }
     });
 
     it('refuses a non-ASCII password for a PKCS12 target', async () => {

@@ -1,5 +1,5 @@
 /** `mi-keystores convert`: copy every entry of a keystore into a new file of another format. */
-import { passwordOptions, positionals, requireOption } from '../args';
+import { flag, passwordOptions, positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
 import { passwordFromFlags } from '../passwords';
 import { CliFailure, STORE_AND_KEY_OPTIONS, explained, load, openStore, parseFormat, resolveIn } from './common';
@@ -8,9 +8,14 @@ import { CliFailure, STORE_AND_KEY_OPTIONS, explained, load, openStore, parseFor
 export const convertCommand: CliCommand = {
   name: 'convert',
   summary: 'Convert a keystore to JKS, PKCS12 or JCEKS in a new file (keys re-sealed; the source is not changed).',
-  usage: 'convert <in> <out> --type JKS|PKCS12|JCEKS [--new-password-env VAR]',
+  usage: 'convert <in> <out> --type JKS|PKCS12|JCEKS [--new-password-env VAR] [--skip-unsupported]',
   options: [
     { name: 'type', type: 'string', help: 'Format of the new keystore: JKS, PKCS12 or JCEKS.' },
+    {
+      name: 'skip-unsupported',
+      type: 'boolean',
+      help: 'Leave out the entries the new format cannot hold (e.g. secret keys in JKS) and list them, instead of refusing.',
+    },
     ...STORE_AND_KEY_OPTIONS,
     ...passwordOptions('new-password', 'the password of the new keystore (default: the source password)'),
   ],
@@ -26,17 +31,19 @@ export const convertCommand: CliCommand = {
     const keyPassword = passwordFromFlags(args, io, 'key-password');
     const newPassword = passwordFromFlags(args, io, 'new-password');
     const targetPassword = newPassword?.value ?? password.value;
-    const converted = await explained({ display: input, storePassword: password, keyPassword }, () =>
-      operations.convert(store, target, {
+    const { store: converted, skipped } = await explained({ display: input, storePassword: password, keyPassword }, () =>
+      operations.convertKeystore(store, target, {
         storePassword: password.value,
         keyPasswords: keyPassword && store.format !== 'PKCS12'
-          ? Object.fromEntries(store.entries.filter((e) => e.kind === 'private-key').map((e) => [e.alias, keyPassword.value]))
+          ? Object.fromEntries(store.entries.filter((e) => e.kind !== 'trusted-cert').map((e) => [e.alias, keyPassword.value]))
           : undefined,
         targetStorePassword: targetPassword,
+        skipUnsupported: flag(args, 'skip-unsupported'),
       }),
     );
     await explained({ display: output }, () => file.withKeystoreLock(outAbs, () => storeIo.saveKeystore(outAbs, converted, targetPassword, null)));
     io.stdout(`Converted ${input} (${store.format}) to ${output} (${target}), ${converted.entries.length} entries.\n`);
+    for (const s of skipped) io.stdout(`Left out alias "${s.alias}": ${s.reason}.\n`);
     return 0;
   },
 };

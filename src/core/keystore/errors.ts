@@ -120,3 +120,10 @@ export class ExcessiveWorkError extends MalformedKeystoreError {
     this.message = `The keystore is refused: its MAC and encrypted parts ask for ${iterations.toLocaleString('en-US')} key-derivation iterations in all, more than the ${budget.toLocaleString('en-US')} allowed for one file (keytool allows 5,000,000 for each part).`;
   }
 }
+
+/** Something JDK 17 refuses to load or open, so no Java program (MI included) could use it either. */
+export class JavaRefusesError extends KeystoreError {
+  constructor(readonly reason: string) {
+    super(`Java cannot read this keystore: ${reason}.`);
+  }
+}

@@ -3,7 +3,9 @@
  * Each format lives in its own module; this one only dispatches on the detected format.
  */
 import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from './jks';
-import { decodePkcs12, encodePkcs12, decryptPkcs12Key } from './pkcs12';
+import { decodePkcs12, encodePkcs12, decryptPkcs12Key, decryptPkcs12Secret } from './pkcs12';
+import { unsealJceksSecretKey } from './jceksSecretKey';
+import { secretKeySize, type SecretKeyMaterial } from './secretKeyInfo';
 import { detectFormat } from './format';
 import { UnknownFormatError, WrongEntryKindError } from './errors';
 import type { EncodeOptions, Entry, Keystore, KeystoreFormat } from './model';
@@ -35,6 +37,26 @@ export async function openKey(entry: Entry, password: string): Promise<Uint8Arra
     ? decryptPkcs12Key(key.der, password, entry.alias)
     : recoverJavaKey(key.format, key.der, password, entry.alias);
 }
+
+/**
+ * Opens a secret-key entry: its algorithm (the JDK's name) and raw bytes. PKCS12 seals secret keys with the
+ * store password, JCEKS with the key password; WrongKeyPasswordError when `password` does not open it.
+ */
+export async function openSecretKey(entry: Entry, password: string): Promise<SecretKeyMaterial> {
+  if (entry.kind !== 'secret-key') throw new WrongEntryKindError(entry.alias, 'secret-key', entry.kind);
+  const secret = entry.secret;
+  if (secret.sealed === 'open') return { algorithm: secret.algorithm, key: secret.key };
+  return secret.format === 'PKCS12'
+    ? decryptPkcs12Secret(secret.der, password, entry.alias)
+    : unsealJceksSecretKey(secret.der, password, entry.alias);
+}
+
+/** What `list` says about a secret key: algorithm and strength in bits (DES parity bits not counted, as keytool). */
+export function describeSecretKey(material: SecretKeyMaterial): { algorithm: string; size: number } {
+  return { algorithm: material.algorithm, size: secretKeySize(material) };
+}
+
+export type { SecretKeyMaterial } from './secretKeyInfo';
 
 /** Finds an entry by alias, case-insensitively as both JKS and PKCS12 compare aliases. */
 export function findEntry(store: Keystore, alias: string): Entry | undefined {

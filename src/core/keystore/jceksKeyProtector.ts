@@ -94,8 +94,33 @@ export async function protectJceksKey(
   return tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, JCEKS_KEY_PROTECTOR_OID, params), tlv(TAG.OCTET_STRING, encrypted));
 }
 
-/** Reads `SEQ{OCTET STRING salt, INTEGER iterations}`; throws MalformedKeystoreError when absent, wrong or over the cap. */
-function parseParams(params: Uint8Array | null, alias: string): { salt: Uint8Array; iterations: number } {
+/**
+ * PBEWithMD5AndTripleDES encryption (PKCS#5 padding) with an 8-byte salt: what KeyProtector.seal applies to
+ * a serialized secret key. InvalidPasswordError for a password javax.crypto refuses.
+ */
+export async function pbeMd5TripleDesEncrypt(password: string, salt: Uint8Array, iterations: number, data: Uint8Array): Promise<Buffer> {
+  const pw = passwordAscii(password);
+  if (pw === null) throw new InvalidPasswordError('A JCEKS key password must be printable ASCII (javax.crypto refuses others).');
+  const { key, iv } = await deriveKeyAndIv(pw, salt, iterations);
+  const cipher = createCipheriv('des-ede3-cbc', key, iv);
+  return Buffer.concat([cipher.update(data), cipher.final()]);
+}
+
+/** PBEWithMD5AndTripleDES decryption; null when the password cannot be right (bad padding, non-ASCII). */
+export async function pbeMd5TripleDesDecrypt(password: string, salt: Uint8Array, iterations: number, data: Uint8Array): Promise<Buffer | null> {
+  const pw = passwordAscii(password);
+  if (pw === null || data.length === 0 || data.length % 8 !== 0) return null;
+  const { key, iv } = await deriveKeyAndIv(pw, salt, iterations);
+  try {
+    const decipher = createDecipheriv('des-ede3-cbc', key, iv);
+    return Buffer.concat([decipher.update(data), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the PBE parameters `SEQ{OCTET STRING salt, INTEGER iterations}`; throws MalformedKeystoreError when absent, wrong or over the cap. */
+export function parseParams(params: Uint8Array | null, alias: string): { salt: Uint8Array; iterations: number } {
   const bad = (why: string): MalformedKeystoreError =>
     new MalformedKeystoreError(`the protected key of alias "${alias}" has ${why}`);
   if (params === null) throw bad('no PBE parameters');

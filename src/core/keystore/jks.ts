@@ -16,6 +16,7 @@ import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'cry
 import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './byteReader';
 import {
   AliasExistsError,
+  JavaRefusesError,
   KeystoreError,
   MalformedKeystoreError,
   WrongPasswordError,
@@ -31,6 +32,7 @@ import {
 } from './javaKeyProtector';
 import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
 import type { EncodeOptions, Entry, Keystore, SealedKey } from './model';
+import { readSealedSecretKey, sealJceksSecretKey } from './jceksSecretKey';
 
 /** The two formats this codec handles. */
 export type JavaKeystoreFormat = 'JKS' | 'JCEKS';
@@ -94,6 +96,7 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
   }
   const entries = new Map<string, Entry>();
   const located: Located[] = [];
+  let refusal: JavaRefusesError | null = null;
 
   const readCert = (alias: string): Uint8Array => {
     if (version === 2) {
@@ -131,9 +134,9 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     } else if (tag === 2) {
       entry = { kind: 'trusted-cert', alias, created, certificate: readCert(alias) };
     } else if (tag === 3 && format === 'JCEKS') {
-      const start = r.offset;
-      skipSerializedObject(r);
-      entry = { kind: 'secret-key', alias, created, sealedObject: bytes.subarray(start, r.offset) };
+      const sealed = readSealedSecretKey(r, alias);
+      refusal ??= sealed.refusal;
+      entry = { kind: 'secret-key', alias, created, secret: { sealed: 'sealed', format, der: sealed.der } };
     } else {
       throw new MalformedKeystoreError(`unknown entry tag ${tag}`, tagAt);
     }
@@ -153,6 +156,7 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     // before blaming the password.
     return findDamage(located).then((damage) => Promise.reject(damage ?? new WrongPasswordError()));
   }
+  if (refusal) throw refusal;
   return { format, integrity: 'verified', entries: [...entries.values()] };
 }
 
@@ -245,193 +249,6 @@ async function findDamage(located: readonly Located[]): Promise<MalformedKeystor
 const MAX_ISSUER_CANDIDATES = 8;
 const MAX_SIGNATURE_CHECKS = 400;
 
-// ---- Java object serialization, just enough to find where a SealedObject ends ----------------------
-// JceKeyStore writes a secret key as `new ObjectOutputStream(dos).writeObject(sealedKey)` with no length
-// prefix (Java Object Serialization Specification §6.4 grammar), so the only way to find its end is to
-// walk the stream. The bytes are carried verbatim; nothing is deserialized into objects.
-
-interface ClassDesc {
-  readonly name: string;
-  readonly flags: number;
-  readonly fields: readonly { readonly type: string }[];
-  readonly superDesc: ClassDesc | null;
-}
-
-const TC_NULL = 0x70;
-const TC_REFERENCE = 0x71;
-const TC_CLASSDESC = 0x72;
-const TC_OBJECT = 0x73;
-const TC_STRING = 0x74;
-const TC_ARRAY = 0x75;
-const TC_CLASS = 0x76;
-const TC_BLOCKDATA = 0x77;
-const TC_ENDBLOCKDATA = 0x78;
-const TC_BLOCKDATALONG = 0x7a;
-const TC_LONGSTRING = 0x7c;
-const TC_PROXYCLASSDESC = 0x7d;
-const TC_ENUM = 0x7e;
-const BASE_HANDLE = 0x7e0000;
-const SC_WRITE_METHOD = 0x01;
-const SC_SERIALIZABLE = 0x02;
-const SC_EXTERNALIZABLE = 0x04;
-const SC_BLOCK_DATA = 0x08;
-const PRIMITIVE_SIZE: Record<string, number> = { B: 1, C: 2, D: 8, F: 4, I: 4, J: 8, S: 2, Z: 1 };
-const END = Symbol('endBlockData');
-
-/** Advances `r` past one serialization stream (magic, version, one object). */
-function skipSerializedObject(r: ByteReader): void {
-  const at = r.offset;
-  if (r.u16('serialization magic') !== 0xaced || r.u16('serialization version') !== 5) {
-    throw new MalformedKeystoreError('secret key entry is not a Java serialization stream', at);
-  }
-  const handles: unknown[] = [];
-  const fail = (why: string): never => {
-    throw new MalformedKeystoreError(`secret key entry: ${why}`, r.offset);
-  };
-
-  const content = (depth: number): unknown => {
-    if (depth > 64) fail('nesting too deep');
-    const tc = r.u8('serialization type code');
-    switch (tc) {
-      case TC_NULL:
-        return null;
-      case TC_REFERENCE: {
-        const h = r.u32('handle') - BASE_HANDLE;
-        if (h < 0 || h >= handles.length) fail('dangling reference');
-        return handles[h];
-      }
-      case TC_CLASSDESC:
-        return newClassDesc(depth);
-      case TC_PROXYCLASSDESC: {
-        const h = handles.push(null) - 1;
-        const n = r.u32('proxy interface count');
-        if (n > r.remaining / 2) fail('proxy interface count too large');
-        for (let i = 0; i < n; i++) r.utf('proxy interface');
-        annotation(depth);
-        const desc: ClassDesc = { name: '$Proxy', flags: SC_SERIALIZABLE, fields: [], superDesc: classDesc(depth) };
-        handles[h] = desc;
-        return desc;
-      }
-      case TC_OBJECT: {
-        const desc = classDesc(depth);
-        if (desc === null) return fail('object without class');
-        handles.push(null);
-        const chain: ClassDesc[] = [];
-        for (let d: ClassDesc | null = desc; d; d = d.superDesc) chain.unshift(d);
-        for (const d of chain) {
-          if (d.flags & SC_EXTERNALIZABLE) {
-            if (!(d.flags & SC_BLOCK_DATA)) fail('old-style externalizable data');
-            annotation(depth);
-          } else if (d.flags & SC_SERIALIZABLE) {
-            for (const f of d.fields) fieldValue(f.type, depth);
-            if (d.flags & SC_WRITE_METHOD) annotation(depth);
-          }
-        }
-        return desc;
-      }
-      case TC_STRING: {
-        const s = r.utf('string');
-        handles.push(s);
-        return s;
-      }
-      case TC_LONGSTRING: {
-        const n = r.i64('long string length');
-        if (n < 0n || n > BigInt(r.remaining)) fail('long string past the end');
-        r.bytesView(Number(n), 'long string');
-        handles.push('');
-        return '';
-      }
-      case TC_ARRAY: {
-        const desc = classDesc(depth);
-        if (desc === null || desc.name[0] !== '[') return fail('array without array class');
-        handles.push(null);
-        const n = r.u32('array length');
-        const size = PRIMITIVE_SIZE[desc.name[1]];
-        if (size !== undefined) {
-          if (n > r.remaining / size) fail('array past the end');
-          r.bytesView(n * size, 'array');
-        } else {
-          if (n > r.remaining) fail('array past the end');
-          for (let i = 0; i < n; i++) content(depth + 1);
-        }
-        return desc;
-      }
-      case TC_ENUM: {
-        classDesc(depth);
-        handles.push(null);
-        content(depth + 1);
-        return null;
-      }
-      case TC_CLASS: {
-        const desc = classDesc(depth);
-        handles.push(desc);
-        return desc;
-      }
-      case TC_BLOCKDATA:
-        r.bytesView(r.u8('block length'), 'block data');
-        return undefined;
-      case TC_BLOCKDATALONG:
-        r.bytesView(r.u32('block length'), 'block data');
-        return undefined;
-      case TC_ENDBLOCKDATA:
-        return END;
-      default:
-        return fail(`unsupported type code 0x${tc.toString(16)}`);
-    }
-  };
-
-  const classDesc = (depth: number): ClassDesc | null => {
-    const v = content(depth + 1);
-    if (v === null) return null;
-    if (typeof v !== 'object' || !('flags' in (v as object))) return fail('expected a class descriptor');
-    return v as ClassDesc;
-  };
-
-  const newClassDesc = (depth: number): ClassDesc => {
-    const name = r.utf('class name');
-    r.bytesView(8, 'serialVersionUID');
-    const h = handles.push(null) - 1;
-    const flags = r.u8('class flags');
-    const n = r.u16('field count');
-    const fields: { type: string }[] = [];
-    for (let i = 0; i < n; i++) {
-      const type = String.fromCharCode(r.u8('field type'));
-      r.utf('field name');
-      if (type === 'L' || type === '[') {
-        if (typeof content(depth + 1) !== 'string') fail('field class name is not a string');
-      } else if (PRIMITIVE_SIZE[type] === undefined) {
-        fail(`unknown field type ${JSON.stringify(type)}`);
-      }
-      fields.push({ type });
-    }
-    annotation(depth);
-    // The handle must exist before the super descriptor is read (it may refer back), so fill it in place.
-    const desc: { name: string; flags: number; fields: { type: string }[]; superDesc: ClassDesc | null } = {
-      name,
-      flags,
-      fields,
-      superDesc: null,
-    };
-    handles[h] = desc;
-    desc.superDesc = classDesc(depth);
-    return desc;
-  };
-
-  const annotation = (depth: number): void => {
-    while (content(depth + 1) !== END) {
-      /* skip annotation contents until TC_ENDBLOCKDATA */
-    }
-  };
-
-  const fieldValue = (type: string, depth: number): void => {
-    const size = PRIMITIVE_SIZE[type];
-    if (size !== undefined) r.bytesView(size, 'field value');
-    else if (content(depth + 1) === END) fail('unexpected end of block data');
-  };
-
-  if (content(0) === END) fail('unexpected end of block data');
-}
-
 // ---- Encoding ---------------------------------------------------------------------------------------
 
 /** Encodes a JKS or JCEKS store (`store.format`), sealing open keys with their own passwords. */
@@ -474,7 +291,15 @@ export async function encodeJavaKeystore(store: Keystore, password: string, opti
       w.utf('X.509').u32(entry.certificate.length).bytes(entry.certificate);
     } else {
       if (format !== 'JCEKS') throw new KeystoreError(`Secret key "${entry.alias}" cannot be stored in JKS; use JCEKS or PKCS12.`);
-      w.bytes(entry.sealedObject);
+      const secret = entry.secret;
+      if (secret.sealed === 'open') {
+        const random = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
+        w.bytes(await sealJceksSecretKey(secret, secret.password, random(8)));
+      } else if (secret.format === 'JCEKS') {
+        w.bytes(secret.der);
+      } else {
+        throw new KeystoreError(`The secret key of alias "${entry.alias}" is sealed for ${secret.format}; it must be opened first to be written to JCEKS.`);
+      }
     }
   }
   const body = w.toBytes();

@@ -47,13 +47,32 @@ export interface TrustedCertEntry {
   readonly certificate: Uint8Array;
 }
 
-/** A JCEKS secret key: listed and carried over verbatim, never opened. */
+/**
+ * A secret key exactly as a store holds it, still sealed. JCEKS: `der` is the Java-serialized
+ * SealedObjectForKeyProtector as it stands in the file (not DER); PKCS12: the EncryptedPrivateKeyInfo of a
+ * secretBag, sealed with the store password. Only the codec of `format` opens it (see `openSecretKey`).
+ */
+export interface SealedSecret {
+  readonly sealed: 'sealed';
+  readonly format: 'JCEKS' | 'PKCS12';
+  readonly der: Uint8Array;
+}
+
+/** A secret key in the clear (the JDK's algorithm name and the raw key), sealed with `password` when encoded. */
+export interface OpenSecret {
+  readonly sealed: 'open';
+  readonly algorithm: string;
+  readonly key: Uint8Array;
+  /** The key password. PKCS12 encoders ignore it and use the store password, as keytool does. */
+  readonly password: string;
+}
+
+/** A secret key (keytool's SecretKeyEntry): JCEKS and PKCS12 hold them, JKS cannot. */
 export interface SecretKeyEntry {
   readonly kind: 'secret-key';
   readonly alias: string;
   readonly created: Date | null;
-  /** The Java-serialized SealedObject bytes as they stand in the file. */
-  readonly sealedObject: Uint8Array;
+  readonly secret: SealedSecret | OpenSecret;
 }
 
 /** One entry of a store. */

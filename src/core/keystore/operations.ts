@@ -5,7 +5,9 @@
  * password rules, CA-reply chain completion, duplicate-certificate notice).
  */
 import { createHash } from 'node:crypto';
-import { findEntry, openKey } from './index';
+import { findEntry, openKey, openSecretKey } from './index';
+import { secretKeyAlgorithmOid } from './secretKeyInfo';
+import { namesMatch } from './dname';
 import {
   AliasExistsError,
   AliasNotFoundError,
@@ -19,7 +21,7 @@ import {
   WrongPasswordError,
 } from './errors';
 import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
-import { certificatesMatchKey, describeCertificate, isIssuedBy, publicKeyOfPkcs8 } from './x509';
+import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509';
 import { generateKeyPair } from './keygen';
 import { createSelfSignedCertificate, type SignatureAlgorithm } from './certBuilder';
 import { createCsr } from './csr';
@@ -347,8 +349,8 @@ export function renameAlias(store: Keystore, alias: string, newAlias: string): K
 }
 
 /**
- * Changes the store password (keytool -storepasswd). For PKCS12 the key bags are sealed with the store
- * password, so every key is opened with the old one and re-sealed with the new one; JKS/JCEKS keys keep
+ * Changes the store password (keytool -storepasswd). For PKCS12 the key and secret bags are sealed with the
+ * store password, so every key is opened with the old one and re-sealed with the new one; JKS/JCEKS keys keep
  * their own key passwords and stay sealed. The caller encodes the result with `newPassword`.
  */
 export async function changeStorePassword(store: Keystore, oldPassword: string, newPassword: string): Promise<Keystore> {
@@ -356,12 +358,16 @@ export async function changeStorePassword(store: Keystore, oldPassword: string, 
   if (store.format !== 'PKCS12') return { ...store, integrity: 'verified' };
   const entries: Entry[] = [];
   for (const entry of store.entries) {
-    if (entry.kind !== 'private-key') {
+    if (entry.kind === 'secret-key') {
+      // PKCS12 seals secret keys with the store password too: carried over as they were, they would no longer open.
+      const material = await openSecretKey(entry, oldPassword);
+      entries.push({ ...entry, secret: { sealed: 'open', algorithm: material.algorithm, key: material.key, password: newPassword } });
+    } else if (entry.kind === 'private-key') {
+      const pkcs8 = await openKey(entry, oldPassword);
+      entries.push({ ...entry, key: { sealed: 'open', pkcs8, password: newPassword } });
+    } else {
       entries.push(entry);
-      continue;
     }
-    const pkcs8 = await openKey(entry, oldPassword);
-    entries.push({ ...entry, key: { sealed: 'open', pkcs8, password: newPassword } });
   }
   return { ...store, integrity: 'verified', entries };
 }
@@ -393,39 +399,104 @@ export interface ConvertOptions {
   readonly keyPasswords?: Readonly<Record<string, string>>;
   /** The password the converted store will be encoded with (default: `storePassword`); PKCS12 keys are sealed with it. */
   readonly targetStorePassword?: string;
+  /** Leave out the entries the target format cannot hold (listed in the result) instead of refusing. */
+  readonly skipUnsupported?: boolean;
+}
+
+/** An entry a conversion left out, and why the target format cannot hold it. */
+export interface SkippedEntry {
+  readonly alias: string;
+  readonly reason: string;
+}
+
+/** What convertKeystore returns: the converted store and the entries it left out (only with `skipUnsupported`). */
+export interface ConvertResult {
+  readonly store: Keystore;
+  readonly skipped: readonly SkippedEntry[];
+}
+
+/** Entries the target format cannot hold, every one named: thrown by convert unless asked to skip them. */
+export class UnsupportedEntriesError extends UnsupportedOperationError {
+  constructor(
+    readonly targetFormat: KeystoreFormat,
+    readonly entries: readonly SkippedEntry[],
+  ) {
+    super(
+      `A ${targetFormat} keystore cannot hold ${entries.map((e) => `alias "${e.alias}" (${e.reason})`).join('; ')}; ` +
+        'nothing was converted. Convert to another format, or leave these entries out with --skip-unsupported.',
+    );
+  }
 }
 
 /**
- * Converts a store to `targetFormat` (keytool -importkeystore): every key is opened and re-sealed for the
- * target (PKCS12: with the target store password; JKS/JCEKS: with its own key password). JCEKS secret
- * keys have no place in JKS or PKCS12 as keytool writes them, so they are refused.
+ * PKCS12KeyStore.validateChain: each certificate's issuer Name equals the next one's subject, and no
+ * certificate repeats. keytool refuses any other chain for a PKCS12 key ("Certificate chain is not valid"),
+ * and the JDK's PKCS12 reader could not rebuild it anyway (it follows issuers from the leaf).
  */
-export async function convert(store: Keystore, targetFormat: KeystoreFormat, options: ConvertOptions): Promise<Keystore> {
+export function chainIsValid(chain: readonly Uint8Array[]): boolean {
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const cert = parseCertificate(chain[i]);
+    const next = parseCertificate(chain[i + 1]);
+    if (!namesMatch(chain[i], cert.issuer, chain[i + 1], next.subject)) return false;
+  }
+  return new Set(chain.map(certId)).size === chain.length;
+}
+
+/** Why a keystore of `format` cannot hold `entry` as keytool writes it, or null when it can. */
+export function whyUnsupported(entry: Entry, format: KeystoreFormat): string | null {
+  if (entry.kind === 'secret-key' && format === 'JKS') return 'a secret key; JKS holds only private keys and certificates';
+  if (entry.kind !== 'private-key') return null;
+  if (entry.chain.length === 0 && format !== 'PKCS12') return 'a private key without a certificate, which JKS and JCEKS refuse';
+  if (format === 'PKCS12' && !chainIsValid(entry.chain)) {
+    return `its ${entry.chain.length} certificates are not a chain where each is issued by the next, which keytool also refuses as "Certificate chain is not valid"`;
+  }
+  return null;
+}
+
+/**
+ * Converts a store to `targetFormat` (keytool -importkeystore): every key and secret key is opened and
+ * re-sealed for the target (PKCS12: with the target store password; JKS/JCEKS: with its own key password).
+ * An entry the target cannot hold is never dropped silently: UnsupportedEntriesError names them all, or,
+ * with `skipUnsupported`, they are left out and listed in `skipped`.
+ */
+export async function convertKeystore(store: Keystore, targetFormat: KeystoreFormat, options: ConvertOptions): Promise<ConvertResult> {
   const target = options.targetStorePassword ?? options.storePassword;
   checkNewPassword(targetFormat, target, 'store password');
   const entries: Entry[] = [];
+  const skipped: SkippedEntry[] = [];
   const seen = new Set<string>();
   for (const entry of store.entries) {
     const alias = normalizeAlias(targetFormat, entry.alias);
     if (seen.has(alias.toLowerCase())) throw new AliasExistsError(alias);
     seen.add(alias.toLowerCase());
+    const reason = whyUnsupported(entry, targetFormat);
+    if (reason !== null) {
+      skipped.push({ alias: entry.alias, reason });
+      continue;
+    }
+    const keyPassword = lookupKeyPassword(options.keyPasswords, entry.alias) ?? options.storePassword;
+    const sealWith = targetFormat === 'PKCS12' ? target : keyPassword;
     if (entry.kind === 'secret-key') {
-      if (targetFormat !== 'JCEKS') {
-        throw new UnsupportedOperationError(
-          `Alias "${entry.alias}" is a JCEKS secret key, which a ${targetFormat} keystore cannot hold; delete it first or convert to JCEKS.`,
-        );
+      const material = await openSecretKey(entry, entry.secret.sealed === 'sealed' && entry.secret.format === 'PKCS12' ? options.storePassword : keyPassword);
+      if (targetFormat === 'PKCS12' && secretKeyAlgorithmOid(material.algorithm) === null) {
+        skipped.push({ alias: entry.alias, reason: `a ${material.algorithm} secret key, an algorithm with no OID for PKCS12` });
+        continue;
       }
-      entries.push({ ...entry, alias });
+      entries.push({ ...entry, alias, secret: { sealed: 'open', algorithm: material.algorithm, key: material.key, password: sealWith } });
     } else if (entry.kind === 'trusted-cert') {
       entries.push({ ...entry, alias });
     } else {
-      const keyPassword = lookupKeyPassword(options.keyPasswords, entry.alias) ?? options.storePassword;
       const pkcs8 = await openKey(entry, keyPassword);
-      const sealWith = targetFormat === 'PKCS12' ? target : keyPassword;
       entries.push({ ...entry, alias, key: { sealed: 'open', pkcs8, password: sealWith } });
     }
   }
-  return { format: targetFormat, integrity: 'verified', entries };
+  if (skipped.length > 0 && !options.skipUnsupported) throw new UnsupportedEntriesError(targetFormat, skipped);
+  return { store: { format: targetFormat, integrity: 'verified', entries }, skipped };
+}
+
+/** convertKeystore without skipping: the converted store, or UnsupportedEntriesError naming what it cannot hold. */
+export async function convert(store: Keystore, targetFormat: KeystoreFormat, options: ConvertOptions): Promise<Keystore> {
+  return (await convertKeystore(store, targetFormat, { ...options, skipUnsupported: false })).store;
 }
 
 /** The key password given for `alias`, matched case-insensitively. */

@@ -30,7 +30,8 @@ import {
   pkcs12PbeDecrypt,
   pkcs12PbeEncrypt,
 } from './pkcs12Kdf';
-import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents } from './pkcs12Bags';
+import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './pkcs12Bags';
+import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from './secretKeyInfo';
 
 /** PKCS#7 data content type (RFC 2315 §14). */
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -240,8 +241,8 @@ type PendingKey = { readonly pendingKey: KeyBag; readonly alias: string; readonl
 type CertEntryRecord = { readonly bag: CertBag; readonly keyId: Buffer | null; readonly alias: string | null };
 
 /**
- * Turns bags into entries as PKCS12KeyStore.loadSafeContents and engineLoad do: key bags and trusted
- * certBags are entries (alias = friendlyName, else "1", "2", … in bag order); other certBags only feed
+ * Turns bags into entries as PKCS12KeyStore.loadSafeContents and engineLoad do: key bags, secret bags and
+ * trusted certBags are entries (alias = friendlyName, else "1", "2", … in bag order); other certBags only feed
  * chains. A key's leaf is the certBag with its localKeyId (preferring one whose friendlyName also
  * matches, else one matching by name only), and the chain follows findIssuer until a self-signed
  * certificate or a repeat. Aliases collide case-insensitively; the later entry wins, in the earlier place.
@@ -255,7 +256,12 @@ function assemble(safes: readonly (readonly Bag[])[]): Entry[] {
   const allCerts: CertBag[] = [];
   for (const bags of safes) {
     for (const bag of bags) {
-      if (bag.type === 'key') {
+      if (bag.type === 'secret') {
+        // "keyId in a SecretKeyEntry is not significant": the JDK gives it "00" and keeps the entry.
+        const alias = bag.attrs.friendlyName ?? nextName();
+        const secret = { sealed: 'sealed', format: 'PKCS12', der: bag.epki } as const;
+        entries.set(alias.toLowerCase(), { kind: 'secret-key', alias, created: dateFromKeyId(bag.attrs.localKeyId), secret });
+      } else if (bag.type === 'key') {
         privateKeyCount++;
         let keyId = bag.attrs.localKeyId;
         // "a workaround to allow null localKeyID attribute in pkcs12 with one private key entry"
@@ -465,8 +471,8 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
   return { format: 'PKCS12', integrity: verified ? 'verified' : 'unverifiable', entries: assemble(decrypted) };
 }
 
-/** Decrypts a shrouded key bag's EncryptedPrivateKeyInfo (RFC 5208 §6) to PKCS#8 PrivateKeyInfo DER. */
-export async function decryptPkcs12Key(der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
+/** Decrypts an EncryptedPrivateKeyInfo (RFC 5208 §6) of a key or secret bag; WrongKeyPasswordError on bad padding. */
+async function decryptBag(der: Uint8Array, password: string, alias: string): Promise<Buffer> {
   const buf = asBuffer(der);
   const r = new DerReader(buf, undefined);
   let cipher: Cipher;
@@ -482,16 +488,27 @@ export async function decryptPkcs12Key(der: Uint8Array, password: string, alias:
     if (e instanceof KeystoreError) throw e;
     throw new MalformedKeystoreError('unexpected key structure', undefined, { cause: e });
   }
-  let plain: Buffer;
   try {
-    plain = await withZeroRetry(password, (pw) => runDecrypt(cipher, pw, data, new Map()));
+    return await withZeroRetry(password, (pw) => runDecrypt(cipher, pw, data, new Map()));
   } catch (e) {
     if (e instanceof BadDecryptError) throw new WrongKeyPasswordError(alias, { cause: e });
     throw e;
   }
+}
+
+/** Decrypts a shrouded key bag's EncryptedPrivateKeyInfo (RFC 5208 §6) to PKCS#8 PrivateKeyInfo DER. */
+export async function decryptPkcs12Key(der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
+  const plain = await decryptBag(der, password, alias);
   // A wrong password passes the padding check 1 time in 256: PrivateKeyInfo's shape catches those.
   if (!looksLikePrivateKeyInfo(plain)) throw new WrongKeyPasswordError(alias);
   return new Uint8Array(plain);
+}
+
+/** Decrypts a secret bag's sealed SecretKeyInfo (PKCS12KeyStore.engineGetKey) to the key's algorithm and bytes. */
+export async function decryptPkcs12Secret(der: Uint8Array, password: string, alias: string): Promise<SecretKeyMaterial> {
+  const material = decodeSecretKeyInfo(await decryptBag(der, password, alias));
+  if (material === null) throw new WrongKeyPasswordError(alias);
+  return material;
 }
 
 /** PrivateKeyInfo (RFC 5208 §5) = SEQUENCE { INTEGER version, AlgorithmIdentifier, OCTET STRING, … } spanning all bytes. */
@@ -551,25 +568,42 @@ export async function encodePkcs12(store: Keystore, password: string, options: E
     const lower = entry.alias.toLowerCase();
     if (aliases.has(lower)) throw new AliasExistsError(entry.alias);
     aliases.add(lower);
+    // keytool's localKeyId is "Time <ms>" (PKCS12KeyStore.setKeyEntry); it must be unique to pair key and leaf.
+    const nextKeyId = (): string => {
+      let ms = (entry.created ?? now()).getTime();
+      while (usedKeyIds.has(ms)) ms++;
+      usedKeyIds.add(ms);
+      return `Time ${ms}`;
+    };
     if (entry.kind === 'private-key') {
       const key = entry.key;
       let epki: Promise<Buffer>;
       if (key.sealed === 'open') epki = sealKey(key.pkcs8, password, legacy, random);
       else if (key.format === 'PKCS12') epki = Promise.resolve(Buffer.from(key.der));
       else throw new KeystoreError(`The key of alias "${entry.alias}" is sealed by ${key.format}; open the key first.`);
-      if (entry.chain.length === 0) throw new KeystoreError(`The key of alias "${entry.alias}" has no certificate chain.`);
-      // keytool's localKeyId is "Time <ms>" (PKCS12KeyStore.setKeyEntry); it must be unique to pair key and leaf.
-      let ms = (entry.created ?? now()).getTime();
-      while (usedKeyIds.has(ms)) ms++;
-      usedKeyIds.add(ms);
-      const keyId = `Time ${ms}`;
+      const keyId = nextKeyId();
       keyJobs.push(epki.then((der) => keyBag(der, entry.alias, keyId)));
-      certBags.push(certBag(entry.chain[0], entry.alias, keyId, false));
+      // A key without certificates (as the JDK loads a key whose localKeyId matches none) keeps its bag alone.
+      if (entry.chain.length > 0) certBags.push(certBag(entry.chain[0], entry.alias, keyId, false));
       for (const c of entry.chain.slice(1)) certBags.push(certBag(c, null, null, false));
     } else if (entry.kind === 'trusted-cert') {
       certBags.push(certBag(entry.certificate, entry.alias, null, true));
     } else {
-      throw new KeystoreError(`Alias "${entry.alias}" is a JCEKS secret key, which a PKCS12 store cannot hold here.`);
+      const secret = entry.secret;
+      let epki: Promise<Buffer>;
+      if (secret.sealed === 'open') {
+        if (secretKeyAlgorithmOid(secret.algorithm) === null) {
+          throw new KeystoreError(`The secret key of alias "${entry.alias}" is a ${secret.algorithm} key, which has no OID for a PKCS12 store.`);
+        }
+        epki = sealKey(encodeSecretKeyInfo(secret), password, legacy, random);
+      } else if (secret.format === 'PKCS12') {
+        epki = Promise.resolve(Buffer.from(secret.der));
+      } else {
+        throw new KeystoreError(`The secret key of alias "${entry.alias}" is sealed by ${secret.format}; open it first.`);
+      }
+      const keyId = nextKeyId();
+      // Secret keys go into the plain safe with the key bags, as PKCS12KeyStore.createSafeContent writes them.
+      keyJobs.push(epki.then((der) => secretBag(der, entry.alias, keyId)));
     }
   }
   const keyBags = await Promise.all(keyJobs);

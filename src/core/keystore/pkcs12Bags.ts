@@ -10,6 +10,8 @@ import { TAG, bmpString, explicit, octetString, oid, seq, set } from './der';
 export const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 /** certBag (RFC 7292 §4.2.3). */
 export const OID_CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+/** secretBag (RFC 7292 §4.2.5): the JDK's secret keys, a pkcs8ShroudedKeyBag-like value inside. */
+export const OID_SECRET_BAG = '1.2.840.113549.1.12.10.1.5';
 /** x509Certificate certificate type inside a certBag (RFC 7292 §4.2.3). */
 export const OID_X509_CERT = '1.2.840.113549.1.9.22.1';
 /** friendlyName attribute (PKCS#9, RFC 2985 §5.5.1): the JDK's alias. */
@@ -37,6 +39,17 @@ export interface KeyBag {
   readonly index: number;
 }
 
+/**
+ * A secretBag as the JDK writes it: `SEQUENCE { secretTypeId, [0] EXPLICIT OCTET STRING }` whose octets are
+ * the EncryptedPrivateKeyInfo of a SecretKeyInfo (PKCS12KeyStore.createSafeContents / loadSafeContents).
+ */
+export interface SecretBag {
+  readonly type: 'secret';
+  readonly epki: Uint8Array;
+  readonly attrs: BagAttributes;
+  readonly index: number;
+}
+
 /** A certificate bag; linksOf reads what chain building needs from it. */
 export interface CertBag {
   readonly type: 'cert';
@@ -46,7 +59,7 @@ export interface CertBag {
 }
 
 /** A bag the codec understands. */
-export type Bag = KeyBag | CertBag;
+export type Bag = KeyBag | CertBag | SecretBag;
 
 /** Parses the SET OF PKCS12Attribute of a bag (RFC 7292 §4.2). */
 function parseAttributes(der: DerReader, node: Node | undefined): BagAttributes {
@@ -160,7 +173,7 @@ function certLinks(cert: Buffer): CertLinks {
 
 /**
  * Parses a SafeContents (RFC 7292 §4.2) at `node`. Bag types the JDK does not load (keyBag, crlBag,
- * secretBag, nested safeContentsBag) are skipped, as PKCS12KeyStore skips unknown bags.
+ * nested safeContentsBag) are skipped, as PKCS12KeyStore skips unknown bags.
  */
 export function parseSafeContents(der: DerReader, node: Node): Bag[] {
   if (node.tag !== TAG.SEQUENCE) der.fail('SafeContents: expected a SEQUENCE', node.start);
@@ -186,6 +199,18 @@ export function parseSafeContents(der: DerReader, node: Node): Bag[] {
         der.fail('EncryptedPrivateKeyInfo: expected an AlgorithmIdentifier and an OCTET STRING', value.start);
       }
       bags.push({ type: 'key', epki: new Uint8Array(der.whole(value)), attrs, index });
+    } else if (id === OID_SECRET_BAG) {
+      // The JDK reads any secretTypeId and takes the OCTET STRING inside [0] as the protected key.
+      if (value.tag !== TAG.SEQUENCE) der.fail('secretBag: expected a SEQUENCE', value.start);
+      const secretParts = der.children(value, 'secretBag');
+      const secretWrap = secretParts[1];
+      if (!secretParts[0] || !secretWrap || secretWrap.tag !== TAG.CTX0 || secretParts.length !== 2) {
+        der.fail('secretBag: expected a type and a [0] value', value.start);
+      }
+      der.oid(secretParts[0], 'secretBag type');
+      const secretOctets = der.children(secretWrap, 'secretBag value')[0];
+      if (!secretOctets) der.fail('secretBag: empty value', secretWrap.start);
+      bags.push({ type: 'secret', epki: new Uint8Array(der.octets(secretOctets, 'secretBag value')), attrs, index });
     } else if (id === OID_CERT_BAG) {
       if (value.tag !== TAG.SEQUENCE) der.fail('certBag: expected a SEQUENCE', value.start);
       const certParts = der.children(value, 'certBag');
@@ -218,6 +243,12 @@ function attributes(friendlyName: string | null, localKeyId: string | null, trus
 /** A pkcs8ShroudedKeyBag with friendlyName and localKeyId, attributes in the JDK's order. */
 export function keyBag(epki: Uint8Array, alias: string, localKeyId: string): Buffer {
   return seq(oid(OID_SHROUDED_KEY_BAG), explicit(0, epki), set(...attributes(alias, localKeyId, false)));
+}
+
+/** A secretBag holding a sealed SecretKeyInfo, with friendlyName and localKeyId as the JDK writes them. */
+export function secretBag(epki: Uint8Array, alias: string, localKeyId: string): Buffer {
+  const value = seq(oid(OID_SHROUDED_KEY_BAG), explicit(0, octetString(epki)));
+  return seq(oid(OID_SECRET_BAG), explicit(0, value), set(...attributes(alias, localKeyId, false)));
 }
 
 /**
