@@ -6,6 +6,7 @@
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
 import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from '../../src/core/keystore/jks';
+import { WrongPasswordError } from '../../src/core/keystore/errors';
 import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
 import { readFixture, useTempDir } from '../helpers/fixtures';
 import { keytool, keytoolFingerprint, keytoolImportKeystore, keytoolList, keytoolView, type KeytoolEntry } from '../helpers/keytool';
@@ -87,6 +88,23 @@ describe('JKS/JCEKS encoder: interop with keytool', function () {
     // The salt really has equal halves: 9 8 7 6 9 8 7 6 in the key's PBE parameters.
     assert.ok(Buffer.from(fs.readFileSync(file)).includes(Buffer.from([4, 8, 9, 8, 7, 6, 9, 8, 7, 6])));
     importKey(file, 'JCEKS', 'server-key');
+  });
+
+  it('JKS: a wrong password is a wrong password when two self-signed certificates share a name (MI\'s wso2carbon.jks)', async () => {
+    // MI's wso2carbon.jks holds two self-signed CN=localhost certificates with different keys, one without
+    // keyCertSign, which OpenSSL's checkIssued refuses as its own issuer; the damage search once tried it
+    // only against the other one and called the store damaged.
+    const file = dir('same-name.jks');
+    for (const [alias, ku] of [['old', 'digitalSignature,keyEncipherment'], ['current', 'digitalSignature,keyCertSign']]) {
+      keytool([
+        '-genkeypair', '-alias', alias, '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=localhost,O=WSO2', '-ext', `KU=${ku}`, '-validity', '30',
+        '-storetype', 'JKS', '-keystore', file, '-storepass', STORE_PASSWORD, '-keypass', STORE_PASSWORD,
+      ]);
+    }
+    keytool(['-exportcert', '-alias', 'old', '-file', dir('old.der'), '-keystore', file, '-storepass', STORE_PASSWORD]);
+    keytool(['-delete', '-alias', 'old', '-keystore', file, '-storepass', STORE_PASSWORD]);
+    keytool(['-importcert', '-noprompt', '-alias', 'localhost', '-file', dir('old.der'), '-keystore', file, '-storepass', STORE_PASSWORD]);
+    await assert.rejects(decodeJavaKeystore(new Uint8Array(fs.readFileSync(file)), 'not-the-password'), WrongPasswordError);
   });
 
   it('JKS: a store we re-encode after keytool wrote it is still read by keytool', async () => {

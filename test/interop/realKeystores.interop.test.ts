@@ -59,15 +59,6 @@ const READ_WHERE_KEYTOOL_CANNOT: Readonly<Record<string, string>> = {
   '150': 'a DH certificate with X9.42 parameters in an encrypted safe, which the JDK reports as a wrong password',
 };
 
-/**
- * Stores where a wrong password reads as damage instead of a wrong password. After a JKS digest mismatch the
- * codec looks for damage by verifying each certificate against its issuer in the store, and in this one the
- * certificate of "localhost" does not verify against the certificate bearing its issuer's name; keytool only
- * says the password is wrong. (The JKS wrong-password search is being reworked separately.)
- */
-const WRONG_PASSWORD_READ_AS_DAMAGE: Readonly<Record<string, string>> = {
-  '286': 'a certificate that does not verify against its issuer\'s name-sake is reported as damage',
-};
 
 /** Entries in one vocabulary, for one deepEqual. */
 interface Row {
@@ -294,13 +285,7 @@ interface RoundTrip {
         }
       });
 
-      if (s.keytool.wrongPasswordRejected && WRONG_PASSWORD_READ_AS_DAMAGE[s.id]) {
-        it(`${short(s)}: a wrong password is refused in one line (known difference: ${WRONG_PASSWORD_READ_AS_DAMAGE[s.id]})`, async () => {
-          const actual = await cli(['list', file, '--password-env', 'PW'], { PW: WRONG_PASSWORD }, work);
-          assert.equal(actual.code, 1, actual.stdout);
-          assert.ok(isOneLine(actual.stderr), actual.stderr);
-        });
-      } else if (s.keytool.wrongPasswordRejected) {
+      if (s.keytool.wrongPasswordRejected) {
         it(`${short(s)}: a wrong password gives one line and exit 1, as keytool rejects it`, async () => {
           const actual = await cli(['list', file, '--password-env', 'PW'], { PW: WRONG_PASSWORD }, work);
           assert.equal(actual.code, 1, actual.stdout);

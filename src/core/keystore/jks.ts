@@ -224,7 +224,12 @@ async function findDamage(located: readonly Located[]): Promise<MalformedKeystor
     // Too many certificates of the issuer's name to try them all: only a self-signed certificate is
     // checked (against itself), and a failure then proves nothing, as an untried one might be the issuer.
     const partial = named.length > MAX_ISSUER_CANDIDATES;
-    const issuers = (partial ? (cert.issuer === cert.subject ? [cert] : []) : named).filter((issuer) => cert.checkIssued(issuer));
+    // A self-issued certificate is always tried against itself: OpenSSL's checkIssued refuses a
+    // certificate whose key usage lacks keyCertSign as its own issuer, and trying only another certificate
+    // of the same name (MI's wso2carbon.jks holds two self-signed CN=localhost) would read as damage.
+    const selfIssued = cert.issuer === cert.subject;
+    const byName = partial ? [] : named.filter((issuer) => issuer !== cert && cert.checkIssued(issuer));
+    const issuers = selfIssued ? [cert, ...byName] : byName;
     if (issuers.length === 0) continue;
     // Out of budget: a store this odd is not told apart from a wrong password (keytool never tries).
     if (checksLeft < issuers.length) return null;
