@@ -104,7 +104,7 @@ describe('JKS/JCEKS encoder: interop with keytool', function () {
     keytool(['-exportcert', '-alias', 'old', '-file', dir('old.der'), '-keystore', file, '-storepass', STORE_PASSWORD]);
     keytool(['-delete', '-alias', 'old', '-keystore', file, '-storepass', STORE_PASSWORD]);
     keytool(['-importcert', '-noprompt', '-alias', 'localhost', '-file', dir('old.der'), '-keystore', file, '-storepass', STORE_PASSWORD]);
-    await assert.rejects(decodeJavaKeystore(new Uint8Array(fs.readFileSync(file)), 'not-the-password'), WrongPasswordError);
+    await assert.rejects(async () => decodeJavaKeystore(new Uint8Array(fs.readFileSync(file)), 'not-the-password'), WrongPasswordError);
   });
 
   it('JKS: a store we re-encode after keytool wrote it is still read by keytool', async () => {

@@ -423,7 +423,7 @@ export class UnsupportedEntriesError extends UnsupportedOperationError {
   ) {
     super(
       `A ${targetFormat} keystore cannot hold ${entries.map((e) => `alias "${e.alias}" (${e.reason})`).join('; ')}; ` +
-        'nothing was converted. Convert to another format, or leave these entries out with --skip-unsupported.',
+        "nothing was converted. Convert to another format, or convert the rest without them (the CLI's --skip-unsupported).",
     );
   }
 }
