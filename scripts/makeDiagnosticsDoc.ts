@@ -9,6 +9,7 @@ import { PROBLEM_CODES } from '../src/core/checks/codes';
 const ADVICE: Record<string, string> = {
   'toml-syntax': 'Fix the line the problem points at. Other tables are still checked.',
   'duplicate-key': 'Delete one of the two lines (MI would not start).',
+  'toml-not-checked': 'Remove what a deployment.toml does not need (generated blocks, deep nesting) or fix the syntax errors above the line; the rest of the file is checked as usual.',
   'duplicate-table': 'Merge the two tables into one.',
   'unknown-key': 'Quick fix: rename to the key MI reads (did-you-mean).',
   'obsolete-table': 'Quick fix: rename `[keystore.tls]` to `[keystore.primary]`.',

@@ -10,7 +10,7 @@ import { parseDeploymentToml } from '../core/config/parse';
 import type { TomlDocument } from '../core/config/toml';
 import { discoverWorkspaces, workspaceForFile, type MiWorkspace } from '../core/workspace/discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from '../core/workspace/effectiveConfig';
-import { readDockerCopies } from '../core/workspace/project';
+import { readDockerCopies, readProjectFile } from '../core/workspace/project';
 import { defaultKeystoreCache, type KeystoreCache, type StoreRead } from '../core/workspace/keystoreCache';
 import type { Log } from './log';
 import type { PasswordStore } from './passwords';
@@ -235,8 +235,7 @@ export class WorkspaceModel implements vscode.Disposable {
       const st = await vscode.workspace.fs.stat(vscode.Uri.file(ws.dockerfile));
       const hit = this.dockerCache.get(ws.dockerfile);
       if (hit && hit.mtime === st.mtime) return hit.copies;
-      const text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(ws.dockerfile))).toString('utf8');
-      const copies = readDockerCopies(text);
+      const copies = readDockerCopies((await readProjectFile(ws.dockerfile)) ?? '');
       this.dockerCache.set(ws.dockerfile, { mtime: st.mtime, copies });
       return copies;
     } catch {

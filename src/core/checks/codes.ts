@@ -21,6 +21,7 @@ const LIST = [
   { code: 'toml-syntax', severity: 'error', scope: 'document', doc: 'The TOML does not parse; MI stops at start-up with "Error parsing deployment configuration".' },
   { code: 'duplicate-key', severity: 'error', scope: 'document', doc: 'A key is defined twice in the same table; strict TOML (and so MI) rejects the file.' },
   { code: 'duplicate-table', severity: 'error', scope: 'document', doc: 'A [table] header appears twice; strict TOML (and so MI) rejects the file.' },
+  { code: 'toml-not-checked', severity: 'warning', scope: 'document', doc: 'Text beyond what a deployment.toml ever needs (over 5 MB, brackets nested over 32 deep, or too many syntax errors to check them all) is not checked.' },
   { code: 'unknown-key', severity: 'warning', scope: 'document', doc: 'A key MI does not read in a keystore-related table; MI ignores it silently (often a typo).' },
   { code: 'obsolete-table', severity: 'warning', scope: 'document', doc: 'A table MI 4.x no longer reads, such as [keystore.tls] (MI 1.1.0 only).' },
   { code: 'wrong-value-type', severity: 'error', scope: 'document', doc: 'A value of the wrong TOML type for its key (for example a number where MI expects a string).' },

@@ -55,9 +55,37 @@ export interface HoverData {
   readonly range: Range;
 }
 
-const HEADER = /^\s*(\[\[?)\s*([^\]#]*?)\s*(\]\]?)?\s*(?:#.*)?$/;
 const KEY_LINE = /^(\s*)((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=/;
 const EXPIRY_SOON_DAYS = 30;
+
+/** A table header line as typed: `[name]`, `[[name]]`, possibly unclosed, possibly followed by a comment. */
+interface HeaderLine {
+  readonly open: '[' | '[[';
+  /** The name between the brackets, trimmed (may be empty). */
+  readonly name: string;
+  readonly close: ']' | ']]' | undefined;
+}
+
+/**
+ * The header on `line`, or null. Scanned by hand, once along the line: a pattern with several quantifiers
+ * that can all match the same spaces took minutes on `[` + 600 spaces + `]]]`.
+ */
+export function parseHeaderLine(line: string): HeaderLine | null {
+  const start = line.length - line.trimStart().length;
+  if (line[start] !== '[') return null;
+  const open = line[start + 1] === '[' ? '[[' : '[';
+  let end = start + open.length;
+  while (end < line.length && line[end] !== ']' && line[end] !== '#') end++;
+  const name = line.slice(start + open.length, end).trim();
+  let close: HeaderLine['close'];
+  if (line[end] === ']') {
+    close = line[end + 1] === ']' ? ']]' : ']';
+    end += close.length;
+  }
+  // After the header only spaces and a comment may follow (`[a]]]` or `[a] x` is no header).
+  const rest = line.slice(end).trimStart();
+  return rest === '' || rest.startsWith('#') ? { open, name, close } : null;
+}
 
 interface LineContext {
   readonly lines: readonly string[];
@@ -78,10 +106,10 @@ function lineContext(doc: TomlDocument, position: Position): LineContext {
   let isArrayTable = false;
   let headerLine = -1;
   for (let n = position.line - 1; n >= 0; n--) {
-    const m = HEADER.exec(lines[n]);
-    if (m && m[2] !== '' && !lines[n].includes('=')) {
-      table = splitKey(m[2]).join('.');
-      isArrayTable = m[1] === '[[';
+    const m = parseHeaderLine(lines[n]);
+    if (m && m.name !== '' && !lines[n].includes('=')) {
+      table = splitKey(m.name).join('.');
+      isArrayTable = m.open === '[[';
       headerLine = n;
       break;
     }
@@ -94,7 +122,7 @@ function presentKeys(ctx: LineContext, cursorLine: number): Set<string> {
   const out = new Set<string>();
   for (let n = ctx.headerLine + 1; n < ctx.lines.length; n++) {
     const l = ctx.lines[n];
-    if (n !== ctx.headerLine && HEADER.test(l) && /^\s*\[/.test(l) && !l.includes('=')) break;
+    if (n !== ctx.headerLine && parseHeaderLine(l) && !l.includes('=')) break;
     if (n === cursorLine) continue;
     const m = KEY_LINE.exec(l);
     if (m) out.add(splitKey(m[2]).join('.'));
@@ -285,8 +313,8 @@ function secretAliases(doc: TomlDocument, lc: LineContext): string[] {
   const out = new Set(fromAst);
   let inSecrets = false;
   for (const l of lc.lines) {
-    const h = HEADER.exec(l);
-    if (h && h[2] !== '' && !l.includes('=')) inSecrets = splitKey(h[2]).join('.') === 'secrets';
+    const h = parseHeaderLine(l);
+    if (h && h.name !== '' && !l.includes('=')) inSecrets = splitKey(h.name).join('.') === 'secrets';
     else if (inSecrets) {
       const m = KEY_LINE.exec(l);
       if (m) out.add(splitKey(m[2]).join('.'));
@@ -346,9 +374,9 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
   const ln = position.line;
   const c = position.character;
 
-  const h = HEADER.exec(line);
-  if (h && /^\s*\[/.test(line) && !line.includes('=')) {
-    const name = splitKey(h[2]).join('.');
+  const h = parseHeaderLine(line);
+  if (h && !line.includes('=')) {
+    const name = splitKey(h.name).join('.');
     const spec = tableSpec(name);
     if (!spec) return undefined;
     const note = spec.obsolete ? `\n\n_MI 4.x ignores this table: use \`[${spec.obsolete}]\`._` : '';
