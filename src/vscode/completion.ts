@@ -4,6 +4,7 @@ import { completionsAt, type CompletionItemData } from '../core/config/assist';
 import { assistContextFor } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
+import { ASSIST_WAIT_MS } from './workspaceModel';
 import { DEPLOYMENT_TOML } from './diagnostics';
 
 /** Characters that open a new proposal list. */
@@ -32,7 +33,7 @@ export function toCompletionItem(d: CompletionItemData): vscode.CompletionItem {
 class Provider implements vscode.CompletionItemProvider {
   constructor(private readonly deps: Deps) {}
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    const doc = this.deps.model.parseDocument(document);
+    const doc = await this.deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
     const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
     const items = await completionsAt(doc, fromPosition(position), await assistContextFor(this.deps, ws, doc));
     return items.map(toCompletionItem);

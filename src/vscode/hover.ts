@@ -4,12 +4,13 @@ import { hoverAt } from '../core/config/assist';
 import { assistContextFor } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
+import { ASSIST_WAIT_MS } from './workspaceModel';
 import { DEPLOYMENT_TOML } from './diagnostics';
 
 class Provider implements vscode.HoverProvider {
   constructor(private readonly deps: Deps) {}
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const doc = this.deps.model.parseDocument(document);
+    const doc = await this.deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
     const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
     const data = await hoverAt(doc, fromPosition(position), await assistContextFor(this.deps, ws, doc));
     if (!data) return undefined;

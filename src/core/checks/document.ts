@@ -136,11 +136,20 @@ function checkUnknownKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValu
   );
 }
 
+const tableKeySets = new WeakMap<TomlTable, Set<string>>();
+
+/** The keys written in a table, computed once per table (per unknown key, a table of 50,000 keys was quadratic). */
+function keysOf(table: TomlTable): Set<string> {
+  let keys = tableKeySets.get(table);
+  if (!keys) tableKeySets.set(table, (keys = new Set(table.entries.map((e) => e.keyParts.join('.')))));
+  return keys;
+}
+
 /** Keys of the table close to `parts`: known mistakes first, then by edit distance, unused ones only. */
 function suggestKeys(table: TomlTable, parts: readonly string[]): string[] {
   const prefix = parts.slice(0, -1).join('.');
   const last = parts[parts.length - 1].toLowerCase();
-  const present = new Set(table.entries.map((e) => e.keyParts.join('.')));
+  const present = keysOf(table);
   const candidates = tableKeys(table.name).filter((k) => !k.ignored && !present.has(k.key));
   const siblings = candidates.filter((k) => k.key.slice(0, Math.max(0, k.key.lastIndexOf('.'))) === prefix);
   const lastOf = (k: KeySpec): string => k.key.slice(k.key.lastIndexOf('.') + 1);

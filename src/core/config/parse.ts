@@ -84,7 +84,7 @@ export const NOT_CHECKED = 'toml-not-checked';
 
 /** Parses a deployment.toml; never throws: syntax errors and duplicates land in `issues`. */
 export function parseDeploymentToml(text: string, file: string): TomlDocument {
-  if (isTooLarge(text)) return tooLarge(text, file);
+  if (isTooLarge(text)) return oversizedDocument(file, text);
   const issues: TomlIssue[] = [];
   // Parsed from a copy whose too-deep values are blanked (same length, so positions hold); the document keeps the text.
   const index = new LineIndex(blankDeepNesting(text, issues));
@@ -114,8 +114,8 @@ function isTooLarge(text: string): boolean {
   return text.length * 3 > MAX_DEPLOYMENT_TOML_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DEPLOYMENT_TOML_BYTES;
 }
 
-/** The document of a file too large to parse: no tables, one issue on its first line. */
-function tooLarge(text: string, file: string): TomlDocument {
+/** The document of a file too large to parse (read or not): no tables, one issue on its first line. */
+export function oversizedDocument(file: string, text = ''): TomlDocument {
   const firstLine = text.slice(0, Math.min(text.length, 1000)).split('\n')[0].replace(/\r$/, '');
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
   const message = `This file is larger than ${MAX_DEPLOYMENT_TOML_BYTES / 1024 / 1024} MB, so it is not checked (a deployment.toml is a few kilobytes).`;
