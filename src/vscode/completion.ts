@@ -1,10 +1,9 @@
 /** Completion in deployment.toml from the engine (`completionsAt`): tables, keys, values, aliases, snippets. */
 import * as vscode from 'vscode';
 import { completionsAt, type CompletionItemData } from '../core/config/assist';
-import { assistContextFor } from './assistContext';
+import { answerWithin } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
-import { ASSIST_WAIT_MS } from './workspaceModel';
 import { DEPLOYMENT_TOML } from './diagnostics';
 
 /** Characters that open a new proposal list. */
@@ -33,9 +32,7 @@ export function toCompletionItem(d: CompletionItemData): vscode.CompletionItem {
 class Provider implements vscode.CompletionItemProvider {
   constructor(private readonly deps: Deps) {}
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    const doc = await this.deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
-    const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
-    const items = await completionsAt(doc, fromPosition(position), await assistContextFor(this.deps, ws, doc));
+    const items = await answerWithin(this.deps, document, (doc, ctx) => completionsAt(doc, fromPosition(position), ctx));
     return items.map(toCompletionItem);
   }
 }

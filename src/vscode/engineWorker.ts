@@ -7,7 +7,9 @@ import { parentPort } from 'node:worker_threads';
 import { checkWorkspace, type CheckOptions } from '../core/checks/index';
 import { checkDocument } from '../core/checks/document';
 import { parseDeploymentToml } from '../core/config/parse';
+import { lookupKey } from '../core/config/schema';
 import type { TomlDocument } from '../core/config/toml';
+import type { Problem } from '../core/problem';
 import type { KeystoreFormat, PrivateKeyEntry } from '../core/keystore/model';
 import type { MiWorkspace } from '../core/workspace/discover';
 import { decodeStore, KeystoreCache, recoverKey } from '../core/workspace/keystoreCache';
@@ -41,15 +43,39 @@ function parsed(file: string, text: string): TomlDocument {
   return doc;
 }
 
+/** Above this many entries, the host gets only the entries it uses (see hostView). */
+const HOST_ENTRIES = 2000;
+/** At most this many problems per check go back to the host: a person fixes the first thousand first. */
+const HOST_PROBLEMS = 1000;
+
+/**
+ * The document as the extension host needs it. Copying a document to the host costs the host's thread
+ * (50,000 keys: seconds); the host reads only the keys MI knows and the secrets, while the checks, which
+ * need every key, run here. Small documents go whole.
+ */
+function hostView(doc: TomlDocument): TomlDocument {
+  if (doc.tables.reduce((n, t) => n + t.entries.length, 0) <= HOST_ENTRIES) return doc;
+  const tables = doc.tables.map((t) => ({ ...t, entries: t.name === 'secrets' ? t.entries : t.entries.filter((e) => lookupKey(t.name, e.keyParts)) }));
+  return { ...doc, tables };
+}
+
+/** The first HOST_PROBLEMS problems, errors before warnings, in position order. */
+function firstProblems(problems: readonly Problem[]): readonly Problem[] {
+  if (problems.length <= HOST_PROBLEMS) return problems;
+  const rank = { error: 0, warning: 1, information: 2, hint: 3 } as Record<string, number>;
+  const kept = new Set([...problems].sort((a, b) => (rank[a.severity] ?? 4) - (rank[b.severity] ?? 4)).slice(0, HOST_PROBLEMS));
+  return problems.filter((p) => kept.has(p));
+}
+
 /** Answers one request. */
 async function answer(request: EngineRequest): Promise<unknown> {
   switch (request.op) {
     case 'parse':
-      return parsed(request.file, request.text);
+      return hostView(parsed(request.file, request.text));
     case 'check': {
       const document = parsed(request.file, request.text);
-      if (!request.trusted) return checkDocument(document);
-      return checkWorkspace(request.workspace, { ...request.options, document, cache });
+      if (!request.trusted) return firstProblems(checkDocument(document));
+      return firstProblems(await checkWorkspace(request.workspace, { ...request.options, document, cache }));
     }
     case 'decode':
       return decodeStore(request.bytes, request.password, request.format);

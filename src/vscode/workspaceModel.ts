@@ -21,7 +21,7 @@ import type { StoreRole } from './treeNodes';
 const WATCHED = '**/{deployment.toml,pom.xml,Dockerfile,*.jks,*.p12,*.pfx,*.jceks,*.keystore,*.pem,*.crt,*.cer}';
 
 /** How long hover, completion, CodeLens and code actions wait for a parse before answering from the text. */
-export const ASSIST_WAIT_MS = 100;
+export const ASSIST_WAIT_MS = 80;
 
 /** How often configured keystore files are stat-ed, in ms. */
 const STORE_POLL_MS = 2000;
@@ -66,13 +66,16 @@ export class WorkspaceModel implements vscode.Disposable {
   /** The worker thread that parses, checks and decodes: nothing slow runs on the extension host's thread. */
   readonly engine = new EngineClient();
 
+  /** A second worker for keystores, so a store opens while the first is busy with a huge file. */
+  readonly keystoreEngine = new EngineClient();
+
   /** The engine's keystore cache (keyed by path + size + mtime), decoding on the worker thread. */
   readonly cache = new KeystoreCache({
     offload: {
       decode: (bytes, password, format) =>
-        this.engine.request<StoreRead | StoreError>({ op: 'decode', bytes, password, format }).catch((err: Error) => ({ ok: false as const, kind: 'malformed' as const, message: `The keystore could not be decoded: ${err.message}`, format })),
+        this.keystoreEngine.request<StoreRead | StoreError>({ op: 'decode', bytes, password, format }).catch((err: Error) => ({ ok: false as const, kind: 'malformed' as const, message: `The keystore could not be decoded: ${err.message}`, format })),
       recoverKey: (entry, alias, keyPassword) =>
-        this.engine.request<KeyRead | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
+        this.keystoreEngine.request<KeyRead | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
     },
   });
 
@@ -80,7 +83,7 @@ export class WorkspaceModel implements vscode.Disposable {
     private readonly log: Log,
     private readonly passwords: PasswordStore,
   ) {
-    this.disposables.push({ dispose: () => this.engine.dispose() });
+    this.disposables.push({ dispose: () => this.engine.dispose() }, { dispose: () => this.keystoreEngine.dispose() });
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
     const onFile = (kind: 'change' | 'create' | 'delete') => (uri: vscode.Uri) => {
       const file = uri.fsPath;

@@ -98,8 +98,17 @@ interface LineContext {
   readonly headerLine: number;
 }
 
+const linesCache = new WeakMap<TomlDocument, readonly string[]>();
+
+/** The document's lines without line breaks, split once per document (each keystroke asks for several answers). */
+function linesOf(doc: TomlDocument): readonly string[] {
+  let lines = linesCache.get(doc);
+  if (!lines) linesCache.set(doc, (lines = doc.text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))));
+  return lines;
+}
+
 function lineContext(doc: TomlDocument, position: Position): LineContext {
-  const lines = doc.text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = linesOf(doc);
   const line = lines[position.line] ?? '';
   const before = line.slice(0, position.character);
   let table = '';
