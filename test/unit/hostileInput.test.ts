@@ -6,7 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { completionsAt, hoverAt, parseHeaderLine, type AssistContext } from '../../src/core/config/assist';
+import { completionsAt, escapeMarkdown, hoverAt, parseHeaderLine, storeMarkdown, type AssistContext } from '../../src/core/config/assist';
+import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
+import { isUncPath } from '../../src/core/workspace/resolvePath';
 import { appendTableEdit } from '../../src/core/config/edit';
 import { MAX_DEPLOYMENT_TOML_BYTES, MAX_NESTING, parseDeploymentToml } from '../../src/core/config/parse';
 import type { TomlDocument } from '../../src/core/config/toml';
@@ -158,5 +160,24 @@ describe('hostile input: pom.xml and Dockerfile', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hostile input: Markdown from files is inert', () => {
+  it('escapes an alias, a path and a certificate name that hold Markdown', () => {
+    const evil = '![t](https://attacker.example/x.png) <img src=x> `code` *b*';
+    const md = storeMarkdown({ path: evil, format: 'PKCS12', integrity: 'verified', entries: [{ alias: evil, kind: 'private-key', certificate: null }] });
+    assert.deepEqual({ image: md.includes('![t]('), html: /(?<!\\)<img/.test(md), code: md.includes('`code`') }, { image: false, html: false, code: false });
+  });
+
+  it('keeps plain text readable', () => {
+    assert.equal(escapeMarkdown('CN=localhost, O=WSO2 2026-11-27'), 'CN=localhost, O=WSO2 2026-11-27');
+  });
+});
+
+describe('hostile input: network shares', () => {
+  it('never stats a UNC path named by deployment.toml', async () => {
+    const read = await new KeystoreCache().sniff('\\\\attacker.example\\share\\x.jks');
+    assert.deepEqual({ ok: read.ok, unc: isUncPath('//host/share/x.jks') && isUncPath('\\\\host\\share') && !isUncPath('/etc/x.jks') }, { ok: false, unc: true });
   });
 });

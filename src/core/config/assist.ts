@@ -55,6 +55,14 @@ export interface HoverData {
   readonly range: Range;
 }
 
+/**
+ * `text` from a file (a path, an alias, a certificate name) made inert in Markdown: every character Markdown
+ * or HTML could read as syntax is escaped, so `![t](https://…)` in a keystore shows as text, never loads.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
 const KEY_LINE = /^(\s*)((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=/;
 const EXPIRY_SOON_DAYS = 30;
 
@@ -389,7 +397,7 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
     const spec = tableSpec(name);
     if (!spec) return undefined;
     const note = spec.obsolete ? `\n\n_MI 4.x ignores this table: use \`[${spec.obsolete}]\`._` : '';
-    return { contents: `**[${name}]**\n\n${spec.doc}${note}`, range: range(ln, line.indexOf('['), line.trimEnd().length) };
+    return { contents: `**[${escapeMarkdown(name)}]**\n\n${spec.doc}${note}`, range: range(ln, line.indexOf('['), line.trimEnd().length) };
   }
 
   const kv = KEY_LINE.exec(line);
@@ -419,8 +427,8 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
     if (!store || 'error' in store) return store ? { contents: storeMarkdown(store), range: valueRange } : undefined;
     const alias = unquote(line.slice(valueStart + valueLead, valueEnd)).toLowerCase();
     const entry = store.entries.find((e) => e.alias.toLowerCase() === alias);
-    if (!entry) return { contents: `No entry \`${unquote(line.slice(valueStart + valueLead, valueEnd))}\` in \`${store.path}\`.`, range: valueRange };
-    const head = `**${entry.alias}**: ${entryDetail(entry)}`;
+    if (!entry) return { contents: `No entry ${escapeMarkdown(unquote(line.slice(valueStart + valueLead, valueEnd)))} in ${escapeMarkdown(store.path)}.`, range: valueRange };
+    const head = `**${escapeMarkdown(entry.alias)}**: ${entryDetail(entry)}`;
     return { contents: entry.certificate ? `${head}\n\n${certificateMarkdown(entry.certificate)}` : head, range: valueRange };
   }
   return { contents: `**${spec.fullKey}**\n\n${keyDoc(spec)}`, range: valueRange };
@@ -450,21 +458,21 @@ function unquote(s: string): string {
 
 /** Markdown summary of a store: path, format, integrity and entry counts (private keys listed). */
 export function storeMarkdown(store: StoreSummary, now = new Date()): string {
-  if ('error' in store) return `**${store.path}**\n\n${store.error}`;
+  if ('error' in store) return `**${escapeMarkdown(store.path)}**\n\n${escapeMarkdown(store.error)}`;
   const keys = store.entries.filter((e) => e.kind === 'private-key');
   const certs = store.entries.filter((e) => e.kind === 'trusted-cert').length;
   const secrets = store.entries.filter((e) => e.kind === 'secret-key').length;
   const counts = [`${keys.length} private key${keys.length === 1 ? '' : 's'}`, `${certs} trusted certificate${certs === 1 ? '' : 's'}`];
   if (secrets > 0) counts.push(`${secrets} secret key${secrets === 1 ? '' : 's'}`);
   const lines = [
-    `**${store.path}**`,
+    `**${escapeMarkdown(store.path)}**`,
     '',
     `${store.format}, ${counts.join(', ')}${store.integrity === 'unverifiable' ? ' (integrity not verifiable: the store has no MAC)' : ''}`,
   ];
   for (const k of keys.slice(0, 10)) {
     const cert = k.certificate;
     const soon = cert && certificateDate(cert.notAfter) - now.getTime() < EXPIRY_SOON_DAYS * 86400_000;
-    lines.push(`- \`${k.alias}\`${cert ? `: ${cert.subject}, ${entryDetail(k, now).split(', ')[1]}${soon ? ' ⚠' : ''}` : ''}`);
+    lines.push(`- ${escapeMarkdown(k.alias)}${cert ? `: ${escapeMarkdown(cert.subject)}, ${entryDetail(k, now).split(', ')[1]}${soon ? ' ⚠' : ''}` : ''}`);
   }
   return lines.join('\n');
 }
@@ -472,9 +480,9 @@ export function storeMarkdown(store: StoreSummary, now = new Date()): string {
 /** Markdown of a certificate: subject, issuer, validity and SHA-256 fingerprint. */
 export function certificateMarkdown(cert: CertificateInfo): string {
   return [
-    `- Subject: ${cert.subject}`,
-    `- Issuer: ${cert.issuer}${cert.selfSigned ? ' (self-signed)' : ''}`,
-    `- Valid: ${cert.notBefore} to ${cert.notAfter}`,
+    `- Subject: ${escapeMarkdown(cert.subject)}`,
+    `- Issuer: ${escapeMarkdown(cert.issuer)}${cert.selfSigned ? ' (self-signed)' : ''}`,
+    `- Valid: ${escapeMarkdown(cert.notBefore)} to ${escapeMarkdown(cert.notAfter)}`,
     `- SHA-256: \`${cert.sha256}\``,
   ].join('\n');
 }

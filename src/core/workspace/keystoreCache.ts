@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import { decodeKeystore, detectFormat, findEntry, openKey } from '../keystore/index';
 import { FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../keystore/errors';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
+import { isUncPath } from './resolvePath';
 import { FileAccessError, MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 
 /** Why a store could not be read or decoded. */
@@ -178,6 +179,8 @@ export class KeystoreCache implements KeystoreReader {
   /** Stats `file` and returns its cached entry, or a new one when the file changed. */
   private async freshEntry(file: string): Promise<FileEntry | StoreError> {
     let stamp: string;
+    // Never touched for a check or a view: on Windows, a UNC path sends the user's credentials to its host.
+    if (isUncPath(file)) return storeError('io', `${file} is on a network share; it is opened only by a command you run.`);
     try {
       const st = await fs.promises.stat(file);
       if (!st.isFile()) return storeError('not-a-file', `${file} is not a regular file.`);

@@ -38,7 +38,16 @@ export interface ResolvedStorePath {
   readonly copy?: DockerCopy;
 }
 
+/**
+ * True for a UNC path (`\\\\host\\share`, `//host/share`, `\\\\?\\UNC\\…`): on Windows, touching one opens an SMB
+ * connection that sends the user's credentials to the host a file names, so it is never touched unasked.
+ */
+export function isUncPath(p: string): boolean {
+  return /^[\\/]{2}/.test(p.trim());
+}
+
 function fileExists(p: string): boolean {
+  if (isUncPath(p)) return false;
   try {
     return fs.statSync(p).isFile();
   } catch {
