@@ -293,10 +293,13 @@ export class WorkspaceModel implements vscode.Disposable {
     if (!parsed) return undefined;
     const copies = await this.dockerCopies(ws);
     const copiesKey = copies.map((c) => c.sources.join(',') + '>' + c.destination).join(';');
+    // Untrusted: nothing outside the workspace folder is even stat'ed (a path may name /etc/shadow or a share).
+    const within = this.trusted ? undefined : (vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.deploymentToml))?.uri.fsPath ?? ws.root);
+    const copiesKeyed = `${copiesKey}|${within ?? ''}`;
     const hit = this.effectiveCache.get(ws.deploymentToml);
-    if (hit && hit.doc === parsed && hit.copiesKey === copiesKey) return hit.config;
-    const config = buildEffectiveConfig(parsed, ws, { dockerCopies: copies });
-    this.effectiveCache.set(ws.deploymentToml, { doc: parsed, copiesKey, config });
+    if (hit && hit.doc === parsed && hit.copiesKey === copiesKeyed) return hit.config;
+    const config = buildEffectiveConfig(parsed, ws, { dockerCopies: copies, statWithin: within });
+    this.effectiveCache.set(ws.deploymentToml, { doc: parsed, copiesKey: copiesKeyed, config });
     return config;
   }
 

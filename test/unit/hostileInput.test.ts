@@ -8,7 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { completionsAt, escapeMarkdown, hoverAt, parseHeaderLine, storeMarkdown, type AssistContext } from '../../src/core/config/assist';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
-import { isUncPath } from '../../src/core/workspace/resolvePath';
+import { isUncPath, resolveStorePath } from '../../src/core/workspace/resolvePath';
+import { runtimeHomeAt } from '../../src/core/workspace/discover';
 import { appendTableEdit } from '../../src/core/config/edit';
 import { MAX_DEPLOYMENT_TOML_BYTES, MAX_NESTING, parseDeploymentToml } from '../../src/core/config/parse';
 import type { TomlDocument } from '../../src/core/config/toml';
@@ -179,5 +180,26 @@ describe('hostile input: network shares', () => {
   it('never stats a UNC path named by deployment.toml', async () => {
     const read = await new KeystoreCache().sniff('\\\\attacker.example\\share\\x.jks');
     assert.deepEqual({ ok: read.ok, unc: isUncPath('//host/share/x.jks') && isUncPath('\\\\host\\share') && !isUncPath('/etc/x.jks') }, { ok: false, unc: true });
+  });
+});
+
+describe('hostile input: untrusted folders reach nothing outside', () => {
+  it('resolves a store path outside the folder as text and never stats it', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-untrusted-'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-outside-'));
+    try {
+      fs.mkdirSync(path.join(root, 'conf'));
+      fs.mkdirSync(path.join(root, 'repository'));
+      fs.writeFileSync(path.join(root, 'conf', 'deployment.toml'), '');
+      const secret = path.join(outside, 'x.jks');
+      fs.writeFileSync(secret, 'x');
+      const ws = runtimeHomeAt(root);
+      assert.ok(ws);
+      const actual = { trusted: resolveStorePath(ws, secret).exists, untrusted: resolveStorePath(ws, secret, [], root).exists };
+      assert.deepEqual(actual, { trusted: true, untrusted: false });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -120,6 +120,8 @@ export interface ResolveOptions {
   readonly secretPasswords?: Readonly<Record<string, string>>;
   /** The project's Dockerfile COPY lines, for path resolution in integration projects. */
   readonly dockerCopies?: readonly DockerCopy[];
+  /** An untrusted workspace's folder: store paths outside it are resolved as text, never stat'ed. */
+  readonly statWithin?: string;
 }
 
 /** A key's default: a literal, or `$ref` to another key (MI's default.json, through the schema). */
@@ -339,7 +341,7 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
     const fileRaw = resolve(spec.keys.file);
     if (!fileRaw || fileRaw.text.trim() === '') return null;
     const file = sourced(spec.keys.file, fileRaw, (t) => expandEnv(t, options).trim());
-    const resolved = resolveStorePath(workspace, file.value, options.dockerCopies);
+    const resolved = resolveStorePath(workspace, file.value, options.dockerCopies, options.statWithin);
     const typeRaw = resolve(spec.keys.type);
     const passwordRaw = resolve(spec.keys.password);
     const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
