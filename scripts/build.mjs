@@ -40,6 +40,8 @@ const apart = {
 /** Every bundle the product ships, plus the extension-host test bundle when its entry exists. */
 const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // The extension's worker thread (parsing, checks, keystore decoding), started from dist/extension.js.
+  { ...common, entryPoints: ['src/vscode/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
   { ...cli, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Wrapped in the function Node wraps a CommonJS module in, so the launcher need not build a second 200 KB
   // string (one more young-generation GC in a `list`) to wrap it; the file is run only by the launcher.

@@ -2,7 +2,7 @@
 // `node` package, installed on first use into the git-ignored `.vscode-test/` folder with its own
 // package.json, so Node 24 never lands on the project's own PATH. See docs/testing-in-vscode.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -49,13 +49,42 @@ export function missingDebianPackages(packages) {
   return packages.filter((p) => spawnSync('dpkg', ['-s', p], { stdio: 'ignore' }).status !== 0);
 }
 
-/** Installs missing Debian packages when running as root; otherwise throws with the exact command to run. */
+/**
+ * Whether a root user's machine may be changed by `apt-get install` without asking: yes under CI (`CI=true`)
+ * or with `--yes`; otherwise ask a person at a terminal, and with nobody to ask print the command instead.
+ */
+export function installConsent({ env, argv, interactive }) {
+  if (env.CI === 'true' || argv.includes('--yes') || argv.includes('-y')) return 'yes';
+  return interactive ? 'ask' : 'refuse';
+}
+
+/** Asks a yes/no question on the terminal, synchronously (the scripts around it are synchronous). */
+function askYes(question) {
+  process.stdout.write(question);
+  const buffer = Buffer.alloc(256);
+  let n = 0;
+  try {
+    n = readSync(0, buffer, 0, buffer.length, null);
+  } catch {
+    return false;
+  }
+  return /^\s*y(es)?\s*$/i.test(buffer.subarray(0, n).toString('utf8'));
+}
+
+/** Installs missing Debian packages when running as root and allowed (see installConsent); otherwise throws with the exact command to run. */
 export function ensureDebianPackages(packages, why) {
   const missing = missingDebianPackages(packages);
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
     throw new Error(`${why} needs these Debian packages. Run:\n  sudo ${command}\nthen try again.`);
+  }
+  const consent = installConsent({ env: process.env, argv: process.argv, interactive: Boolean(process.stdin.isTTY) });
+  if (consent === 'refuse') {
+    throw new Error(`${why} needs these Debian packages. Run:\n  ${command}\nthen try again (or pass --yes, or set CI=true, to let this script run it).`);
+  }
+  if (consent === 'ask' && !askYes(`${why} needs these Debian packages: ${missing.join(' ')}.\nRun \`${command}\` now? [y/N] `)) {
+    throw new Error(`Not installed. Run:\n  ${command}\nthen try again.`);
   }
   console.log(`[vscode-server] installing Debian packages for ${why}: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };

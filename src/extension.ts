@@ -14,6 +14,7 @@ import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
 import * as vault from './vscode/vault';
 import { testHooks } from './vscode/commands/common';
+import { answerTimes } from './vscode/assistContext';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */
 export interface ExtensionApi {
@@ -29,6 +30,8 @@ export interface ExtensionApi {
     readonly hooks: typeof testHooks;
     /** Fires with the files the shared model announced as changed (the Keystores view reloads on it). */
     readonly onDidChangeModel: vscode.Event<readonly string[]>;
+    /** How long the last hover and completion answers took inside the host, in ms, oldest first. */
+    answerTimes(): readonly number[];
   };
 }
 
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       storagePaths: [context.globalStorageUri, context.storageUri].filter((u): u is vscode.Uri => u !== undefined).map((u) => u.fsPath),
       hooks: testHooks,
       onDidChangeModel: (listener, thisArg, disposables) => model.onDidChange((c) => listener.call(thisArg, c.files), undefined, disposables),
+      answerTimes: () => [...answerTimes],
     },
     validateNow: async (file) => {
       await diag.validate(file);

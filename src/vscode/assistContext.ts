@@ -9,6 +9,42 @@ import type { TomlDocument } from '../core/config/toml';
 import type { MiWorkspace } from '../core/workspace/discover';
 import { createAssistContext } from '../core/workspace/assistContext';
 import type { Deps } from './deps';
+import { ASSIST_WAIT_MS } from './workspaceModel';
+
+/** How long hover and completion may take in all: after that they answer from the text alone. */
+export const ANSWER_MS = 150;
+
+/**
+ * Runs `answer` with the document and its workspace's AssistContext, or, when the workspace is slow to
+ * answer (a keystore still being decoded, a worker busy with a huge file), with the text alone: what a key
+ * means and its default never wait for a keystore.
+ */
+export async function answerWithin<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await answerFrom(deps, document, answer, started);
+  } finally {
+    answerTimes.push(performance.now() - started);
+    if (answerTimes.length > 100) answerTimes.shift();
+  }
+}
+
+/** How long the last answers of hover and completion took inside the extension host, in ms (for the stall guard test). */
+export const answerTimes: number[] = [];
+
+async function answerFrom<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>, started: number): Promise<T> {
+  const doc = await deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
+  const full = (async () => answer(doc, await assistContextFor(deps, await deps.model.workspaceOf(document.uri.fsPath), doc)))();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), Math.max(0, ANSWER_MS - (performance.now() - started)))));
+  const first = await Promise.race([full, late]);
+  clearTimeout(timer);
+  if (first !== LATE) return first as T;
+  full.catch(() => undefined);
+  return answer(doc, EMPTY);
+}
+
+const LATE = Symbol('late');
 
 /** An AssistContext that reads nothing (untrusted workspace). */
 const EMPTY: AssistContext = {

@@ -8,6 +8,7 @@ import { findEntry } from '../core/keystore/index';
 import { describeCertificate } from '../core/keystore/x509';
 import { toRange } from './convert';
 import type { Deps } from './deps';
+import { ASSIST_WAIT_MS } from './workspaceModel';
 import { DEPLOYMENT_TOML, type DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, SETTINGS, VIEWS } from './ids';
 import { commonName, daysUntil, expiryPhrase, leafOf } from './keystoresTree';
@@ -29,7 +30,7 @@ class Provider implements vscode.CodeLensProvider {
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.getConfiguration(SETTINGS.section).get<boolean>(SETTINGS.codeLensEnabled, true)) return [];
     if (!this.deps.model.trusted) return [];
-    const doc = this.deps.model.parseDocument(document);
+    const doc = await this.deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
     const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
     const config = await this.deps.model.effective(ws, doc);
     if (!config) return [];

@@ -1,7 +1,7 @@
 /** Completion in deployment.toml from the engine (`completionsAt`): tables, keys, values, aliases, snippets. */
 import * as vscode from 'vscode';
 import { completionsAt, type CompletionItemData } from '../core/config/assist';
-import { assistContextFor } from './assistContext';
+import { answerWithin } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
 import { DEPLOYMENT_TOML } from './diagnostics';
@@ -32,9 +32,7 @@ export function toCompletionItem(d: CompletionItemData): vscode.CompletionItem {
 class Provider implements vscode.CompletionItemProvider {
   constructor(private readonly deps: Deps) {}
   async provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.CompletionItem[]> {
-    const doc = this.deps.model.parseDocument(document);
-    const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
-    const items = await completionsAt(doc, fromPosition(position), await assistContextFor(this.deps, ws, doc));
+    const items = await answerWithin(this.deps, document, (doc, ctx) => completionsAt(doc, fromPosition(position), ctx));
     return items.map(toCompletionItem);
   }
 }

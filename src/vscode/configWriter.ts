@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { appendTableEdit, setValueEdits, tableSnippet, tomlString } from '../core/config/edit';
 import type { TextEdit } from '../core/problem';
 import type { MiWorkspace } from '../core/workspace/discover';
-import { readDockerCopies, readPomKeystoreProperties } from '../core/workspace/project';
+import { readDockerCopies, readPomKeystoreProperties, readProjectFileSync } from '../core/workspace/project';
 import { fileNameFor, isInside, SECURITY_DIR } from '../core/workspace/resolvePath';
 import { applyTextEdits } from './applyEdits';
 import type { Deps } from './deps';
@@ -82,7 +82,7 @@ function projectEdits(ws: Extract<MiWorkspace, { kind: 'project' }>, c: StoreCon
   const edits: TextEdit[] = [];
   const name = path.basename(c.storeFile);
   if (c.role === 'primary' && fs.existsSync(ws.pomXml)) {
-    const props = readPomKeystoreProperties(fs.readFileSync(ws.pomXml, 'utf8'));
+    const props = readPomKeystoreProperties(readProjectFileSync(ws.pomXml));
     const set = (p: { valueRange: TextEdit['range'] } | undefined, value: string | undefined) => {
       if (p && value !== undefined) edits.push({ file: ws.pomXml, range: p.valueRange, newText: escapeXml(value) });
     };
@@ -92,7 +92,7 @@ function projectEdits(ws: Extract<MiWorkspace, { kind: 'project' }>, c: StoreCon
     set(props.password, c.password);
   }
   if (ws.dockerfile && isInside(ws.resourcesDir, c.storeFile)) {
-    const text = fs.readFileSync(ws.dockerfile, 'utf8');
+    const text = readProjectFileSync(ws.dockerfile);
     const copies = readDockerCopies(text);
     const rel = path.relative(path.dirname(ws.dockerfile), c.storeFile).split(path.sep).join('/');
     const copied = copies.some((cp) => cp.sources.some((s) => s.replace(/^\.\//, '') === rel));

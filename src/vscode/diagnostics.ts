@@ -7,7 +7,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkDocument } from '../core/checks/document';
 import type { Problem } from '../core/problem';
 import type { TomlDocument } from '../core/config/toml';
 import type { MiWorkspace } from '../core/workspace/discover';
@@ -15,7 +14,8 @@ import { ProblemDiagnostic } from './convert';
 import type { Deps } from './deps';
 import { DIAGNOSTIC_SOURCE, SETTINGS } from './ids';
 import { isDeploymentToml } from './workspaceModel';
-import { checkWorkspaceProblems } from './engineChecks';
+import { checkTextProblems, checkWorkspaceProblems } from './engineChecks';
+import { EngineTimeoutError } from './engineClient';
 
 /** Document selector of every provider: a deployment.toml on disk, whatever language mode it is in. */
 export const DEPLOYMENT_TOML: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/deployment.toml' }];
@@ -106,12 +106,17 @@ export class DiagnosticsFeature implements vscode.Disposable {
       this.lastTimings.set(file, { parseMs, checkMs, totalMs: performance.now() - started });
     } catch (err) {
       this.deps.log.error(`Checking ${file} failed.`, err);
+      // Say so where the person looks, rather than leave the last result standing as if it were current.
+      if (err instanceof EngineTimeoutError && this.generation.get(file) === generation) {
+        const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+        this.publish(file, [{ code: 'toml-not-checked', severity: 'warning', message: `This file was not checked: ${err.message}`, file, range, fixes: [] }]);
+      }
     }
   }
 
   /** The engine's problems: TOML-level only when untrusted, else the whole workspace. */
   private async check(ws: MiWorkspace, doc: TomlDocument): Promise<Problem[]> {
-    if (!this.deps.model.trusted) return checkDocument(doc);
+    if (!this.deps.model.trusted) return checkTextProblems(this.deps, ws, doc);
     const expiryWarningDays = vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.expiryWarningDays, 30);
     return checkWorkspaceProblems(this.deps, ws, doc, { expiryWarningDays });
   }

@@ -4,11 +4,18 @@
  * and the shared keystore cache.
  */
 import * as vscode from 'vscode';
-import { checkWorkspace } from '../core/checks/index';
 import type { TomlDocument } from '../core/config/toml';
 import type { Problem } from '../core/problem';
 import type { MiWorkspace } from '../core/workspace/discover';
 import type { Deps } from './deps';
+
+/** How long one check of a workspace may take before it is stopped and reported as not checked. */
+export const CHECK_TIMEOUT_SECONDS = 60;
+
+/** Checks of the text alone, for an untrusted workspace (no other file is read), on the worker thread. */
+export function checkTextProblems(deps: Deps, ws: MiWorkspace, doc: TomlDocument): Promise<Problem[]> {
+  return deps.model.engine.request<Problem[]>({ op: 'check', file: doc.file, text: doc.text, workspace: ws, trusted: false, options: {} }, CHECK_TIMEOUT_SECONDS);
+}
 
 /** Options the extension passes from its settings. */
 export interface CheckSettings {
@@ -26,14 +33,23 @@ export async function checkWorkspaceProblems(deps: Deps, ws: MiWorkspace, doc: T
     if (remembered !== undefined) storePasswords[s.path] = remembered;
   }
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.deploymentToml))?.uri.fsPath;
-  return checkWorkspace(ws, {
-    document: doc,
-    expiryDays: settings.expiryWarningDays,
-    storePasswords,
-    cache: deps.model.cache,
-    readOutside: true,
-    workspaceFolder: folder,
-    // The extension host's environment is VS Code's, not the one MI will start with.
-    env: {},
-  });
+  // On the worker thread: the checks of a huge or hostile file take its time, not the extension host's.
+  return deps.model.engine.request<Problem[]>(
+    {
+      op: 'check',
+      file: doc.file,
+      text: doc.text,
+      workspace: ws,
+      trusted: true,
+      options: {
+        expiryDays: settings.expiryWarningDays,
+        storePasswords,
+        readOutside: true,
+        workspaceFolder: folder,
+        // The extension host's environment is VS Code's, not the one MI will start with.
+        env: {},
+      },
+    },
+    CHECK_TIMEOUT_SECONDS,
+  );
 }

@@ -1,7 +1,7 @@
 /** Hover in deployment.toml from the engine (`hoverAt`): what a key means, its default, the store behind it. */
 import * as vscode from 'vscode';
 import { hoverAt } from '../core/config/assist';
-import { assistContextFor } from './assistContext';
+import { answerWithin } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
 import { DEPLOYMENT_TOML } from './diagnostics';
@@ -9,9 +9,7 @@ import { DEPLOYMENT_TOML } from './diagnostics';
 class Provider implements vscode.HoverProvider {
   constructor(private readonly deps: Deps) {}
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
-    const doc = this.deps.model.parseDocument(document);
-    const ws = await this.deps.model.workspaceOf(document.uri.fsPath);
-    const data = await hoverAt(doc, fromPosition(position), await assistContextFor(this.deps, ws, doc));
+    const data = await answerWithin(this.deps, document, (doc, ctx) => hoverAt(doc, fromPosition(position), ctx));
     if (!data) return undefined;
     // Untrusted content (file names, DNs) must not run commands from a hover.
     const md = new vscode.MarkdownString(data.contents);

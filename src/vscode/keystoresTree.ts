@@ -4,6 +4,7 @@
  * details. Items carry a `contextValue` per kind for the inline and context menus.
  */
 import { extensionOf, treeExtensions, type ExtensionNode } from './treeExtensions';
+import { escapeMarkdown } from '../core/config/assist';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CertificateInfo, Entry } from '../core/keystore/model';
@@ -212,7 +213,7 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
       .filter(Boolean)
       .join(' — ');
     item.tooltip = new vscode.MarkdownString(
-      `**${path.basename(node.file)}**\n\n${node.file}\n\nRoles: ${node.roles.join(', ')}${node.format ? `\n\nFormat: ${node.format}` : ''}`,
+      `**${escapeMarkdown(path.basename(node.file))}**\n\n${escapeMarkdown(node.file)}\n\nRoles: ${node.roles.join(', ')}${node.format ? `\n\nFormat: ${node.format}` : ''}`,
     );
     item.iconPath = new vscode.ThemeIcon(node.exists ? 'database' : 'warning', problems ? new vscode.ThemeColor('list.warningForeground') : undefined);
     item.resourceUri = vscode.Uri.file(node.file);
@@ -232,7 +233,7 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
     item.iconPath = new vscode.ThemeIcon(e.kind === 'private-key' ? 'key' : e.kind === 'trusted-cert' ? 'verified' : 'lock', colour);
     item.description = days === undefined ? (e.kind === 'secret-key' ? 'secret key' : undefined) : `${expiryPhrase(days)} · ${commonName(info!.subject)}`;
     item.tooltip = info
-      ? new vscode.MarkdownString(`**${e.alias}** (${e.kind === 'private-key' ? 'key pair' : 'trusted certificate'})\n\n${info.subject}\n\nIssuer: ${info.issuer}\n\nValid until ${info.notAfter}\n\nSHA-256 \`${info.sha256}\``)
+      ? new vscode.MarkdownString(`**${escapeMarkdown(e.alias)}** (${e.kind === 'private-key' ? 'key pair' : 'trusted certificate'})\n\n${escapeMarkdown(info.subject)}\n\nIssuer: ${escapeMarkdown(info.issuer)}\n\nValid until ${escapeMarkdown(info.notAfter)}\n\nSHA-256 \`${info.sha256}\``)
       : e.alias;
     item.contextValue = e.kind === 'private-key' ? CONTEXT_VALUES.keyEntry : e.kind === 'trusted-cert' ? CONTEXT_VALUES.certEntry : CONTEXT_VALUES.secretEntry;
     item.id = `en:${node.keystore.file}:${e.alias}`;

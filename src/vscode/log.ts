@@ -21,7 +21,7 @@ const KEPT_LINES = 2000;
 
 /** Hides values of password-like keys, in case a TOML line or an option object is logged. */
 export function scrub(text: string): string {
-  return text.replace(/((?:password|key_password|keypass|storepass|secret)[\w.]*"?\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***');
+  return text.replace(/((?:password|key_password|keypass|storepass|secret)[\w.]{0,64}"?\s{0,64}[:=]\s{0,64})("[^"]*"|'[^']*'|\S+)/gi, '$1***');
 }
 
 /** Details of an error for the log: name, message and the cause chain (no stack of foreign objects). */

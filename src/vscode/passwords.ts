@@ -2,6 +2,7 @@
  * Store passwords the user typed, kept in VS Code's SecretStorage (the OS keychain) per keystore path,
  * never in settings, logs or files. A plain password in deployment.toml is used as is and never stored.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SETTINGS } from './ids';
@@ -19,9 +20,13 @@ export class PasswordStore {
     private readonly state: vscode.Memento,
   ) {}
 
-  /** The key of a store: its absolute normalized path. */
+  /**
+   * The key of a store: the machine the extension host runs on (remote kind and host name: SecretStorage is
+   * shared by every remote and container a window opens, and two of them often hold the same path) and the
+   * store's absolute normalized path.
+   */
   private key(file: string): string {
-    return PREFIX + path.resolve(file);
+    return PREFIX + storeKey(file);
   }
 
   /** The remembered password of `file`, if any. */
@@ -29,7 +34,12 @@ export class PasswordStore {
     const s = this.session.get(path.resolve(file));
     if (s !== undefined) return s;
     try {
-      return await this.secrets.get(this.key(file));
+      const found = await this.secrets.get(this.key(file));
+      if (found !== undefined || vscode.env.remoteName !== undefined) return found;
+      // Remembered before keys named the machine: on the local machine the path alone was unambiguous.
+      const old = await this.secrets.get(PREFIX + path.resolve(file));
+      if (old !== undefined) await this.set(file, old);
+      return old;
     } catch {
       return undefined;
     }
@@ -42,7 +52,7 @@ export class PasswordStore {
     try {
       await this.secrets.store(this.key(file), password);
       const index = new Set(this.state.get<string[]>(INDEX_KEY, []));
-      index.add(path.resolve(file));
+      index.add(storeKey(file));
       await this.state.update(INDEX_KEY, [...index]);
     } catch {
       // SecretStorage unavailable (no keychain): the session copy still serves until reload.
@@ -59,6 +69,7 @@ export class PasswordStore {
     this.session.delete(path.resolve(file));
     try {
       await this.secrets.delete(this.key(file));
+      if (vscode.env.remoteName === undefined) await this.secrets.delete(PREFIX + path.resolve(file));
     } catch {
       // Nothing stored.
     }
@@ -67,7 +78,7 @@ export class PasswordStore {
   /** Forgets every remembered password; returns how many stores were forgotten. */
   async clear(): Promise<number> {
     const index = new Set(this.state.get<string[]>(INDEX_KEY, []));
-    for (const f of this.session.keys()) index.add(f);
+    for (const f of this.session.keys()) index.add(storeKey(f));
     this.session.clear();
     for (const f of index) {
       try {
@@ -90,4 +101,9 @@ export class PasswordStore {
     });
     return value === undefined || value === '' ? undefined : value;
   }
+}
+
+/** A store's key without the prefix: `<remote kind>@<host>|<absolute path>` (`local@<host>|…` on this machine). */
+export function storeKey(file: string): string {
+  return `${vscode.env.remoteName ?? 'local'}@${os.hostname()}|${path.resolve(file)}`;
 }

@@ -15,6 +15,7 @@ import type { MiWorkspace } from '../core/workspace/discover';
 import { applyTextEdits } from './applyEdits';
 import { addFixToEdit, codeOf, fromPosition } from './convert';
 import type { Deps } from './deps';
+import { ASSIST_WAIT_MS } from './workspaceModel';
 import { COMMANDS } from './ids';
 import { askPick, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress } from './commands/common';
 
@@ -52,7 +53,7 @@ class VaultCodeActions implements vscode.CodeActionProvider {
   async provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     const wanted = context.diagnostics.filter((d) => d.source === 'mi-keystores' && (codeOf(d) === 'secret-plain' || codeOf(d) === 'plaintext-password'));
     if (wanted.length === 0 || path.basename(document.uri.fsPath) !== 'deployment.toml') return [];
-    const doc = this.deps.model.parseDocument(document);
+    const doc = await this.deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
     let internal: { certificate: Uint8Array; transformation: string } | undefined;
     try {
       internal = await internalCertificate(this.deps, doc);

@@ -6,18 +6,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseDeploymentToml } from '../core/config/parse';
+import { MAX_DEPLOYMENT_TOML_BYTES, oversizedDocument } from '../core/config/parse';
 import type { TomlDocument } from '../core/config/toml';
 import { discoverWorkspaces, workspaceForFile, type MiWorkspace } from '../core/workspace/discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from '../core/workspace/effectiveConfig';
-import { readDockerCopies } from '../core/workspace/project';
-import { defaultKeystoreCache, type KeystoreCache, type StoreRead } from '../core/workspace/keystoreCache';
+import { readDockerCopies, readProjectFile } from '../core/workspace/project';
+import { KeystoreCache, type KeyError, type KeyRead, type StoreError, type StoreRead } from '../core/workspace/keystoreCache';
+import { EngineClient } from './engineClient';
 import type { Log } from './log';
 import type { PasswordStore } from './passwords';
 import type { StoreRole } from './treeNodes';
 
 /** Files whose change on disk can change what the checks say. */
 const WATCHED = '**/{deployment.toml,pom.xml,Dockerfile,*.jks,*.p12,*.pfx,*.jceks,*.keystore,*.pem,*.crt,*.cer}';
+
+/** How long hover, completion, CodeLens and code actions wait for a parse before answering from the text. */
+export const ASSIST_WAIT_MS = 80;
 
 /** How often configured keystore files are stat-ed, in ms. */
 const STORE_POLL_MS = 2000;
@@ -52,18 +56,34 @@ export class WorkspaceModel implements vscode.Disposable {
   /** Fires when files on disk or the set of workspaces changed. */
   readonly onDidChange = this.changed.event;
   private discovered: Promise<MiWorkspace[]> | undefined;
-  private readonly parsed = new Map<string, { key: string; doc: TomlDocument }>();
+  private readonly parsed = new Map<string, { key: string; doc: Promise<TomlDocument> }>();
+  /** The last document each file parsed to, for answers that cannot wait for the current parse. */
+  private readonly lastDone = new Map<string, TomlDocument>();
   private readonly effectiveCache = new Map<string, { doc: TomlDocument; copiesKey: string; config: EffectiveConfig }>();
   private readonly dockerCache = new Map<string, { mtime: number; copies: ReturnType<typeof readDockerCopies> }>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  /** The engine's keystore cache (keyed by path + size + mtime), shared with the checks. */
-  readonly cache: KeystoreCache = defaultKeystoreCache;
+  /** The worker thread that parses, checks and decodes: nothing slow runs on the extension host's thread. */
+  readonly engine = new EngineClient();
+
+  /** A second worker for keystores, so a store opens while the first is busy with a huge file. */
+  readonly keystoreEngine = new EngineClient();
+
+  /** The engine's keystore cache (keyed by path + size + mtime), decoding on the worker thread. */
+  readonly cache = new KeystoreCache({
+    offload: {
+      decode: (bytes, password, format) =>
+        this.keystoreEngine.request<StoreRead | StoreError>({ op: 'decode', bytes, password, format }).catch((err: Error) => ({ ok: false as const, kind: 'malformed' as const, message: `The keystore could not be decoded: ${err.message}`, format })),
+      recoverKey: (entry, alias, keyPassword) =>
+        this.keystoreEngine.request<KeyRead | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
+    },
+  });
 
   constructor(
     private readonly log: Log,
     private readonly passwords: PasswordStore,
   ) {
+    this.disposables.push({ dispose: () => this.engine.dispose() }, { dispose: () => this.keystoreEngine.dispose() });
     const watcher = vscode.workspace.createFileSystemWatcher(WATCHED);
     const onFile = (kind: 'change' | 'create' | 'delete') => (uri: vscode.Uri) => {
       const file = uri.fsPath;
@@ -202,28 +222,52 @@ export class WorkspaceModel implements vscode.Disposable {
     return vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === abs);
   }
 
-  /** The parsed deployment.toml: the editor's text when open (unsaved changes count), else the file on disk. */
+  /**
+   * The parsed deployment.toml: the editor's text when open (unsaved changes count), else the file on disk.
+   * A file over the size limit is not read at all.
+   */
   async parse(file: string): Promise<TomlDocument | undefined> {
     const doc = this.openDocument(file);
     if (doc) return this.parseDocument(doc);
     try {
-      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.file(file));
-      return this.parseText(file, Buffer.from(bytes).toString('utf8'), `disk`);
+      const uri = vscode.Uri.file(file);
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_DEPLOYMENT_TOML_BYTES) return oversizedDocument(file);
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return await this.parseText(file, Buffer.from(bytes).toString('utf8'), `disk`);
     } catch {
       return undefined;
     }
   }
 
-  /** The parsed text of an open document, cached by document version. */
-  parseDocument(doc: vscode.TextDocument): TomlDocument {
+  /** The parsed text of an open document (on the worker thread), cached by document version. */
+  parseDocument(doc: vscode.TextDocument): Promise<TomlDocument> {
     return this.parseText(doc.uri.fsPath, doc.getText(), `v${doc.version}`, true);
   }
 
-  private parseText(file: string, text: string, tag: string, byVersion = false): TomlDocument {
+  /**
+   * The open document parsed, if that takes less than `ms`; else the last parse of the file (an older version),
+   * else its text alone. Hover and completion work from the text around the cursor, so they answer at once
+   * on a file whose parse takes seconds, and know its tables once it is done.
+   */
+  async parseDocumentWithin(doc: vscode.TextDocument, ms: number): Promise<TomlDocument> {
+    const file = doc.uri.fsPath;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+    const parsed = await Promise.race([this.parseDocument(doc).catch(() => undefined), late]);
+    clearTimeout(timer);
+    return parsed ?? this.lastDone.get(file) ?? { file, text: doc.getText(), tables: [], issues: [] };
+  }
+
+  private parseText(file: string, text: string, tag: string, byVersion = false): Promise<TomlDocument> {
     const key = byVersion ? tag : `${tag}:${text.length}:${hashText(text)}`;
     const hit = this.parsed.get(file);
-    if (hit && hit.key === key && (byVersion || hit.doc.text === text)) return hit.doc;
-    const parsed = parseDeploymentToml(text, file);
+    if (hit && hit.key === key) return hit.doc;
+    const parsed = this.engine.request<TomlDocument>({ op: 'parse', file, text });
+    void parsed.then(
+      (doc) => this.lastDone.set(file, doc),
+      () => this.parsed.get(file)?.doc === parsed && this.parsed.delete(file),
+    );
     this.parsed.set(file, { key, doc: parsed });
     return parsed;
   }
@@ -235,8 +279,7 @@ export class WorkspaceModel implements vscode.Disposable {
       const st = await vscode.workspace.fs.stat(vscode.Uri.file(ws.dockerfile));
       const hit = this.dockerCache.get(ws.dockerfile);
       if (hit && hit.mtime === st.mtime) return hit.copies;
-      const text = Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(ws.dockerfile))).toString('utf8');
-      const copies = readDockerCopies(text);
+      const copies = readDockerCopies((await readProjectFile(ws.dockerfile)) ?? '');
       this.dockerCache.set(ws.dockerfile, { mtime: st.mtime, copies });
       return copies;
     } catch {
@@ -250,10 +293,13 @@ export class WorkspaceModel implements vscode.Disposable {
     if (!parsed) return undefined;
     const copies = await this.dockerCopies(ws);
     const copiesKey = copies.map((c) => c.sources.join(',') + '>' + c.destination).join(';');
+    // Untrusted: nothing outside the workspace folder is even stat'ed (a path may name /etc/shadow or a share).
+    const within = this.trusted ? undefined : (vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.deploymentToml))?.uri.fsPath ?? ws.root);
+    const copiesKeyed = `${copiesKey}|${within ?? ''}`;
     const hit = this.effectiveCache.get(ws.deploymentToml);
-    if (hit && hit.doc === parsed && hit.copiesKey === copiesKey) return hit.config;
-    const config = buildEffectiveConfig(parsed, ws, { dockerCopies: copies });
-    this.effectiveCache.set(ws.deploymentToml, { doc: parsed, copiesKey, config });
+    if (hit && hit.doc === parsed && hit.copiesKey === copiesKeyed) return hit.config;
+    const config = buildEffectiveConfig(parsed, ws, { dockerCopies: copies, statWithin: within });
+    this.effectiveCache.set(ws.deploymentToml, { doc: parsed, copiesKey: copiesKeyed, config });
     return config;
   }
 

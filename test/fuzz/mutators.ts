@@ -287,3 +287,38 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Files written to stall an editor: each once froze or killed the extension host. Full size at `scale` 1;
+ * the same generators feed the fuzz run (scaled) and the extension-host guard (full size).
+ */
+export const HOSTILE = {
+  /** A header whose spaces three quantifiers of a naive header pattern could each match: `[` + 600 spaces + `]]]`. */
+  spacedHeader(scale = 1): string {
+    return `[keystore.primary]\nfile_name = "a.jks"\n[${' '.repeat(Math.max(50, Math.round(600 * scale)))}]]]\nalias = "x"\npassword = "p"\n`;
+  },
+  /** About 0.7 MB: 50,000 keys in one table with 41 broken lines spread through it. */
+  manyKeysBroken(scale = 1): string {
+    const keys = Math.max(500, Math.round(50_000 * scale));
+    const every = Math.floor(keys / 41);
+    const lines = ['[keystore.primary]', 'file_name = "repository/resources/security/wso2carbon.jks"', 'password = "wso2carbon"'];
+    for (let i = 0; i < keys; i++) lines.push(i % every === every - 1 && i < every * 41 ? `broken ${i} = = "` : `k${i} = ${i}`);
+    return `${lines.join('\n')}\n[truststore]\nfile_name = "t.jks"\n`;
+  },
+  /** About 8 MB of brackets nested inside one value, never closed. */
+  nestedBrackets(scale = 1): string {
+    return `[keystore.primary]\nfile_name = "a.jks"\nx = ${'['.repeat(Math.max(1000, Math.round(8 * 1024 * 1024 * scale)))}\n`;
+  },
+  /** About 320 KB of pom.xml: thousands of comments that open and never close, then the keystore properties. */
+  pomWithComments(scale = 1): string {
+    const n = Math.max(100, Math.round(46_000 * scale));
+    return `<project><properties><projectType>integration-project</projectType>\n${'<!-- x '.repeat(n)}\n<keystore.name>wso2carbon.jks</keystore.name>\n</properties></project>\n`;
+  },
+};
+
+/** The hostile generators as mutators of the fuzz run: each replaces or extends the seed text. */
+export const HOSTILE_MUTATORS: readonly TextMutator[] = [
+  { name: 'hostile-spaced-header', apply: (t, r, k) => `${t}\n${HOSTILE.spacedHeader(Math.max(k, r.next()))}` },
+  { name: 'hostile-many-keys-broken', apply: (_t, _r, k) => HOSTILE.manyKeysBroken(k) },
+  { name: 'hostile-nested-brackets', apply: (_t, _r, k) => HOSTILE.nestedBrackets(k) },
+];

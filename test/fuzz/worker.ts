@@ -12,7 +12,7 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import { checkWorkspace } from '../../src/core/checks/index';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { runtimeHomeAt } from '../../src/core/workspace/discover';
-import { BYTE_MUTATORS, TEXT_MUTATORS, caseRng } from './mutators';
+import { BYTE_MUTATORS, HOSTILE_MUTATORS, TEXT_MUTATORS, caseRng } from './mutators';
 import { keystoreSeeds, tomlFor, tomlSeeds, type KeystoreSeed } from './corpus';
 
 /** What the driver hands a worker. */
@@ -80,7 +80,7 @@ export function buildCase(seed: number, index: number, scale = 1): FuzzCase {
     return { kind: 'keystore', input: ks.name, mutator: name, bytes, seed: ks };
   }
   const t = rng.pick(TOML_SEEDS);
-  const m = rng.pick(TEXT_MUTATORS);
+  const m = rng.pick([...TEXT_MUTATORS, ...HOSTILE_MUTATORS]);
   const text = m.apply(fs.readFileSync(t.file, 'utf8'), rng, scale);
   return { kind: 'toml', input: t.name, mutator: m.name, bytes: Buffer.from(text, 'utf8'), seed: ks };
 }

@@ -27,7 +27,9 @@ export function createRun(loadTests: () => void): () => Promise<void> {
   return async () => {
     // mocha 12 is an ES module: a dynamic import works on every Node the extension host may have.
     const { default: Mocha } = await import('mocha');
-    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+    // MI_KEYSTORES_TEST_GREP runs only the tests whose title matches (the host inherits the runner's environment).
+    const grep = process.env.MI_KEYSTORES_TEST_GREP;
+    const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
     // Install describe/it on the global object before the test modules run.
     mocha.suite.emit('pre-require', globalThis, 'bundle', mocha);
     loadTests();

@@ -16,7 +16,7 @@ import { StoreAccess } from './storeAccess';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
-import { readDockerCopies } from '../workspace/project';
+import { readDockerCopies, readProjectFile } from '../workspace/project';
 import { readSslProfileText } from '../workspace/sslProfiles';
 
 /** Options of `checkWorkspace` and `checkPath`. */
@@ -87,11 +87,7 @@ async function parsedDocument(file: string): Promise<TomlDocument> {
 
 /** The text of a file, or null when it cannot be read; read asynchronously so the extension host never blocks on I/O. */
 async function readText(file: string): Promise<string | null> {
-  try {
-    return await fsp.readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
+  return readProjectFile(file);
 }
 
 function compareProblems(a: Problem, b: Problem): number {

@@ -57,9 +57,45 @@ export interface HoverData {
   readonly range: Range;
 }
 
-const HEADER = /^\s*(\[\[?)\s*([^\]#]*?)\s*(\]\]?)?\s*(?:#.*)?$/;
+/**
+ * `text` from a file (a path, an alias, a certificate name) made inert in Markdown: every character Markdown
+ * or HTML could read as syntax is escaped, so `![t](https://…)` in a keystore shows as text, never loads.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>~&]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
 const KEY_LINE = /^(\s*)((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=/;
 const EXPIRY_SOON_DAYS = 30;
+
+/** A table header line as typed: `[name]`, `[[name]]`, possibly unclosed, possibly followed by a comment. */
+interface HeaderLine {
+  readonly open: '[' | '[[';
+  /** The name between the brackets, trimmed (may be empty). */
+  readonly name: string;
+  readonly close: ']' | ']]' | undefined;
+}
+
+/**
+ * The header on `line`, or null. Scanned by hand, once along the line: a pattern with several quantifiers
+ * that can all match the same spaces took minutes on `[` + 600 spaces + `]]]`.
+ */
+export function parseHeaderLine(line: string): HeaderLine | null {
+  const start = line.length - line.trimStart().length;
+  if (line[start] !== '[') return null;
+  const open = line[start + 1] === '[' ? '[[' : '[';
+  let end = start + open.length;
+  while (end < line.length && line[end] !== ']' && line[end] !== '#') end++;
+  const name = line.slice(start + open.length, end).trim();
+  let close: HeaderLine['close'];
+  if (line[end] === ']') {
+    close = line[end + 1] === ']' ? ']]' : ']';
+    end += close.length;
+  }
+  // After the header only spaces and a comment may follow (`[a]]]` or `[a] x` is no header).
+  const rest = line.slice(end).trimStart();
+  return rest === '' || rest.startsWith('#') ? { open, name, close } : null;
+}
 
 interface LineContext {
   readonly lines: readonly string[];
@@ -72,18 +108,27 @@ interface LineContext {
   readonly headerLine: number;
 }
 
+const linesCache = new WeakMap<TomlDocument, readonly string[]>();
+
+/** The document's lines without line breaks, split once per document (each keystroke asks for several answers). */
+function linesOf(doc: TomlDocument): readonly string[] {
+  let lines = linesCache.get(doc);
+  if (!lines) linesCache.set(doc, (lines = doc.text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))));
+  return lines;
+}
+
 function lineContext(doc: TomlDocument, position: Position): LineContext {
-  const lines = doc.text.split('\n').map((l) => l.replace(/\r$/, ''));
+  const lines = linesOf(doc);
   const line = lines[position.line] ?? '';
   const before = line.slice(0, position.character);
   let table = '';
   let isArrayTable = false;
   let headerLine = -1;
   for (let n = position.line - 1; n >= 0; n--) {
-    const m = HEADER.exec(lines[n]);
-    if (m && m[2] !== '' && !lines[n].includes('=')) {
-      table = splitKey(m[2]).join('.');
-      isArrayTable = m[1] === '[[';
+    const m = parseHeaderLine(lines[n]);
+    if (m && m.name !== '' && !lines[n].includes('=')) {
+      table = splitKey(m.name).join('.');
+      isArrayTable = m.open === '[[';
       headerLine = n;
       break;
     }
@@ -96,7 +141,7 @@ function presentKeys(ctx: LineContext, cursorLine: number): Set<string> {
   const out = new Set<string>();
   for (let n = ctx.headerLine + 1; n < ctx.lines.length; n++) {
     const l = ctx.lines[n];
-    if (n !== ctx.headerLine && HEADER.test(l) && /^\s*\[/.test(l) && !l.includes('=')) break;
+    if (n !== ctx.headerLine && parseHeaderLine(l) && !l.includes('=')) break;
     if (n === cursorLine) continue;
     const m = KEY_LINE.exec(l);
     if (m) out.add(splitKey(m[2]).join('.'));
@@ -287,8 +332,8 @@ function secretAliases(doc: TomlDocument, lc: LineContext): string[] {
   const out = new Set(fromAst);
   let inSecrets = false;
   for (const l of lc.lines) {
-    const h = HEADER.exec(l);
-    if (h && h[2] !== '' && !l.includes('=')) inSecrets = splitKey(h[2]).join('.') === 'secrets';
+    const h = parseHeaderLine(l);
+    if (h && h.name !== '' && !l.includes('=')) inSecrets = splitKey(h.name).join('.') === 'secrets';
     else if (inSecrets) {
       const m = KEY_LINE.exec(l);
       if (m) out.add(splitKey(m[2]).join('.'));
@@ -348,13 +393,13 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
   const ln = position.line;
   const c = position.character;
 
-  const h = HEADER.exec(line);
-  if (h && /^\s*\[/.test(line) && !line.includes('=')) {
-    const name = splitKey(h[2]).join('.');
+  const h = parseHeaderLine(line);
+  if (h && !line.includes('=')) {
+    const name = splitKey(h.name).join('.');
     const spec = tableSpec(name);
     if (!spec) return undefined;
     const note = spec.obsolete ? `\n\n_MI 4.x ignores this table: use \`[${spec.obsolete}]\`._` : '';
-    return { contents: `**[${name}]**\n\n${spec.doc}${note}`, range: range(ln, line.indexOf('['), line.trimEnd().length) };
+    return { contents: `**[${escapeMarkdown(name)}]**\n\n${spec.doc}${note}`, range: range(ln, line.indexOf('['), line.trimEnd().length) };
   }
 
   const kv = KEY_LINE.exec(line);
@@ -386,8 +431,8 @@ export async function hoverAt(doc: TomlDocument, position: Position, ctx: Assist
     if (!store || 'error' in store) return store ? { contents: storeMarkdown(store), range: valueRange } : undefined;
     const alias = unquote(line.slice(valueStart + valueLead, valueEnd)).toLowerCase();
     const entry = store.entries.find((e) => e.alias.toLowerCase() === alias);
-    if (!entry) return { contents: `No entry \`${unquote(line.slice(valueStart + valueLead, valueEnd))}\` in \`${store.path}\`.`, range: valueRange };
-    const head = `**${entry.alias}**: ${entryDetail(entry)}`;
+    if (!entry) return { contents: `No entry ${escapeMarkdown(unquote(line.slice(valueStart + valueLead, valueEnd)))} in ${escapeMarkdown(store.path)}.`, range: valueRange };
+    const head = `**${escapeMarkdown(entry.alias)}**: ${entryDetail(entry)}`;
     return { contents: entry.certificate ? `${head}\n\n${certificateMarkdown(entry.certificate)}` : head, range: valueRange };
   }
   return { contents: `**${spec.fullKey}**\n\n${keyDoc(spec)}`, range: valueRange };
@@ -430,21 +475,21 @@ function unquote(s: string): string {
 
 /** Markdown summary of a store: path, format, integrity and entry counts (private keys listed). */
 export function storeMarkdown(store: StoreSummary, now = new Date()): string {
-  if ('error' in store) return `**${store.path}**\n\n${store.error}`;
+  if ('error' in store) return `**${escapeMarkdown(store.path)}**\n\n${escapeMarkdown(store.error)}`;
   const keys = store.entries.filter((e) => e.kind === 'private-key');
   const certs = store.entries.filter((e) => e.kind === 'trusted-cert').length;
   const secrets = store.entries.filter((e) => e.kind === 'secret-key').length;
   const counts = [`${keys.length} private key${keys.length === 1 ? '' : 's'}`, `${certs} trusted certificate${certs === 1 ? '' : 's'}`];
   if (secrets > 0) counts.push(`${secrets} secret key${secrets === 1 ? '' : 's'}`);
   const lines = [
-    `**${store.path}**`,
+    `**${escapeMarkdown(store.path)}**`,
     '',
     `${store.format}, ${counts.join(', ')}${store.integrity === 'unverifiable' ? ' (integrity not verifiable: the store has no MAC)' : ''}`,
   ];
   for (const k of keys.slice(0, 10)) {
     const cert = k.certificate;
     const soon = cert && certificateDate(cert.notAfter) - now.getTime() < EXPIRY_SOON_DAYS * 86400_000;
-    lines.push(`- \`${k.alias}\`${cert ? `: ${cert.subject}, ${entryDetail(k, now).split(', ')[1]}${soon ? ' ⚠' : ''}` : ''}`);
+    lines.push(`- ${escapeMarkdown(k.alias)}${cert ? `: ${escapeMarkdown(cert.subject)}, ${entryDetail(k, now).split(', ')[1]}${soon ? ' ⚠' : ''}` : ''}`);
   }
   return lines.join('\n');
 }
@@ -452,9 +497,9 @@ export function storeMarkdown(store: StoreSummary, now = new Date()): string {
 /** Markdown of a certificate: subject, issuer, validity and SHA-256 fingerprint. */
 export function certificateMarkdown(cert: CertificateInfo): string {
   return [
-    `- Subject: ${cert.subject}`,
-    `- Issuer: ${cert.issuer}${cert.selfSigned ? ' (self-signed)' : ''}`,
-    `- Valid: ${cert.notBefore} to ${cert.notAfter}`,
+    `- Subject: ${escapeMarkdown(cert.subject)}`,
+    `- Issuer: ${escapeMarkdown(cert.issuer)}${cert.selfSigned ? ' (self-signed)' : ''}`,
+    `- Valid: ${escapeMarkdown(cert.notBefore)} to ${escapeMarkdown(cert.notAfter)}`,
     `- SHA-256: \`${cert.sha256}\``,
   ].join('\n');
 }

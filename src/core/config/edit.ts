@@ -29,6 +29,15 @@ export function formatKey(parts: readonly string[]): string {
   return parts.map((p) => (BARE_KEY.test(p) ? p : tomlString(p))).join('.');
 }
 
+/** A basic string's escapes resolved; an escape TOML does not know stays as written (typed text is often invalid). */
+function unescapeBasic(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return body;
+  }
+}
+
 /** Splits a dotted key written by a caller (`listener.keystore.location`), keeping a quoted part whole. */
 export function splitKey(key: string | readonly string[]): string[] {
   if (typeof key !== 'string') return [...key];
@@ -36,7 +45,7 @@ export function splitKey(key: string | readonly string[]): string[] {
   const re = /\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^.\s]+))\s*(?:\.|$)/gy;
   let m: RegExpExecArray | null;
   while (re.lastIndex < key.length && (m = re.exec(key)) !== null) {
-    parts.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3]));
+    parts.push(m[1] !== undefined ? unescapeBasic(m[1]) : (m[2] ?? m[3]));
   }
   return parts;
 }
@@ -142,7 +151,8 @@ export function appendTableEdit(doc: TomlDocument, tableText: string): TextEdit 
   let prefix = '';
   if (text.length > 0) {
     if (!text.endsWith('\n')) prefix = nl + nl;
-    else if (!/\n\s*\n$/.test(text)) prefix = nl;
+    // Already an empty line at the end? Counted on the trailing blank text (a pattern would rescan it per line break).
+    else if ((text.slice(text.trimEnd().length).match(/\n/g)?.length ?? 0) < 2) prefix = nl;
   }
   return { file: doc.file, range: point(end), newText: prefix + tableText };
 }

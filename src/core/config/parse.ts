@@ -73,26 +73,174 @@ class LineIndex {
   }
 }
 
+/** A deployment.toml larger than this is not parsed: real ones are kilobytes (MI's fullest sample is 60 KB). */
+export const MAX_DEPLOYMENT_TOML_BYTES = 5 * 1024 * 1024;
+
+/** Brackets nested deeper than this are refused before parsing: no MI key takes more than an array of arrays. */
+export const MAX_NESTING = 32;
+
+/** The issue kind of text that is not checked because it exceeds a limit (size, nesting, parse work). */
+export const NOT_CHECKED = 'toml-not-checked';
+
 /** Parses a deployment.toml; never throws: syntax errors and duplicates land in `issues`. */
 export function parseDeploymentToml(text: string, file: string): TomlDocument {
-  const index = new LineIndex(text);
+  if (isTooLarge(text)) return oversizedDocument(file, text);
   const issues: TomlIssue[] = [];
+  // Parsed from a copy whose too-deep values are blanked (same length, so positions hold); the document keeps the text.
+  const index = new LineIndex(blankDeepNesting(text, issues));
+  const budget = new ParseBudget(text.length);
   let raw: RawTable[];
   try {
-    raw = convertProgram(parseTOML(text), 0, index);
+    budget.spend(text.length);
+    raw = convertProgram(parseTOML(index.text), 0, index);
   } catch (caught) {
     // Never an exception for a person's text: anything the library throws becomes an issue.
     const e = asLibParseError(caught);
-    raw = parseByChunks(index, issues);
+    const before = issues.length;
+    raw = parseByChunks(index, issues, budget);
     // The strict error may come from a conflict between chunks that the checks below don't model:
     // report it as the library saw it rather than lose it.
-    const before = issues.length;
     detectDuplicates(raw, issues);
-    if (issues.length === 0 && before === 0) issues.push(issueFromError(e, e.lineNumber - 1, e.column, index));
+    if (issues.length === before) issues.push(issueFromError(e, e.lineNumber - 1, e.column, index));
     return finish(file, text, index, raw, issues);
   }
   detectDuplicates(raw, issues);
   return finish(file, text, index, raw, issues);
+}
+
+/** True when `text` is over MAX_DEPLOYMENT_TOML_BYTES in UTF-8 (counted only when it could be). */
+function isTooLarge(text: string): boolean {
+  if (text.length > MAX_DEPLOYMENT_TOML_BYTES) return true;
+  return text.length * 3 > MAX_DEPLOYMENT_TOML_BYTES && Buffer.byteLength(text, 'utf8') > MAX_DEPLOYMENT_TOML_BYTES;
+}
+
+/** The document of a file too large to parse (read or not): no tables, one issue on its first line. */
+export function oversizedDocument(file: string, text = ''): TomlDocument {
+  const firstLine = text.slice(0, Math.min(text.length, 1000)).split('\n')[0].replace(/\r$/, '');
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } };
+  const message = `This file is larger than ${MAX_DEPLOYMENT_TOML_BYTES / 1024 / 1024} MB, so it is not checked (a deployment.toml is a few kilobytes).`;
+  return { file, text, tables: [{ nameParts: [], name: '', isArrayTable: false, headerRange: null, range, entries: [] }], issues: [{ kind: NOT_CHECKED, message, range }] };
+}
+
+/**
+ * How much text the parser may be fed for one document: a few times its length. Repairs re-parse the pieces
+ * they blank lines in; a file broken on every line would otherwise cost a parse per line.
+ */
+class ParseBudget {
+  private left: number;
+  constructor(textLength: number) {
+    this.left = 4 * textLength + 1024 * 1024;
+  }
+  /** Takes `chars` from the budget; false (and nothing taken) when that would overdraw it. */
+  spend(chars: number): boolean {
+    if (chars > this.left) {
+      this.left = -1;
+      return false;
+    }
+    this.left -= chars;
+    return true;
+  }
+  /** True once a spend was refused. */
+  get exhausted(): boolean {
+    return this.left < 0;
+  }
+}
+
+/** A header that starts a line and ends it: where an unclosed deep value is cut off. */
+const WHOLE_HEADER_AT = /\[\[?[A-Za-z_][A-Za-z0-9_.-]*\]\]?[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/y;
+
+/** The text with every character but line breaks turned into a space (one string per line, not per character). */
+function blankLines(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l.endsWith('\r') ? `${' '.repeat(l.length - 1)}\r` : ' '.repeat(l.length)))
+    .join('\n');
+}
+
+/**
+ * Blanks every statement whose brackets nest deeper than MAX_NESTING, and reports it. One linear pass over
+ * the text (strings and comments skipped), so megabytes of `[` cost milliseconds instead of the parser's
+ * memory and time. A value never closed ends at the next header line.
+ */
+function blankDeepNesting(text: string, issues: TomlIssue[]): string {
+  const regions: { from: number; to: number; line: number }[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let line = 0;
+  let lineStart = 0;
+  let statementStart = 0;
+  let statementLine = 0;
+  let deep: { from: number; line: number } | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+      // A single-line string ends with its line, closed or not.
+      if (quote === '"' || quote === "'") quote = null;
+      if (deep && quote === null) {
+        WHOLE_HEADER_AT.lastIndex = i + 1;
+        if (WHOLE_HEADER_AT.test(text)) {
+          regions.push({ from: deep.from, to: i, line: deep.line });
+          deep = null;
+          depth = 0;
+        }
+      }
+      continue;
+    }
+    if (quote !== null) {
+      if (quote.length === 3) {
+        if (text.startsWith(quote, i)) {
+          quote = null;
+          i += 2;
+        } else if (c === 92 && quote === '"""' && text.charCodeAt(i + 1) !== 10) i++;
+      } else if (c === 92 && quote === '"' && text.charCodeAt(i + 1) !== 10) i++;
+      else if (text[i] === quote) quote = null;
+      continue;
+    }
+    if (c === 35) {
+      // A comment: skip to the end of its line (the newline itself is handled above).
+      const nl = text.indexOf('\n', i);
+      i = (nl < 0 ? text.length : nl) - 1;
+    } else if (c === 34 || c === 39) {
+      const q = text[i];
+      quote = text.startsWith(q + q + q, i) ? q + q + q : q;
+      i += quote.length - 1;
+    } else if (c === 91 || c === 123) {
+      if (depth === 0) {
+        statementStart = lineStart;
+        statementLine = line;
+      }
+      depth++;
+      if (depth > MAX_NESTING && deep === null) deep = { from: statementStart, line: statementLine };
+    } else if (c === 93 || c === 125) {
+      if (depth > 0) depth--;
+      if (depth === 0 && deep) {
+        const nl = text.indexOf('\n', i);
+        regions.push({ from: deep.from, to: nl < 0 ? text.length : nl, line: deep.line });
+        deep = null;
+        i = (nl < 0 ? text.length : nl) - 1;
+      }
+    }
+  }
+  if (deep) regions.push({ from: deep.from, to: text.length, line: deep.line });
+  if (regions.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (const r of regions) {
+    const firstEnd = text.indexOf('\n', r.from);
+    const firstLine = text.slice(r.from, firstEnd < 0 || firstEnd > r.to ? r.to : firstEnd).replace(/\r$/, '');
+    const lead = firstLine.length - firstLine.trimStart().length;
+    issues.push({
+      kind: NOT_CHECKED,
+      message: `Brackets nested deeper than ${MAX_NESTING} levels: no MI setting needs that, so this value is not checked.`,
+      range: { start: { line: r.line, character: lead }, end: { line: r.line, character: firstLine.length } },
+    });
+    parts.push(text.slice(at, r.from), blankLines(text.slice(r.from, r.to)));
+    at = r.to;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
 }
 
 function finish(file: string, text: string, index: LineIndex, raw: RawTable[], issues: TomlIssue[]): TomlDocument {
@@ -233,25 +381,40 @@ const MAY_MATTER = /["'[\]{}]/;
 const BARE_HEADER = /^\s*\[\[?\s*(?!(?:true|false|inf|nan)\b)[A-Za-z_][A-Za-z0-9_-]*/;
 
 /** Parses table by table after a strict parse failed; appends the errors found to `issues`. */
-function parseByChunks(index: LineIndex, issues: TomlIssue[]): RawTable[] {
+function parseByChunks(index: LineIndex, issues: TomlIssue[], budget: ParseBudget, blanked = 0): RawTable[] {
   const { starts, openMultiline } = chunkStarts(index);
-  if (openMultiline !== null) {
+  // Each blanked opener costs a pass over the text: a few are real typos, more are an attack.
+  if (openMultiline !== null && blanked < 8) {
     // A multi-line string never closed swallows the rest of the file: report its opening line,
     // blank it (same length, so positions hold) and cut again.
     const text = index.line(openMultiline);
     const start = text.length - text.trimStart().length;
     issues.push({ kind: 'syntax', message: 'Unterminated multi-line string.', range: { start: { line: openMultiline, character: start }, end: { line: openMultiline, character: text.trimEnd().length } } });
     const from = index.starts[openMultiline];
-    const blanked = index.text.slice(0, from) + text.replace(/[^\r]/g, ' ') + index.text.slice(from + text.length);
-    return parseByChunks(new LineIndex(blanked), issues);
+    const withoutOpener = index.text.slice(0, from) + blankLines(text) + index.text.slice(from + text.length);
+    return parseByChunks(new LineIndex(withoutOpener), issues, budget, blanked + 1);
   }
   const out: RawTable[] = [];
   for (let i = 0; i < starts.length; i++) {
     const first = starts[i];
     const endLine = i + 1 < starts.length ? starts[i + 1] : index.lineCount;
-    out.push(...parseChunk(index, first, endLine, issues));
+    out.push(...parseChunk(index, first, endLine, issues, budget));
+    if (budget.exhausted) {
+      issues.push(stoppedAt(index, first));
+      break;
+    }
   }
   return out;
+}
+
+/** The issue that says where the parse budget ran out and nothing below was checked. */
+function stoppedAt(index: LineIndex, line: number): TomlIssue {
+  const text = index.line(line);
+  return {
+    kind: NOT_CHECKED,
+    message: 'Too many syntax errors to check them all: the lines from here on are not checked. Fix the ones above first.',
+    range: { start: { line, character: 0 }, end: { line, character: text.length } },
+  };
 }
 
 /** The first line of each chunk: 0 and every header line outside a multi-line string or array. */
@@ -319,8 +482,8 @@ function stripComment(line: string): string {
   return at < 0 ? line : line.slice(0, at);
 }
 
-/** How many broken lines one chunk may lose before it is given up. */
-const MAX_REPAIRS = 40;
+/** Lines per piece a broken chunk is cut into, so that each repair re-parses a piece rather than the chunk. */
+const PIECE_LINES = 32;
 
 /** What parsing one chunk gave: its tables and the issues it reported, positioned as if it started at `firstLine`. */
 interface ChunkResult {
@@ -340,7 +503,7 @@ const chunkCache = new Map<string, ChunkResult>();
 const CHUNK_CACHE_MAX = 1000;
 
 /** Parses the chunk of lines [firstLine, endLine), from the cache when the same text was parsed before. */
-function parseChunk(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[]): RawTable[] {
+function parseChunk(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[], budget: ParseBudget): RawTable[] {
   const key = index.text.slice(index.starts[firstLine], endLine < index.lineCount ? index.starts[endLine] : index.text.length);
   const known = chunkCache.get(key);
   if (known) {
@@ -349,7 +512,9 @@ function parseChunk(index: LineIndex, firstLine: number, endLine: number, issues
     return known.tables.map((t) => shiftTable(t, shift));
   }
   const before = issues.length;
-  const tables = parseChunkUncached(index, firstLine, endLine, issues);
+  const tables = parseChunkUncached(index, firstLine, endLine, issues, budget);
+  // A chunk cut short by the budget depends on what came before it: not a result to reuse.
+  if (budget.exhausted) return tables;
   if (chunkCache.size >= CHUNK_CACHE_MAX) chunkCache.clear();
   // Copies (shift 0), so the document returned now and the cache share no mutable object.
   const found = issues.slice(before).map((i) => ({ ...i, range: shiftRange(i.range, 0) }));
@@ -379,16 +544,83 @@ function shiftTable(t: RawTable, lines: number): RawTable {
 }
 
 /**
- * Parses one chunk alone, blanking broken lines. Everything it reads comes from the chunk's own text (the
- * library's positions, `index.line` and `index.text` within the chunk), so equal texts give equal results.
+ * Parses one chunk alone. Everything it reads comes from the chunk's own text (the library's positions,
+ * `index.line` and `index.text` within the chunk), so equal texts give equal results. A chunk that does not
+ * parse is cut into pieces of whole statements, each repaired alone (see repairPiece): the work stays
+ * proportional to the chunk plus the pieces that hold errors, and every error is found.
  */
-function parseChunkUncached(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[]): RawTable[] {
+function parseChunkUncached(index: LineIndex, firstLine: number, endLine: number, issues: TomlIssue[], budget: ParseBudget): RawTable[] {
   const lines: string[] = [];
   for (let n = firstLine; n < endLine; n++) lines.push(index.line(n));
+  if (!budget.spend(lines.reduce((n, l) => n + l.length + 1, 0))) return [];
+  try {
+    return convertProgram(parseTOML(lines.join('\n')), firstLine, index);
+  } catch {
+    // Found again, with its position, by the piece that holds it.
+  }
   const headerLine = lines.findIndex((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   const hasHeader = headerLine >= 0 && HEADER_LINE.test(stripComment(lines[headerLine]));
-  let lastMessage = '';
-  for (let attempt = 0; attempt <= MAX_REPAIRS; attempt++) {
+  const out: RawTable[] = [];
+  let headerBroken = false;
+  for (const [from, to] of pieces(lines)) {
+    const piece = repairPiece(lines.slice(from, to), firstLine + from, index, issues, budget, from === 0 && hasHeader ? headerLine : -1);
+    if (budget.exhausted) break;
+    if (from === 0) {
+      // A broken header leaves its key/values without a table: drop them rather than attach them to the wrong
+      // table, but go on reading the pieces for their own errors.
+      if (piece === null && hasHeader) headerBroken = true;
+      else if (piece !== null) out.push(...piece);
+      continue;
+    }
+    if (piece === null || headerBroken) continue;
+    for (const t of piece) {
+      if (t.headerRange !== null) {
+        out.push(t);
+        continue;
+      }
+      // A later piece has no header: its keys belong to the chunk's table.
+      let owner = out[out.length - 1];
+      if (!owner) out.push((owner = { nameParts: [], isArrayTable: false, headerRange: null, start: { line: firstLine, character: 0 }, entries: [] }));
+      for (const kv of t.entries) owner.entries.push({ ...kv, fullKey: [...owner.nameParts, ...kv.keyParts].join('.') });
+    }
+  }
+  return headerBroken ? [] : out;
+}
+
+/** A key/value line: inside an open array, it means the array was left unclosed. */
+const KEY_START = /^\s*[A-Za-z0-9_-]+(?:\s*\.\s*[A-Za-z0-9_-]+)*\s*=/;
+
+/** Cuts a chunk's lines into [from, to) pieces of about PIECE_LINES lines, each ending after a whole statement. */
+function pieces(lines: readonly string[]): [number, number][] {
+  const out: [number, number][] = [];
+  let from = 0;
+  let depth = 0;
+  let inMultiline: '"""' | "'''" | null = null;
+  for (let n = 0; n < lines.length; n++) {
+    if (n - from >= PIECE_LINES && inMultiline === null && (depth === 0 || KEY_START.test(lines[n]))) {
+      out.push([from, n]);
+      from = n;
+      depth = 0;
+    }
+    if (inMultiline === null && !MAY_MATTER.test(lines[n])) continue;
+    const scan = scanLine(lines[n], inMultiline);
+    inMultiline = scan.inMultiline;
+    depth = Math.max(0, depth + scan.depth);
+  }
+  out.push([from, lines.length]);
+  return out;
+}
+
+/**
+ * Parses the lines of one piece, blanking each broken line and parsing again, and reports each error once.
+ * Null when the piece is given up: its header (at `headerLine`, or -1) is broken, or an error has no line to blank.
+ */
+function repairPiece(lines: string[], firstLine: number, index: LineIndex, issues: TomlIssue[], budget: ParseBudget, headerLine: number): RawTable[] | null {
+  const length = lines.reduce((n, l) => n + l.length + 1, 0);
+  let last: { message: string; line: number } | null = null;
+  // Each round blanks a line, so there are at most as many rounds as lines.
+  for (let round = 0; round <= lines.length; round++) {
+    if (!budget.spend(length)) return null;
     try {
       return convertProgram(parseTOML(lines.join('\n')), firstLine, index);
     } catch (caught) {
@@ -397,24 +629,24 @@ function parseChunkUncached(index: LineIndex, firstLine: number, endLine: number
       // An error found on an empty line (or at the end) is caused by the last line with text above it.
       const moved = lines[local].trim() === '';
       while (local > 0 && lines[local].trim() === '') local--;
-      // One report per cause: blanking a line can surface the same complaint again on the next one.
-      if (e.message !== lastMessage) issues.push(issueFromError(e, firstLine + local, moved ? null : e.column, index));
-      lastMessage = e.message;
-      // A broken header leaves its key/values without a table: give the chunk up rather than
-      // attach them to the wrong table.
-      if (hasHeader && local <= headerLine) return [];
-      if (lines[local].trim() === '') return [];
+      // Blanking a line can surface the same complaint on the next one (a broken multi-line value): one
+      // report for that cause. The same complaint further down, after a good line, is an error of its own.
+      const cascade = last !== null && last.message === e.message && lines.slice(last.line + 1, local).every((l) => l.trim() === '');
+      if (!cascade) issues.push(issueFromError(e, firstLine + local, moved ? null : e.column, index));
+      last = { message: e.message, line: local };
+      if (headerLine >= 0 && local <= headerLine) return null;
+      if (lines[local].trim() === '') return null;
       lines[local] = '';
     }
   }
-  return [];
+  return null;
 }
 
 /** An issue for the library's error, on `line` (absolute), at `column` or at the line's first character. */
 function issueFromError(e: LibParseError, line: number, column: number | null, index: LineIndex): TomlIssue {
   line = Math.min(line, index.lineCount - 1);
   const text = index.line(line);
-  const trimmedEnd = text.replace(/\s+$/, '').length;
+  const trimmedEnd = text.trimEnd().length;
   const firstNonSpace = text.length - text.trimStart().length;
   let start = Math.min(column ?? firstNonSpace, text.length);
   if (start >= trimmedEnd) start = Math.min(firstNonSpace, trimmedEnd);
@@ -423,7 +655,7 @@ function issueFromError(e: LibParseError, line: number, column: number | null, i
   if (duplicate) {
     // Point at the key only, not at its value.
     const eq = text.indexOf('=', start);
-    if (eq > start) end = text.slice(0, eq).replace(/\s+$/, '').length;
+    if (eq > start) end = text.slice(0, eq).trimEnd().length;
   }
   const isHeader = HEADER_LINE.test(stripComment(text));
   const kind = duplicate ? (isHeader ? 'duplicate-table' : 'duplicate-key') : 'syntax';

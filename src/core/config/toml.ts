@@ -41,9 +41,12 @@ export interface TomlTable {
   readonly entries: readonly TomlKeyValue[];
 }
 
-/** A syntax error or a duplicate, as the parser found it. */
+/**
+ * A syntax error or a duplicate, as the parser found it; `toml-not-checked` for text left unchecked
+ * because it exceeds a limit (file size, bracket nesting, parse work).
+ */
 export interface TomlIssue {
-  readonly kind: 'syntax' | 'duplicate-key' | 'duplicate-table';
+  readonly kind: 'syntax' | 'duplicate-key' | 'duplicate-table' | 'toml-not-checked';
   readonly message: string;
   readonly range: Range;
 }

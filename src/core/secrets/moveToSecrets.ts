@@ -38,7 +38,7 @@ function existingAliases(doc: TomlDocument): Set<string> {
  * e.g. `keystore.primary.password` → `keystore_primary_password`, made unique with `_2`, `_3`, ...
  */
 export function secretAliasFor(doc: TomlDocument, fullKey: string): string {
-  const base = fullKey.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'secret';
+  const base = trimUnderscores(fullKey.replace(/[^A-Za-z0-9_]+/g, '_')) || 'secret';
   const taken = existingAliases(doc);
   if (!taken.has(base)) return base;
   let n = 2;
@@ -83,4 +83,13 @@ export function moveToSecretsEdits(doc: TomlDocument, target: MoveTarget, certif
     ...setValueEdits(doc, 'secrets', [alias], `"${ciphertext}"`),
   ];
   return { alias, edits };
+}
+
+/** `s` without leading and trailing underscores, found by index: a pattern anchored at the end rescans every run of `_`. */
+function trimUnderscores(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && s[from] === '_') from++;
+  while (to > from && s[to - 1] === '_') to--;
+  return s.slice(from, to);
 }

@@ -13,7 +13,7 @@ import type { MiWorkspace } from './discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from './effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache } from './keystoreCache';
 import { LEGACY_SECURITY_DIR, SECURITY_DIR, fileNameFor, isInside } from './resolvePath';
-import { readDockerCopies } from './project';
+import { readDockerCopies, readProjectFileSync } from './project';
 import { workspaceTransformation } from '../secrets/transformation';
 
 /** Options of `createAssistContext`. */
@@ -59,7 +59,7 @@ export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, o
       let copies: ReturnType<typeof readDockerCopies> = [];
       if (workspace.kind === 'project' && workspace.dockerfile) {
         try {
-          copies = readDockerCopies(fs.readFileSync(workspace.dockerfile, 'utf8'));
+          copies = readDockerCopies(readProjectFileSync(workspace.dockerfile));
         } catch {
           copies = [];
         }

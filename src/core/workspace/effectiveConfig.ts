@@ -137,6 +137,8 @@ export interface ResolveOptions {
   readonly secretPasswords?: Readonly<Record<string, string>>;
   /** The project's Dockerfile COPY lines, for path resolution in integration projects. */
   readonly dockerCopies?: readonly DockerCopy[];
+  /** An untrusted workspace's folder: store paths outside it are resolved as text, never stat'ed. */
+  readonly statWithin?: string;
   /**
    * Read the dynamic SSL profile files `ssl_profile.file_path` names and add their stores (default
    * false: only the check run, which knows whether it may read outside the workspace, asks for it).
@@ -441,7 +443,7 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
     // A path that depends on a value unknown here names no file on this machine.
     const resolved: ResolvedStorePath = file.unresolved
       ? { value: file.value, path: null, via: 'home', exists: false }
-      : resolveStorePath(workspace, file.value, options.dockerCopies);
+      : resolveStorePath(workspace, file.value, options.dockerCopies, options.statWithin);
     const disabled = disabledBy(index, spec.id);
     const typeRaw = resolve(spec.keys.type);
     const passwordRaw = resolve(spec.keys.password);

@@ -8,7 +8,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { decodeKeystore, detectFormat, findEntry, openKey } from '../keystore/index';
 import { FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../keystore/errors';
-import type { Keystore, KeystoreFormat } from '../keystore/model';
+import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
+import { isUncPath } from './resolvePath';
 import { FileAccessError, MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 
 /** Why a store could not be read or decoded. */
@@ -80,7 +81,45 @@ export interface KeystoreCacheOptions {
   readonly maxBytes?: number;
   /** How many files to keep (default 64), least recently used dropped first. */
   readonly maxFiles?: number;
+  /** Where decoding and key recovery run (default: this thread); the extension passes a worker thread. */
+  readonly offload?: KeystoreOffload;
 }
+
+/**
+ * Decoding and key recovery, which can take seconds on a hostile store (an iteration count just under the
+ * cap): the extension runs them on a worker thread so that its own thread never waits.
+ */
+export interface KeystoreOffload {
+  decode(bytes: Uint8Array, password: string, format: KeystoreFormat): Promise<StoreRead | StoreError>;
+  recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<KeyRead | KeyError>;
+}
+
+/** Decodes a store's bytes into a value: the store, or why not (never throws). */
+export async function decodeStore(bytes: Uint8Array, password: string, format: KeystoreFormat): Promise<StoreRead | StoreError> {
+  try {
+    const store = await decodeKeystore(bytes, password);
+    return { ok: true, store, format: store.format };
+  } catch (err) {
+    return classify(err, format);
+  }
+}
+
+/** Recovers the key of a private-key entry into a value: its PKCS#8, or why not (never throws). */
+export async function recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<KeyRead | KeyError> {
+  try {
+    return { ok: true, pkcs8: await openKey(entry, keyPassword) };
+  } catch (err) {
+    if (err instanceof WrongKeyPasswordError || err instanceof WrongPasswordError) {
+      return { ok: false, kind: 'wrong-key-password', message: `The key of alias "${alias}" cannot be recovered with the configured password.` };
+    }
+    if (err instanceof UnsupportedAlgorithmError) return { ok: false, kind: 'unsupported', message: err.message };
+    // A key that does not decrypt to a well-formed PKCS#8 is, in practice, the wrong password.
+    return { ok: false, kind: 'wrong-key-password', message: `The key of alias "${alias}" cannot be recovered with the configured password.` };
+  }
+}
+
+/** Both in this thread. */
+const IN_THREAD: KeystoreOffload = { decode: decodeStore, recoverKey };
 
 function storeError(kind: StoreErrorKind, message: string, format: KeystoreFormat | null = null): StoreError {
   return { ok: false, kind, message, format };
@@ -112,10 +151,12 @@ export class KeystoreCache implements KeystoreReader {
   private readonly salt = crypto.randomBytes(16);
   private readonly maxBytes: number;
   private readonly maxFiles: number;
+  private readonly offload: KeystoreOffload;
 
   constructor(options: KeystoreCacheOptions = {}) {
     this.maxBytes = options.maxBytes ?? MAX_KEYSTORE_BYTES;
     this.maxFiles = options.maxFiles ?? 64;
+    this.offload = options.offload ?? IN_THREAD;
   }
 
   private passwordKey(password: string): string {
@@ -138,6 +179,8 @@ export class KeystoreCache implements KeystoreReader {
   /** Stats `file` and returns its cached entry, or a new one when the file changed. */
   private async freshEntry(file: string): Promise<FileEntry | StoreError> {
     let stamp: string;
+    // Never touched for a check or a view: on Windows, a UNC path sends the user's credentials to its host.
+    if (isUncPath(file)) return storeError('io', `${file} is on a network share; it is opened only by a command you run.`);
     try {
       const st = await fs.promises.stat(file);
       if (!st.isFile()) return storeError('not-a-file', `${file} is not a regular file.`);
@@ -195,12 +238,7 @@ export class KeystoreCache implements KeystoreReader {
         const bytes = await entry.bytes;
         if (!bytes) return storeError('io', `${file} could not be read.`, sniff.format);
         if (sniff.format === null) return classify(new UnknownFormatError(), null);
-        try {
-          const store = await decodeKeystore(bytes, password);
-          return { ok: true, store, format: store.format };
-        } catch (err) {
-          return classify(err, sniff.format);
-        }
+        return this.offload.decode(bytes, password, sniff.format);
       })();
       entry.decodes.set(key, decoded);
     }
@@ -223,16 +261,7 @@ export class KeystoreCache implements KeystoreReader {
         const found = findEntry(read.store, alias);
         if (!found) return { ok: false, kind: 'alias-not-found', message: `No entry with alias "${alias}".` };
         if (found.kind !== 'private-key') return { ok: false, kind: 'not-private-key', message: `Alias "${alias}" is not a private key entry.` };
-        try {
-          return { ok: true, pkcs8: await openKey(found, keyPassword) };
-        } catch (err) {
-          if (err instanceof WrongKeyPasswordError || err instanceof WrongPasswordError) {
-            return { ok: false, kind: 'wrong-key-password', message: `The key of alias "${alias}" cannot be recovered with the configured password.` };
-          }
-          if (err instanceof UnsupportedAlgorithmError) return { ok: false, kind: 'unsupported', message: err.message };
-          // A key that does not decrypt to a well-formed PKCS#8 is, in practice, the wrong password.
-          return { ok: false, kind: 'wrong-key-password', message: `The key of alias "${alias}" cannot be recovered with the configured password.` };
-        }
+        return this.offload.recoverKey(found, alias, keyPassword);
       })();
       entry.keys.set(cacheKey, result);
     }

@@ -4,6 +4,7 @@
  * `deployment/docker/resources/X` into the image's `repository/resources/security/`. Plain text
  * scanning with positions, so problems and fixes can point at the exact text.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../problem';
 
@@ -41,6 +42,39 @@ export interface DockerCopy {
   readonly destinationRange: Range;
 }
 
+/**
+ * How much of a pom.xml or Dockerfile is read and scanned: the keystore properties and COPY lines of a real
+ * project are in its first few kilobytes, and a cloned repository's file may be anything.
+ */
+export const MAX_PROJECT_FILE_BYTES = 256 * 1024;
+
+/** The first MAX_PROJECT_FILE_BYTES of a project file as UTF-8, or null when it cannot be read. */
+export async function readProjectFile(file: string): Promise<string | null> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const buffer = Buffer.alloc(MAX_PROJECT_FILE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** The first MAX_PROJECT_FILE_BYTES of a project file, read synchronously (for writers that already hold the file). */
+export function readProjectFileSync(file: string): string {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_PROJECT_FILE_BYTES);
+    const bytesRead = fs.readSync(fd, buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
   let lo = 0;
   let hi = lineStarts.length - 1;
@@ -70,8 +104,8 @@ function xmlText(raw: string): string {
 
 /** The `keystore.*` and `ciphertool.enable` properties of a pom.xml text; comments are skipped. */
 export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
-  // Blank out comments (keeping offsets) so a commented-out property is not read.
-  const visible = text.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  text = text.slice(0, MAX_PROJECT_FILE_BYTES);
+  const visible = blankXmlComments(text);
   const starts = lineStartsOf(text);
   const found: Record<string, PomProperty> = {};
   const re = /<(keystore\.name|keystore\.alias|keystore\.type|keystore\.password|ciphertool\.enable)>([^<]*)<\/\1>/g;
@@ -98,12 +132,43 @@ export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
   };
 }
 
+/**
+ * The text with every comment blanked (offsets kept) so a commented-out property is not read. One pass with
+ * indexOf: a lazy pattern rescanned the rest of the file from each unclosed `<!--`. A comment never closed
+ * runs to the end, as an XML parser would read it.
+ */
+function blankXmlComments(text: string): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
+    const close = text.indexOf('-->', open + 4);
+    const end = close < 0 ? text.length : close + 3;
+    parts.push(text.slice(at, open), text.slice(open, end).replace(/[^\n]/g, ' '));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** The double-quoted strings of a JSON-form COPY, scanned once (an unclosed `"` ends the list). */
+function jsonStrings(text: string, offset: number): { text: string; start: number }[] {
+  const out: { text: string; start: number }[] = [];
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) {
+    let j = i + 1;
+    while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    if (j >= text.length) break;
+    out.push({ text: text.slice(i + 1, j), start: offset + i + 1 });
+    i = j;
+  }
+  return out;
+}
+
 const HOME_PREFIX = /^(?:\$\{WSO2_SERVER_HOME\}|\$WSO2_SERVER_HOME)\/?/;
 
 /** Every `COPY` line of a Dockerfile text (shell and JSON forms; `--flag=x` options skipped). */
 export function readDockerCopies(text: string): DockerCopy[] {
   const result: DockerCopy[] = [];
-  const lines = text.split('\n');
+  const lines = text.slice(0, MAX_PROJECT_FILE_BYTES).split('\n');
   for (let line = 0; line < lines.length; line++) {
     const content = lines[line].replace(/\r$/, '');
     const m = /^(\s*)COPY\s+/i.exec(content);
@@ -114,8 +179,7 @@ export function readDockerCopies(text: string): DockerCopy[] {
     const rest = content.slice(m[0].length + flags.length);
     const restStart = m[0].length + flags.length;
     if (rest.trimStart().startsWith('[')) {
-      const json = /"((?:[^"\\]|\\.)*)"/g;
-      for (let w = json.exec(rest); w; w = json.exec(rest)) words.push({ text: w[1], start: restStart + w.index + 1 });
+      words.push(...jsonStrings(rest, restStart));
     } else {
       const token = /\S+/g;
       for (let w = token.exec(rest); w; w = token.exec(rest)) words.push({ text: w[0], start: restStart + w.index });

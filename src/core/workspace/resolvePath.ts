@@ -38,7 +38,20 @@ export interface ResolvedStorePath {
   readonly copy?: DockerCopy;
 }
 
+/**
+ * True for a UNC path (`\\\\host\\share`, `//host/share`, `\\\\?\\UNC\\…`): on Windows, touching one opens an SMB
+ * connection that sends the user's credentials to the host a file names, so it is never touched unasked.
+ */
+export function isUncPath(p: string): boolean {
+  return /^[\\/]{2}/.test(p.trim());
+}
+
+/** The folder outside which nothing is stat'ed (an untrusted workspace), for the resolution in progress. */
+let statWithin: string | undefined;
+
 function fileExists(p: string): boolean {
+  if (isUncPath(p)) return false;
+  if (statWithin !== undefined && !isInside(statWithin, path.resolve(p))) return false;
   try {
     return fs.statSync(p).isFile();
   } catch {
@@ -49,8 +62,20 @@ function fileExists(p: string): boolean {
 /** `${carbon.home}` and `$sys{carbon.home}` stand for MI_HOME in values copied from Carbon docs. */
 const CARBON_HOME = /^(?:\$\{carbon\.home\}|\$sys\{carbon\.home\})[\\/]?/;
 
-/** Resolves `value` for `workspace`; `copies` are the project's Dockerfile COPY lines (if any). */
-export function resolveStorePath(workspace: MiWorkspace, value: string, copies: readonly DockerCopy[] = []): ResolvedStorePath {
+/**
+ * Resolves `value` for `workspace`; `copies` are the project's Dockerfile COPY lines (if any). With `within`
+ * (an untrusted workspace's folder), a path outside it is resolved as text and never stat'ed.
+ */
+export function resolveStorePath(workspace: MiWorkspace, value: string, copies: readonly DockerCopy[] = [], within?: string): ResolvedStorePath {
+  statWithin = within;
+  try {
+    return resolveStorePathNow(workspace, value, copies);
+  } finally {
+    statWithin = undefined;
+  }
+}
+
+function resolveStorePathNow(workspace: MiWorkspace, value: string, copies: readonly DockerCopy[]): ResolvedStorePath {
   let written = value.trim();
   const homeRelative = CARBON_HOME.test(written);
   if (homeRelative) written = written.replace(CARBON_HOME, '');

@@ -95,7 +95,7 @@ async function gather(deps: Deps, inv: Invocation<GenerateKeystoreOptions>, pres
   );
   const role = roleAnswer === 'none' ? undefined : (roleAnswer as ConfigRole);
   const type = await need(inv, 'type', o.type, () =>
-    askPick('Keystore type', settings.get<string>(SETTINGS.defaultStoreType, 'JKS') === 'PKCS12' ? ['PKCS12', 'JKS'] : ['JKS', 'PKCS12']),
+    askPick('Keystore type', settings.get<string>(SETTINGS.defaultStoreType, 'PKCS12') === 'JKS' ? ['JKS', 'PKCS12'] : ['PKCS12', 'JKS']),
   ) as KeystoreFormat;
   const ext = type === 'PKCS12' ? 'p12' : 'jks';
   const baseName = role === 'internal' ? 'internal' : role === 'truststore' ? 'client-truststore-new' : 'primary';

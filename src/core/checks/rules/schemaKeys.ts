@@ -209,9 +209,18 @@ function checkUnknownKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValu
   });
 }
 
+const tableKeySets = new WeakMap<TomlTable, Set<string>>();
+
+/** The keys written in a table, computed once per table (per unknown key, a table of 50,000 keys was quadratic). */
+function keysOf(table: TomlTable): Set<string> {
+  let keys = tableKeySets.get(table);
+  if (!keys) tableKeySets.set(table, (keys = new Set(table.entries.map((e) => e.keyParts.join('.')))));
+  return keys;
+}
+
 /** Keys of the table close to `parts`: known mistakes first, then by edit distance, unused ones only. */
 function suggestKeys(table: TomlTable, parts: readonly string[]): string[] {
-  return suggestKeysOf(table.name, parts, new Set(table.entries.map((e) => e.keyParts.join('.'))));
+  return suggestKeysOf(table.name, parts, keysOf(table));
 }
 
 /** Keys of the schema table `tableName` close to `parts`, those in `present` excepted. */

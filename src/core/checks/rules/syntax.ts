@@ -4,7 +4,7 @@
  */
 import type { DocumentRule } from '../rule';
 
-/** `toml-syntax`, `duplicate-key`, `duplicate-table`. */
+/** `toml-syntax`, `duplicate-key`, `duplicate-table`, `toml-not-checked`. */
 export const syntaxRule: DocumentRule = {
   id: 'toml-syntax',
   description: 'The file parses as TOML, with no key or table written twice.',
@@ -28,6 +28,13 @@ export const syntaxRule: DocumentRule = {
       severity: 'error',
       doc: 'A [table] header appears twice; strict TOML (and so MI) rejects the file.',
       advice: 'Merge the two tables into one.',
+    },
+    {
+      code: 'toml-not-checked',
+      severity: 'warning',
+      doc: 'Text beyond what a deployment.toml ever needs (over 5 MB, brackets nested over 32 deep, or too many syntax errors to check them all) is not checked.',
+      advice:
+        'Remove what a deployment.toml does not need (generated blocks, deep nesting) or fix the syntax errors above the line; the rest of the file is checked as usual.',
     },
   ],
   check({ document, report }) {
