@@ -197,3 +197,29 @@ describe('assist: hover', () => {
     assert.equal(await hoverAt(doc, pos, context(summary)), undefined);
   });
 });
+
+// API Manager 4.x reads the same keystore tables under other rules (a bare file_name is right there), so
+// MI's keys, defaults and advice must not be offered on its files; seen in WSO2's API-M 4.x docs pages.
+describe('assist: another product\'s file', () => {
+  let summary: StoreSummary;
+  before(async () => {
+    summary = await fixtureSummary('jks-rsa.jks', 'changeit');
+  });
+
+  it('offers no MI completion in an API Manager file, told by its tables', async () => {
+    const { doc, pos } = at('[apim.key_manager]\ntype = "default"\n[keystore.primary]\nfile_name = "|"\n');
+    assert.deepEqual(await completionsAt(doc, pos, context(summary)), []);
+  });
+
+  it('says on hover that MI\'s documentation does not apply, with the product the home\'s launcher names', async () => {
+    const { doc, pos } = at('[keystore.primary]\nty|pe = "JKS"\n');
+    const hover = await hoverAt(doc, pos, { ...context(summary), product: async () => 'identity-server' });
+    assert.deepEqual([hover?.contents, hover?.range.end.character], ["This file configures WSO2 Identity Server, not WSO2 Micro Integrator: MI's keys, defaults and advice do not apply to it.", 4]);
+  });
+
+  it('still documents an MI file', async () => {
+    const { doc, pos } = at('[keystore.primary]\nty|pe = "JKS"\n');
+    const hover = await hoverAt(doc, pos, { ...context(summary), product: async () => 'mi' });
+    assert.equal(hover?.contents.includes('Keystore type'), true);
+  });
+});

@@ -3,6 +3,7 @@
  * from the text around the cursor (a line being typed rarely parses) and ask the workspace, through
  * `AssistContext`, for keystore files and the entries of the configured store.
  */
+import { PRODUCT_NAMES, productOfDocument, type Product } from '../checks/product';
 import type { CertificateInfo, Integrity, KeystoreFormat } from '../keystore/model';
 import type { Position, Range } from '../problem';
 import type { TomlDocument } from './toml';
@@ -33,6 +34,8 @@ export interface AssistContext {
   storeForTable(tableName: string, key?: string): Promise<StoreSummary | undefined>;
   /** The cipher transformation MI decrypts `[secrets]` with, and why (absent: hover does not say). */
   cipherTransformation?(): Promise<{ readonly transformation: string; readonly reason: string }>;
+  /** The product the file configures, from its home's launcher and its tables (absent: from its tables alone). */
+  product?(): Promise<Product>;
 }
 
 /** A completion proposal. */
@@ -153,8 +156,22 @@ function range(line: number, from: number, to: number): Range {
   return { start: { line, character: from }, end: { line, character: to } };
 }
 
-/** The proposals at `position`: table headers, keys, values, `$secret{}` aliases, section snippets. */
+/**
+ * The name of the product `doc` configures when it is not MI, else null: API Manager and Identity Server
+ * read the same tables under other rules, so MI's keys, defaults and advice would mislead there.
+ */
+async function otherProduct(doc: TomlDocument, ctx: AssistContext): Promise<string | null> {
+  const product = (await ctx.product?.()) ?? productOfDocument(doc);
+  return product === 'mi' ? null : PRODUCT_NAMES[product];
+}
+
+/** The proposals at `position`: table headers, keys, values, `$secret{}` aliases, section snippets (none on another product's file). */
 export async function completionsAt(doc: TomlDocument, position: Position, ctx: AssistContext): Promise<CompletionItemData[]> {
+  if (await otherProduct(doc, ctx)) return [];
+  return miCompletionsAt(doc, position, ctx);
+}
+
+async function miCompletionsAt(doc: TomlDocument, position: Position, ctx: AssistContext): Promise<CompletionItemData[]> {
   const lc = lineContext(doc, position);
   const { before, line } = lc;
   const ln = position.line;
@@ -386,8 +403,18 @@ export function sectionSnippets(): Snippet[] {
   ];
 }
 
-/** Hover at `position`: the key's doc and default; on a file a store summary; on an alias its certificate. */
+/**
+ * Hover at `position`: the key's doc and default; on a file a store summary; on an alias its certificate.
+ * On another product's file, only that MI's documentation does not apply.
+ */
 export async function hoverAt(doc: TomlDocument, position: Position, ctx: AssistContext): Promise<HoverData | undefined> {
+  const data = await miHoverAt(doc, position, ctx);
+  const other = data && (await otherProduct(doc, ctx));
+  if (!data || !other) return data;
+  return { contents: `This file configures ${other}, not WSO2 Micro Integrator: MI's keys, defaults and advice do not apply to it.`, range: data.range };
+}
+
+async function miHoverAt(doc: TomlDocument, position: Position, ctx: AssistContext): Promise<HoverData | undefined> {
   const lc = lineContext(doc, position);
   const { line } = lc;
   const ln = position.line;

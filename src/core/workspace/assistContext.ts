@@ -15,6 +15,7 @@ import { defaultKeystoreCache, type KeystoreCache } from './keystoreCache';
 import { LEGACY_SECURITY_DIR, SECURITY_DIR, fileNameFor, isInside } from './resolvePath';
 import { readDockerCopies, readProjectFileSync } from './project';
 import { workspaceTransformation } from '../secrets/transformation';
+import { productOf, type Product } from '../checks/product';
 
 /** Options of `createAssistContext`. */
 export interface AssistContextOptions {
@@ -79,7 +80,13 @@ export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, o
     return stores[0];
   };
 
+  let product: Promise<Product> | undefined;
   return {
+    product() {
+      product ??= productOf(doc, workspace.kind === 'runtime' ? workspace.root : null);
+      return product;
+    },
+
     async cipherTransformation() {
       return workspaceTransformation(doc, workspace, { readOutside: options.readOutside, workspaceFolder: options.workspaceFolder });
     },
