@@ -112,30 +112,35 @@ describe('keystore editor', () => {
     }
   });
 
-  it('measures editor open → first rendered table of wso2carbon.jks, warm (printed)', async () => {
-    const file = path.join(workspaceDir(), 'mi-runtime', 'repository', 'resources', 'security', 'wso2carbon.jks');
-    const runs: number[] = [];
-    let rows = 0;
-    for (let i = 0; i < 7; i++) {
-      const rec = await recorder(file);
-      try {
-        const started = performance.now();
-        await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'miKeystores.keystoreEditor');
-        rows = Number((await rec.next((m, t) => !t && m.type === 'rendered')).rows);
-        runs.push(performance.now() - started);
-        const at = (type: string, toWebview: boolean) => ((rec.all.find((a) => a.message.type === type && a.toWebview === toWebview)?.at ?? NaN) - started).toFixed(0);
-        console.log(`[perf]   model sent ${at('model', true)} ms, webview ready ${at('ready', false)} ms, rendered ${at('rendered', false)} ms`);
-      } finally {
-        rec.dispose();
+  // The demo's wso2carbon.jks holds one key; its truststore holds Node's root CAs plus wso2carbon (about
+  // 146 entries, the size of WSO2's own stores), which is the case the open time is judged on.
+  for (const name of ['wso2carbon.jks', 'client-truststore.jks']) {
+    it(`measures editor open → first rendered table of ${name}, warm (printed)`, async () => {
+      const file = path.join(workspaceDir(), 'mi-runtime', 'repository', 'resources', 'security', name);
+      const runs: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < 7; i++) {
+        const rec = await recorder(file);
+        try {
+          const started = performance.now();
+          await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), 'miKeystores.keystoreEditor');
+          rows = Number((await rec.next((m, t) => !t && m.type === 'rendered')).rows);
+          runs.push(performance.now() - started);
+          const at = (type: string, toWebview: boolean) => ((rec.all.find((a) => a.message.type === type && a.toWebview === toWebview)?.at ?? NaN) - started).toFixed(0);
+          console.log(`[perf]   model sent ${at('model', true)} ms, webview ready ${at('ready', false)} ms, rendered ${at('rendered', false)} ms`);
+        } finally {
+          rec.dispose();
+        }
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       }
-      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    }
-    const api = await testingApi();
-    for (const l of api.logLines().filter((l) => l.includes('Keystore editor:')).slice(-3)) console.log(`[perf]   ${l}`);
-    const sorted = [...runs].sort((a, b) => a - b);
-    console.log(`[perf] keystore editor, warm: open → first rendered table of ${rows} entries: median ${sorted[3].toFixed(0)} ms, best ${sorted[0].toFixed(0)} ms, worst ${sorted[6].toFixed(0)} ms (${runs.length} opens)`);
-    assert.equal(runs.length, 7);
-  });
+      const api = await testingApi();
+      for (const l of api.logLines().filter((l) => l.includes('Keystore editor:')).slice(-3)) console.log(`[perf]   ${l}`);
+      const sorted = [...runs].sort((a, b) => a - b);
+      console.log(`[perf] keystore editor, warm: open → first rendered table of ${name}, ${rows} entries: median ${sorted[3].toFixed(0)} ms, best ${sorted[0].toFixed(0)} ms, worst ${sorted[6].toFixed(0)} ms (${runs.length} opens)`);
+      assert.equal(runs.length, 7);
+      assert.ok(rows > 0, `${name}: the table rendered no rows`);
+    });
+  }
 
   it('opens a PKCS12 whose configured password is wrong in the prompt state, without the password in any message', async () => {
     const wrong = 'not-the-password-42';
