@@ -3,7 +3,8 @@
 // shipped configuration name (domain.md "The default stores"):
 //   wso2carbon.jks         JKS, password `wso2carbon`; one RSA-2048 key pair under alias `wso2carbon`,
 //                          CN=localhost with SAN localhost, issued 2024-02-22 for 825 days, so it expired
-//                          on 2026-05-27 like the default certificate WSO2 copies into new projects.
+//                          on 2026-05-27 like the default certificate WSO2 copies into new projects; and,
+//                          as WSO2's shipped store does, the same root CAs as the truststore.
 //   client-truststore.jks  JKS, password `wso2carbon`; the public root CAs (here Node's bundled ones,
 //                          `tls.rootCertificates`, where MI ships the JDK's) plus the wso2carbon certificate.
 // scripts/makeDemo.mjs loads this module through tsx and writes the bytes with writeKeystoreFile.
@@ -35,7 +36,7 @@ export interface DemoStores {
   readonly primary: Uint8Array;
   /** client-truststore.jks. */
   readonly truststore: Uint8Array;
-  /** How many root CAs the truststore holds besides the wso2carbon certificate. */
+  /** How many root CAs each store holds besides the wso2carbon key or certificate. */
   readonly rootCount: number;
 }
 
@@ -70,12 +71,16 @@ export async function makeDemoStores(roots: readonly string[] = tls.rootCertific
   const key = primary.entries[0];
   if (key.kind !== 'private-key') throw new Error('the demo key pair was not created');
 
+  // WSO2's shipped wso2carbon.jks holds the JDK's root CAs beside its key, as its truststore does.
+  let keystore: Keystore = primary;
   let truststore: Keystore = createStore('JKS');
   const taken = new Set<string>([DEMO_KEY_ALIAS]);
   let rootCount = 0;
   for (const pem of roots) {
     for (const der of decodeCertificates(pem)) {
-      truststore = importTrustedCertificate(truststore, rootAlias(der, taken), der, { now }).store;
+      const alias = rootAlias(der, taken);
+      keystore = importTrustedCertificate(keystore, alias, der, { now }).store;
+      truststore = importTrustedCertificate(truststore, alias, der, { now }).store;
       rootCount++;
     }
   }
@@ -83,7 +88,7 @@ export async function makeDemoStores(roots: readonly string[] = tls.rootCertific
   truststore = importTrustedCertificate(truststore, DEMO_KEY_ALIAS, key.chain[0], { now }).store;
 
   return {
-    primary: await encodeKeystore(primary, DEMO_PASSWORD),
+    primary: await encodeKeystore(keystore, DEMO_PASSWORD),
     truststore: await encodeKeystore(truststore, DEMO_PASSWORD),
     rootCount,
   };

@@ -235,7 +235,9 @@ describe('MI Keystores in VS Code', () => {
     // Self-signed, password in deployment.toml: renewed at once, with the same key.
     await page.locator('.notification-list-item', { hasText: 'Renewed the certificate' }).first().waitFor();
     await page.keyboard.press('Control+Shift+M');
-    const expired = (all: string[]) => problemsOfFolder(all, 'hello-project/deployment').filter((p) => /expired/i.test(p)).length;
+    // The key's certificate-expired finding only: the truststore still trusts the old certificate (and
+    // perhaps an expired root CA), which are findings of their own that renewing the key does not clear.
+    const expired = (all: string[]) => problemsOfFolder(all, 'hello-project/deployment').filter((p) => /certificate of key .* expired/i.test(p)).length;
     const after = await problemsWhen(page, (all) => problemsOfFolder(all, 'hello-project/deployment').length > 0 && expired(all) === 0);
     await screenshot(page, env, '7-renew-certificate');
     assert.equal(expired(after), 0, after.join('\n'));
