@@ -134,7 +134,7 @@ function isIp(host: string): boolean {
 }
 
 /** The chain Node read, leaf first, following issuers only among what the server sent. */
-function peerChain(socket: tls.TLSSocket): Uint8Array[] {
+export function peerChain(socket: tls.TLSSocket): Uint8Array[] {
   const chain: Uint8Array[] = [];
   const seen = new Set<string>();
   let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);

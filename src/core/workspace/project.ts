@@ -75,7 +75,8 @@ export function readProjectFileSync(file: string): string {
   }
 }
 
-function positionAt(lineStarts: number[], offset: number): { line: number; character: number } {
+/** The 0-based line and character of `offset`, given the offsets where lines start (binary search). */
+export function positionAt(lineStarts: readonly number[], offset: number): { line: number; character: number } {
   let lo = 0;
   let hi = lineStarts.length - 1;
   while (lo < hi) {
@@ -86,7 +87,8 @@ function positionAt(lineStarts: number[], offset: number): { line: number; chara
   return { line: lo, character: offset - lineStarts[lo] };
 }
 
-function lineStartsOf(text: string): number[] {
+/** The offset where each line of `text` starts. */
+export function lineStartsOf(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import type { Range } from '../problem';
+import { lineStartsOf, positionAt } from './project';
 
 /** Largest SSL profile file read: a few profiles are kilobytes. */
 export const MAX_SSL_PROFILE_BYTES = 256 * 1024;
@@ -40,17 +41,6 @@ export function readSslProfileText(file: string): string | null {
   }
 }
 
-function positionAt(lineStarts: readonly number[], offset: number): { line: number; character: number } {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - lineStarts[lo] };
-}
-
 function unescapeXml(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 }
@@ -58,8 +48,7 @@ function unescapeXml(s: string): string {
 /** Every KeyStore/TrustStore of every profile of `xml`. */
 export function parseSslProfiles(xml: string): SslProfileStore[] {
   const text = xml.slice(0, MAX_SSL_PROFILE_BYTES);
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const lineStarts = lineStartsOf(text);
   const value = (block: string, blockStart: number, tag: string): XmlValue | undefined => {
     const m = new RegExp(`<${tag}>([^<]{0,4096})</${tag}>`).exec(block);
     if (!m) return undefined;

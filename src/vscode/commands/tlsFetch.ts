@@ -3,20 +3,14 @@
  * without trusting it: the person decides after seeing the subject and fingerprint.
  */
 import * as tls from 'node:tls';
+import { peerChain } from '../../core/tls/probe';
 
 /** The DER certificates a server sent, leaf first. */
 export function fetchServerChain(host: string, port: number, timeoutMs = 10000): Promise<Uint8Array[]> {
   return new Promise((resolve, reject) => {
     // rejectUnauthorized: false because the point is to look at a certificate we do not trust yet.
     const socket = tls.connect({ host, port, servername: isIp(host) ? undefined : host, rejectUnauthorized: false }, () => {
-      const chain: Uint8Array[] = [];
-      const seen = new Set<string>();
-      let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-      while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
-        seen.add(cert.fingerprint256);
-        chain.push(new Uint8Array(cert.raw));
-        cert = cert.issuerCertificate;
-      }
+      const chain = peerChain(socket);
       socket.end();
       if (chain.length === 0) reject(new Error(`${host}:${port} presented no certificate.`));
       else resolve(chain);
