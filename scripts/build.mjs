@@ -2,7 +2,7 @@
 // Usage: node scripts/build.mjs [--watch] [--production]
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -104,6 +104,18 @@ function makeCodeCache() {
   }
 }
 
+/**
+ * The keystore editor draws VS Code's icons with the codicon font, which a webview cannot borrow from the
+ * workbench: the extension ships its own copy in dist/codicons/ (CSS and font, with the font's CC BY 4.0
+ * licence, which asks that it travel with the font).
+ */
+function copyCodicons() {
+  const from = 'node_modules/@vscode/codicons';
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['dist/codicon.css', 'dist/codicon.ttf', 'LICENSE']) copyFileSync(path.join(from, f), path.join('dist/codicons', path.basename(f)));
+}
+
+copyCodicons();
 if (process.argv.includes('--watch')) {
   // A rebuilt bundle makes the cache useless (the launcher checks its hash): do not leave it to be hashed.
   rmSync(`${CLI_BUNDLE}.cache`, { force: true });

@@ -21,15 +21,15 @@
     { key: 'sha256', label: 'SHA-256' },
   ];
   const ACTIONS = [
-    { id: 'importCertificate', label: 'Import Certificate…', needs: 'store' },
-    { id: 'importCaReply', label: 'Import CA Reply…', needs: 'key pair' },
-    { id: 'generateCsr', label: 'CSR…', needs: 'key pair' },
-    { id: 'renewCertificate', label: 'Renew…', needs: 'key pair' },
-    { id: 'exportCertificate', label: 'Export…', needs: 'certificate' },
-    { id: 'renameAlias', label: 'Rename…', needs: 'entry' },
-    { id: 'deleteEntry', label: 'Delete…', needs: 'entry' },
-    { id: 'changePassword', label: 'Change Password…', needs: 'store' },
-    { id: 'convertKeystore', label: 'Convert…', needs: 'store' },
+    { id: 'importCertificate', label: 'Import Certificate…', icon: 'add', needs: 'store' },
+    { id: 'importCaReply', label: 'Import CA Reply…', icon: 'mail-read', needs: 'key pair' },
+    { id: 'generateCsr', label: 'CSR…', icon: 'file-code', needs: 'key pair' },
+    { id: 'renewCertificate', label: 'Renew…', icon: 'refresh', needs: 'key pair' },
+    { id: 'exportCertificate', label: 'Export…', icon: 'export', needs: 'certificate' },
+    { id: 'renameAlias', label: 'Rename…', icon: 'edit', needs: 'entry' },
+    { id: 'deleteEntry', label: 'Delete…', icon: 'trash', needs: 'entry' },
+    { id: 'changePassword', label: 'Change Password…', icon: 'key', needs: 'store' },
+    { id: 'convertKeystore', label: 'Convert…', icon: 'arrow-swap', needs: 'store' },
   ];
 
   /** What VS Code keeps while the tab is hidden (the page itself is dropped): filter, sort, selection. */
@@ -65,6 +65,21 @@
     for (const c of children) if (c) e.appendChild(c);
     return e;
   }
+
+  /**
+   * A codicon (VS Code's icon font, shipped with the extension): decoration only, hidden from screen readers,
+   * so the text or aria-label beside it says what it means.
+   * @param {string} name
+   */
+  function icon(name) {
+    return el('span', { cls: `codicon codicon-${name}`, attrs: { 'aria-hidden': 'true' } });
+  }
+
+  /** The codicon of each entry kind, as VS Code's own views draw keys, trust and locks. */
+  const KIND_ICONS = { 'key pair': 'key', 'trusted certificate': 'workspace-trusted', 'secret key': 'lock' };
+
+  /** The codicon of each problem severity, as the Problems panel draws them. */
+  const SEVERITY_ICONS = { error: 'error', warning: 'warning', information: 'info', hint: 'light-bulb' };
 
   /** @param {string} label @param {() => void} onClick @param {string} [aria] */
   function button(label, onClick, aria) {
@@ -153,8 +168,8 @@
       if (u.problems.length) {
         const problems = el('ul', { cls: 'problems' });
         for (const p of u.problems) {
-          const glyph = p.severity === 'error' ? '✖' : p.severity === 'warning' ? '⚠' : 'ℹ';
-          problems.appendChild(el('li', { cls: `problem ${p.severity}` }, [el('span', { cls: 'glyph', text: glyph, attrs: { 'aria-label': p.severity } }), el('span', { text: ` ${p.message}` })]));
+          const mark = icon(SEVERITY_ICONS[/** @type {keyof typeof SEVERITY_ICONS} */ (p.severity)] ?? 'info');
+          problems.appendChild(el('li', { cls: `problem ${p.severity}` }, [mark, el('span', { cls: 'visually-hidden', text: `${p.severity}: ` }), el('span', { text: ` ${p.message}` })]));
         }
         item.appendChild(problems);
       }
@@ -234,6 +249,7 @@
       const bar = el('div', { cls: 'actions', attrs: { role: 'toolbar', 'aria-label': 'Keystore actions' } });
       for (const a of ACTIONS) {
         const b = button(a.label, () => runAction(a.id));
+        b.prepend(icon(a.icon));
         actions.set(a.id, b);
         bar.appendChild(b);
       }
@@ -304,7 +320,8 @@
       ui.headers.forEach((h, i) => h.setAttribute('aria-sort', COLUMNS[i].key === view.sortKey ? (view.sortDir > 0 ? 'ascending' : 'descending') : 'none'));
       ui.headers.forEach((h, i) => {
         const b = /** @type {HTMLElement} */ (h.firstChild);
-        b.textContent = COLUMNS[i].label + (COLUMNS[i].key === view.sortKey ? (view.sortDir > 0 ? ' ▲' : ' ▼') : '');
+        b.textContent = COLUMNS[i].label;
+        if (COLUMNS[i].key === view.sortKey) b.appendChild(icon(view.sortDir > 0 ? 'arrow-up' : 'arrow-down'));
       });
     }
   }
@@ -319,7 +336,9 @@
     const last = Math.min(view.shown.length, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     const needed = last - first;
     while (ui.rows.length < needed) {
-      const r = el('div', { cls: 'row', attrs: { role: 'row' } }, COLUMNS.map((c) => el('div', { cls: `td col-${c.key}`, attrs: { role: 'gridcell' } })));
+      // The kind cell holds an icon and its text; every other cell is text alone.
+      const cells = COLUMNS.map((c) => el('div', { cls: `td col-${c.key}`, attrs: { role: 'gridcell' } }, c.key === 'kind' ? [icon('blank'), el('span')] : []));
+      const r = el('div', { cls: 'row', attrs: { role: 'row' } }, cells);
       ui.rows.push(r);
       ui.spacer.appendChild(r);
     }
@@ -345,7 +364,11 @@
       const values = cellValues(row);
       for (let c = 0; c < values.length; c++) {
         const cell = /** @type {HTMLElement} */ (r.children[c]);
-        if (cell.textContent !== values[c]) cell.textContent = values[c];
+        if (COLUMNS[c].key === 'kind') {
+          const [mark, text] = /** @type {HTMLElement[]} */ ([...cell.children]);
+          mark.className = `codicon codicon-${KIND_ICONS[/** @type {keyof typeof KIND_ICONS} */ (row.kind)] ?? 'blank'}`;
+          if (text.textContent !== values[c]) text.textContent = values[c];
+        } else if (cell.textContent !== values[c]) cell.textContent = values[c];
         if (COLUMNS[c].key === 'notAfter') cell.className = `td col-notAfter ${row.expiry ?? ''}`;
       }
     }

@@ -339,11 +339,18 @@ class EditorSession implements vscode.Disposable {
   }
 }
 
-/** The HTML shell of the webview: a strict CSP with a nonce, our script and style, nothing remote. */
-function html(webview: vscode.Webview, media: vscode.Uri, fileName: string): string {
+/** Where the webview's files are: its script and style, and the codicon font the build copies into dist/. */
+interface WebviewAssets {
+  readonly media: vscode.Uri;
+  readonly codicons: vscode.Uri;
+}
+
+/** The HTML shell of the webview: a strict CSP with a nonce, our script and styles, nothing remote. */
+function html(webview: vscode.Webview, assets: WebviewAssets, fileName: string): string {
   const n = nonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'main.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'main.css'));
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(assets.media, 'main.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(assets.media, 'main.css'));
+  const codicons = webview.asWebviewUri(vscode.Uri.joinPath(assets.codicons, 'codicon.css'));
   const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${n}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
   const title = fileName.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
@@ -352,6 +359,7 @@ function html(webview: vscode.Webview, media: vscode.Uri, fileName: string): str
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codicons.toString()}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${title}</title>
 </head>
@@ -366,7 +374,7 @@ function html(webview: vscode.Webview, media: vscode.Uri, fileName: string): str
 class KeystoreEditorProvider implements vscode.CustomReadonlyEditorProvider<KeystoreDocument> {
   constructor(
     private readonly deps: Deps,
-    private readonly media: vscode.Uri,
+    private readonly assets: WebviewAssets,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): KeystoreDocument {
@@ -374,8 +382,8 @@ class KeystoreEditorProvider implements vscode.CustomReadonlyEditorProvider<Keys
   }
 
   resolveCustomEditor(document: KeystoreDocument, panel: vscode.WebviewPanel): void {
-    panel.webview.options = { enableScripts: true, localResourceRoots: [this.media] };
-    panel.webview.html = html(panel.webview, this.media, path.basename(document.uri.fsPath));
+    panel.webview.options = { enableScripts: true, localResourceRoots: [this.assets.media, this.assets.codicons] };
+    panel.webview.html = html(panel.webview, this.assets, path.basename(document.uri.fsPath));
     const session = new EditorSession(this.deps, document.uri, panel);
     panel.onDidDispose(() => session.dispose());
     void session.load();
@@ -384,8 +392,8 @@ class KeystoreEditorProvider implements vscode.CustomReadonlyEditorProvider<Keys
 
 /** Registers the keystore editor (default and "Reopen With…" view types) and the command that opens it. */
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
-  const media = vscode.Uri.joinPath(context.extensionUri, 'media', 'keystoreEditor');
-  const provider = new KeystoreEditorProvider(deps, media);
+  const assets = { media: vscode.Uri.joinPath(context.extensionUri, 'media', 'keystoreEditor'), codicons: vscode.Uri.joinPath(context.extensionUri, 'dist', 'codicons') };
+  const provider = new KeystoreEditorProvider(deps, assets);
   const options = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: false } };
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(CUSTOM_EDITORS.keystore, provider, options),

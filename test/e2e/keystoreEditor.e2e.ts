@@ -118,6 +118,11 @@ describe('MI Keystores keystore editor', () => {
     assert.match(summary, new RegExp(`^${store.format} · integrity verified · ${keyPairs} key pairs?, ${trusted.length} trusted certificates?`));
     // Key pairs first: the first row of the table is a key pair.
     if (keyPairs > 0) assert.equal(await frame.locator('.spacer .row:not([hidden])').first().getAttribute('data-kind'), 'key pair');
+    // Its kind is drawn with VS Code's key codicon, from the font the extension ships (the CSP lets it load).
+    if (keyPairs > 0) await frame.locator('.spacer .row:not([hidden]) .col-kind .codicon-key').first().waitFor();
+    // (A string, since the tests compile without the DOM's types; the page runs it as it would a function body.)
+    const fontLoaded = await frame.locator('body').evaluate(`(async () => { await document.fonts.ready; return [...document.fonts].some((f) => f.family.replace(/"/g, '') === 'codicon' && f.status === 'loaded'); })()`);
+    assert.equal(fontLoaded, true, 'the codicon font did not load in the keystore editor');
 
     await filter.click();
     await page.keyboard.type(cn.toLowerCase());

@@ -10,13 +10,16 @@ import { REPO_ROOT } from '../helpers/fixtures';
 describe('the .vsix contents', function () {
   this.timeout(60_000);
 
-  it('lists exactly the extension bundle and its worker, the manifest, the grammar, the media and the docs', () => {
+  it('lists exactly the extension bundle and its worker, the codicon font, the manifest, the grammar, the media and the docs', () => {
     const r = spawnSync('npx', ['--no-install', 'vsce', 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const actual = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
     const expected = [
       'LICENSE',
       'README.md',
+      'dist/codicons/LICENSE',
+      'dist/codicons/codicon.css',
+      'dist/codicons/codicon.ttf',
       'dist/engineWorker.js',
       'dist/extension.js',
       'language-configuration.json',
