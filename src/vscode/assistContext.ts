@@ -17,12 +17,13 @@ export const ANSWER_MS = 150;
 /**
  * Runs `answer` with the document and its workspace's AssistContext, or, when the workspace is slow to
  * answer (a keystore still being decoded, a worker busy with a huge file), with the text alone: what a key
- * means and its default never wait for a keystore.
+ * means and its default never wait for a keystore. When the text-alone answer wanted a keystore, it goes
+ * through `storeLate` (hover says the store is still being read, so a person knows to hover again).
  */
-export async function answerWithin<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>): Promise<T> {
+export async function answerWithin<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>, storeLate?: (partial: T) => T): Promise<T> {
   const started = performance.now();
   try {
-    return await answerFrom(deps, document, answer, started);
+    return await answerFrom(deps, document, answer, started, storeLate);
   } finally {
     answerTimes.push(performance.now() - started);
     if (answerTimes.length > 100) answerTimes.shift();
@@ -32,7 +33,7 @@ export async function answerWithin<T>(deps: Deps, document: vscode.TextDocument,
 /** How long the last answers of hover and completion took inside the extension host, in ms (for the stall guard test). */
 export const answerTimes: number[] = [];
 
-async function answerFrom<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>, started: number): Promise<T> {
+async function answerFrom<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>, started: number, storeLate?: (partial: T) => T): Promise<T> {
   const doc = await deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);
   const full = (async () => answer(doc, await assistContextFor(deps, await deps.model.workspaceOf(document.uri.fsPath), doc)))();
   let timer: NodeJS.Timeout | undefined;
@@ -41,7 +42,10 @@ async function answerFrom<T>(deps: Deps, document: vscode.TextDocument, answer: 
   clearTimeout(timer);
   if (first !== LATE) return first as T;
   full.catch(() => undefined);
-  return answer(doc, EMPTY);
+  let storeWanted = false;
+  const textAlone: AssistContext = { ...EMPTY, storeForTable: async () => ((storeWanted = true), undefined) };
+  const partial = await answer(doc, textAlone);
+  return storeWanted && storeLate && deps.model.trusted ? storeLate(partial) : partial;
 }
 
 const LATE = Symbol('late');
