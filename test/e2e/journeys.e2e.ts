@@ -4,9 +4,9 @@
 // Every journey starts at the server's plain address, which opens the demo as `npm start` serves it.
 // Each journey ends with a screenshot in test-results/e2e/.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { runKeytool } from '../helpers/keytool';
 import type { Browser, Page } from 'playwright-core';
 import {
   answerFileDialog,
@@ -31,7 +31,7 @@ const runtimeToml = 'mi-runtime/conf/deployment.toml';
 
 /** `keytool -list` of a store: the proof a real JDK reads what the extension wrote. */
 function keytoolList(file: string, password: string): string {
-  const r = spawnSync('keytool', ['-list', '-keystore', file, '-storepass', password], { encoding: 'utf8' });
+  const r = runKeytool(['-list', '-keystore', file, '-storepass', password]);
   assert.equal(r.status, 0, `keytool -list failed: ${r.stderr}${r.stdout}`);
   return r.stdout;
 }

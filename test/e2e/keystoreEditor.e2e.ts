@@ -5,9 +5,9 @@
 // measured by the webview script itself with performance.now; the numbers go to the console and to
 // test-results/e2e/keystore-editor-bench.json.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { runKeytool } from '../helpers/keytool';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { decodeKeystore, encodeKeystore } from '../../src/core/keystore/index';
 import type { Entry } from '../../src/core/keystore/model';
@@ -20,7 +20,7 @@ const security = 'mi-runtime/repository/resources/security';
 
 /** keytool's SHA-256 of one alias: the proof the editor shows what a real JDK reads. */
 function keytoolSha256(file: string, password: string, alias: string): string {
-  const r = spawnSync('keytool', ['-list', '-keystore', file, '-storepass', password, '-alias', alias], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  const r = runKeytool(['-list', '-keystore', file, '-storepass', password, '-alias', alias]);
   assert.equal(r.status, 0, `keytool -list failed: ${r.stderr}${r.stdout}`);
   const m = /SHA-256\): ([0-9A-F:]+)/.exec(r.stdout);
   assert.ok(m, r.stdout);
@@ -152,7 +152,7 @@ describe('MI Keystores keystore editor', () => {
     const file = path.join(env.workspace, 'bench', 'bench-500.jks');
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, await encodeKeystore({ format: 'JKS', integrity: 'verified', entries }, 'bench-pass'));
-    const listed = spawnSync('keytool', ['-list', '-keystore', file, '-storepass', 'bench-pass'], { encoding: 'utf8' });
+    const listed = runKeytool(['-list', '-keystore', file, '-storepass', 'bench-pass']);
     assert.match(listed.stdout, /Your keystore contains 500 entries/);
 
     await extensionContributed(page);

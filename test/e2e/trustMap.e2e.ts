@@ -4,10 +4,10 @@
 // fix "Trust the issuing CA" asks with the CA's subject and SHA-256 in a modal, and after confirming the
 // CA is in the truststore (keytool lists it) and re-testing turns the connection trusted.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runKeytool } from '../helpers/keytool';
 import type { Browser, Page } from 'playwright-core';
 import { makeTestPki, openssl, startTlsServer, type TestPki } from '../helpers/tlsPki';
 import { answerPrompt, e2eEnvironment, goToPosition, launchBrowser, openFile, openWorkbench, problemsWhen, runCommand, screenshot } from './workbench';
@@ -117,7 +117,7 @@ describe('MI Keystores trust map', () => {
     await page.locator('.notification-list-item', { hasText: 'Imported the certificate of' }).first().waitFor({ timeout: 60_000 });
 
     // The real JDK reads the truststore and lists the CA under the alias typed, with the same fingerprint.
-    const listed = spawnSync('keytool', ['-list', '-v', '-keystore', truststore, '-storepass', 'wso2carbon', '-alias', 'backend-ca'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+    const listed = runKeytool(['-list', '-v', '-keystore', truststore, '-storepass', 'wso2carbon', '-alias', 'backend-ca']);
     assert.equal(listed.status, 0, `keytool -list failed: ${listed.stderr}${listed.stdout}`);
     assert.match(listed.stdout, /Entry type: trustedCertEntry/);
     assert.equal(hex(/SHA256: ([0-9A-F:]+)/.exec(listed.stdout)?.[1] ?? ''), caSha256);

@@ -4,11 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-
-/** The repository root (this file is test/fuzz/corpus.ts). */
-export const REPO_ROOT = path.resolve(__dirname, '../..');
-const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/keystores');
-const WSO2 = path.resolve(REPO_ROOT, '../shared/fixtures/wso2');
+import { FIXTURES, WSO2 } from '../helpers/fixtures';
 
 /** A keystore to mutate, with the passwords that open the original. */
 export interface KeystoreSeed {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatSummary, runFuzz } from './harness';
-import { REPO_ROOT } from './corpus';
+import { REPO_ROOT } from '../helpers/fixtures';
 
 const { values } = parseArgs({
   options: {

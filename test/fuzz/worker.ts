@@ -14,6 +14,7 @@ import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { runtimeHomeAt } from '../../src/core/workspace/discover';
 import { BYTE_MUTATORS, HOSTILE_MUTATORS, TEXT_MUTATORS, caseRng } from './mutators';
 import { keystoreSeeds, tomlFor, tomlSeeds, type KeystoreSeed } from './corpus';
+import { SECURITY, writeMiHome } from '../helpers/miHome';
 
 /** What the driver hands a worker. */
 export interface WorkerInput {
@@ -116,21 +117,11 @@ async function runCodec(c: FuzzCase): Promise<string> {
 /** Writes the case into a fresh MI home under `workDir` and returns the home. */
 function makeHome(workDir: string, index: number, c: FuzzCase): string {
   const home = path.join(workDir, `home-${index}`);
-  const security = path.join(home, 'repository/resources/security');
-  fs.mkdirSync(security, { recursive: true });
-  fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
   const ext = c.seed.type === 'PKCS12' ? 'p12' : c.seed.type === 'JCEKS' ? 'jceks' : 'jks';
-  const fileName = `repository/resources/security/store.${ext}`;
-  if (c.kind === 'keystore') {
-    fs.writeFileSync(path.join(home, fileName), c.bytes);
-    fs.writeFileSync(path.join(home, 'conf/deployment.toml'), tomlFor(c.seed, fileName));
-  } else {
-    fs.copyFileSync(c.seed.file, path.join(home, fileName));
-    // WSO2's samples point at wso2carbon.jks/client-truststore.jks: give them a real store there too.
-    fs.copyFileSync(c.seed.file, path.join(security, 'wso2carbon.jks'));
-    fs.copyFileSync(c.seed.file, path.join(security, 'client-truststore.jks'));
-    fs.writeFileSync(path.join(home, 'conf/deployment.toml'), c.bytes);
-  }
+  const fileName = `${SECURITY}/store.${ext}`;
+  if (c.kind === 'keystore') writeMiHome(home, tomlFor(c.seed, fileName), { [`store.${ext}`]: c.bytes });
+  // WSO2's samples point at wso2carbon.jks/client-truststore.jks: give them a real store there too.
+  else writeMiHome(home, c.bytes, { [`store.${ext}`]: c.seed.file, 'wso2carbon.jks': c.seed.file, 'client-truststore.jks': c.seed.file });
   return home;
 }
 

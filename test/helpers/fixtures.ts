@@ -15,6 +15,9 @@ export const REPO_ROOT = path.resolve(__dirname, '../..');
 /** The keytool-made fixtures (`bash test/fixtures/make-fixtures.sh`): stores, and PEM inputs under `pem/`. */
 export const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/keystores');
 
+/** The JDK programs the tests compile and run as oracles (javax.crypto.Cipher, keytool in one JVM, JSSE). */
+export const JAVA_FIXTURES = path.join(REPO_ROOT, 'test/fixtures/java');
+
 /** `keytool -list -v` of each fixture store, as `<store>.list.txt`, written by the same script. */
 export const EXPECTED = path.join(FIXTURES, 'expected');
 

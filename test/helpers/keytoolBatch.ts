@@ -7,9 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { JAVA_FIXTURES } from './fixtures';
 import { TOOL_ENV, type KeytoolRun } from './keytool';
 
-const BATCH_SOURCE = path.resolve(__dirname, '../fixtures/java/KeytoolBatch.java');
+const BATCH_SOURCE = path.join(JAVA_FIXTURES, 'KeytoolBatch.java');
 
 /** Runs every keytool command (arguments without the leading `keytool`) in one JVM; results in the same order. */
 export function keytoolBatch(commands: readonly (readonly string[])[]): KeytoolRun[] {

@@ -1,20 +1,18 @@
 // Shared helpers of the extension's integration suites: activation, event-driven waits, temp MI homes,
 // and keytool to check what the commands wrote. Public API only.
-import { execFileSync } from 'node:child_process';
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeMiHome } from '../helpers/miHome';
 
 /** The extension's id (publisher.name). */
 export const extensionId = 'mi-keystores.mi-keystores';
 
-/** What activate() returns (see src/extension.ts). */
-export interface ExtensionApi {
-  readonly activationMs: number;
-  validateNow(file: string): Promise<{ parseMs: number; checkMs: number; totalMs: number } | undefined>;
-  readonly keystoresTree: vscode.TreeDataProvider<unknown>;
-}
+/** What activate() returns: the extension's own type, imported for its shape only (nothing of src/ is bundled). */
+export type { ExtensionApi } from '../../src/extension';
+import type { ExtensionApi } from '../../src/extension';
 
 /** Activates the extension and returns its API. */
 export async function activate(): Promise<ExtensionApi> {
@@ -108,23 +106,11 @@ export function tempMiHome(
   const parent = options.inWorkspace ? path.join(workspaceDir(), 'it-homes') : os.tmpdir();
   fs.mkdirSync(parent, { recursive: true });
   const dir = fs.mkdtempSync(path.join(parent, 'mi-home-'));
-  const cleanup = () => fs.rmSync(dir, { recursive: true, force: true });
-  const security = path.join(dir, 'repository', 'resources', 'security');
-  fs.mkdirSync(security, { recursive: true });
-  fs.mkdirSync(path.join(dir, 'conf'), { recursive: true });
-  const tomlFile = path.join(dir, 'conf', 'deployment.toml');
-  fs.writeFileSync(tomlFile, toml);
-  for (const [name, from] of Object.entries(stores)) {
-    fs.copyFileSync(from, path.join(security, name));
-    fs.chmodSync(path.join(security, name), 0o644);
-  }
-  return { home: dir, toml: tomlFile, cleanup };
+  const home = writeMiHome(dir, toml, stores);
+  return { home: dir, toml: home.toml, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs keytool (JDK 17) and returns its stdout. */
-export function keytool(args: string[]): string {
-  return execFileSync('/usr/bin/keytool', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-}
+export { keytool } from '../helpers/keytool';
 
 /** Closes every editor, discarding unsaved changes of the test's documents. */
 export async function closeAll(): Promise<void> {
@@ -133,4 +119,28 @@ export async function closeAll(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** The longest gap between 10 ms ticks of the host's event loop while `f` runs. */
+export async function longestStall<T>(f: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last - 10);
+    last = now;
+  }, 10);
+  try {
+    const result = await f();
+    return { result, stallMs: Math.max(stallMs, performance.now() - last - 10) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** How long the extension's own last hover or completion answer took inside the host, in ms. */
+export function lastAnswerMs(): number {
+  const times = vscode.extensions.getExtension<ExtensionApi>(extensionId)?.exports.testing.answerTimes() ?? [];
+  assert.ok(times.length > 0, 'the extension recorded no answer');
+  return times[times.length - 1];
 }

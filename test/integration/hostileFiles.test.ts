@@ -6,37 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HOSTILE } from '../fuzz/mutators';
-import { activate, closeAll, extensionId, ourDiagnostics, tempMiHome } from './helpers';
+import { activate, closeAll, lastAnswerMs, longestStall, ourDiagnostics, tempMiHome } from './helpers';
 
 /** Generous for a loaded CI machine; the same answers took 85 s, 23 s or killed the host before. */
 const BUDGET_MS = 200;
 /** The longest the host's event loop may stop, opening the file included (VS Code itself copies 8 MB). */
 const STALL_MS = 1000;
-
-/** The longest gap between 10 ms ticks of the host's event loop while `f` runs. */
-async function longestStall<T>(f: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last - 10);
-    last = now;
-  }, 10);
-  try {
-    const result = await f();
-    return { result, stallMs: Math.max(stallMs, performance.now() - last - 10) };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-/** How long the extension's own last hover or completion answer took inside the host, in ms. */
-function lastAnswerMs(): number {
-  const api = vscode.extensions.getExtension<{ testing: { answerTimes(): readonly number[] } }>(extensionId)?.exports;
-  const times = api?.testing.answerTimes() ?? [];
-  assert.ok(times.length > 0, 'the extension recorded no answer');
-  return times[times.length - 1];
-}
 
 /** The time one provider request takes, in ms. */
 async function timed(f: () => Thenable<unknown>): Promise<number> {

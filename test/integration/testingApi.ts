@@ -3,21 +3,14 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import { activate, fixture, type ExtensionApi } from './helpers';
 
-/** The test-only part of what activate() returns (see src/extension.ts). */
-export interface TestingApi {
-  logLines(): readonly string[];
-  readonly storagePaths: readonly string[];
-  readonly hooks: { beforeKeystoreWrite?: (file: string) => Promise<void> | void };
-  readonly onDidChangeModel: vscode.Event<readonly string[]>;
-}
+/** The test-only part of what activate() returns. */
+export type TestingApi = ExtensionApi['testing'];
 
 /** Activates the extension and returns its test-only API. */
 export async function testingApi(): Promise<TestingApi> {
-  const api = (await activate()) as ExtensionApi & { testing: TestingApi };
-  return api.testing;
+  return (await activate()).testing;
 }
 
 /** A keytool-made PEM fixture (test/fixtures/keystores/pem). */

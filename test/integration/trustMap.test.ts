@@ -2,12 +2,11 @@
 // diagnostic on the URL, offers "Trust the issuing CA", the fix's command imports the CA into the
 // effective truststore (keytool lists it), and re-testing turns the connection trusted.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activate, closeAll, codeOf, waitForDiagnostics, workspaceDir, type ExtensionApi } from './helpers';
+import { activate, closeAll, codeOf, keytool, waitForDiagnostics, workspaceDir, type ExtensionApi } from './helpers';
 import { makeTestPki, startTlsServer, type TestPki } from '../helpers/tlsPki';
 import { tomlFor, writeMiProject } from '../helpers/miProject';
 
@@ -30,7 +29,7 @@ describe('trust map', function () {
     pki = makeTestPki(path.join(tmp, 'pki'));
     // A truststore that trusts only the client CA: the server's chain leads to no anchor.
     truststore = path.join(tmp, 'tls-truststore.jks');
-    execFileSync('keytool', ['-importcert', '-noprompt', '-alias', 'clientca', '-file', pki.clientCa.cert, '-keystore', truststore, '-storetype', 'JKS', '-storepass', 'trustpass']);
+    keytool(['-importcert', '-noprompt', '-alias', 'clientca', '-file', pki.clientCa.cert, '-keystore', truststore, '-storetype', 'JKS', '-storepass', 'trustpass']);
     server = await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true });
     // Named mi-home-* so the other suites' listings ignore it.
     project = path.join(workspaceDir(), 'mi-home-tls-project');
@@ -65,7 +64,7 @@ describe('trust map', function () {
     // The fix runs this command with what it knows; scripted, nothing prompts.
     const prefill = (fix.command.arguments?.[0] as { prefill: { workspace: string; host: string; port: number } }).prefill;
     const imported = await vscode.commands.executeCommand<{ alias: string }>('miKeystores.trustIssuingCa', { ...prefill, alias: 'backend-ca', password: 'trustpass' });
-    const listing = execFileSync('keytool', ['-list', '-keystore', truststore, '-storepass', 'trustpass'], { encoding: 'utf8' });
+    const listing = keytool(['-list', '-keystore', truststore, '-storepass', 'trustpass']);
 
     const again = await vscode.commands.executeCommand<TlsJson>('miKeystores.testConnections', { workspace: project, connect: false });
     await waitForDiagnostics(endpoint, (list) => !list.some((d) => codeOf(d) === 'untrusted'));

@@ -1,23 +1,17 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSecret, encryptSecret } from '../../src/core/secrets/cipher';
+import { FIXTURES } from '../helpers/fixtures';
+import { javaCipher as java } from '../helpers/javaCipher';
 
-const fixtures = path.resolve(__dirname, '../fixtures/keystores');
-const cipherTool = path.resolve(__dirname, '../fixtures/java/CipherTool.java');
 // jks-chain.jks holds key "server" whose PKCS#8 form openssl wrote to pem/server-key.pkcs8.pem.
-const store = path.join(fixtures, 'jks-chain.jks');
-const serverPkcs8 = crypto.createPrivateKey(fs.readFileSync(path.join(fixtures, 'pem/server-key.pkcs8.pem'))).export({ format: 'der', type: 'pkcs8' });
-const serverCert = new crypto.X509Certificate(fs.readFileSync(path.join(fixtures, 'pem/server-signed.pem'))).raw;
-const otherPkcs8 = crypto.createPrivateKey(fs.readFileSync(path.join(fixtures, 'pem/ec256-key.pkcs8.pem'))).export({ format: 'der', type: 'pkcs8' });
+const store = path.join(FIXTURES, 'jks-chain.jks');
+const serverPkcs8 = crypto.createPrivateKey(fs.readFileSync(path.join(FIXTURES, 'pem/server-key.pkcs8.pem'))).export({ format: 'der', type: 'pkcs8' });
+const serverCert = new crypto.X509Certificate(fs.readFileSync(path.join(FIXTURES, 'pem/server-signed.pem'))).raw;
+const otherPkcs8 = crypto.createPrivateKey(fs.readFileSync(path.join(FIXTURES, 'pem/ec256-key.pkcs8.pem'))).export({ format: 'der', type: 'pkcs8' });
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
-
-/** Runs the JDK's javax.crypto.Cipher through test/fixtures/java/CipherTool.java; one output line per input. */
-function java(args: string[]): string[] {
-  return execFileSync('java', [cipherTool, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } }).trim().split('\n');
-}
 
 describe('secure vault cipher against the JDK', () => {
   const secrets = ['wso2carbon', 'pässwörd with spaces', 'x'];
@@ -49,7 +43,7 @@ describe('secure vault cipher against the JDK', () => {
   });
 
   it('reports a ciphertext made with another key as not decryptable', () => {
-    const rsaFromOtherStore = java(['encrypt', path.join(fixtures, 'jks-rsa.jks'), 'changeit', 'server', 'RSA', 'secret'])[0];
+    const rsaFromOtherStore = java(['encrypt', path.join(FIXTURES, 'jks-rsa.jks'), 'changeit', 'server', 'RSA', 'secret'])[0];
     assert.deepEqual(decryptSecret(rsaFromOtherStore, serverPkcs8), { ok: false });
   });
 

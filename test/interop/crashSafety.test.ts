@@ -14,10 +14,9 @@ import { loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
 import { Prng } from '../fuzz/mutators';
+import { FIXTURES, REPO_ROOT } from '../helpers/fixtures';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
-const FIXTURES = path.join(ROOT, 'test/fixtures/keystores');
+const CLI = path.join(REPO_ROOT, 'dist/cli.js');
 const KEYTOOL = '/usr/bin/keytool';
 const PASSWORDS = ['changeit', 'Crash-Safe-1'];
 
@@ -75,7 +74,7 @@ describe('crash safety (SIGKILL while mi-keystores writes)', function () {
   const findings: string[] = [];
 
   before(function () {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
   });
   beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-crash-'));
@@ -187,7 +186,7 @@ describe('concurrent mi-keystores processes on one store', function () {
   this.timeout(120_000);
   let dir: string;
   before(function () {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
   });
   beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-concurrent-'));

@@ -18,8 +18,9 @@ import { parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 import { keytoolBatch } from '../helpers/keytoolBatch';
 import type { KeytoolRun } from '../helpers/keytool';
 import type { ListedEntry, ListedKeystore } from '../../src/cli/commands/list';
+import { SHARED_FIXTURES } from '../helpers/fixtures';
 
-const ROOT = path.resolve(__dirname, '../../../shared/fixtures/real-keystores');
+const ROOT = path.join(SHARED_FIXTURES, 'real-keystores');
 const PRESENT = existsSync(path.join(ROOT, 'expected.json'));
 
 /** One entry as expected.json records keytool's listing. */

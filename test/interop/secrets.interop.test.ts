@@ -5,7 +5,6 @@
  * and what Java encrypts, `secret-undecryptable` and `secret-transformation-mismatch` judge in an MI home.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,20 +16,14 @@ import { applyEdits } from '../../src/core/secrets/applyEdits';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
+import { FIXTURES } from '../helpers/fixtures';
+import { javaCipher as java } from '../helpers/javaCipher';
+import { keytool } from '../helpers/keytool';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const CIPHER_TOOL = path.resolve(__dirname, '../fixtures/java/CipherTool.java');
 const SEC = 'repository/resources/security';
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 const NOW = new Date('2026-11-27T00:00:00Z');
 const PLAIN = ['wso2carbon', 'pässwörd with spaces'];
-
-/** Runs the JDK's javax.crypto.Cipher; one output line per input. */
-function java(args: string[]): string[] {
-  return execFileSync('java', [CIPHER_TOOL, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C.UTF-8' } })
-    .trim()
-    .split('\n');
-}
 
 describe('secure vault files against the JDK', () => {
   let root: string;
@@ -175,10 +168,10 @@ describe('secure vault files against the JDK', () => {
       ['b', java(['encrypt', oldStore, 'changeit', 'server', OAEP, PLAIN[1]])[0]],
     ]);
     const newStore = path.join(root, SEC, 'new.p12');
-    execFileSync('keytool', [
+    keytool([
       '-genkeypair', '-keyalg', 'RSA', '-keysize', '2048', '-alias', 'vault', '-dname', 'CN=vault', '-validity', '30',
       '-storetype', 'PKCS12', '-keystore', newStore, '-storepass', 'changeit',
-    ], { stdio: 'ignore' });
+    ]);
     await run(['rotate-internal', '.', '--keystore', `${SEC}/new.p12`, '--alias', 'vault', '--password-env', 'NEWPW']);
     const actual = java(['decrypt', newStore, 'changeit', 'vault', 'changeit', OAEP, ...ciphertexts()]);
     assert.deepEqual(actual, PLAIN);

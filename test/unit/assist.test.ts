@@ -6,12 +6,12 @@ import { completionsAt, hoverAt, type AssistContext, type StoreSummary } from '.
 import { decodeKeystore } from '../../src/core/keystore';
 import { describeCertificate } from '../../src/core/keystore/x509';
 import type { Position } from '../../src/core/problem';
+import { FIXTURES } from '../helpers/fixtures';
 
-const KEYSTORES = path.resolve(__dirname, '../fixtures/keystores');
 
 /** The summary of a keytool-made fixture, built with the real codec (jks-rsa.jks: key `server`, trusted `ca`). */
 async function fixtureSummary(name: string, password: string): Promise<StoreSummary> {
-  const store = await decodeKeystore(fs.readFileSync(path.join(KEYSTORES, name)), password);
+  const store = await decodeKeystore(fs.readFileSync(path.join(FIXTURES, name)), password);
   return {
     path: `repository/resources/security/${name}`,
     format: store.format,

@@ -9,8 +9,9 @@ import { createCsr, parseCsr } from '../../src/core/keystore/csr';
 import { TAG, childrenOf, readTlv, readWhole, valueOf } from '../../src/core/keystore/der';
 import { decodeName } from '../../src/core/keystore/dname';
 import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore/x509';
+import { fixturePath } from '../helpers/fixtures';
 
-const PEM = path.resolve(__dirname, '../fixtures/keystores/pem');
+const PEM = fixturePath('pem');
 const pemDer = (name: string): Uint8Array =>
   new Uint8Array(Buffer.from(/-----BEGIN [A-Z ]+-----([\s\S]*?)-----END/.exec(fs.readFileSync(path.join(PEM, name), 'latin1'))![1], 'base64'));
 

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
+import { FIXTURES } from '../helpers/fixtures';
 
-const FX = path.resolve(__dirname, '../fixtures/keystores');
 const SEC = 'repository/resources/security';
 
 interface Run {
@@ -31,8 +31,8 @@ function home(rel: string, password: string, alias = 'server'): string {
   const dir = path.join(root, rel);
   fs.mkdirSync(path.join(dir, 'conf'), { recursive: true });
   fs.mkdirSync(path.join(dir, SEC), { recursive: true });
-  fs.copyFileSync(path.join(FX, 'jks-rsa.jks'), path.join(dir, SEC, 'k.jks'));
-  fs.copyFileSync(path.join(FX, 'jks-trust.jks'), path.join(dir, SEC, 't.jks'));
+  fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), path.join(dir, SEC, 'k.jks'));
+  fs.copyFileSync(path.join(FIXTURES, 'jks-trust.jks'), path.join(dir, SEC, 't.jks'));
   fs.writeFileSync(
     path.join(dir, 'conf/deployment.toml'),
     [

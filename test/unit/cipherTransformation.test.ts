@@ -27,9 +27,9 @@ import { createAssistContext } from '../../src/core/workspace/assistContext';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiProject, MiRuntimeHome } from '../../src/core/workspace/discover';
+import { FIXTURES, WSO2 } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
-const MI46 = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool-4.6');
+const MI46 = path.join(WSO2, 'mi-config-tool-4.6');
 const SEC = 'repository/resources/security';
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 const FILE = '/mi/conf/deployment.toml';

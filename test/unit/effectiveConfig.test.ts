@@ -7,7 +7,7 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import { buildEffectiveConfig, internalKeyEntry, storeById, type EffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
-import { WSO2, itShared } from '../helpers/fixtures';
+import { fixturePath, itShared, WSO2 } from '../helpers/fixtures';
 
 const ROOT = path.join(os.tmpdir(), 'mi-effective-not-created');
 const HOME: MiRuntimeHome = { kind: 'runtime', root: ROOT, deploymentToml: path.join(ROOT, 'conf/deployment.toml') };
@@ -112,7 +112,7 @@ describe('effective configuration', () => {
       const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-ik-'));
       try {
         fs.mkdirSync(path.join(root, 'repository/resources/security'), { recursive: true });
-        fs.copyFileSync(path.resolve(__dirname, '../fixtures/keystores/jks-rsa.jks'), path.join(root, 'repository/resources/security/k.jks'));
+        fs.copyFileSync(fixturePath('jks-rsa.jks'), path.join(root, 'repository/resources/security/k.jks'));
         const ws: MiRuntimeHome = { kind: 'runtime', root, deploymentToml: path.join(root, 'conf/deployment.toml') };
         const text = '[keystore.primary]\nfile_name = "repository/resources/security/k.jks"\npassword = "changeit"\nalias = "server"\nkey_password = "changeit"\n';
         const config = buildEffectiveConfig(parseDeploymentToml(text, ws.deploymentToml), ws);

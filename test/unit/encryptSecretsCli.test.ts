@@ -15,8 +15,8 @@ import { readInternalKey, type NewInternalKey } from '../../src/core/secrets/rot
 import { loadDeploymentToml, writeDeploymentToml } from '../../src/core/secrets/workspaceVault';
 import { FileChangedError } from '../../src/core/keystore/errors';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
+import { FIXTURES } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 const SEC = 'repository/resources/security';
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 

@@ -9,16 +9,16 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatSummary, runFuzz, type FuzzSummary } from '../fuzz/harness';
+import { REPO_ROOT } from '../helpers/fixtures';
 
-const ROOT = path.resolve(__dirname, '../..');
 
 describe('fuzz (seed 20261127, 300 cases)', function () {
   this.timeout(240_000);
   let summary: FuzzSummary;
 
   before(async function () {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
-    summary = await runFuzz({ seed: 20261127, iterations: 300, cliEvery: 30, cliPath: path.join(ROOT, 'dist/cli.js'), scale: 0.05, caseTimeoutMs: 60_000 });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
+    summary = await runFuzz({ seed: 20261127, iterations: 300, cliEvery: 30, cliPath: path.join(REPO_ROOT, 'dist/cli.js'), scale: 0.05, caseTimeoutMs: 60_000 });
   });
 
   it('runs every case to an outcome', function () {
@@ -44,7 +44,7 @@ describe('oversized inputs are refused with one line', function () {
   let dir: string;
 
   before(function () {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
   });
   beforeEach(function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-oversize-'));
@@ -55,7 +55,7 @@ describe('oversized inputs are refused with one line', function () {
 
   /** Runs the built CLI and returns its exit code and stderr. */
   function cli(args: string[]): { code: number | null; stderr: string } {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', PW: 'changeit' }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), ...args], { env: { PATH: process.env.PATH ?? '', PW: 'changeit' }, encoding: 'utf8' });
     return { code: r.status, stderr: r.stderr };
   }
 

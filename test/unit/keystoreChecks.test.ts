@@ -13,8 +13,8 @@ import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiWorkspace } from '../../src/core/workspace/discover';
 import { decodeKeystore } from '../../src/core/keystore/index';
 import { parseCertificate } from '../../src/core/keystore/x509';
+import { FIXTURES } from '../helpers/fixtures';
 
-const FX = path.resolve(__dirname, '../fixtures/keystores');
 const SEC = 'repository/resources/security/';
 const temps: string[] = [];
 
@@ -28,7 +28,7 @@ function home(toml: string, stores: Record<string, string | Buffer>): MiWorkspac
   for (const [rel, src] of Object.entries(stores)) {
     const dest = path.join(root, rel);
     fs.mkdirSync(path.dirname(dest), { recursive: true });
-    if (typeof src === 'string') fs.copyFileSync(path.join(FX, src), dest);
+    if (typeof src === 'string') fs.copyFileSync(path.join(FIXTURES, src), dest);
     else fs.writeFileSync(dest, src);
   }
   return { kind: 'runtime', root, deploymentToml: path.join(root, 'conf/deployment.toml') };
@@ -118,7 +118,7 @@ describe('keystore checks', () => {
     });
     it('reports a truncated JKS instead of throwing', async () => {
       // Defect: the file ends in the middle of the first entry.
-      const truncated = fs.readFileSync(path.join(FX, 'jks-rsa.jks')).subarray(0, 60);
+      const truncated = fs.readFileSync(path.join(FIXTURES, 'jks-rsa.jks')).subarray(0, 60);
       const ws = home(toml(), { [`${SEC}k.jks`]: truncated, [`${SEC}t.jks`]: 'jks-trust.jks' });
       const actual = (await check(ws)).filter((p) => p.code === 'keystore-unreadable' || p.code === 'wrong-store-password');
       assert.equal(actual.length, 1);
@@ -249,7 +249,7 @@ describe('keystore checks', () => {
       assert.deepEqual(ofCode(await check(home(toml(), GOOD)), 'certificate-expired'), []);
     });
     it('warns within the expiry window and not outside it', async () => {
-      const store = await decodeKeystore(fs.readFileSync(path.join(FX, 'jks-rsa.jks')), 'changeit');
+      const store = await decodeKeystore(fs.readFileSync(path.join(FIXTURES, 'jks-rsa.jks')), 'changeit');
       const entry = store.entries.find((e) => e.alias === 'server');
       assert.ok(entry && entry.kind === 'private-key');
       const notAfter = parseCertificate(entry.chain[0]).notAfter;
@@ -323,8 +323,8 @@ describe('keystore checks', () => {
         'FROM wso2/wso2mi:4.4.0\nCOPY resources/wso2carbon.jks ${WSO2_SERVER_HOME}/repository/resources/security/wso2carbon.jks\nCOPY resources/t.jks ${WSO2_SERVER_HOME}/repository/resources/security/t.jks\n',
       );
       fs.writeFileSync(path.join(root, 'deployment/deployment.toml'), toml({ file: storeName }));
-      fs.copyFileSync(path.join(FX, 'jks-rsa.jks'), path.join(res, storeName));
-      fs.copyFileSync(path.join(FX, 'jks-trust.jks'), path.join(res, 't.jks'));
+      fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), path.join(res, storeName));
+      fs.copyFileSync(path.join(FIXTURES, 'jks-trust.jks'), path.join(res, 't.jks'));
       return {
         kind: 'project',
         root,
@@ -353,7 +353,7 @@ describe('keystore checks', () => {
     it('reads nothing outside the workspace folder when readOutside is false', async () => {
       const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-out-'));
       temps.push(outside);
-      fs.copyFileSync(path.join(FX, 'jks-expired.jks'), path.join(outside, 'k.jks'));
+      fs.copyFileSync(path.join(FIXTURES, 'jks-expired.jks'), path.join(outside, 'k.jks'));
       const text = toml({ alias: 'expired' }).replace(`"${SEC}k.jks"`, JSON.stringify(path.join(outside, 'k.jks')));
       const trusted = await check(home(text, { [`${SEC}t.jks`]: 'jks-trust.jks' }));
       const untrusted = await check(home(text, { [`${SEC}t.jks`]: 'jks-trust.jks' }), { readOutside: false });

@@ -13,8 +13,8 @@ import {
 import { FileChangedError, FileTooLargeError } from '../../src/core/keystore/errors';
 import { WriteVerificationError, loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
 import { deleteEntry } from '../../src/core/keystore/operations';
+import { FIXTURES } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 
 describe('keystoreFile: safe reads and atomic writes', () => {
   let dir: string;

@@ -6,9 +6,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { COMMANDS, SETTING_IDS, VIEWS, WALKTHROUGH } from '../../src/vscode/ids';
+import { REPO_ROOT } from '../helpers/fixtures';
 
-const root = path.resolve(__dirname, '../..');
-const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 
 /** Every .ts file under a folder. */
 function sources(dir: string): string[] {
@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
     return d.isDirectory() ? sources(p) : d.name.endsWith('.ts') ? [p] : [];
   });
 }
-const code = sources(path.join(root, 'src/vscode')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+const code = sources(path.join(REPO_ROOT, 'src/vscode')).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
 
 describe('package.json manifest', () => {
   it('contributes exactly the commands ids.ts defines', () => {
@@ -67,7 +67,7 @@ describe('package.json manifest', () => {
   it('has media for the view icon and every walkthrough step', () => {
     const walkthrough = manifest.contributes.walkthroughs.find((w: { id: string }) => w.id === WALKTHROUGH);
     const files = [manifest.contributes.viewsContainers.activitybar[0].icon, ...walkthrough.steps.map((s: { media: { markdown: string } }) => s.media.markdown)];
-    const missing = files.filter((f: string) => !fs.existsSync(path.join(root, f)));
+    const missing = files.filter((f: string) => !fs.existsSync(path.join(REPO_ROOT, f)));
     assert.deepEqual(missing, []);
   });
 

@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidInputError } from '../../src/core/keystore/errors';
 import { decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore/pem';
+import { fixturePath } from '../helpers/fixtures';
 
-const PEM = path.resolve(__dirname, '../fixtures/keystores/pem');
+const PEM = fixturePath('pem');
 const read = (name: string): Buffer => fs.readFileSync(path.join(PEM, name));
 const text = (name: string): string => fs.readFileSync(path.join(PEM, name), 'latin1');
 /** DER bodies of every PEM block of a fixture, in order. */

@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import { decodeKeystore } from '../../src/core/keystore/index';
 import { certificatesMatchKey, describeCertificate } from '../../src/core/keystore/x509';
 import { parseDeploymentToml } from '../../src/core/config/parse';
-import { WSO2, itShared } from '../helpers/fixtures';
+import { FIXTURES, itShared, WSO2 } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 const FULL_TOML = path.join(WSO2, 'mi-config-tool/deployment-full.toml');
 
 function pemDer(name: string): Uint8Array {

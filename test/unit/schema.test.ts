@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { KEYSTORE_TABLES, SCHEMA_ORIGIN, isKnownKey, isModeledLocation, knownTables, lookupKey, tableKeys } from '../../src/core/config/schema';
+import { WSO2 } from '../helpers/fixtures';
 
-const CONFIG_TOOL = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool');
-const CONFIG_TOOL_46 = path.resolve(__dirname, '../../../shared/fixtures/wso2/mi-config-tool-4.6');
+const CONFIG_TOOL = path.join(WSO2, 'mi-config-tool');
+const CONFIG_TOOL_46 = path.join(WSO2, 'mi-config-tool-4.6');
 /** WSO2's config-mapper data lives beside the repository, never in it: without it these tests are skipped. */
 const HAVE_SHARED = fs.existsSync(path.join(CONFIG_TOOL, 'default.json')) && fs.existsSync(path.join(CONFIG_TOOL_46, 'default.json'));
 const describeShared = HAVE_SHARED ? describe : describe.skip;

@@ -11,10 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';
+import { FIXTURES, REPO_ROOT } from '../helpers/fixtures';
+import { writeMiHome } from '../helpers/miHome';
 
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
-const FIXTURES = path.join(ROOT, 'test/fixtures/keystores');
+const CLI = path.join(REPO_ROOT, 'dist/cli.js');
 
 /** Distinctive passwords, ASCII so PKCS12 accepts them; none is a substring of another. */
 const SECRETS = {
@@ -139,27 +139,20 @@ function scenario(work: string, inputs: string): Step[] {
 
 /** An MI home whose deployment.toml holds the toml password in clear (a problem the check reports). */
 function makeHome(work: string): void {
-  const home = path.join(work, 'home');
-  fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
-  const security = path.join(home, 'repository/resources/security');
-  fs.mkdirSync(security, { recursive: true });
-  fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), path.join(security, 'wso2carbon.jks'));
-  fs.writeFileSync(
-    path.join(home, 'conf/deployment.toml'),
-    [
-      '[keystore.primary]',
-      'file_name = "repository/resources/security/wso2carbon.jks"',
-      'type = "JKS"',
-      `password = "${SECRETS.toml}"`,
-      'alias = "server"',
-      `key_password = "${SECRETS.toml}"`,
-      '',
-      '[truststore]',
-      'file_name = "repository/resources/security/wso2carbon.jks"',
-      `password = "${SECRETS.toml}"`,
-      '',
-    ].join('\n'),
-  );
+  const toml = [
+    '[keystore.primary]',
+    'file_name = "repository/resources/security/wso2carbon.jks"',
+    'type = "JKS"',
+    `password = "${SECRETS.toml}"`,
+    'alias = "server"',
+    `key_password = "${SECRETS.toml}"`,
+    '',
+    '[truststore]',
+    'file_name = "repository/resources/security/wso2carbon.jks"',
+    `password = "${SECRETS.toml}"`,
+    '',
+  ].join('\n');
+  writeMiHome(path.join(work, 'home'), toml, { 'wso2carbon.jks': path.join(FIXTURES, 'jks-rsa.jks') });
 }
 
 describe('secret hygiene of the CLI', function () {
@@ -170,7 +163,7 @@ describe('secret hygiene of the CLI', function () {
   const figures: string[] = [];
 
   before(function () {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'ignore' });
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'ignore' });
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-hygiene-'));
     inputs = path.join(base, 'inputs');
     fs.mkdirSync(inputs);
@@ -193,7 +186,10 @@ describe('secret hygiene of the CLI', function () {
   /** Searches every new file under the temp folder and `work`, except the inputs holding the passwords on purpose. */
   function fileLeaks(work: string, mode: string, runs: number): string[] {
     const excluded = [inputs, ...['in-process', 'process'].map((w) => path.join(base, w, 'home', 'conf'))];
-    const files = [...new Set([...newFiles(os.tmpdir(), started, excluded), ...newFiles(work, 0, excluded)])];
+    // Another run of this test at the same time (a second checkout's) writes the same passwords into its own
+    // mi-hygiene-* folder: that folder is not this run's leak.
+    const otherRun = (f: string) => path.relative(os.tmpdir(), f).split(path.sep)[0].startsWith('mi-hygiene-') && !f.startsWith(base);
+    const files = [...new Set([...newFiles(os.tmpdir(), started, excluded), ...newFiles(work, 0, excluded)])].filter((f) => !otherRun(f));
     assert.ok(files.some((f) => f.startsWith(work)), 'the scenario wrote files to search');
     figures.push(`secret-hygiene ${mode}: ${runs} CLI runs, ${needles().length} needles (${Object.keys(SECRETS).length} passwords × text/base64/UTF-16LE/UTF-16BE/hex), stdout+stderr of every run and ${files.length} new files searched`);
     return files.flatMap((f) => {

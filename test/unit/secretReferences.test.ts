@@ -17,9 +17,9 @@ import { describeSecretReference, runtimeSecretsEnabled, vaultReference } from '
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
 import type { Problem } from '../../src/core/problem';
+import { FIXTURES } from '../helpers/fixtures';
 
 const FILE = '/mi/conf/deployment.toml';
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 const SEC = 'repository/resources/security';
 const SECRET_CODES = new Set(['secret-alias-invalid', 'secret-undefined', 'secret-plain', 'secret-undecryptable', 'secret-transformation-mismatch']);
 

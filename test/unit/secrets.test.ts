@@ -35,9 +35,8 @@ import { checkSecretsDecryptable, secretCiphertexts } from '../../src/core/secre
 import { checkWorkspace } from '../../src/core/checks/index';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
-import { WSO2, describeShared } from '../helpers/fixtures';
+import { describeShared, FIXTURES, WSO2 } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 const SEC = 'repository/resources/security';
 const OAEP = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
 const FILE = '/mi/conf/deployment.toml';

@@ -9,8 +9,9 @@ import { copyTarget, readDockerCopies, readPomKeystoreProperties } from '../../s
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { createAssistContext } from '../../src/core/workspace/assistContext';
 import { parseDeploymentToml } from '../../src/core/config/parse';
+import { FIXTURES } from '../helpers/fixtures';
+import { writeMiHome } from '../helpers/miHome';
 
-const FX = path.resolve(__dirname, '../fixtures/keystores');
 
 const POM = `<project>
   <properties>
@@ -41,9 +42,8 @@ function write(rel: string, text = ''): string {
 }
 
 function makeHome(rel: string): MiRuntimeHome {
-  write(`${rel}/conf/deployment.toml`, '[server]\n');
-  fs.mkdirSync(path.join(root, rel, 'repository/resources/security'), { recursive: true });
-  return { kind: 'runtime', root: path.join(root, rel), deploymentToml: path.join(root, rel, 'conf/deployment.toml') };
+  const home = writeMiHome(path.join(root, rel), '[server]\n');
+  return { kind: 'runtime', root: home.root, deploymentToml: home.toml };
 }
 
 function makeProject(rel: string): MiProject {
@@ -195,10 +195,10 @@ describe('workspace', () => {
   describe('keystoreCache', () => {
     it('decodes again after the file changes on disk', async () => {
       const file = write('s.jks');
-      fs.copyFileSync(path.join(FX, 'jks-rsa.jks'), file);
+      fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), file);
       const cache = new KeystoreCache();
       const first = await cache.read(file, 'changeit');
-      fs.copyFileSync(path.join(FX, 'jks-ec.jks'), file);
+      fs.copyFileSync(path.join(FIXTURES, 'jks-ec.jks'), file);
       fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
       const second = await cache.read(file, 'changeit');
       assert.ok(first.ok && second.ok);
@@ -206,7 +206,7 @@ describe('workspace', () => {
     });
     it('returns the same decoded store while the file is unchanged', async () => {
       const file = write('s.jks');
-      fs.copyFileSync(path.join(FX, 'jks-rsa.jks'), file);
+      fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), file);
       const cache = new KeystoreCache();
       const a = await cache.read(file, 'changeit');
       const b = await cache.read(file, 'changeit');
@@ -222,7 +222,7 @@ describe('workspace', () => {
     });
     it('recovers a JCEKS key once and caches it', async () => {
       const file = write('j.jceks');
-      fs.copyFileSync(path.join(FX, 'jceks.jceks'), file);
+      fs.copyFileSync(path.join(FIXTURES, 'jceks.jceks'), file);
       const cache = new KeystoreCache();
       const a = await cache.key(file, 'changeit', 'server', 'changeit');
       const b = await cache.key(file, 'changeit', 'server', 'changeit');
@@ -233,7 +233,7 @@ describe('workspace', () => {
   describe('assistContext', () => {
     it('lists keystore files as file_name values and opens the store of a table', async () => {
       const home = makeHome('h');
-      fs.copyFileSync(path.join(FX, 'jks-rsa.jks'), path.join(home.root, 'repository/resources/security/k.jks'));
+      fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), path.join(home.root, 'repository/resources/security/k.jks'));
       const text = '[keystore.primary]\nfile_name = "repository/resources/security/k.jks"\npassword = "changeit"\n';
       const ctx = createAssistContext(home, parseDeploymentToml(text, home.deploymentToml), { cache: new KeystoreCache() });
       assert.deepEqual(await ctx.keystoreFiles(), ['repository/resources/security/k.jks']);
