@@ -13,7 +13,7 @@ import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
 import * as vault from './vscode/vault';
-import { testHooks } from './vscode/commands/common';
+import { testHooks } from './vscode/shared/testHooks';
 import { answerTimes } from './vscode/assistContext';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */

@@ -16,7 +16,7 @@ import type { Severity } from '../core/problem';
 import type { Deps } from './deps';
 import { COMMANDS, CUSTOM_EDITORS, DIAGNOSTIC_SOURCE, SETTINGS } from './ids';
 import { isTreeNode, targetOf, type TreeNode } from './treeNodes';
-import { testHooks } from './commands/common';
+import { testHooks } from './shared/testHooks';
 
 /** Largest pom.xml or Dockerfile read for the "used by" list: project files are small; bigger is hostile. */
 const MAX_PROJECT_FILE_BYTES = 1024 * 1024;

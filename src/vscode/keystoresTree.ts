@@ -14,27 +14,7 @@ import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';
 import type { CertificateNode, DetailNode, EntryNode, KeystoreNode, MessageNode, TreeNode, WorkspaceNode } from './treeNodes';
 import { toRange } from './convert';
-
-const DAY_MS = 86_400_000;
-
-/** Days from now until `notAfter` (negative when past). */
-export function daysUntil(notAfter: string | Date, now = Date.now()): number {
-  return Math.floor((new Date(notAfter).getTime() - now) / DAY_MS);
-}
-
-/** "expires in N days" / "expired N days ago", as the tree and the CodeLens say it. */
-export function expiryPhrase(days: number): string {
-  if (days < 0) return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
-  if (days === 0) return 'expires today';
-  return `expires in ${days} day${days === 1 ? '' : 's'}`;
-}
-
-/** The certificate an entry shows (the leaf of a key entry, the trusted certificate), if any. */
-export function leafOf(entry: Entry): Uint8Array | undefined {
-  if (entry.kind === 'private-key') return entry.chain[0];
-  if (entry.kind === 'trusted-cert') return entry.certificate;
-  return undefined;
-}
+import { commonName, daysUntil, expiryPhrase, leafOf } from './shared/certificateText';
 
 /** describeCertificate that returns undefined instead of throwing on a certificate the engine cannot read. */
 function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
@@ -44,11 +24,6 @@ function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The CN of a DN, else the DN. */
-export function commonName(dn: string): string {
-  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
 }
 
 /** Supplies the Keystores view. */

@@ -15,6 +15,7 @@ import { RotationRefusedError } from '../../core/secrets/encryptPlan';
 import { InternalKeyUnavailableError } from '../../core/secrets/rotate';
 import type { Deps } from '../deps';
 import { isTreeNode, targetOf, type TreeNode } from '../treeNodes';
+import { testHooks } from '../shared/testHooks';
 
 /** Thrown when the person cancels a prompt: the command stops without a message. */
 export class Cancelled extends Error {
@@ -170,13 +171,6 @@ export async function openStore(
   }
   throw new WrongPasswordError();
 }
-
-/** Test-only hooks the integration suite sets through the extension's API; empty in normal use. */
-export const testHooks: {
-  beforeKeystoreWrite?: (file: string) => Promise<void> | void;
-  /** Sees every message between a keystore editor and its webview (`toWebview` false: from the webview). */
-  keystoreEditorMessage?: (file: string, message: unknown, toWebview: boolean) => void;
-} = {};
 
 /**
  * Saves a store through the engine's safe writer (atomic replace, refused with FileChangedError when the
