@@ -17,7 +17,11 @@ import { addFixToEdit, codeOf, fromPosition } from './convert';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';
 import { COMMANDS } from './ids';
-import { askPick, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress } from './commands/common';
+import { command, requireTrust } from './commands/command';
+import { Cancelled, need } from './commands/invocation';
+import { openStore } from './commands/openStore';
+import { withProgress } from './commands/progress';
+import { askPick, confirm, pickAlias, pickKeystore } from './commands/prompts';
 
 /** The `Fix.run` action the move-to-secrets quick fix runs after its edit: the `password-tmp` reminder. */
 export const MOVE_TO_SECRETS_NOTE_ACTION = 'moveToSecretsNote';

@@ -14,7 +14,12 @@ import { decodeCertificates, encodePem } from '../../core/keystore/pem';
 import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
-import { askPick, askText, Cancelled, command, confirm, need, openStore, pickAlias, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
+import { command, requireTrust } from './command';
+import { Cancelled, type Invocation, need } from './invocation';
+import { openStore } from './openStore';
+import { withProgress } from './progress';
+import { askPick, askText, confirm, pickAlias, pickKeystore } from './prompts';
+import { onStore, saveStore } from './storeWrites';
 
 /** Options of importCaReply. */
 export interface ImportCaReplyOptions {

@@ -16,7 +16,8 @@ import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
-import { Cancelled, command, requireTrust } from '../commands/common';
+import { command, requireTrust } from '../commands/command';
+import { Cancelled } from '../commands/invocation';
 import { importTrusted } from '../commands/importCertificate';
 import { TrustMapService } from './service';
 
