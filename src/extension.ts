@@ -51,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Before the view: the Connections node kind must be known when the tree registers.
   trustMap.register(context, deps);
   const tree = keystoresTree.register(context, deps, diag);
-  commands.register(context, deps);
+  commands.register(context, deps, { diagnostics: diag, tree });
   vault.register(context, deps);
   keystoreEditor.register(context, deps);
   const activationMs = performance.now() - started;

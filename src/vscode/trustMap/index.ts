@@ -16,9 +16,7 @@ import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
-import { command, requireTrust } from '../commands/command';
-import { Cancelled } from '../commands/invocation';
-import { importTrusted } from '../commands/importCertificate';
+import { Cancelled, command, importTrusted, requireTrust } from '../commands/index';
 import { TrustMapService } from './service';
 
 const OWNER = 'trustMap';
