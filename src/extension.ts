@@ -12,7 +12,6 @@ import * as keystoreEditor from './vscode/keystoreEditor';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
-import * as vault from './vscode/vault';
 import { testHooks } from './vscode/shared/testHooks';
 import { answerTimes } from './vscode/assistContext';
 
@@ -52,7 +51,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   trustMap.register(context, deps);
   const tree = keystoresTree.register(context, deps, diag);
   commands.register(context, deps, { diagnostics: diag, tree });
-  vault.register(context, deps);
   keystoreEditor.register(context, deps);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);

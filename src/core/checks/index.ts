@@ -13,6 +13,7 @@ import { runDocumentRules, runWorkspaceRules } from './engine';
 import { productOf } from './product';
 import { RULES } from './rules/index';
 import { StoreAccess } from './storeAccess';
+import { withVaultFixes } from './vaultFixes';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
@@ -147,7 +148,9 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
   const ctx: WorkspaceCheckContext = { workspace: ws, document: doc, config, cache, options, internalKey };
   for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
   const disabled = new Set(options.disabled ?? []);
-  return problems.filter((p) => !disabled.has(p.code)).sort(compareProblems);
+  const kept = problems.filter((p) => !disabled.has(p.code));
+  const { readOutside, workspaceFolder } = ruleOptions;
+  return (await withVaultFixes(kept, { document: doc, workspace: ws, internalKey, readOutside, workspaceFolder })).sort(compareProblems);
 }
 
 /** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */

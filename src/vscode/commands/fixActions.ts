@@ -12,10 +12,8 @@ import { openStore } from './openStore';
 import { importTrusted } from './importCertificate';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
+import { MOVE_TO_SECRETS_NOTE_ACTION } from '../../core/checks/vaultFixes';
 import { MOVE_TO_SECRETS_NOTE } from '../../core/secrets/moveToSecrets';
-
-/** The `Fix.run` action the move-to-secrets quick fix runs after its edit: the `password-tmp` reminder. */
-export const MOVE_TO_SECRETS_NOTE_ACTION = 'moveToSecretsNote';
 
 /** Shows the reminder that MI now needs the internal keystore's password at startup (`password-tmp`). */
 function showMoveToSecretsNote(deps: Deps): void {
