@@ -5,6 +5,7 @@
 import type * as vscode from 'vscode';
 import type { Deps } from '../deps';
 import type { DiagnosticsFeature } from '../diagnostics';
+import * as certificateRequests from './certificateRequests';
 import * as entryCommands from './entryCommands';
 import * as fixCommands from './fixCommands';
 import * as generateKeystore from './generateKeystore';
@@ -29,6 +30,7 @@ export interface CommandTargets {
 export function register(context: vscode.ExtensionContext, deps: Deps, targets: CommandTargets): void {
   generateKeystore.register(context, deps);
   importCertificate.register(context, deps);
+  certificateRequests.register(context, deps);
   entryCommands.register(context, deps);
   storeCommands.register(context, deps);
   rotateInternalKeystore.register(context, deps);

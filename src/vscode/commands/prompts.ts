@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
 import { checkNewPassword } from '../../core/keystore/operations';
 import type { Deps } from '../deps';
-import { Cancelled, MissingOptionError, type Invocation } from './invocation';
+import { WrongKeyPasswordError } from '../../core/keystore/errors';
+import { Cancelled, MissingOptionError, need, type Invocation } from './invocation';
 
 /** An input box that resolves to undefined on cancel (a thin wrapper for readability). */
 export function askText(title: string, value?: string, options: Partial<vscode.InputBoxOptions> = {}): Thenable<string | undefined> {
@@ -70,4 +71,23 @@ export function newPasswordProblem(format: KeystoreFormat): (value: string) => s
       return (err as Error).message;
     }
   };
+}
+
+/** Runs `fn` with the key password: the given one, else the store password, else (interactive) asks. */
+export async function withKeyPassword<T>(inv: Invocation<object>, alias: string, given: string | undefined, storePassword: string, fn: (keyPassword: string) => Promise<T>): Promise<T> {
+  try {
+    return await fn(given ?? storePassword);
+  } catch (err) {
+    if (!(err instanceof WrongKeyPasswordError) || given !== undefined || !inv.interactive) throw err;
+    const typed = await askText(`Key password of "${alias}"`, undefined, { password: true, prompt: 'The key password differs from the store password.' });
+    if (typed === undefined) throw new Cancelled();
+    return fn(typed);
+  }
+}
+
+/** A path to write to: the option, else a save dialog next to the store. */
+export async function pickOut(inv: Invocation<object>, given: string | undefined, suggested: string, filters: Record<string, string[]>): Promise<string> {
+  return path.resolve(
+    await need(inv, 'out', given, async () => (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), filters }))?.fsPath),
+  );
 }

@@ -2,7 +2,9 @@
 import type { Keystore } from '../../core/keystore/model';
 import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
 import { saveKeystore } from '../../core/io/keystoreStore';
+import type { Deps } from '../deps';
 import { testHooks } from '../shared/testHooks';
+import { withProgress } from './progress';
 
 /**
  * Saves a store through the engine's safe writer (atomic replace, refused with FileChangedError when the
@@ -19,4 +21,10 @@ export function saveStore(file: string, store: Keystore, password: string, snaps
  */
 export function onStore<T>(file: string, fn: () => Promise<T>): Promise<T> {
   return withKeystoreLock(file, fn);
+}
+
+/** Saves `store` over the file it was read from (with progress when slow) and tells the model. */
+export async function saveAndAnnounce(deps: Deps, file: string, store: Keystore, password: string, snapshot: FileSnapshot | null): Promise<void> {
+  await withProgress('Saving the keystore…', () => saveStore(file, store, password, snapshot));
+  deps.model.notifyWritten([file]);
 }
