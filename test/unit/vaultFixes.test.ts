@@ -37,7 +37,7 @@ function home(password: string, rest: string): MiRuntimeHome {
 }
 
 async function problemsOf(ws: MiRuntimeHome, code: string): Promise<Problem[]> {
-  return (await checkWorkspace(ws, { cache: new KeystoreCache() })).filter((p) => p.code === code);
+  return (await checkWorkspace(ws, { cache: new KeystoreCache(), vaultFixes: true })).filter((p) => p.code === code);
 }
 
 describe('vault fixes from the engine', () => {
@@ -60,6 +60,13 @@ describe('vault fixes from the engine', () => {
     const actual = fixes.map((f) => [/^Move into \[secrets\] as \$secret\{.+\} \(encrypted\)$/.test(f.title), f.run?.action, (f.edits?.length ?? 0) > 0, f.safe === true]);
     const expected = problems.map(() => [true, MOVE_TO_SECRETS_NOTE_ACTION, true, false]);
     assert.deepEqual([problems.length > 0, actual], [true, expected]);
+  });
+
+  it('attaches none unless the caller offers fixes (the CLI does not)', async () => {
+    const ws = home('changeit', '[secrets]\nadmin_password = "[s3cret-Admin]"\n');
+    const problems = await checkWorkspace(ws, { cache: new KeystoreCache() });
+    const actual = problems.filter((p) => p.code === 'secret-plain' || p.code === 'plaintext-password').map((p) => p.fixes.length);
+    assert.deepEqual([actual.length > 1, actual.every((n) => n === 0)], [true, true]);
   });
 
   it('offers no vault fix when the internal key cannot be read (wrong password), yet still reports the findings', async () => {

@@ -42,6 +42,11 @@ export interface CheckOptions {
   readonly document?: TomlDocument;
   /** Codes not to report. */
   readonly disabled?: readonly string[];
+  /**
+   * Attach the secure vault's fixes (./vaultFixes.ts) to `secret-plain` and `plaintext-password`. Each
+   * costs an encryption with the internal key, so only callers that offer fixes ask (default false).
+   */
+  readonly vaultFixes?: boolean;
 }
 
 /** What a pluggable workspace check gets. */
@@ -150,7 +155,8 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
   const disabled = new Set(options.disabled ?? []);
   const kept = problems.filter((p) => !disabled.has(p.code));
   const { readOutside, workspaceFolder } = ruleOptions;
-  return (await withVaultFixes(kept, { document: doc, workspace: ws, internalKey, readOutside, workspaceFolder })).sort(compareProblems);
+  const fixed = options.vaultFixes ? await withVaultFixes(kept, { document: doc, workspace: ws, internalKey, readOutside, workspaceFolder }) : kept;
+  return fixed.sort(compareProblems);
 }
 
 /** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */
