@@ -1,6 +1,27 @@
-// ESLint flat config: typescript-eslint's recommended rules, plus the one architectural rule the
-// project lives by: nothing under src/core may import 'vscode' (the CLI and unit tests use the engine).
+// ESLint flat config: typescript-eslint's recommended rules, plus the architectural rules the project
+// lives by: nothing under src/core may import 'vscode' (the CLI and unit tests use the engine), the
+// editor features import one another only through their public modules, and functions stay short.
 import tseslint from 'typescript-eslint';
+
+/** Longest function, counting neither blank lines nor comments. */
+const FUNCTION_CEILING = { max: 80, skipBlankLines: true, skipComments: true };
+
+/** The editor features that are one module each: other features may import their types, never their values. */
+const FEATURES = {
+  group: ['**/codeActions', '**/codeLens', '**/completion', '**/diagnostics', '**/hover', '**/keystoreEditor', '**/keystoresTree'],
+  allowTypeImports: true,
+  message: 'A feature gets another only through register() (import its type); move a shared helper to src/vscode/shared.',
+};
+/** The commands feature: other features import only its index module. */
+const COMMANDS_INDEX = {
+  group: ['**/commands/*', '!**/commands/index'],
+  message: 'Outside src/vscode/commands, import the commands feature through commands/index only.',
+};
+/** The trust-map feature: other features import only its index module. */
+const TRUST_MAP_INDEX = {
+  group: ['**/trustMap/*', '!**/trustMap/index'],
+  message: 'Outside src/vscode/trustMap, import the trust map through trustMap/index only.',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'demo/**', 'test-results/**'] },
@@ -15,6 +36,35 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is the engine: it knows nothing of VS Code.' }] }],
     },
+  },
+  {
+    // Long functions hide several steps behind one name; split them. Tests read best as one story each.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['error', FUNCTION_CEILING],
+    },
+  },
+  {
+    // The trust map's register() is being reworked together with its quick fixes and split there;
+    // until then it is the one function over the ceiling, kept visible as a warning.
+    files: ['src/vscode/trustMap/index.ts'],
+    rules: { 'max-lines-per-function': ['warn', FUNCTION_CEILING] },
+  },
+  // Editor features keep to themselves: a feature gets another only as the dependency extension.ts hands
+  // its register() (a type import), and reaches a folder feature only through its index module. Helpers
+  // two features share live in src/vscode/shared (or a well-named module beside them), never inside one.
+  {
+    files: ['src/vscode/**/*.ts'],
+    ignores: ['src/vscode/commands/**', 'src/vscode/trustMap/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FEATURES, COMMANDS_INDEX, TRUST_MAP_INDEX] }] },
+  },
+  {
+    files: ['src/vscode/commands/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FEATURES, TRUST_MAP_INDEX] }] },
+  },
+  {
+    files: ['src/vscode/trustMap/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [FEATURES, COMMANDS_INDEX] }] },
   },
   {
     files: ['scripts/**/*.mjs', 'test/**/*.mjs'],

@@ -12,8 +12,7 @@ import * as keystoreEditor from './vscode/keystoreEditor';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
-import * as vault from './vscode/vault';
-import { testHooks } from './vscode/commands/common';
+import { testHooks } from './vscode/shared/testHooks';
 import { answerTimes } from './vscode/assistContext';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */
@@ -51,8 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Before the view: the Connections node kind must be known when the tree registers.
   trustMap.register(context, deps);
   const tree = keystoresTree.register(context, deps, diag);
-  commands.register(context, deps);
-  vault.register(context, deps);
+  commands.register(context, deps, { diagnostics: diag, tree });
   keystoreEditor.register(context, deps);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);

@@ -1,18 +1,16 @@
 /**
  * Quick fixes for every problem the engine attached fixes to (`isPreferred` where the engine marks one
- * fix as clearly right), a "fix all" source action for the fixes the engine marks safe, and the
- * command that runs an engine `Fix.run` action through the matching extension command.
+ * fix as clearly right) and a "fix all" source action for the fixes the engine marks safe. A fix's
+ * `Fix.run` action runs through the `runFixAction` command (commands/fixCommands.ts).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FileChangedError } from '../core/keystore/errors';
-import type { Fix, FixAction, Problem } from '../core/problem';
-import { Cancelled, sentenceFor } from './commands/common';
-import { runFixAction } from './fixActions';
+import type { Fix, Problem } from '../core/problem';
 import { addFixToEdit, codeOf, toRange } from './convert';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS } from './ids';
+import { fixAllEdit } from './shared/safeFixes';
 
 /** The kind of our "fix all" source action (`source.fixAll.miKeystores`). */
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('miKeystores');
@@ -33,35 +31,6 @@ function actionFor(fix: Fix, diagnostic: vscode.Diagnostic): vscode.CodeAction {
   if (addFixToEdit(edit, fix)) action.edit = edit;
   if (fix.run) action.command = { title: fix.title, command: COMMANDS.runFixAction, arguments: [fix.run] };
   return action;
-}
-
-/** True when two fixes' text edits overlap in one file (they cannot both be applied in one pass). */
-function overlaps(a: Fix, b: Fix): boolean {
-  for (const x of a.edits ?? []) {
-    for (const y of b.edits ?? []) {
-      if (x.file === y.file && toRange(x.range).intersection(toRange(y.range)) !== undefined) return true;
-    }
-  }
-  return false;
-}
-
-/** The first safe fix of each problem of `file`, skipping any that would collide with one already taken. */
-export function safeFixes(problems: readonly Problem[]): Fix[] {
-  const chosen: Fix[] = [];
-  for (const p of problems) {
-    const fix = p.fixes.find((f) => f.safe && !f.run && !f.moveFile && (f.edits?.length ?? 0) > 0);
-    if (fix && !chosen.some((c) => overlaps(c, fix))) chosen.push(fix);
-  }
-  return chosen;
-}
-
-/** A WorkspaceEdit holding every safe fix of `file`, or undefined when there is none. */
-export function fixAllEdit(problems: readonly Problem[]): vscode.WorkspaceEdit | undefined {
-  const fixes = safeFixes(problems);
-  if (fixes.length === 0) return undefined;
-  const edit = new vscode.WorkspaceEdit();
-  for (const f of fixes) addFixToEdit(edit, f);
-  return edit;
 }
 
 /** Provides the quick fixes and the fix-all action. */
@@ -92,37 +61,11 @@ class ProblemCodeActions implements vscode.CodeActionProvider {
   }
 }
 
-/** Registers the code actions, `fixAll` and `runFixAction`. */
+/** Registers the quick fixes and the fix-all source action. */
 export function register(context: vscode.ExtensionContext, deps: Deps, diagnostics: DiagnosticsFeature): void {
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, new ProblemCodeActions(diagnostics), {
       providedCodeActionKinds: ProblemCodeActions.kinds,
-    }),
-    vscode.commands.registerCommand(COMMANDS.fixAll, async (arg?: vscode.Uri | { file?: string }) => {
-      const file =
-        arg instanceof vscode.Uri ? arg.fsPath : (arg?.file ?? vscode.window.activeTextEditor?.document.uri.fsPath);
-      if (!file) return { fixed: 0 };
-      const problems = diagnostics.problems.get(file);
-      const fixes = safeFixes(problems);
-      const edit = fixAllEdit(problems);
-      if (!edit) {
-        if (!arg) void vscode.window.showInformationMessage('No problem here has a fix that is safe to apply without review.');
-        return { fixed: 0 };
-      }
-      await vscode.workspace.applyEdit(edit);
-      deps.log.info(`Applied ${fixes.length} safe fix(es) to ${file}.`);
-      return { fixed: fixes.length };
-    }),
-    vscode.commands.registerCommand(COMMANDS.runFixAction, async (run: FixAction) => {
-      try {
-        return await runFixAction(deps, run);
-      } catch (err) {
-        if (err instanceof Cancelled) return undefined;
-        deps.log.error(`The fix "${run.action}" failed.`, err);
-        if (err instanceof FileChangedError) deps.model.notifyWritten([err.file]);
-        void vscode.window.showErrorMessage(sentenceFor(err, 'The fix'));
-        return undefined;
-      }
     }),
   );
 }

@@ -9,9 +9,10 @@ import { describeCertificate } from '../core/keystore/x509';
 import { toRange } from './convert';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';
-import { DEPLOYMENT_TOML, type DiagnosticsFeature } from './diagnostics';
+import type { DiagnosticsFeature } from './diagnostics';
+import { DEPLOYMENT_TOML } from './shared/selectors';
 import { COMMANDS, SETTINGS, VIEWS } from './ids';
-import { commonName, daysUntil, expiryPhrase, leafOf } from './keystoresTree';
+import { commonName, daysUntil, expiryPhrase, leafOf } from './shared/certificateText';
 
 /** The lens title for a certificate, as the issue words it. */
 export function lensTitle(notAfter: string, subject: string, sha256: string): string {

@@ -17,9 +17,6 @@ import { isDeploymentToml } from './workspaceModel';
 import { checkTextProblems, checkWorkspaceProblems } from './engineChecks';
 import { EngineTimeoutError } from './engineClient';
 
-/** Document selector of every provider: a deployment.toml on disk, whatever language mode it is in. */
-export const DEPLOYMENT_TOML: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/deployment.toml' }];
-
 /** The problems last published, by file, so code actions and "fix all" can get the engine's fixes. */
 export class ProblemIndex {
   private readonly byFile = new Map<string, readonly Problem[]>();

@@ -48,6 +48,8 @@ export async function checkWorkspaceProblems(deps: Deps, ws: MiWorkspace, doc: T
         workspaceFolder: folder,
         // The extension host's environment is VS Code's, not the one MI will start with.
         env: {},
+        // The editor offers the vault's quick fixes, so it asks the engine to attach them.
+        vaultFixes: true,
       },
     },
     CHECK_TIMEOUT_SECONDS,

@@ -24,7 +24,7 @@ export type EngineRequest =
       readonly workspace: MiWorkspace;
       /** False: only the checks of the text itself (an untrusted workspace reads no other file). */
       readonly trusted: boolean;
-      readonly options: Pick<CheckOptions, 'expiryDays' | 'storePasswords' | 'readOutside' | 'workspaceFolder' | 'env'>;
+      readonly options: Pick<CheckOptions, 'expiryDays' | 'storePasswords' | 'readOutside' | 'workspaceFolder' | 'env' | 'vaultFixes'>;
     }
   | { readonly op: 'decode'; readonly bytes: Uint8Array; readonly password: string; readonly format: KeystoreFormat }
   | { readonly op: 'recoverKey'; readonly entry: PrivateKeyEntry; readonly alias: string; readonly keyPassword: string };

@@ -15,8 +15,7 @@ import type { MiWorkspace } from '../core/workspace/discover';
 import type { Severity } from '../core/problem';
 import type { Deps } from './deps';
 import { COMMANDS, CUSTOM_EDITORS, DIAGNOSTIC_SOURCE, SETTINGS } from './ids';
-import { isTreeNode, targetOf, type TreeNode } from './treeNodes';
-import { testHooks } from './commands/common';
+import { testHooks } from './shared/testHooks';
 
 /** Largest pom.xml or Dockerfile read for the "used by" list: project files are small; bigger is hostile. */
 const MAX_PROJECT_FILE_BYTES = 1024 * 1024;
@@ -390,7 +389,7 @@ class KeystoreEditorProvider implements vscode.CustomReadonlyEditorProvider<Keys
   }
 }
 
-/** Registers the keystore editor (default and "Reopen With…" view types) and the command that opens it. */
+/** Registers the keystore editor (default and "Reopen With…" view types). */
 export function register(context: vscode.ExtensionContext, deps: Deps): void {
   const assets = { media: vscode.Uri.joinPath(context.extensionUri, 'media', 'keystoreEditor'), codicons: vscode.Uri.joinPath(context.extensionUri, 'dist', 'codicons') };
   const provider = new KeystoreEditorProvider(deps, assets);
@@ -398,11 +397,5 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(CUSTOM_EDITORS.keystore, provider, options),
     vscode.window.registerCustomEditorProvider(CUSTOM_EDITORS.keystoreAnyFile, provider, options),
-    vscode.commands.registerCommand(COMMANDS.openKeystoreEditor, async (arg?: unknown) => {
-      const file = arg instanceof vscode.Uri ? arg.fsPath : isTreeNode(arg) ? targetOf(arg as TreeNode).keystore : typeof arg === 'string' ? arg : undefined;
-      const target = file ?? (await vscode.window.showOpenDialog({ canSelectMany: false, title: 'Open Keystore', filters: { Keystores: ['jks', 'p12', 'pfx', 'jceks', 'keystore', 'truststore'], 'All files': ['*'] } }))?.[0]?.fsPath;
-      if (!target) return;
-      await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(target), CUSTOM_EDITORS.keystoreAnyFile);
-    }),
   );
 }

@@ -14,27 +14,7 @@ import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';
 import type { CertificateNode, DetailNode, EntryNode, KeystoreNode, MessageNode, TreeNode, WorkspaceNode } from './treeNodes';
 import { toRange } from './convert';
-
-const DAY_MS = 86_400_000;
-
-/** Days from now until `notAfter` (negative when past). */
-export function daysUntil(notAfter: string | Date, now = Date.now()): number {
-  return Math.floor((new Date(notAfter).getTime() - now) / DAY_MS);
-}
-
-/** "expires in N days" / "expired N days ago", as the tree and the CodeLens say it. */
-export function expiryPhrase(days: number): string {
-  if (days < 0) return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
-  if (days === 0) return 'expires today';
-  return `expires in ${days} day${days === 1 ? '' : 's'}`;
-}
-
-/** The certificate an entry shows (the leaf of a key entry, the trusted certificate), if any. */
-export function leafOf(entry: Entry): Uint8Array | undefined {
-  if (entry.kind === 'private-key') return entry.chain[0];
-  if (entry.kind === 'trusted-cert') return entry.certificate;
-  return undefined;
-}
+import { commonName, daysUntil, expiryPhrase, leafOf } from './shared/certificateText';
 
 /** describeCertificate that returns undefined instead of throwing on a certificate the engine cannot read. */
 function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
@@ -44,11 +24,6 @@ function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The CN of a DN, else the DN. */
-export function commonName(dn: string): string {
-  return /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
 }
 
 /** Supplies the Keystores view. */
@@ -245,23 +220,7 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
   }
 }
 
-/** Opens the deployment.toml of a store's workspace at the line that configures it. */
-async function revealStore(deps: Deps, file: string, workspaceToml?: string): Promise<boolean> {
-  for (const ws of await deps.model.workspaces()) {
-    if (workspaceToml && ws.deploymentToml !== workspaceToml) continue;
-    const config = await deps.model.effective(ws);
-    const store = config?.stores.find((s) => s.path === path.resolve(file) && s.file.origin.kind === 'line') ?? config?.stores.find((s) => s.path === path.resolve(file));
-    if (!store) continue;
-    const range = store.file.origin.kind === 'line' ? store.file.origin.range : (store.tableNode?.headerRange ?? store.file.anchor);
-    const editor = await vscode.window.showTextDocument(vscode.Uri.file(ws.deploymentToml), { preview: false });
-    editor.selection = new vscode.Selection(toRange(range).start, toRange(range).end);
-    editor.revealRange(toRange(range), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-    return true;
-  }
-  return false;
-}
-
-/** Registers the view, refresh, forgetPasswords, reveal and showLog. */
+/** Registers the view; it reloads when the model, the diagnostics or a tree extension changes. */
 export function register(context: vscode.ExtensionContext, deps: Deps, diagnostics: DiagnosticsFeature): KeystoresTree {
   const tree = new KeystoresTree(deps, diagnostics);
   const view = vscode.window.createTreeView(VIEWS.keystores, { treeDataProvider: tree, showCollapseAll: true });
@@ -276,47 +235,6 @@ export function register(context: vscode.ExtensionContext, deps: Deps, diagnosti
     deps.model.onDidChange(soon),
     diagnostics.onDidUpdate(soon),
     { dispose: () => clearTimeout(pending) },
-    vscode.commands.registerCommand(COMMANDS.refresh, async (arg?: { unlock?: string }) => {
-      if (arg?.unlock && deps.model.trusted) {
-        const pw = await deps.passwords.prompt(arg.unlock);
-        if (pw === undefined) return;
-        const read = await deps.model.cache.read(arg.unlock, pw);
-        if (!read.ok) {
-          void vscode.window.showErrorMessage(read.message);
-          return;
-        }
-        await deps.passwords.set(arg.unlock, pw);
-      }
-      deps.model.refresh();
-      tree.refresh();
-    }),
-    vscode.commands.registerCommand(COMMANDS.forgetPasswords, async () => {
-      const n = await deps.passwords.clear();
-      deps.log.info(`Forgot the remembered passwords of ${n} keystore(s).`);
-      tree.refresh();
-      return { forgotten: n };
-    }),
-    vscode.commands.registerCommand(COMMANDS.showLog, () => deps.log.show()),
-    vscode.commands.registerCommand(COMMANDS.revealInDeploymentToml, async (arg?: TreeNode | { keystore?: string }) => {
-      let file: string | undefined;
-      let toml: string | undefined;
-      if (arg && 'nodeKind' in arg && arg.nodeKind === 'keystore') {
-        file = arg.file;
-        toml = arg.workspace.deploymentToml;
-      } else if (arg && 'keystore' in arg && typeof arg.keystore === 'string') file = arg.keystore;
-      else {
-        const known = (await deps.model.knownKeystores()).filter((k) => k.stores.length > 0);
-        const picked = await vscode.window.showQuickPick(
-          known.map((k) => ({ label: path.basename(k.file), description: k.roles.join(', '), detail: k.file })),
-          { title: 'Reveal the configuration of' },
-        );
-        file = picked?.detail;
-      }
-      if (!file) return false;
-      const found = await revealStore(deps, file, toml);
-      if (!found) void vscode.window.showInformationMessage(`No deployment.toml table points at ${path.basename(file)}.`);
-      return found;
-    }),
   );
   return tree;
 }

@@ -13,6 +13,7 @@ import { runDocumentRules, runWorkspaceRules } from './engine';
 import { productOf } from './product';
 import { RULES } from './rules/index';
 import { StoreAccess } from './storeAccess';
+import { withVaultFixes } from './vaultFixes';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
@@ -41,6 +42,11 @@ export interface CheckOptions {
   readonly document?: TomlDocument;
   /** Codes not to report. */
   readonly disabled?: readonly string[];
+  /**
+   * Attach the secure vault's fixes (./vaultFixes.ts) to `secret-plain` and `plaintext-password`. Each
+   * costs an encryption with the internal key, so only callers that offer fixes ask (default false).
+   */
+  readonly vaultFixes?: boolean;
 }
 
 /** What a pluggable workspace check gets. */
@@ -147,7 +153,10 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
   const ctx: WorkspaceCheckContext = { workspace: ws, document: doc, config, cache, options, internalKey };
   for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
   const disabled = new Set(options.disabled ?? []);
-  return problems.filter((p) => !disabled.has(p.code)).sort(compareProblems);
+  const kept = problems.filter((p) => !disabled.has(p.code));
+  const { readOutside, workspaceFolder } = ruleOptions;
+  const fixed = options.vaultFixes ? await withVaultFixes(kept, { document: doc, workspace: ws, internalKey, readOutside, workspaceFolder }) : kept;
+  return fixed.sort(compareProblems);
 }
 
 /** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */

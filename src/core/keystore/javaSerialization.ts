@@ -68,96 +68,63 @@ export function readJavaObject(r: ByteReader, what: string): JavaValue {
   if (r.u16('serialization magic') !== STREAM_MAGIC || r.u16('serialization version') !== STREAM_VERSION) {
     throw new MalformedKeystoreError(`${what} is not a Java serialization stream`, at);
   }
-  const handles: unknown[] = [];
-  const fail = (why: string): never => {
-    throw new MalformedKeystoreError(`${what}: ${why}`, r.offset);
-  };
+  const stream = new StreamReader(r, what);
+  const top = stream.content(0);
+  if (top === END) return stream.fail('unexpected end of block data');
+  return top === undefined || (typeof top === 'object' && top !== null && 'kind' in top) ? OTHER : top;
+}
 
-  const content = (depth: number): Read => {
-    if (depth > 64) fail('nesting too deep');
+/** One stream being read: the bytes, the handle table back-references point into, and the value's name for errors. */
+class StreamReader {
+  private readonly handles: unknown[] = [];
+
+  constructor(
+    private readonly r: ByteReader,
+    private readonly what: string,
+  ) {}
+
+  fail(why: string): never {
+    throw new MalformedKeystoreError(`${this.what}: ${why}`, this.r.offset);
+  }
+
+  /** One content element (object, string, array, class descriptor, block data...), by its type code. */
+  content(depth: number): Read {
+    const r = this.r;
+    if (depth > 64) this.fail('nesting too deep');
     const tc = r.u8('serialization type code');
     switch (tc) {
       case TC_NULL:
         return null;
       case TC_REFERENCE: {
         const h = r.u32('handle') - BASE_HANDLE;
-        if (h < 0 || h >= handles.length) fail('dangling reference');
-        return handles[h] as Read;
+        if (h < 0 || h >= this.handles.length) this.fail('dangling reference');
+        return this.handles[h] as Read;
       }
       case TC_CLASSDESC:
-        return newClassDesc(depth);
-      case TC_PROXYCLASSDESC: {
-        const h = handles.push(null) - 1;
-        const n = r.u32('proxy interface count');
-        if (n > r.remaining / 2) fail('proxy interface count too large');
-        for (let i = 0; i < n; i++) r.utf('proxy interface');
-        annotation(depth);
-        const desc: ClassDesc = { kind: 'classdesc', name: '$Proxy', flags: SC_SERIALIZABLE, fields: [], superDesc: classDesc(depth) };
-        handles[h] = desc;
-        return desc;
-      }
-      case TC_OBJECT: {
-        const desc = classDesc(depth);
-        if (desc === null) return fail('object without class');
-        const fields = new Map<string, JavaValue>();
-        const obj: JavaObject = { type: 'object', className: desc.name, fields };
-        handles.push(obj);
-        const chain: ClassDesc[] = [];
-        for (let d: ClassDesc | null = desc; d; d = d.superDesc) chain.unshift(d);
-        for (const d of chain) {
-          if (d.flags & SC_EXTERNALIZABLE) {
-            if (!(d.flags & SC_BLOCK_DATA)) fail('old-style externalizable data');
-            annotation(depth);
-          } else if (d.flags & SC_SERIALIZABLE) {
-            for (const f of d.fields) fields.set(f.name, fieldValue(f.type, depth));
-            if (d.flags & SC_WRITE_METHOD) annotation(depth);
-          }
-        }
-        return obj;
-      }
+        return this.newClassDesc(depth);
+      case TC_PROXYCLASSDESC:
+        return this.proxyClassDesc(depth);
+      case TC_OBJECT:
+        return this.object(depth);
       case TC_STRING: {
         const s = r.utf('string');
-        handles.push(s);
+        this.handles.push(s);
         return s;
       }
       case TC_LONGSTRING: {
         const n = r.i64('long string length');
-        if (n < 0n || n > BigInt(r.remaining)) fail('long string past the end');
+        if (n < 0n || n > BigInt(r.remaining)) this.fail('long string past the end');
         r.bytesView(Number(n), 'long string');
-        handles.push(OTHER);
+        this.handles.push(OTHER);
         return OTHER;
       }
-      case TC_ARRAY: {
-        const desc = classDesc(depth);
-        if (desc === null || desc.name[0] !== '[') return fail('array without array class');
-        const h = handles.push(OTHER) - 1;
-        const n = r.u32('array length');
-        const size = PRIMITIVE_SIZE[desc.name[1]];
-        if (size !== undefined) {
-          if (n > r.remaining / size) fail('array past the end');
-          const bytes = r.bytesView(n * size, 'array');
-          if (desc.name === '[B') {
-            handles[h] = bytes;
-            return bytes;
-          }
-        } else {
-          if (n > r.remaining) fail('array past the end');
-          for (let i = 0; i < n; i++) content(depth + 1);
-        }
-        return OTHER;
-      }
-      case TC_ENUM: {
-        const desc = classDesc(depth);
-        const h = handles.push(OTHER) - 1;
-        const constant = content(depth + 1);
-        if (typeof constant !== 'string') return fail('enum constant is not a string');
-        const e: JavaEnum = { type: 'enum', className: desc?.name ?? '', constant };
-        handles[h] = e;
-        return e;
-      }
+      case TC_ARRAY:
+        return this.array(depth);
+      case TC_ENUM:
+        return this.enumConstant(depth);
       case TC_CLASS: {
-        const desc = classDesc(depth);
-        handles.push(desc);
+        const desc = this.classDesc(depth);
+        this.handles.push(desc);
         return OTHER;
       }
       case TC_BLOCKDATA:
@@ -169,21 +136,85 @@ export function readJavaObject(r: ByteReader, what: string): JavaValue {
       case TC_ENDBLOCKDATA:
         return END;
       default:
-        return fail(`unsupported type code 0x${tc.toString(16)}`);
+        return this.fail(`unsupported type code 0x${tc.toString(16)}`);
     }
-  };
+  }
 
-  const classDesc = (depth: number): ClassDesc | null => {
-    const v = content(depth + 1);
+  private proxyClassDesc(depth: number): ClassDesc {
+    const r = this.r;
+    const h = this.handles.push(null) - 1;
+    const n = r.u32('proxy interface count');
+    if (n > r.remaining / 2) this.fail('proxy interface count too large');
+    for (let i = 0; i < n; i++) r.utf('proxy interface');
+    this.annotation(depth);
+    const desc: ClassDesc = { kind: 'classdesc', name: '$Proxy', flags: SC_SERIALIZABLE, fields: [], superDesc: this.classDesc(depth) };
+    this.handles[h] = desc;
+    return desc;
+  }
+
+  private object(depth: number): JavaObject {
+    const desc = this.classDesc(depth);
+    if (desc === null) return this.fail('object without class');
+    const fields = new Map<string, JavaValue>();
+    const obj: JavaObject = { type: 'object', className: desc.name, fields };
+    this.handles.push(obj);
+    const chain: ClassDesc[] = [];
+    for (let d: ClassDesc | null = desc; d; d = d.superDesc) chain.unshift(d);
+    for (const d of chain) {
+      if (d.flags & SC_EXTERNALIZABLE) {
+        if (!(d.flags & SC_BLOCK_DATA)) this.fail('old-style externalizable data');
+        this.annotation(depth);
+      } else if (d.flags & SC_SERIALIZABLE) {
+        for (const f of d.fields) fields.set(f.name, this.fieldValue(f.type, depth));
+        if (d.flags & SC_WRITE_METHOD) this.annotation(depth);
+      }
+    }
+    return obj;
+  }
+
+  private array(depth: number): Read {
+    const r = this.r;
+    const desc = this.classDesc(depth);
+    if (desc === null || desc.name[0] !== '[') return this.fail('array without array class');
+    const h = this.handles.push(OTHER) - 1;
+    const n = r.u32('array length');
+    const size = PRIMITIVE_SIZE[desc.name[1]];
+    if (size !== undefined) {
+      if (n > r.remaining / size) this.fail('array past the end');
+      const bytes = r.bytesView(n * size, 'array');
+      if (desc.name === '[B') {
+        this.handles[h] = bytes;
+        return bytes;
+      }
+    } else {
+      if (n > r.remaining) this.fail('array past the end');
+      for (let i = 0; i < n; i++) this.content(depth + 1);
+    }
+    return OTHER;
+  }
+
+  private enumConstant(depth: number): JavaEnum {
+    const desc = this.classDesc(depth);
+    const h = this.handles.push(OTHER) - 1;
+    const constant = this.content(depth + 1);
+    if (typeof constant !== 'string') return this.fail('enum constant is not a string');
+    const e: JavaEnum = { type: 'enum', className: desc?.name ?? '', constant };
+    this.handles[h] = e;
+    return e;
+  }
+
+  private classDesc(depth: number): ClassDesc | null {
+    const v = this.content(depth + 1);
     if (v === null) return null;
-    if (typeof v !== 'object' || !('kind' in v) || v.kind !== 'classdesc') return fail('expected a class descriptor');
+    if (typeof v !== 'object' || !('kind' in v) || v.kind !== 'classdesc') return this.fail('expected a class descriptor');
     return v;
-  };
+  }
 
-  const newClassDesc = (depth: number): ClassDesc => {
+  private newClassDesc(depth: number): ClassDesc {
+    const r = this.r;
     const name = r.utf('class name');
     r.bytesView(8, 'serialVersionUID');
-    const h = handles.push(null) - 1;
+    const h = this.handles.push(null) - 1;
     const flags = r.u8('class flags');
     const n = r.u16('field count');
     const fields: { type: string; name: string }[] = [];
@@ -191,13 +222,13 @@ export function readJavaObject(r: ByteReader, what: string): JavaValue {
       const type = String.fromCharCode(r.u8('field type'));
       const fieldName = r.utf('field name');
       if (type === 'L' || type === '[') {
-        if (typeof content(depth + 1) !== 'string') fail('field class name is not a string');
+        if (typeof this.content(depth + 1) !== 'string') this.fail('field class name is not a string');
       } else if (PRIMITIVE_SIZE[type] === undefined) {
-        fail(`unknown field type ${JSON.stringify(type)}`);
+        this.fail(`unknown field type ${JSON.stringify(type)}`);
       }
       fields.push({ type, name: fieldName });
     }
-    annotation(depth);
+    this.annotation(depth);
     // The handle must exist before the super descriptor is read (it may refer back), so fill it in place.
     const desc: { kind: 'classdesc'; name: string; flags: number; fields: typeof fields; superDesc: ClassDesc | null } = {
       kind: 'classdesc',
@@ -206,31 +237,27 @@ export function readJavaObject(r: ByteReader, what: string): JavaValue {
       fields,
       superDesc: null,
     };
-    handles[h] = desc;
-    desc.superDesc = classDesc(depth);
+    this.handles[h] = desc;
+    desc.superDesc = this.classDesc(depth);
     return desc;
-  };
+  }
 
-  const annotation = (depth: number): void => {
-    while (content(depth + 1) !== END) {
+  private annotation(depth: number): void {
+    while (this.content(depth + 1) !== END) {
       /* skip annotation contents until TC_ENDBLOCKDATA */
     }
-  };
+  }
 
-  const fieldValue = (type: string, depth: number): JavaValue => {
+  private fieldValue(type: string, depth: number): JavaValue {
     const size = PRIMITIVE_SIZE[type];
     if (size !== undefined) {
-      r.bytesView(size, 'field value');
+      this.r.bytesView(size, 'field value');
       return OTHER;
     }
-    const v = content(depth + 1);
-    if (v === END) return fail('unexpected end of block data');
+    const v = this.content(depth + 1);
+    if (v === END) return this.fail('unexpected end of block data');
     return v === undefined || (typeof v === 'object' && v !== null && 'kind' in v) ? OTHER : v;
-  };
-
-  const top = content(0);
-  if (top === END) return fail('unexpected end of block data');
-  return top === undefined || (typeof top === 'object' && top !== null && 'kind' in top) ? OTHER : top;
+  }
 }
 
 /** One field of a class written by `writeJavaObject`: an object reference (`L`) or a byte array (`[`). */

@@ -141,120 +141,156 @@ export const SHA1_MODULE_BASE64 =
   'IAshBiAGQYHGlLoGaiEBIAdBide2/n5qIQIgCEH+uevFeWohAyAJQfaoyYEBaiEEIApB8MPLnnxqIQUgAEEBayIADQALQQAgATYC' +
   'AEEAIAI2AgRBACADNgIIQQAgBDYCDEEAIAU2AhAL';
 
+// Locals of the function: 0 = n (the parameter), 1–5 = digest, 6–10 = a–e, 11 = temp, 12–91 = message schedule.
+const H = 1;
+const A = 6;
+const T = 11;
+const W = 12;
+
+/** The instructions of one function body, appended in order. */
+class Code {
+  readonly bytes: number[] = [];
+  op(...b: number[]): void {
+    this.bytes.push(...b);
+  }
+  get(i: number): void {
+    this.bytes.push(OP.get, ...uleb(i));
+  }
+  set(i: number): void {
+    this.bytes.push(OP.set, ...uleb(i));
+  }
+  konst(v: number): void {
+    this.bytes.push(OP.const, ...sleb(v));
+  }
+}
+
+/** Loads the digest from memory, then, inside the loop, fills the message schedule W and sets a–e to the IV. */
+function emitSchedule(c: Code): void {
+  for (let k = 0; k < 5; k++) {
+    c.konst(0);
+    c.op(OP.load, 2, ...uleb(k * 4));
+    c.set(H + k);
+  }
+  c.op(OP.loop, 0x40);
+  for (let k = 0; k < 5; k++) {
+    c.get(H + k);
+    c.set(W + k);
+  }
+  // The padding of a 20-byte message never changes: 0x80, zeros, the length in bits (160).
+  for (let k = 5; k < 16; k++) {
+    c.konst(k === 5 ? 0x80000000 : k === 15 ? 160 : 0);
+    c.set(W + k);
+  }
+  for (let i = 16; i < 80; i++) {
+    c.get(W + i - 3);
+    c.get(W + i - 8);
+    c.op(OP.xor);
+    c.get(W + i - 14);
+    c.op(OP.xor);
+    c.get(W + i - 16);
+    c.op(OP.xor);
+    c.konst(1);
+    c.op(OP.rotl);
+    c.set(W + i);
+  }
+  for (let k = 0; k < 5; k++) {
+    c.konst(IV[k]);
+    c.set(A + k);
+  }
+}
+
+/** Round i's f(b, c, d): Ch for rounds 0–19, Maj for 40–59, parity otherwise. */
+function emitRoundFunction(c: Code, i: number): void {
+  const [b, cc, d] = [A + 1, A + 2, A + 3];
+  if (i < 20) {
+    // Ch(b, c, d) = ((c ^ d) & b) ^ d
+    c.get(cc);
+    c.get(d);
+    c.op(OP.xor);
+    c.get(b);
+    c.op(OP.and);
+    c.get(d);
+    c.op(OP.xor);
+  } else if (i >= 40 && i < 60) {
+    // Maj(b, c, d) = (b & c) | ((b | c) & d)
+    c.get(b);
+    c.get(cc);
+    c.op(OP.and);
+    c.get(b);
+    c.get(cc);
+    c.op(OP.or);
+    c.get(d);
+    c.op(OP.and);
+    c.op(OP.or);
+  } else {
+    c.get(b);
+    c.get(cc);
+    c.op(OP.xor);
+    c.get(d);
+    c.op(OP.xor);
+  }
+}
+
+/** The 80 rounds, unrolled: T = rotl5(a) + f(b, c, d) + e + W[i] + K; then e, d, c, b, a shift along. */
+function emitRounds(c: Code): void {
+  const [a, b, cc, d, e] = [A, A + 1, A + 2, A + 3, A + 4];
+  for (let i = 0; i < 80; i++) {
+    c.get(a);
+    c.konst(5);
+    c.op(OP.rotl);
+    emitRoundFunction(c, i);
+    c.op(OP.add);
+    c.get(e);
+    c.op(OP.add);
+    c.get(W + i);
+    c.op(OP.add);
+    c.konst(K[Math.floor(i / 20)]);
+    c.op(OP.add);
+    c.set(T);
+    c.get(d);
+    c.set(e);
+    c.get(cc);
+    c.set(d);
+    c.get(b);
+    c.konst(30);
+    c.op(OP.rotl);
+    c.set(cc);
+    c.get(a);
+    c.set(b);
+    c.get(T);
+    c.set(a);
+  }
+}
+
+/** Adds the IV to a–e as the new digest, loops while --n > 0, then stores the digest back to memory. */
+function emitFinish(c: Code): void {
+  for (let k = 0; k < 5; k++) {
+    c.get(A + k);
+    c.konst(IV[k]);
+    c.op(OP.add);
+    c.set(H + k);
+  }
+  c.get(0);
+  c.konst(1);
+  c.op(OP.sub, OP.tee, 0, OP.brIf, 0, OP.end);
+  for (let k = 0; k < 5; k++) {
+    c.konst(0);
+    c.get(H + k);
+    c.op(OP.store, 2, ...uleb(k * 4));
+  }
+  c.op(OP.end);
+}
+
 /**
  * The module: memory "m" (one page; words 0–4 hold the digest as native-endian i32) and function
  * "f"(n), which replaces that digest by SHA-1 of its 20 big-endian bytes, n ≥ 1 times.
  */
 export function assembleSha1Module(): Uint8Array {
-  const c: number[] = [];
-  const get = (i: number): void => void c.push(OP.get, ...uleb(i));
-  const set = (i: number): void => void c.push(OP.set, ...uleb(i));
-  const konst = (v: number): void => void c.push(OP.const, ...sleb(v));
-  // Locals: 0 = n (the parameter), 1–5 = digest, 6–10 = a–e, 11 = temp, 12–91 = message schedule.
-  const H = 1;
-  const A = 6;
-  const T = 11;
-  const W = 12;
-  for (let k = 0; k < 5; k++) {
-    konst(0);
-    c.push(OP.load, 2, ...uleb(k * 4));
-    set(H + k);
-  }
-  c.push(OP.loop, 0x40);
-  for (let k = 0; k < 5; k++) {
-    get(H + k);
-    set(W + k);
-  }
-  // The padding of a 20-byte message never changes: 0x80, zeros, the length in bits (160).
-  for (let k = 5; k < 16; k++) {
-    konst(k === 5 ? 0x80000000 : k === 15 ? 160 : 0);
-    set(W + k);
-  }
-  for (let i = 16; i < 80; i++) {
-    get(W + i - 3);
-    get(W + i - 8);
-    c.push(OP.xor);
-    get(W + i - 14);
-    c.push(OP.xor);
-    get(W + i - 16);
-    c.push(OP.xor);
-    konst(1);
-    c.push(OP.rotl);
-    set(W + i);
-  }
-  for (let k = 0; k < 5; k++) {
-    konst(IV[k]);
-    set(A + k);
-  }
-  const [a, b, cc, d, e] = [A, A + 1, A + 2, A + 3, A + 4];
-  for (let i = 0; i < 80; i++) {
-    get(a);
-    konst(5);
-    c.push(OP.rotl);
-    if (i < 20) {
-      // Ch(b, c, d) = ((c ^ d) & b) ^ d
-      get(cc);
-      get(d);
-      c.push(OP.xor);
-      get(b);
-      c.push(OP.and);
-      get(d);
-      c.push(OP.xor);
-    } else if (i >= 40 && i < 60) {
-      // Maj(b, c, d) = (b & c) | ((b | c) & d)
-      get(b);
-      get(cc);
-      c.push(OP.and);
-      get(b);
-      get(cc);
-      c.push(OP.or);
-      get(d);
-      c.push(OP.and);
-      c.push(OP.or);
-    } else {
-      get(b);
-      get(cc);
-      c.push(OP.xor);
-      get(d);
-      c.push(OP.xor);
-    }
-    c.push(OP.add);
-    get(e);
-    c.push(OP.add);
-    get(W + i);
-    c.push(OP.add);
-    konst(K[Math.floor(i / 20)]);
-    c.push(OP.add);
-    set(T);
-    get(d);
-    set(e);
-    get(cc);
-    set(d);
-    get(b);
-    konst(30);
-    c.push(OP.rotl);
-    set(cc);
-    get(a);
-    set(b);
-    get(T);
-    set(a);
-  }
-  for (let k = 0; k < 5; k++) {
-    get(A + k);
-    konst(IV[k]);
-    c.push(OP.add);
-    set(H + k);
-  }
-  get(0);
-  konst(1);
-  c.push(OP.sub, OP.tee, 0, OP.brIf, 0, OP.end);
-  for (let k = 0; k < 5; k++) {
-    konst(0);
-    get(H + k);
-    c.push(OP.store, 2, ...uleb(k * 4));
-  }
-  c.push(OP.end);
-  const body = [1, ...uleb(91), 0x7f, ...c];
+  const c = new Code();
+  emitSchedule(c);
+  emitRounds(c);
+  emitFinish(c);
+  const body = [1, ...uleb(91), 0x7f, ...c.bytes];
   const utf = (s: string): number[] => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

@@ -175,12 +175,8 @@ function failure(outcome: ProbeResult['outcome'], message: string, tap?: Handsha
   };
 }
 
-/** One handshake with `host:port`; never rejects. */
-export async function probeTls(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
-  const started = Date.now();
-  const raw = await connectTcp(host, port, options.timeoutMs);
-  if (!(raw instanceof net.Socket)) return raw;
-  const tap = new HandshakeTap();
+/** A stream over `raw` for tls.connect that shows every byte the server sends to `tap` first. */
+function tappedStream(raw: net.Socket, tap: HandshakeTap): Duplex {
   const stream = new Duplex({
     read() {
       raw.resume();
@@ -203,6 +199,16 @@ export async function probeTls(host: string, port: number, options: ProbeOptions
   });
   raw.on('end', () => stream.push(null));
   raw.on('error', (e) => stream.destroy(e));
+  return stream;
+}
+
+/** One handshake with `host:port`; never rejects. */
+export async function probeTls(host: string, port: number, options: ProbeOptions): Promise<ProbeResult> {
+  const started = Date.now();
+  const raw = await connectTcp(host, port, options.timeoutMs);
+  if (!(raw instanceof net.Socket)) return raw;
+  const tap = new HandshakeTap();
+  const stream = tappedStream(raw, tap);
 
   const versions = [...options.versions].sort();
   return new Promise<ProbeResult>((resolve) => {

@@ -130,6 +130,29 @@ async function candidateKeys(ref: StoreRef, store: Keystore, cache: KeystoreRead
   return out;
 }
 
+/** Connects once to each server `urls` name (a bounded number at a time) and returns what each showed. */
+async function observeServers(
+  urls: readonly LocatedUrl[],
+  settings: Awaited<ReturnType<typeof senderTlsSettings>>,
+  connect: NonNullable<TrustMapOptions['connect']>,
+  load: (ref: StoreRef) => Promise<Loaded>,
+  cache: KeystoreReader,
+  now: Date,
+): Promise<ServerObservation[]> {
+  const targets = new Map<string, { host: string; port: number; ctx: ClientTlsContext }>();
+  for (const u of urls) {
+    if (!u.host || !u.port) continue;
+    const key = serverKey(u.host, u.port);
+    if (connect.only && !connect.only.has(key)) continue;
+    if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextFor(settings, u.host, u.port) });
+  }
+  return mapLimited([...targets.values()], connect.concurrency ?? 16, async (t) => {
+    const ks = await load(t.ctx.keystore);
+    const candidates = ks.ok ? await candidateKeys(t.ctx.keystore, ks.store, cache) : [];
+    return observeServer(t.host, t.port, { timeoutMs: connect.timeoutMs ?? 5000, candidates, now: () => now });
+  });
+}
+
 /** Builds the map of one workspace. */
 export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = {}): Promise<TrustMap> {
   const env = options.env ?? process.env;
@@ -156,26 +179,8 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
   };
 
   const observations = new Map(options.observations ?? []);
-  const made: ServerObservation[] = [];
-  if (options.connect) {
-    const targets = new Map<string, { host: string; port: number; ctx: ClientTlsContext }>();
-    for (const u of scan.urls) {
-      if (!u.host || !u.port) continue;
-      const key = serverKey(u.host, u.port);
-      if (options.connect.only && !options.connect.only.has(key)) continue;
-      if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextFor(settings, u.host, u.port) });
-    }
-    const list = [...targets.values()];
-    const results = await mapLimited(list, options.connect.concurrency ?? 16, async (t) => {
-      const ks = await load(t.ctx.keystore);
-      const candidates = ks.ok ? await candidateKeys(t.ctx.keystore, ks.store, cache) : [];
-      return observeServer(t.host, t.port, { timeoutMs: options.connect?.timeoutMs ?? 5000, candidates, now: () => now });
-    });
-    for (const o of results) {
-      observations.set(serverKey(o.host, o.port), o);
-      made.push(o);
-    }
-  }
+  const made = options.connect ? await observeServers(scan.urls, settings, options.connect, load, cache, now) : [];
+  for (const o of made) observations.set(serverKey(o.host, o.port), o);
 
   const verdicts = new Map<string, Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>>>();
   const connections: Connection[] = [];

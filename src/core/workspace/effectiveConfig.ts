@@ -387,6 +387,86 @@ function disabledBy(index: KeyIndex, consumerId: string): string | undefined {
   return undefined;
 }
 
+/** What building one store needs from the whole document. */
+interface StoreBuildContext {
+  readonly index: KeyIndex;
+  readonly doc: TomlDocument;
+  readonly workspace: MiWorkspace;
+  readonly options: ResolveOptions;
+  /** The anchor of a value that is not written: its own header, else the anchor of what it inherits from. */
+  readonly defaultAnchor: (key: string) => Range;
+  /** The first line of content, the anchor of last resort. */
+  readonly fileStart: Range;
+}
+
+/** The effective store of one consumer (one element of an array table when `instance` is given), or null when it names no file. */
+function buildStore(ctx: StoreBuildContext, spec: ConsumerSpec, instance: TomlTable | null, instanceNo: number | null): EffectiveStore | null {
+  const { index, doc, workspace, options, defaultAnchor, fileStart: FILE_START } = ctx;
+  const fullKey = (k: string) => `${spec.table}.${k}`;
+  const resolve = (k: string): Raw | null => {
+    if (!instance) return resolveGlobal(index, fullKey(k), new Set());
+    const written = instance.entries.find((e) => e.fullKey === fullKey(k));
+    if (written) return followWritten(index, fullKey(k), written, new Set([fullKey(k)]));
+    // Array elements have no $ref defaults; a literal one (a type) still applies.
+    const dflt = defaultSpecOf(fullKey(k), spec.table);
+    return dflt && 'literal' in dflt ? { text: dflt.literal, origin: { kind: 'default' } } : null;
+  };
+  const ownTable = instance ?? index.tableOfKey.get(fullKey(spec.keys.file)) ?? index.headers.get(spec.table) ?? null;
+  // Own line (even a `$ref` written there), else own table header, else where the value is inherited from.
+  const anchorOf = (raw: Raw, k: string): Range => {
+    const own = instance ? instance.entries.find((e) => e.fullKey === fullKey(k)) : index.single.get(fullKey(k));
+    if (own) return own.value.range;
+    if (ownTable?.headerRange) return ownTable.headerRange;
+    if (raw.origin.kind === 'line') return raw.origin.range;
+    return raw.origin.via ? defaultAnchor(raw.origin.via) : FILE_START;
+  };
+  const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => {
+    const r = resolveReferences(raw.text, doc, options);
+    const written = raw.entry && HAS_VALUE_REFERENCE.test(raw.text) ? entryText(raw.entry) : undefined;
+    return {
+      value: transform(r.value),
+      origin: raw.origin,
+      anchor: anchorOf(raw, k),
+      key: fullKey(k),
+      ...(written !== undefined ? { written } : {}),
+      ...(r.unresolved !== undefined ? { unresolved: r.unresolved } : {}),
+    };
+  };
+
+  const fileRaw = resolve(spec.keys.file);
+  if (!fileRaw || fileRaw.text.trim() === '') return null;
+  const file = sourced(spec.keys.file, fileRaw, (t) => t.trim());
+  // A path that depends on a value unknown here names no file on this machine.
+  const resolved: ResolvedStorePath = file.unresolved
+    ? { value: file.value, path: null, via: 'home', exists: false }
+    : resolveStorePath(workspace, file.value, options.dockerCopies, options.statWithin);
+  const disabled = disabledBy(index, spec.id);
+  const typeRaw = resolve(spec.keys.type);
+  const passwordRaw = resolve(spec.keys.password);
+  const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
+  const keyPasswordRaw = spec.keys.keyPassword ? resolve(spec.keys.keyPassword) : null;
+  const id = instanceNo === null ? spec.id : `${spec.id}[${instanceNo}]`;
+  return {
+    id,
+    consumer: spec.consumer,
+    label: instanceNo === null ? spec.label : `${spec.label} #${instanceNo + 1}`,
+    table: spec.table,
+    tableNode: ownTable,
+    role: spec.role,
+    keyRead: spec.keyRead,
+    file,
+    path: resolved.path,
+    resolved,
+    type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => t.trim()) : null,
+    password: passwordRaw ? passwordOf(passwordRaw, anchorOf(passwordRaw, spec.keys.password), fullKey(spec.keys.password), doc, options) : null,
+    ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw) } : {}),
+    ...(keyPasswordRaw && spec.keys.keyPassword
+      ? { keyPassword: passwordOf(keyPasswordRaw, anchorOf(keyPasswordRaw, spec.keys.keyPassword), fullKey(spec.keys.keyPassword), doc, options) }
+      : {}),
+    ...(disabled !== undefined ? { disabled } : {}),
+  };
+}
+
 /** Builds the effective configuration of `doc` in `workspace`. Pure apart from file existence checks. */
 export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, options: ResolveOptions = {}): EffectiveConfig {
   const index = new KeyIndex(doc);
@@ -405,71 +485,8 @@ export function buildEffectiveConfig(doc: TomlDocument, workspace: MiWorkspace, 
     return spec && 'ref' in spec ? defaultAnchor(spec.ref, seen) : FILE_START;
   };
 
-  const build = (spec: ConsumerSpec, instance: TomlTable | null, instanceNo: number | null): EffectiveStore | null => {
-    const fullKey = (k: string) => `${spec.table}.${k}`;
-    const resolve = (k: string): Raw | null => {
-      if (!instance) return resolveGlobal(index, fullKey(k), new Set());
-      const written = instance.entries.find((e) => e.fullKey === fullKey(k));
-      if (written) return followWritten(index, fullKey(k), written, new Set([fullKey(k)]));
-      // Array elements have no $ref defaults; a literal one (a type) still applies.
-      const dflt = defaultSpecOf(fullKey(k), spec.table);
-      return dflt && 'literal' in dflt ? { text: dflt.literal, origin: { kind: 'default' } } : null;
-    };
-    const ownTable = instance ?? index.tableOfKey.get(fullKey(spec.keys.file)) ?? index.headers.get(spec.table) ?? null;
-    // Own line (even a `$ref` written there), else own table header, else where the value is inherited from.
-    const anchorOf = (raw: Raw, k: string): Range => {
-      const own = instance ? instance.entries.find((e) => e.fullKey === fullKey(k)) : index.single.get(fullKey(k));
-      if (own) return own.value.range;
-      if (ownTable?.headerRange) return ownTable.headerRange;
-      if (raw.origin.kind === 'line') return raw.origin.range;
-      return raw.origin.via ? defaultAnchor(raw.origin.via) : FILE_START;
-    };
-    const sourced = (k: string, raw: Raw, transform: (t: string) => string = (t) => t): Sourced<string> => {
-      const r = resolveReferences(raw.text, doc, options);
-      const written = raw.entry && HAS_VALUE_REFERENCE.test(raw.text) ? entryText(raw.entry) : undefined;
-      return {
-        value: transform(r.value),
-        origin: raw.origin,
-        anchor: anchorOf(raw, k),
-        key: fullKey(k),
-        ...(written !== undefined ? { written } : {}),
-        ...(r.unresolved !== undefined ? { unresolved: r.unresolved } : {}),
-      };
-    };
-
-    const fileRaw = resolve(spec.keys.file);
-    if (!fileRaw || fileRaw.text.trim() === '') return null;
-    const file = sourced(spec.keys.file, fileRaw, (t) => t.trim());
-    // A path that depends on a value unknown here names no file on this machine.
-    const resolved: ResolvedStorePath = file.unresolved
-      ? { value: file.value, path: null, via: 'home', exists: false }
-      : resolveStorePath(workspace, file.value, options.dockerCopies, options.statWithin);
-    const disabled = disabledBy(index, spec.id);
-    const typeRaw = resolve(spec.keys.type);
-    const passwordRaw = resolve(spec.keys.password);
-    const aliasRaw = spec.keys.alias ? resolve(spec.keys.alias) : null;
-    const keyPasswordRaw = spec.keys.keyPassword ? resolve(spec.keys.keyPassword) : null;
-    const id = instanceNo === null ? spec.id : `${spec.id}[${instanceNo}]`;
-    return {
-      id,
-      consumer: spec.consumer,
-      label: instanceNo === null ? spec.label : `${spec.label} #${instanceNo + 1}`,
-      table: spec.table,
-      tableNode: ownTable,
-      role: spec.role,
-      keyRead: spec.keyRead,
-      file,
-      path: resolved.path,
-      resolved,
-      type: typeRaw && typeRaw.text.trim() !== '' ? sourced(spec.keys.type, typeRaw, (t) => t.trim()) : null,
-      password: passwordRaw ? passwordOf(passwordRaw, anchorOf(passwordRaw, spec.keys.password), fullKey(spec.keys.password), doc, options) : null,
-      ...(aliasRaw && aliasRaw.text !== '' ? { alias: sourced(spec.keys.alias as string, aliasRaw) } : {}),
-      ...(keyPasswordRaw && spec.keys.keyPassword
-        ? { keyPassword: passwordOf(keyPasswordRaw, anchorOf(keyPasswordRaw, spec.keys.keyPassword), fullKey(spec.keys.keyPassword), doc, options) }
-        : {}),
-      ...(disabled !== undefined ? { disabled } : {}),
-    };
-  };
+  const ctx: StoreBuildContext = { index, doc, workspace, options, defaultAnchor, fileStart: FILE_START };
+  const build = (spec: ConsumerSpec, instance: TomlTable | null, instanceNo: number | null) => buildStore(ctx, spec, instance, instanceNo);
 
   for (const spec of CONSUMERS) {
     if (!spec.array) {

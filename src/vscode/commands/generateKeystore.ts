@@ -15,7 +15,12 @@ import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
-import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, onStore, requireTrust, saveStore, sentenceFor, withProgress, type Invocation } from './common';
+import { command, requireTrust } from './command';
+import { sentenceFor } from './errors';
+import { Cancelled, type Invocation, need } from './invocation';
+import { withProgress } from './progress';
+import { askPick, askText, confirm, newPasswordProblem } from './prompts';
+import { onStore, saveStore } from './storeWrites';
 
 /** Options of generateKeystore (and separateInternalKeystore); any given object skips every prompt. */
 export interface GenerateKeystoreOptions {

@@ -10,7 +10,12 @@ import { decodeCertificates } from '../../core/keystore/pem';
 import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
-import { askPick, askText, Cancelled, command, need, onStore, openStore, pickKeystore, requireTrust, saveStore, withProgress, type Invocation } from './common';
+import { command, requireTrust } from './command';
+import { Cancelled, type Invocation, need } from './invocation';
+import { openStore } from './openStore';
+import { withProgress } from './progress';
+import { askPick, askText, pickKeystore } from './prompts';
+import { onStore, saveStore } from './storeWrites';
 import { fetchServerChain } from './tlsFetch';
 
 /** Options of importCertificate: `certificate` (a file) or `host` (+ `port`, default 443). */

@@ -1,15 +1,40 @@
-/** Registers every keystore command (each module registers its own ids). */
+/**
+ * The commands feature: registers every command of the extension, one concern a module, and is the one
+ * module other features import from (the command wrapper and the import of a trusted certificate).
+ */
 import type * as vscode from 'vscode';
 import type { Deps } from '../deps';
+import type { DiagnosticsFeature } from '../diagnostics';
+import * as certificateRequests from './certificateRequests';
 import * as entryCommands from './entryCommands';
+import * as fixCommands from './fixCommands';
 import * as generateKeystore from './generateKeystore';
 import * as importCertificate from './importCertificate';
+import * as openKeystoreEditor from './openKeystoreEditor';
+import * as rotateInternalKeystore from './rotateInternalKeystore';
 import * as storeCommands from './storeCommands';
+import * as viewCommands from './viewCommands';
 
-/** Registers the generate, import, entry and store commands. */
-export function register(context: vscode.ExtensionContext, deps: Deps): void {
+export { command, requireTrust } from './command';
+export { importTrusted } from './importCertificate';
+export { Cancelled } from './invocation';
+
+/** The features the commands act on, built before the commands are registered. */
+export interface CommandTargets {
+  readonly diagnostics: DiagnosticsFeature;
+  /** The Keystores view, which refresh and forgetPasswords reload. */
+  readonly tree: viewCommands.Refreshable;
+}
+
+/** Registers every command. */
+export function register(context: vscode.ExtensionContext, deps: Deps, targets: CommandTargets): void {
   generateKeystore.register(context, deps);
   importCertificate.register(context, deps);
+  certificateRequests.register(context, deps);
   entryCommands.register(context, deps);
   storeCommands.register(context, deps);
+  rotateInternalKeystore.register(context, deps);
+  fixCommands.register(context, deps, targets.diagnostics);
+  viewCommands.register(context, deps, targets.tree);
+  openKeystoreEditor.register(context);
 }

@@ -13,7 +13,12 @@ import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import type { LoadedKeystore } from '../../core/io/keystoreStore';
-import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, openStore, pickKeystore, requireTrust, withProgress, onStore, saveStore, type Invocation } from './common';
+import { command, requireTrust } from './command';
+import { Cancelled, type Invocation, need } from './invocation';
+import { openStore } from './openStore';
+import { withProgress } from './progress';
+import { askPick, askText, confirm, newPasswordProblem, pickKeystore } from './prompts';
+import { onStore, saveStore } from './storeWrites';
 
 /** Options of changePassword. */
 export interface ChangePasswordOptions {

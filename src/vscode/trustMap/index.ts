@@ -16,8 +16,7 @@ import { describeCertificate } from '../../core/keystore/x509';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
-import { Cancelled, command, requireTrust } from '../commands/common';
-import { importTrusted } from '../commands/importCertificate';
+import { Cancelled, command, importTrusted, requireTrust } from '../commands/index';
 import { TrustMapService } from './service';
 
 const OWNER = 'trustMap';

@@ -4,13 +4,22 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FixAction } from '../core/problem';
-import { exportCertificate } from '../core/keystore/operations';
-import { invocation, openStore, requireTrust } from './commands/common';
-import { importTrusted } from './commands/importCertificate';
-import type { Deps } from './deps';
-import { COMMANDS } from './ids';
-import { MOVE_TO_SECRETS_NOTE_ACTION, showMoveToSecretsNote } from './vault';
+import type { FixAction } from '../../core/problem';
+import { exportCertificate } from '../../core/keystore/operations';
+import { requireTrust } from './command';
+import { invocation } from './invocation';
+import { openStore } from './openStore';
+import { importTrusted } from './importCertificate';
+import type { Deps } from '../deps';
+import { COMMANDS } from '../ids';
+import { MOVE_TO_SECRETS_NOTE_ACTION } from '../../core/checks/vaultFixes';
+import { MOVE_TO_SECRETS_NOTE } from '../../core/secrets/moveToSecrets';
+
+/** Shows the reminder that MI now needs the internal keystore's password at startup (`password-tmp`). */
+function showMoveToSecretsNote(deps: Deps): void {
+  deps.log.info('Moved a password into [secrets]; MI needs the keystore password at startup (password-tmp).');
+  void vscode.window.showInformationMessage(MOVE_TO_SECRETS_NOTE);
+}
 
 const ROLES = new Set(['primary', 'internal', 'truststore']);
 
