@@ -117,7 +117,7 @@ export async function explained<T>(context: ErrorContext, fn: () => Promise<T>):
 /** The one-line explanation of an engine error (anything else is returned unchanged). */
 async function explain(err: unknown, context: ErrorContext): Promise<unknown> {
   if (err instanceof UsageError || err instanceof CliFailure) return err;
-  const [keystore, file] = await Promise.all([load.keystore(), load.file()]);
+  const keystore = await load.keystore();
   if (!(err instanceof keystore.KeystoreError)) return err;
   const where = context.display;
   const check = (p?: ResolvedPassword, fallback = '--password-env') => (p ? (p.source === 'the prompt' ? 'the password typed' : p.source) : fallback);
@@ -127,7 +127,7 @@ async function explain(err: unknown, context: ErrorContext): Promise<unknown> {
   } else if (err instanceof keystore.WrongKeyPasswordError) {
     const keySource = context.keyPassword && context.keyPassword !== context.storePassword ? check(context.keyPassword) : '--key-password-env (JKS keys may have their own password)';
     line = `wrong key password for alias "${err.alias}" in ${where}: the key cannot be recovered. Check ${keySource}.`;
-  } else if (err instanceof file.FileAccessError || err instanceof keystore.FileChangedError || err instanceof keystore.FileTooLargeError) {
+  } else if (err instanceof keystore.FileAccessError || err instanceof keystore.FileChangedError || err instanceof keystore.FileTooLargeError) {
     line = err.message.split(err.file).join(where);
   } else {
     line = `${where}: ${lowerFirst(err.message)}`;

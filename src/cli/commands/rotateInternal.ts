@@ -8,6 +8,7 @@ import { UsageError, type CliCommand } from '../command';
 import { STORE_PASSWORD_OPTIONS, passwordOptions, positionals, requireOption } from '../args';
 import { passwordFromFlags } from '../passwords';
 import { CliFailure, explained, load, storePassword } from './common';
+import { InternalKeyUnavailableError } from '../../core/errors';
 
 /** `rotate-internal`. */
 export const rotateInternalCommand: CliCommand = {
@@ -51,7 +52,7 @@ export const rotateInternalCommand: CliCommand = {
       plan = await rotate.planInternalRotation(loaded.config, newKey, { oldPassword: oldPassword?.value });
     } catch (err) {
       // RotationRefusedError and InternalKeyUnavailableError name the aliases or the reason, never a secret.
-      const hint = err instanceof rotate.InternalKeyUnavailableError && err.needsPassword ? ' Give it with --old-password-env VAR.' : '';
+      const hint = err instanceof InternalKeyUnavailableError && err.needsPassword ? ' Give it with --old-password-env VAR.' : '';
       throw new CliFailure(`${display}: ${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
     }
     const { aliases, edits } = plan;
