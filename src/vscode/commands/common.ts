@@ -5,16 +5,15 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FileChangedError, KeystoreError, WrongPasswordError } from '../../core/keystore/errors';
+import { FileChangedError, WrongPasswordError } from '../../core/errors';
 import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
 import { checkNewPassword } from '../../core/keystore/operations';
 import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
 import { loadKeystore, saveKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
 import type { MiWorkspace } from '../../core/workspace/discover';
-import { RotationRefusedError } from '../../core/secrets/encryptPlan';
-import { InternalKeyUnavailableError } from '../../core/secrets/rotate';
 import type { Deps } from '../deps';
 import { isTreeNode, targetOf, type TreeNode } from '../treeNodes';
+import { PlainSentenceError, sentenceFor, speaksForItself } from '../errorMessages';
 
 /** Thrown when the person cancels a prompt: the command stops without a message. */
 export class Cancelled extends Error {
@@ -24,7 +23,7 @@ export class Cancelled extends Error {
 }
 
 /** A scripted call left out an option the command cannot do without. */
-export class MissingOptionError extends Error {
+export class MissingOptionError extends PlainSentenceError {
   constructor(readonly option: string) {
     super(`The option "${option}" is required when the command is run with an options object.`);
   }
@@ -216,26 +215,9 @@ export async function withProgress<T>(title: string, work: () => Promise<T>): Pr
   }
 }
 
-/** Errors whose message is already one sentence for a person, without a password. */
-function hasSentence(err: unknown): err is Error {
-  return err instanceof KeystoreError || err instanceof MissingOptionError || err instanceof RotationRefusedError || err instanceof InternalKeyUnavailableError;
-}
-
-/** One sentence for a person from any error (engine errors carry one already). */
-export function sentenceFor(err: unknown, what: string): string {
-  if (err instanceof FileChangedError) {
-    return `${path.basename(err.file)} changed on disk while this ran, so nothing was written and the view now shows the file as it is.`;
-  }
-  if (hasSentence(err)) return err.message;
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return `${what} failed: a file does not exist.`;
-  if (code === 'EACCES' || code === 'EPERM') return `${what} failed: permission denied.`;
-  return `${what} failed; the MI Keystores log has the details.`;
-}
-
 /** Refuses work that reads keystores or writes files in an untrusted workspace. */
 export function requireTrust(deps: Deps, what: string): void {
-  if (!deps.model.trusted) throw new KeystoreError(`${what} is disabled in an untrusted workspace; trust the workspace to use it.`);
+  if (!deps.model.trusted) throw new PlainSentenceError(`${what} is disabled in an untrusted workspace; trust the workspace to use it.`);
 }
 
 /**
@@ -256,7 +238,7 @@ export function command<O extends object, R>(
       deps.log.error(`${what} failed.`, err);
       // Someone else changed the file: show what is on disk now rather than the version this command read.
       if (err instanceof FileChangedError) deps.model.notifyWritten([err.file]);
-      if (!inv.interactive) throw hasSentence(err) ? err : new Error(sentenceFor(err, what));
+      if (!inv.interactive) throw speaksForItself(err) ? err : new Error(sentenceFor(err, what));
       void vscode.window.showErrorMessage(sentenceFor(err, what), 'Show Log').then((a) => a && deps.log.show());
       return undefined;
     }

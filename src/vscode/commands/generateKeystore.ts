@@ -15,7 +15,8 @@ import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
-import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, onStore, requireTrust, saveStore, sentenceFor, withProgress, type Invocation } from './common';
+import { askPick, askText, Cancelled, command, confirm, need, newPasswordProblem, onStore, requireTrust, saveStore, withProgress, type Invocation } from './common';
+import { sentenceFor } from '../errorMessages';
 
 /** Options of generateKeystore (and separateInternalKeystore); any given object skips every prompt. */
 export interface GenerateKeystoreOptions {
