@@ -17,7 +17,7 @@ import { runCli, type CliRun } from '../helpers/cli';
 import { parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 import { keytoolBatch } from '../helpers/keytoolBatch';
 import type { KeytoolRun } from '../helpers/keytool';
-import type { ListedEntry, ListedKeystore } from '../../src/cli/commands/list';
+import type { ListedEntry, ListedKeystore } from '../../src/cli/format/keystoreList';
 
 const ROOT = path.resolve(__dirname, '../../../shared/fixtures/real-keystores');
 const PRESENT = existsSync(path.join(ROOT, 'expected.json'));
