@@ -10,7 +10,7 @@ import { FileChangedError, KeystoreError } from '../core/errors';
 export class PlainSentenceError extends Error {}
 
 /** Whether the message of `err` can be shown as it is: the engine's errors and PlainSentenceErrors. */
-export function speaksForItself(err: unknown): err is Error {
+export function hasSentence(err: unknown): err is Error {
   return err instanceof KeystoreError || err instanceof PlainSentenceError;
 }
 
@@ -19,7 +19,7 @@ export function sentenceFor(err: unknown, what: string): string {
   if (err instanceof FileChangedError) {
     return `${path.basename(err.file)} changed on disk while this ran, so nothing was written and the view now shows the file as it is.`;
   }
-  if (speaksForItself(err)) return err.message;
+  if (hasSentence(err)) return err.message;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return `${what} failed: a file does not exist.`;
   if (code === 'EACCES' || code === 'EPERM') return `${what} failed: permission denied.`;

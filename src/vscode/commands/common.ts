@@ -13,7 +13,7 @@ import { loadKeystore, saveKeystore, type LoadedKeystore } from '../../core/io/k
 import type { MiWorkspace } from '../../core/workspace/discover';
 import type { Deps } from '../deps';
 import { isTreeNode, targetOf, type TreeNode } from '../treeNodes';
-import { PlainSentenceError, sentenceFor, speaksForItself } from '../errorMessages';
+import { PlainSentenceError, sentenceFor, hasSentence } from '../errorMessages';
 
 /** Thrown when the person cancels a prompt: the command stops without a message. */
 export class Cancelled extends Error {
@@ -238,7 +238,7 @@ export function command<O extends object, R>(
       deps.log.error(`${what} failed.`, err);
       // Someone else changed the file: show what is on disk now rather than the version this command read.
       if (err instanceof FileChangedError) deps.model.notifyWritten([err.file]);
-      if (!inv.interactive) throw speaksForItself(err) ? err : new Error(sentenceFor(err, what));
+      if (!inv.interactive) throw hasSentence(err) ? err : new Error(sentenceFor(err, what));
       void vscode.window.showErrorMessage(sentenceFor(err, what), 'Show Log').then((a) => a && deps.log.show());
       return undefined;
     }
