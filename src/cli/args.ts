@@ -3,7 +3,8 @@
  * plus the options every command takes, with every parse failure turned into a UsageError (exit 2).
  */
 import { parseArgs } from 'node:util';
-import { UsageError, type CliArgs, type CliOption } from './command';
+import type { CliArgs, CliOption } from './command';
+import { UsageError } from './errors';
 
 /** Options every command accepts. */
 export const GLOBAL_OPTIONS: readonly CliOption[] = [
@@ -89,12 +90,10 @@ export function intOption(args: CliArgs, name: string, min: number, max: number)
   return n;
 }
 
-/** Formats a command's help: usage line, summary, then one line per option. */
-export function formatHelp(name: string, usage: string, summary: string, options: readonly CliOption[]): string {
-  const all = [...options, ...GLOBAL_OPTIONS];
-  const label = (o: CliOption) => `--${o.name}${o.type === 'string' ? ` <${o.name.endsWith('file') || o.name === 'out' ? 'path' : 'value'}>` : ''}`;
-  const width = Math.max(...all.map((o) => label(o).length)) + 2;
-  const lines = [`Usage: mi-keystores ${usage}`, '', summary, '', 'Options:'];
-  for (const o of all) lines.push(`  ${label(o).padEnd(width)}${o.help}`);
-  return `${lines.join('\n')}\n`;
+/** Throws a UsageError naming the first option of `options` marked required that `args` lacks. */
+export function checkRequired(args: CliArgs, options: readonly CliOption[]): void {
+  for (const o of options) {
+    const v = args.options[o.name];
+    if (o.required && (v === undefined || v === '')) throw new UsageError(`missing --${o.name}`);
+  }
 }

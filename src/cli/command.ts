@@ -1,7 +1,8 @@
 /**
  * The contract between the CLI's dispatcher (`main.ts`) and its commands: each command lives in
  * `src/cli/commands/<name>.ts` and exports one `CliCommand`. Commands get their I/O injected so tests
- * can run them in-process; they return the exit code (0 ok, 1 the request failed, 2 usage error).
+ * can run them in-process; they return the exit code (0 ok, 1 the request failed, 2 usage error) and
+ * throw every failure (./errors.ts), which the dispatcher alone turns into the one line on stderr.
  */
 
 /** What a command may touch of the outside world. */
@@ -22,6 +23,10 @@ export interface CliOption {
   readonly short?: string;
   /** One line for `--help`. */
   readonly help: string;
+  /** The name of a string option's value in help and usage (`PATH`, `VAR`, `N`); default by the option's name. */
+  readonly value?: string;
+  /** The command cannot run without it: usage shows it outside the brackets, and its absence is a usage error. */
+  readonly required?: boolean;
 }
 
 /** Parsed command line: positionals in order, options by name. */
@@ -35,11 +40,9 @@ export interface CliCommand {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
-  /** The usage line(s) shown by `mi-keystores <name> --help`, e.g. `list <keystore> [--json]`. */
-  readonly usage: string;
+  /** The operands after the name, as the usage line shows them: `<keystore>`, `<in> <out>`, `[path...]`. */
+  readonly operands: string;
+  /** Every option the command takes; its help and usage line are generated from this table. */
   readonly options: readonly CliOption[];
   run(args: CliArgs, io: CliIO): Promise<number>;
 }
-
-/** Thrown by a command for a malformed command line; the dispatcher prints it and exits 2. */
-export class UsageError extends Error {}

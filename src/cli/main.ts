@@ -1,13 +1,13 @@
 /**
- * `mi-keystores` entry point: dispatches to the commands exported by `./commands`, turns failures into
- * one line on stderr with exit 1 (request failed) or 2 (usage error), and prompts for secrets without echo.
+ * `mi-keystores` entry point: dispatches to the commands exported by `./commands`, turns every failure into
+ * one line on stderr (./errors.ts) with exit 1 (request failed) or 2 (usage error), and prompts for secrets
+ * without echo.
  */
 import * as commands from './commands/index';
-import { UsageError, type CliCommand, type CliIO } from './command';
-import { formatHelp, parseCommandLine } from './args';
-import { CliFailure } from './commands/common';
-// errors.ts imports nothing, so this does not load the engine at start-up.
-import { KeystoreError } from '../core/keystore/errors';
+import type { CliCommand, CliIO } from './command';
+import { checkRequired, parseCommandLine } from './args';
+import { UsageError, reportFailure } from './errors';
+import { formatHelp, topLevelHelp } from './help';
 import { outputFlushed, writeStderr, writeStdout } from './output';
 
 /** Every registered command, sorted by name. */
@@ -23,23 +23,6 @@ export function registeredCommands(): CliCommand[] {
 function isCliCommand(v: unknown): v is CliCommand {
   const c = v as CliCommand | null;
   return typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.run === 'function' && Array.isArray(c.options);
-}
-
-/** The top-level help: usage and one line per command. */
-export function topLevelHelp(list: readonly CliCommand[] = registeredCommands()): string {
-  const width = Math.max(...list.map((c) => c.name.length)) + 2;
-  return [
-    'Usage: mi-keystores <command> [options]',
-    '',
-    'Check, create and change the keystores of WSO2 Micro Integrator (JKS, PKCS12, JCEKS).',
-    '',
-    'Commands:',
-    ...list.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
-    '',
-    'Passwords: --password-env VAR, --password-file PATH, or a prompt in a terminal (--password VALUE works but shows in the process list).',
-    'Run "mi-keystores <command> --help" for the options of a command.',
-    '',
-  ].join('\n');
 }
 
 /** Runs `mi-keystores` with `argv` (without node and script) and returns the exit code. */
@@ -64,31 +47,17 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   try {
     const args = parseCommandLine(rest, command.options);
     if (args.options.help === true) {
-      io.stdout(formatHelp(command.name, command.usage, command.summary, command.options));
+      io.stdout(formatHelp(command));
       return 0;
     }
+    checkRequired(args, command.options);
     return await command.run(args, io);
   } catch (err) {
-    return reportFailure(err, command, io, debug);
+    // The one error path: every failure of every command becomes one line here.
+    const { text, code } = reportFailure(err, command.name, debug);
+    io.stderr(text);
+    return code;
   }
-}
-
-/** Prints one line for a failure and returns its exit code; the stack only with --debug. */
-function reportFailure(err: unknown, command: CliCommand, io: CliIO, debug: boolean): number {
-  const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
-  if (err instanceof UsageError) {
-    io.stderr(`mi-keystores ${command.name}: ${oneLine(err.message)}. Run "mi-keystores ${command.name} --help" for usage.\n`);
-    return 2;
-  }
-  const isKnown = err instanceof CliFailure || err instanceof KeystoreError;
-  const message = err instanceof CliFailure ? err.line : err instanceof Error ? err.message : String(err);
-  io.stderr(
-    isKnown
-      ? `mi-keystores: ${oneLine(message)}\n`
-      : `mi-keystores: unexpected failure in ${command.name}: ${oneLine(message)}${debug ? '' : ' (run with --debug for details)'}\n`,
-  );
-  if (debug && err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
-  return 1;
 }
 
 /** The real process's streams, environment and terminal prompt. */

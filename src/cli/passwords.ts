@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type CliArgs, type CliIO } from './command';
+import type { CliArgs, CliIO } from './command';
+import { UsageError } from './errors';
 import { stringOption } from './args';
 
 /** A password and the flag it came from, so error messages can say which flag to check. */

@@ -17,7 +17,7 @@ import { runCli, type CliRun } from '../helpers/cli';
 import { parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 import { keytoolBatch } from '../helpers/keytoolBatch';
 import type { KeytoolRun } from '../helpers/keytool';
-import type { ListedEntry, ListedKeystore } from '../../src/cli/commands/list';
+import type { ListedEntry, ListedKeystore } from '../../src/cli/format/keystoreList';
 import { SHARED_FIXTURES } from '../helpers/fixtures';
 
 const ROOT = path.join(SHARED_FIXTURES, 'real-keystores');

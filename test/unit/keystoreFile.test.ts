@@ -4,14 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import {
-  FileAccessError,
   readKeystoreFile,
   readKeystoreFileSync,
   withKeystoreLock,
   writeKeystoreFile,
 } from '../../src/core/io/keystoreFile';
-import { FileChangedError, FileTooLargeError } from '../../src/core/keystore/errors';
-import { WriteVerificationError, loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
+import { FileAccessError, FileChangedError, FileTooLargeError, WriteVerificationError } from '../../src/core/errors';
+import { loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
 import { deleteEntry } from '../../src/core/keystore/operations';
 import { FIXTURES } from '../helpers/fixtures';
 

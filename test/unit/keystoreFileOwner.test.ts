@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LockPathError, withLockFile, writeKeystoreFile } from '../../src/core/io/keystoreFile';
+import { LockPathError } from '../../src/core/errors';
+import { withLockFile, writeKeystoreFile } from '../../src/core/io/keystoreFile';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** uid and gid of `nobody` where the system has one (65534 on Debian, Ubuntu, Alpine). */

@@ -6,14 +6,14 @@ import {
   IncompleteChainError,
   InvalidPasswordError,
   KeyMismatchError,
+  UnsupportedEntriesError,
+  UnsupportedOperationError,
   WrongEntryKindError,
   WrongKeyPasswordError,
   WrongPasswordError,
-} from '../../src/core/keystore/errors';
+} from '../../src/core/errors';
 import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
 import {
-  UnsupportedEntriesError,
-  UnsupportedOperationError,
   addKeyPair,
   convertKeystore,
   changeKeyPassword,

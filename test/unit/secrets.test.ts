@@ -18,12 +18,10 @@ import {
   encryptPlainSecretsEdits,
   encryptSecretFixEdits,
   plainSecrets,
-  RotationRefusedError,
 } from '../../src/core/secrets/encryptPlan';
 import { moveToSecretsEdits, secretAliasFor } from '../../src/core/secrets/moveToSecrets';
+import { InternalKeyUnavailableError, KeyPasswordDiffersError, RotationRefusedError } from '../../src/core/errors';
 import {
-  InternalKeyUnavailableError,
-  KeyPasswordDiffersError,
   internalTableEdits,
   planInternalRotation,
   readInternalKey,

@@ -5,24 +5,14 @@
  */
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type CliArgs, type CliCommand, type CliIO } from '../command';
-import { intOption, stringOption } from '../args';
+import type { CliArgs, CliCommand, CliIO } from '../command';
+import { intOption } from '../args';
+import { CliFailure, UsageError } from '../errors';
 import { load } from './common';
 import { readPasswordFile, warnCommandLineSecret } from '../passwords';
-import type { Problem } from '../../core/problem';
-import type { LocatedProblem } from '../sarif';
-
-/** One problem of `check --format json` (issue 7 §7: this exact shape). */
-export interface CheckJsonProblem {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  readonly endLine: number;
-  readonly endColumn: number;
-  readonly severity: Problem['severity'];
-  readonly code: string;
-  readonly message: string;
-}
+import { formatOptions, outputFormat } from '../format/outputFormat';
+import { problemsJson, problemsText } from '../format/problems';
+import type { LocatedProblem } from '../format/sarif';
 
 /** Splits `alias=value` of `--secret`/`--secret-env`/`--secret-file`. */
 function splitPair(raw: string, flagName: string): [string, string | undefined] {
@@ -75,42 +65,20 @@ function relativeTo(base: string, file: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file.split(path.sep).join('/');
 }
 
-/** The text line of a problem: `file:line:column severity code message`. */
-export function formatTextProblem(p: LocatedProblem): string {
-  const r = p.problem.range.start;
-  return `${p.relativeFile}:${r.line + 1}:${r.character + 1} ${p.problem.severity} ${p.problem.code} ${p.problem.message}`;
-}
-
-/** The JSON shape of a problem. */
-export function toJsonProblem(p: LocatedProblem): CheckJsonProblem {
-  const { range, severity, code, message } = p.problem;
-  return {
-    file: p.relativeFile,
-    line: range.start.line + 1,
-    column: range.start.character + 1,
-    endLine: range.end.line + 1,
-    endColumn: range.end.character + 1,
-    severity,
-    code,
-    message,
-  };
-}
-
 /** `mi-keystores check`. */
 export const checkCommand: CliCommand = {
   name: 'check',
   summary: 'Check the deployment.toml and keystores of every MI runtime home and integration project under the paths.',
-  usage: 'check [path...] [--format text|json|sarif] [--expiry-days N] [--secret-env alias=VAR] [--secret-file alias=PATH] [--secret alias[=value]]',
+  operands: '[path...]',
   options: [
-    { name: 'format', type: 'string', help: 'Output format: text (file:line:column severity code message), json or sarif (default text).' },
-    { name: 'expiry-days', type: 'string', help: 'Warn about certificates expiring within N days (default 30).' },
-    { name: 'secret', type: 'string', multiple: true, help: 'The value of $secret{alias}, as alias=value (shown in the process list: prefer --secret-env/--secret-file) or alias alone to be asked; repeatable.' },
-    { name: 'secret-env', type: 'string', multiple: true, help: 'The value of $secret{alias} from an environment variable, as alias=VAR; repeatable.' },
-    { name: 'secret-file', type: 'string', multiple: true, help: 'The value of $secret{alias} from the first line of a file, as alias=PATH; repeatable.' },
+    ...formatOptions(['text', 'json', 'sarif'], 'file:line:column severity code message'),
+    { name: 'expiry-days', type: 'string', value: 'N', help: 'Warn about certificates expiring within N days (default 30).' },
+    { name: 'secret', type: 'string', value: 'alias[=value]', multiple: true, help: 'The value of $secret{alias}, as alias=value (shown in the process list: prefer --secret-env/--secret-file) or alias alone to be asked; repeatable.' },
+    { name: 'secret-env', type: 'string', value: 'alias=VAR', multiple: true, help: 'The value of $secret{alias} from an environment variable, as alias=VAR; repeatable.' },
+    { name: 'secret-file', type: 'string', value: 'alias=PATH', multiple: true, help: 'The value of $secret{alias} from the first line of a file, as alias=PATH; repeatable.' },
   ],
   async run(args: CliArgs, io: CliIO): Promise<number> {
-    const format = stringOption(args, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    const format = outputFormat(args, ['text', 'json', 'sarif']);
     const expiryDays = intOption(args, 'expiry-days', 0, 36500) ?? 30;
     const secrets = await secretPasswords(args, io);
     const targets = args.positionals.length ? args.positionals : ['.'];
@@ -123,8 +91,7 @@ export const checkCommand: CliCommand = {
       try {
         statSync(abs);
       } catch {
-        io.stderr(`mi-keystores check: ${target}: no such file or folder\n`);
-        return 2;
+        throw new UsageError(`${target}: no such file or folder`);
       }
       try {
         const result = await engine.checkPath(abs, { expiryDays, env: io.env, secretPasswords: secrets });
@@ -132,22 +99,22 @@ export const checkCommand: CliCommand = {
         for (const problem of result.problems) located.push({ relativeFile: relativeTo(io.cwd, problem.file), problem });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        io.stderr(`mi-keystores check: ${target}: ${code ? `cannot read (${code})` : err instanceof Error ? err.message : String(err)}\n`);
-        return 2;
+        // Exit 2, not 1: nothing was checked, which CI must not read as "problems found".
+        throw new CliFailure(`${target}: ${code ? `cannot read (${code})` : err instanceof Error ? err.message : String(err)}`, { cause: err, exitCode: 2 });
       }
     }
     if (found === 0) io.stderr(`mi-keystores check: no MI runtime home or integration project found under ${targets.join(', ')}\n`);
 
     if (format === 'json') {
-      io.stdout(`${JSON.stringify({ problems: located.map(toJsonProblem) }, null, 2)}\n`);
+      io.stdout(problemsJson(located));
     } else if (format === 'sarif') {
       const { toSarif } = await load.sarif();
       io.stdout(`${JSON.stringify(toSarif(located, { root: io.cwd }), null, 2)}\n`);
     } else {
-      for (const p of located) io.stdout(`${formatTextProblem(p)}\n`);
-      const count = (s: Problem['severity']) => located.filter((p) => p.problem.severity === s).length;
+      const { lines, tally } = problemsText(located);
+      if (lines) io.stdout(lines);
       // The tally goes to stderr so stdout holds only problem lines, one per line, for other tools to parse.
-      if (located.length) io.stderr(`${count('error')} error(s), ${count('warning')} warning(s), ${count('information') + count('hint')} note(s)\n`);
+      if (tally) io.stderr(tally);
     }
     return located.some((p) => p.problem.severity === 'error') ? 1 : 0;
   },

@@ -1,26 +1,17 @@
 /**
- * What the keystore commands share: format choice, opening a store with the right password flags,
- * the locked load-change-save cycle, and turning engine errors into one line that names the file and
- * the flag to check. The engine is imported lazily so `mi-keystores --help` starts without loading it.
+ * What the keystore commands share: format choice, opening a store with the right password flags, and
+ * the locked load-change-save cycle, with engine errors explained (../errors.ts) by the file and the flag
+ * to check. The engine is imported lazily so `mi-keystores --help` starts without loading it.
  */
 // fs.promises, not 'node:fs/promises': the getter loads it (and readline with it) only when a command writes.
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type CliArgs, type CliIO, type CliOption } from '../command';
+import type { CliArgs, CliIO, CliOption } from '../command';
+import { CliFailure, UsageError, explained } from '../errors';
 import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
 import { passwordFromFlags, resolvePassword, type ResolvedPassword } from '../passwords';
 import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
 import type { FileSnapshot } from '../../core/io/keystoreFile';
-
-/** A failed request already phrased as the one line to print (exit 1). */
-export class CliFailure extends Error {
-  constructor(
-    readonly line: string,
-    options?: { cause?: unknown },
-  ) {
-    super(line, options);
-  }
-}
 
 /** Options of a command that opens a store: store and key password flags. */
 export const STORE_AND_KEY_OPTIONS: readonly CliOption[] = [...STORE_PASSWORD_OPTIONS, ...KEY_PASSWORD_OPTIONS];
@@ -29,6 +20,7 @@ export const STORE_AND_KEY_OPTIONS: readonly CliOption[] = [...STORE_PASSWORD_OP
 export const TYPE_OPTION: CliOption = {
   name: 'type',
   type: 'string',
+  value: 'JKS|PKCS12|JCEKS',
   help: 'Keystore type when the file is created: JKS, PKCS12 or JCEKS (default: JKS for .jks, JCEKS for .jceks, else PKCS12).',
 };
 
@@ -53,7 +45,7 @@ export const load = {
   encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
   transformation: async () => require('../../core/secrets/transformation') as typeof import('../../core/secrets/transformation'),
   rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
-  sarif: async () => require('../sarif') as typeof import('../sarif'),
+  sarif: async () => require('../format/sarif') as typeof import('../format/sarif'),
   trustMap: async () => require('../../core/tls/trustMap') as typeof import('../../core/tls/trustMap'),
   verdict: async () => require('../../core/tls/verdict') as typeof import('../../core/tls/verdict'),
 };
@@ -96,48 +88,6 @@ export function storePassword(args: CliArgs, io: CliIO, display: string, creatin
     prompt: creating ? `New keystore password for ${display}: ` : `Keystore password for ${display}: `,
     confirm: creating,
   });
-}
-
-/** Context for explaining an engine error: the file as given and where the passwords came from. */
-export interface ErrorContext {
-  readonly display: string;
-  readonly storePassword?: ResolvedPassword;
-  readonly keyPassword?: ResolvedPassword;
-}
-
-/** Runs `fn` and turns any engine error into a CliFailure with one line naming the file and what to check. */
-export async function explained<T>(context: ErrorContext, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw await explain(err, context);
-  }
-}
-
-/** The one-line explanation of an engine error (anything else is returned unchanged). */
-async function explain(err: unknown, context: ErrorContext): Promise<unknown> {
-  if (err instanceof UsageError || err instanceof CliFailure) return err;
-  const [keystore, file] = await Promise.all([load.keystore(), load.file()]);
-  if (!(err instanceof keystore.KeystoreError)) return err;
-  const where = context.display;
-  const check = (p?: ResolvedPassword, fallback = '--password-env') => (p ? (p.source === 'the prompt' ? 'the password typed' : p.source) : fallback);
-  let line: string;
-  if (err instanceof keystore.WrongPasswordError) {
-    line = `wrong password for ${where}: the integrity check failed. Check ${check(context.storePassword)}.`;
-  } else if (err instanceof keystore.WrongKeyPasswordError) {
-    const keySource = context.keyPassword && context.keyPassword !== context.storePassword ? check(context.keyPassword) : '--key-password-env (JKS keys may have their own password)';
-    line = `wrong key password for alias "${err.alias}" in ${where}: the key cannot be recovered. Check ${keySource}.`;
-  } else if (err instanceof file.FileAccessError || err instanceof keystore.FileChangedError || err instanceof keystore.FileTooLargeError) {
-    line = err.message.split(err.file).join(where);
-  } else {
-    line = `${where}: ${lowerFirst(err.message)}`;
-  }
-  return new CliFailure(line.replace(/\s*\n\s*/g, ' '), { cause: err });
-}
-
-/** `The key…` → `the key…`, so a message reads well after `file: `. */
-function lowerFirst(s: string): string {
-  return /^[A-Z][a-z]/.test(s) ? s[0].toLowerCase() + s.slice(1) : s;
 }
 
 /** A store opened for a change: the store, the store password, and whether the file is being created. */

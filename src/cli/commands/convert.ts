@@ -1,16 +1,17 @@
 /** `mi-keystores convert`: copy every entry of a keystore into a new file of another format. */
 import { flag, passwordOptions, positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
+import { CliFailure, explained } from '../errors';
 import { passwordFromFlags } from '../passwords';
-import { CliFailure, STORE_AND_KEY_OPTIONS, explained, load, openStore, parseFormat, resolveIn } from './common';
+import { STORE_AND_KEY_OPTIONS, load, openStore, parseFormat, resolveIn } from './common';
 
 /** `convert <in> <out> --type T`. */
 export const convertCommand: CliCommand = {
   name: 'convert',
   summary: 'Convert a keystore to JKS, PKCS12 or JCEKS in a new file (keys re-sealed; the source is not changed).',
-  usage: 'convert <in> <out> --type JKS|PKCS12|JCEKS [--new-password-env VAR] [--skip-unsupported]',
+  operands: '<in> <out>',
   options: [
-    { name: 'type', type: 'string', help: 'Format of the new keystore: JKS, PKCS12 or JCEKS.' },
+    { name: 'type', type: 'string', required: true, value: 'JKS|PKCS12|JCEKS', help: 'Format of the new keystore: JKS, PKCS12 or JCEKS.' },
     {
       name: 'skip-unsupported',
       type: 'boolean',

@@ -1,17 +1,18 @@
 /** `mi-keystores csr`: a PKCS#10 certificate signing request for a key entry, to send to a CA. */
 import { listOption, positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
-import { STORE_AND_KEY_OPTIONS, explained, keyPasswordFor, load, openStore, writeOutput } from './common';
+import { explained } from '../errors';
+import { STORE_AND_KEY_OPTIONS, keyPasswordFor, load, openStore, writeOutput } from './common';
 
 /** `csr <keystore> --alias A [--out F] [--san ...]`. */
 export const csrCommand: CliCommand = {
   name: 'csr',
   summary: 'Create a certificate signing request (PEM) for a key entry; the subject is taken from its certificate.',
-  usage: 'csr <keystore> --alias A [--out FILE] [--san dns:x,ip:y]',
+  operands: '<keystore>',
   options: [
-    { name: 'alias', type: 'string', help: 'Alias of the key entry.' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the key entry.' },
     { name: 'out', type: 'string', help: 'Write to this file instead of stdout.' },
-    { name: 'san', type: 'string', multiple: true, help: "Subject alternative names to request (default: the certificate's own)." },
+    { name: 'san', type: 'string', value: 'dns:x,ip:y', multiple: true, help: "Subject alternative names to request (default: the certificate's own)." },
     ...STORE_AND_KEY_OPTIONS,
   ],
   async run(args, io) {

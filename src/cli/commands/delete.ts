@@ -7,8 +7,8 @@ import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 export const deleteCommand: CliCommand = {
   name: 'delete',
   summary: 'Delete an entry from a keystore.',
-  usage: 'delete <keystore> --alias A',
-  options: [{ name: 'alias', type: 'string', help: 'Alias of the entry to delete.' }, ...STORE_AND_KEY_OPTIONS],
+  operands: '<keystore>',
+  options: [{ name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the entry to delete.' }, ...STORE_AND_KEY_OPTIONS],
   async run(args, io) {
     const [file] = positionals(args, ['keystore']);
     const alias = requireOption(args, 'alias');

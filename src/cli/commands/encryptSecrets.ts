@@ -6,16 +6,17 @@
  * nothing else in deployment.toml changes. Prints aliases only, never a secret.
  */
 import * as path from 'node:path';
-import { UsageError, type CliCommand } from '../command';
+import type { CliCommand } from '../command';
+import { CliFailure, explain, explained, UsageError } from '../errors';
 import { STORE_PASSWORD_OPTIONS, flag, positionals } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { CliFailure, explained, load } from './common';
+import { load } from './common';
 
 /** `encrypt-secrets`. */
 export const encryptSecretsCommand: CliCommand = {
   name: 'encrypt-secrets',
   summary: 'Encrypt every [plain] value of [secrets] with the internal keystore, as MI\'s cipher tool does.',
-  usage: 'encrypt-secrets <path> [--dry-run] [--password-env VAR | --password-file F | --password V]',
+  operands: '<path>',
   options: [
     { name: 'dry-run', type: 'boolean', help: 'Say which secrets would be encrypted; write nothing.' },
     ...STORE_PASSWORD_OPTIONS.map((o) => ({ ...o, help: `${o.help} Only needed when deployment.toml does not give the internal keystore password in the clear.` })),
@@ -64,13 +65,14 @@ export const encryptSecretsCommand: CliCommand = {
       try {
         edits = plan.encryptPlainSecretsEdits(loaded.doc, key.key.certificate, transformation);
       } catch (err) {
-        io.stderr(`mi-keystores encrypt-secrets: ${display}: ${err instanceof Error ? err.message : String(err)}\n`);
+        // A key the cipher tool cannot use fails this workspace only; the others are still encrypted.
+        const failure = explain(err, { display });
+        if (!(failure instanceof CliFailure)) throw failure;
+        io.stderr(`mi-keystores encrypt-secrets: ${failure.line}\n`);
         failed++;
         continue;
       }
-      await explained({ display }, () => vault.writeDeploymentToml(loaded, edits)).catch((err: unknown) => {
-        throw err instanceof Error && !(err instanceof CliFailure) ? new CliFailure(`${display}: ${err.message}`, { cause: err }) : err;
-      });
+      await explained({ display }, () => vault.writeDeploymentToml(loaded, edits));
       io.stdout(`${display}: encrypted ${plains.length} secret(s) ${how}: ${aliases}\n`);
     }
     return failed > 0 ? 1 : 0;

@@ -1,15 +1,16 @@
 /** `mi-keystores export-cert`: the certificate of an entry, PEM on stdout by default. */
 import { flag, positionals, requireOption } from '../args';
-import { UsageError, type CliCommand } from '../command';
-import { STORE_AND_KEY_OPTIONS, explained, load, openStore, writeOutput } from './common';
+import type { CliCommand } from '../command';
+import { explained, UsageError } from '../errors';
+import { STORE_AND_KEY_OPTIONS, load, openStore, writeOutput } from './common';
 
 /** `export-cert <keystore> --alias A [--out F] [--der]`. */
 export const exportCertCommand: CliCommand = {
   name: 'export-cert',
   summary: 'Export the certificate of an entry (the leaf of a key entry) as PEM, or DER with --der.',
-  usage: 'export-cert <keystore> --alias A [--out FILE] [--der]',
+  operands: '<keystore>',
   options: [
-    { name: 'alias', type: 'string', help: 'Alias of the entry.' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the entry.' },
     { name: 'out', type: 'string', help: 'Write to this file instead of stdout.' },
     { name: 'der', type: 'boolean', help: 'Write binary DER instead of PEM (needs --out).' },
     ...STORE_AND_KEY_OPTIONS,

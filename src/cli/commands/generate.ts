@@ -1,6 +1,7 @@
 /** `mi-keystores generate`: a new key pair with a self-signed certificate, in a new or an existing keystore. */
 import { intOption, listOption, positionals, requireOption, stringOption } from '../args';
-import { UsageError, type CliCommand } from '../command';
+import type { CliCommand } from '../command';
+import { UsageError } from '../errors';
 import type { SignatureAlgorithm } from '../../core/keystore/certBuilder';
 import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, updateStore } from './common';
 
@@ -18,18 +19,22 @@ const SIGNATURE_ALGORITHMS: readonly SignatureAlgorithm[] = ['SHA256withRSA', 'S
 export const generateCommand: CliCommand = {
   name: 'generate',
   summary: 'Generate a key pair with a self-signed certificate (creates the keystore when it does not exist).',
-  usage:
-    'generate <keystore> --alias A --dname "CN=..,O=.." [--type JKS|PKCS12|JCEKS] [--key-alg RSA|EC] [--key-size N] [--curve P-256|P-384] [--validity DAYS] [--san dns:x,ip:y]',
+  operands: '<keystore>',
   options: [
-    { name: 'alias', type: 'string', help: 'Alias of the new key entry.' },
-    { name: 'dname', type: 'string', help: 'Subject distinguished name, as keytool -dname takes it (e.g. "CN=localhost,O=WSO2,C=US").' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the new key entry.' },
+    { name: 'dname', type: 'string', required: true, value: 'DN', help: 'Subject distinguished name, as keytool -dname takes it (e.g. "CN=localhost,O=WSO2,C=US").' },
     TYPE_OPTION,
-    { name: 'key-alg', type: 'string', help: 'Key algorithm: RSA (default) or EC.' },
-    { name: 'key-size', type: 'string', help: 'RSA key size in bits (default 2048).' },
-    { name: 'curve', type: 'string', help: 'EC curve: P-256 (default) or P-384.' },
-    { name: 'validity', type: 'string', help: `Validity of the certificate in days (default ${DEFAULT_VALIDITY_DAYS}; keytool's is 90).` },
-    { name: 'san', type: 'string', multiple: true, help: 'Subject alternative names, comma-separated or repeated: dns:host, ip:addr, uri:u, email:e.' },
-    { name: 'sig-alg', type: 'string', help: 'Signature algorithm (default: SHA256withRSA or SHA256withECDSA / SHA384withECDSA).' },
+    { name: 'key-alg', type: 'string', value: 'RSA|EC', help: 'Key algorithm: RSA (default) or EC.' },
+    { name: 'key-size', type: 'string', value: 'BITS', help: 'RSA key size in bits (default 2048).' },
+    { name: 'curve', type: 'string', value: 'P-256|P-384', help: 'EC curve: P-256 (default) or P-384.' },
+    { name: 'validity', type: 'string', value: 'DAYS', help: `Validity of the certificate in days (default ${DEFAULT_VALIDITY_DAYS}; keytool's is 90).` },
+    { name: 'san', type: 'string', value: 'dns:x,ip:y', multiple: true, help: 'Subject alternative names, comma-separated or repeated: dns:host, ip:addr, uri:u, email:e.' },
+    {
+      name: 'sig-alg',
+      type: 'string',
+      value: 'ALG',
+      help: `Signature algorithm: ${SIGNATURE_ALGORITHMS.join(', ')} (default: SHA256withRSA, or SHA256withECDSA / SHA384withECDSA by curve).`,
+    },
     ...STORE_AND_KEY_OPTIONS,
   ],
   async run(args, io) {

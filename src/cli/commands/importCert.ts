@@ -1,14 +1,15 @@
 /** `mi-keystores import-cert`: add a trusted certificate (creates the keystore when it does not exist). */
 import { positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
-import { CliFailure, STORE_AND_KEY_OPTIONS, TYPE_OPTION, explained, load, readInput, updateStore } from './common';
+import { CliFailure, explained } from '../errors';
+import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, load, readInput, updateStore } from './common';
 
 /** `import-cert <keystore> <cert-file> --alias A [--type T]`. */
 export const importCertCommand: CliCommand = {
   name: 'import-cert',
   summary: 'Add a trusted certificate (PEM or DER) under a new alias; creates the keystore when it does not exist.',
-  usage: 'import-cert <keystore> <cert-file> --alias A [--type JKS|PKCS12|JCEKS]',
-  options: [{ name: 'alias', type: 'string', help: 'Alias of the new trusted-certificate entry.' }, TYPE_OPTION, ...STORE_AND_KEY_OPTIONS],
+  operands: '<keystore> <cert-file>',
+  options: [{ name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the new trusted-certificate entry.' }, TYPE_OPTION, ...STORE_AND_KEY_OPTIONS],
   async run(args, io) {
     const [file, certFile] = positionals(args, ['keystore', 'cert-file']);
     const alias = requireOption(args, 'alias');

@@ -1,16 +1,17 @@
 /** `mi-keystores import-pem`: add a private key and its certificate chain from PEM files. */
 import { positionals, requireOption, passwordOptions } from '../args';
 import type { CliCommand } from '../command';
+import { explained } from '../errors';
 import { passwordFromFlags } from '../passwords';
-import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, explained, keyPasswordFor, load, readInput, updateStore } from './common';
+import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore } from './common';
 
 /** `import-pem <keystore> <key.pem> <chain.pem> --alias A`. */
 export const importPemCommand: CliCommand = {
   name: 'import-pem',
   summary: 'Add a private key (PKCS#8, PKCS#1 or SEC1 PEM) with its certificate chain; creates the keystore when it does not exist.',
-  usage: 'import-pem <keystore> <key.pem> <chain.pem> --alias A [--type JKS|PKCS12|JCEKS] [--pem-password-env VAR]',
+  operands: '<keystore> <key.pem> <chain.pem>',
   options: [
-    { name: 'alias', type: 'string', help: 'Alias of the new key entry.' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the new key entry.' },
     TYPE_OPTION,
     ...passwordOptions('pem-password', 'the password of an encrypted PEM key'),
     ...STORE_AND_KEY_OPTIONS,

@@ -1,14 +1,15 @@
 /** `mi-keystores import-reply`: install a CA reply (signed certificate, with or without its chain) on a key entry. */
 import { positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
-import { STORE_AND_KEY_OPTIONS, explained, keyPasswordFor, load, readInput, updateStore } from './common';
+import { explained } from '../errors';
+import { STORE_AND_KEY_OPTIONS, keyPasswordFor, load, readInput, updateStore } from './common';
 
 /** `import-reply <keystore> <reply-file> --alias A`. */
 export const importReplyCommand: CliCommand = {
   name: 'import-reply',
   summary: "Install a CA's reply (PEM, DER or PKCS#7) on a key entry; the chain is completed from the store's trusted certificates.",
-  usage: 'import-reply <keystore> <reply-file> --alias A',
-  options: [{ name: 'alias', type: 'string', help: 'Alias of the key entry the reply belongs to.' }, ...STORE_AND_KEY_OPTIONS],
+  operands: '<keystore> <reply-file>',
+  options: [{ name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the key entry the reply belongs to.' }, ...STORE_AND_KEY_OPTIONS],
   async run(args, io) {
     const [file, replyFile] = positionals(args, ['keystore', 'reply-file']);
     const alias = requireOption(args, 'alias');

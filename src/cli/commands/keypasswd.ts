@@ -8,8 +8,8 @@ import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 export const keypasswdCommand: CliCommand = {
   name: 'keypasswd',
   summary: 'Change the password of a key entry (JKS/JCEKS; PKCS12 keys use the store password, change it with passwd).',
-  usage: 'keypasswd <keystore> --alias A [--new-key-password-env VAR | --new-key-password-file F | --new-key-password V]',
-  options: [{ name: 'alias', type: 'string', help: 'Alias of the key entry.' }, ...STORE_AND_KEY_OPTIONS, ...passwordOptions('new-key-password', 'the new key password')],
+  operands: '<keystore>',
+  options: [{ name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the key entry.' }, ...STORE_AND_KEY_OPTIONS, ...passwordOptions('new-key-password', 'the new key password')],
   async run(args, io) {
     const [file] = positionals(args, ['keystore']);
     const alias = requireOption(args, 'alias');

@@ -8,7 +8,7 @@ import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 export const passwdCommand: CliCommand = {
   name: 'passwd',
   summary: 'Change the keystore password (PKCS12 keys are re-sealed with it; JKS key passwords are unchanged).',
-  usage: 'passwd <keystore> [--new-password-env VAR | --new-password-file F | --new-password V]',
+  operands: '<keystore>',
   options: [...STORE_AND_KEY_OPTIONS, ...passwordOptions('new-password', 'the new keystore password')],
   async run(args, io) {
     const [file] = positionals(args, ['keystore']);

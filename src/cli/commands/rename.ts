@@ -7,10 +7,10 @@ import { STORE_AND_KEY_OPTIONS, load, updateStore } from './common';
 export const renameCommand: CliCommand = {
   name: 'rename',
   summary: 'Rename an entry (keytool -changealias); refuses an alias that is already taken.',
-  usage: 'rename <keystore> --alias A --to B',
+  operands: '<keystore>',
   options: [
-    { name: 'alias', type: 'string', help: 'Current alias.' },
-    { name: 'to', type: 'string', help: 'New alias.' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Current alias.' },
+    { name: 'to', type: 'string', required: true, value: 'ALIAS', help: 'New alias.' },
     ...STORE_AND_KEY_OPTIONS,
   ],
   async run(args, io) {

@@ -4,21 +4,20 @@
  * Refuses, writing nothing, when any secret does not decrypt with the current internal key.
  */
 import * as path from 'node:path';
-import { UsageError, type CliCommand } from '../command';
+import type { CliCommand } from '../command';
+import { CliFailure, explained, UsageError } from '../errors';
 import { STORE_PASSWORD_OPTIONS, passwordOptions, positionals, requireOption } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { CliFailure, explained, load, storePassword } from './common';
+import { load, storePassword } from './common';
 
 /** `rotate-internal`. */
 export const rotateInternalCommand: CliCommand = {
   name: 'rotate-internal',
   summary: 'Switch the internal keystore to a new key, re-encrypting every [secrets] value so none is lost.',
-  usage:
-    'rotate-internal <path> --keystore NEW --alias A [--password-env VAR | --password-file F | --password V] ' +
-    '[--old-password-env VAR | --old-password-file F | --old-password V]',
+  operands: '<path>',
   options: [
-    { name: 'keystore', type: 'string', help: 'The new internal keystore (JKS or PKCS12).' },
-    { name: 'alias', type: 'string', help: 'The alias of the RSA key entry in the new keystore.' },
+    { name: 'keystore', type: 'string', required: true, value: 'PATH', help: 'The new internal keystore (JKS or PKCS12).' },
+    { name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'The alias of the RSA key entry in the new keystore.' },
     ...STORE_PASSWORD_OPTIONS.map((o) => ({ ...o, help: o.help.replace('the keystore password', 'the new keystore\'s password') })),
     ...passwordOptions('old-password', 'the current internal keystore\'s password (only when deployment.toml does not give it in the clear)'),
     { name: 'dry-run', type: 'boolean', help: 'Check that every secret can be re-encrypted; write nothing.' },
@@ -43,34 +42,19 @@ export const rotateInternalCommand: CliCommand = {
     const newStorePassword = await storePassword(args, io, keystoreArg);
     const newKey = await explained({ display: keystoreArg, storePassword: newStorePassword }, () =>
       rotate.readInternalKey(path.resolve(io.cwd, keystoreArg), alias, newStorePassword.value),
-    ).catch(oneLine(keystoreArg));
+    );
 
     const loaded = await explained({ display }, () => vault.loadDeploymentToml(ws, io.env));
-    let plan;
-    try {
-      plan = await rotate.planInternalRotation(loaded.config, newKey, { oldPassword: oldPassword?.value });
-    } catch (err) {
-      // RotationRefusedError and InternalKeyUnavailableError name the aliases or the reason, never a secret.
-      const hint = err instanceof rotate.InternalKeyUnavailableError && err.needsPassword ? ' Give it with --old-password-env VAR.' : '';
-      throw new CliFailure(`${display}: ${err instanceof Error ? err.message : String(err)}${hint}`, { cause: err });
-    }
+    // RotationRefusedError and InternalKeyUnavailableError name the aliases or the reason, never a secret.
+    const plan = await explained({ display, passwordFlag: '--old-password-env' }, () => rotate.planInternalRotation(loaded.config, newKey, { oldPassword: oldPassword?.value }));
     const { aliases, edits } = plan;
     const what = `${aliases.length} secret(s) ${aliases.length ? `(${aliases.join(', ')}) ` : ''}re-encrypted for the internal key ${vault.describeKey(newKey)} using ${plan.transformation} (${plan.transformationReason})`;
     if (dryRun) {
       io.stdout(`${display}: would point [keystore.internal] at ${keystoreArg}; ${what.replace('re-encrypted', 'would be re-encrypted')}.\n`);
       return 0;
     }
-    await explained({ display }, () => vault.writeDeploymentToml(loaded, edits)).catch(oneLine(display));
+    await explained({ display }, () => vault.writeDeploymentToml(loaded, edits));
     io.stdout(`${display}: [keystore.internal] now points at ${keystoreArg}; ${what}.\n`);
     return 0;
   },
 };
-
-/** Turns a plain Error (not already a CLI failure) into a one-line CliFailure naming `display`. */
-function oneLine(display: string): (err: unknown) => never {
-  return (err) => {
-    // `explained` has already phrased the keystore engine's errors; what is left is a plain Error of a plan.
-    if (err instanceof CliFailure || err instanceof UsageError || !(err instanceof Error)) throw err;
-    throw new CliFailure(`${display}: ${err.message}`, { cause: err });
-  };
-}

@@ -5,6 +5,7 @@
  * against the buffer and the limits before anything is inflated, and inflation stops at the limit.
  */
 import { inflateRawSync } from 'node:zlib';
+import { ZipFormatError } from '../errors';
 
 /** Limits of one archive read. */
 export interface ZipLimits {
@@ -21,9 +22,6 @@ export interface ZipEntry {
   readonly name: string;
   readonly data: Uint8Array;
 }
-
-/** Why an archive could not be read. */
-export class ZipFormatError extends Error {}
 
 const EOCD_SIGNATURE = 0x06054b50;
 const CENTRAL_SIGNATURE = 0x02014b50;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, promises as fsp, constants as fsConstants, readSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
-import { FileChangedError, FileTooLargeError, KeystoreError } from '../keystore/errors';
+import { FileAccessError, FileChangedError, FileLockedError, FileTooLargeError, KeystoreError, LockPathError } from '../errors';
 
 /** Keystores are kilobytes; anything above this is not a keystore and is not read into memory. */
 export const MAX_KEYSTORE_BYTES = 10 * 1024 * 1024;
@@ -16,37 +16,6 @@ export interface FileSnapshot {
   readonly size: number;
   readonly mtimeMs: number;
   readonly ino: number;
-}
-
-/** A file that cannot be read or written for a reason of the file system (missing, not a file, no permission). */
-export class FileAccessError extends KeystoreError {
-  constructor(
-    readonly file: string,
-    readonly code: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}: ${describeFsCode(code)}.`, options);
-  }
-}
-
-/** A short phrase for the Node fs error codes a person can act on. */
-function describeFsCode(code: string): string {
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-    case 'ENOTFILE':
-      return 'not a regular file';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EROFS':
-      return 'the file system is read-only';
-    default:
-      return `file system error ${code}`;
-  }
 }
 
 /** Turns a Node fs error into a FileAccessError; anything else passes through. */
@@ -300,23 +269,6 @@ async function keepOwner(handle: fsp.FileHandle, want: Owner, file: string): Pro
 const LOCK_WAIT_MS = 10_000;
 /** A lock file older than this is left by a crashed writer (the lock is held only for a check and a rename). */
 const LOCK_STALE_MS = 10_000;
-
-/** Another process holds the lock of a keystore for longer than a writer waits. */
-export class FileLockedError extends KeystoreError {
-  constructor(readonly file: string) {
-    super(`${file} is being written by another process; nothing was written. Try again.`);
-  }
-}
-
-/** A lock path taken by something that is not a lock file (a folder, a link): no writer could ever take it. */
-export class LockPathError extends KeystoreError {
-  constructor(
-    readonly lock: string,
-    readonly file: string,
-  ) {
-    super(`${lock} is not a regular file, so ${file} cannot be locked for writing; nothing was written. Remove it and try again.`);
-  }
-}
 
 /** A breaker that holds `.<name>.lock.break` longer than this died while breaking (it takes microseconds). */
 const BREAK_STALE_MS = 2_000;

@@ -4,7 +4,7 @@
  * read back and decoded with the new password and found to hold every entry as intended.
  */
 import { decodeKeystore, encodeKeystore, openKey, openSecretKey } from '../keystore/index';
-import { KeystoreError } from '../keystore/errors';
+import { WriteVerificationError } from '../errors';
 import type { EncodeOptions, Keystore } from '../keystore/model';
 import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot, type WrittenFile } from './keystoreFile';
 
@@ -53,13 +53,6 @@ export async function saveKeystore(
     verify: (written) => verifyWritten(written, store, password),
     beforeRename: options.beforeRename,
   });
-}
-
-/** The file written would not read back as intended; it was not put in place. */
-export class WriteVerificationError extends KeystoreError {
-  constructor(readonly problem: string) {
-    super(`Nothing was replaced: the keystore written would not read back as intended (${problem}).`);
-  }
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.from(b.buffer, b.byteOffset, b.byteLength)) === 0;

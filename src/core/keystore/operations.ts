@@ -15,7 +15,8 @@ import {
   InvalidInputError,
   InvalidPasswordError,
   KeyMismatchError,
-  KeystoreError,
+  UnsupportedEntriesError,
+  UnsupportedOperationError,
   WrongEntryKindError,
   WrongKeyPasswordError,
   WrongPasswordError,
@@ -25,13 +26,6 @@ import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate
 import { generateKeyPair } from './keygen';
 import { createSelfSignedCertificate, type SignatureAlgorithm } from './certBuilder';
 import { createCsr } from './csr';
-
-/** An operation the target format cannot express (a PKCS12 key password, a JCEKS secret key in JKS). */
-export class UnsupportedOperationError extends KeystoreError {
-  constructor(reason: string) {
-    super(reason);
-  }
-}
 
 /** keytool's minimum password length (Main.java: "Password is too short - must be at least 6 characters"). */
 export const MIN_PASSWORD_LENGTH = 6;
@@ -413,19 +407,6 @@ export interface SkippedEntry {
 export interface ConvertResult {
   readonly store: Keystore;
   readonly skipped: readonly SkippedEntry[];
-}
-
-/** Entries the target format cannot hold, every one named: thrown by convert unless asked to skip them. */
-export class UnsupportedEntriesError extends UnsupportedOperationError {
-  constructor(
-    readonly targetFormat: KeystoreFormat,
-    readonly entries: readonly SkippedEntry[],
-  ) {
-    super(
-      `A ${targetFormat} keystore cannot hold ${entries.map((e) => `alias "${e.alias}" (${e.reason})`).join('; ')}; ` +
-        "nothing was converted. Convert to another format, or convert the rest without them (the CLI's --skip-unsupported).",
-    );
-  }
 }
 
 /**

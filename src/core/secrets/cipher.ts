@@ -7,6 +7,7 @@
  * base64 of a JSON object whose `c` is the base64 ciphertext and `t` the transformation.
  */
 import * as crypto from 'node:crypto';
+import { NotRsaKeyError, UnsupportedTransformationError } from '../errors';
 
 /** The transformation MI 4.x uses when nothing overrides it (its default.json and shipped carbon.properties). */
 export const MI_DEFAULT_TRANSFORMATION = 'RSA/ECB/OAEPwithSHA1andMGF1Padding';
@@ -30,12 +31,12 @@ export function isPkcs1(transformation: string): boolean {
 
 /**
  * Encrypts `plaintext` (UTF-8) with the certificate's RSA public key as the cipher tool does, and returns base64.
- * Throws for a non-RSA certificate or an unknown transformation: MI could not decrypt the result.
+ * Throws NotRsaKeyError for a non-RSA certificate, UnsupportedTransformationError for an unknown transformation: MI could not decrypt the result.
  */
 export function encryptSecret(plaintext: string, certificateDer: Uint8Array, transformation: string = MI_DEFAULT_TRANSFORMATION): string {
   const publicKey = new crypto.X509Certificate(certificateDer).publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
-    throw new Error(`The internal key is ${publicKey.asymmetricKeyType?.toUpperCase() ?? 'not RSA'}; MI's cipher tool needs an RSA key.`);
+    throw new NotRsaKeyError(publicKey.asymmetricKeyType);
   }
   const data = Buffer.from(plaintext, 'utf8');
   if (isOaep(transformation)) {
@@ -44,7 +45,7 @@ export function encryptSecret(plaintext: string, certificateDer: Uint8Array, tra
   if (isPkcs1(transformation)) {
     return crypto.publicEncrypt({ key: publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, data).toString('base64');
   }
-  throw new Error(`Unsupported cipher transformation "${transformation}"; use RSA or RSA/ECB/OAEPwithSHA1andMGF1Padding.`);
+  throw new UnsupportedTransformationError(transformation);
 }
 
 /** The result of trying every known form; the plaintext stays in memory only as long as the caller keeps it. */

@@ -7,6 +7,7 @@ import type { TomlDocument } from '../config/toml';
 import { encryptSecret, type DecryptResult, decryptSecret } from './cipher';
 import { isDeployTimeReference, isPlainSecret, secretCiphertexts, type InternalKey } from './secretChecks';
 import { effectiveTransformation } from './transformation';
+import { RotationRefusedError } from '../errors';
 
 /**
  * The cipher transformation MI will use as far as the document alone tells: `[system.parameter]
@@ -45,22 +46,6 @@ export function encryptOneSecretEdit(doc: TomlDocument, alias: string, certifica
   const secret = plainSecrets(doc).find((s) => s.alias === alias);
   if (!secret) return undefined;
   return { file: doc.file, range: secret.range, newText: quoted(encryptSecret(secret.plaintext, certificate, transformation)) };
-}
-
-/** Why a rotation was refused: the aliases the old key cannot decrypt, or whose ciphertext only exists at deploy time. */
-export class RotationRefusedError extends Error {
-  constructor(
-    readonly aliases: readonly string[],
-    /** True when the ciphertexts are `$env{}`/`$sys{}` references, made outside this file. */
-    readonly deployTime = false,
-  ) {
-    const names = `${aliases.length === 1 ? 'secret' : 'secrets'} ${aliases.map((a) => `"${a}"`).join(', ')}`;
-    super(
-      deployTime
-        ? `Cannot rotate: ${names} ${aliases.length === 1 ? 'is' : 'are'} supplied at deploy time ($env{}/$sys{}), so ${aliases.length === 1 ? 'it' : 'they'} must be re-encrypted for the new key where ${aliases.length === 1 ? 'it is' : 'they are'} made; nothing was changed.`
-        : `Cannot rotate: ${names} cannot be decrypted with the current internal key; nothing was changed.`,
-    );
-  }
 }
 
 /**

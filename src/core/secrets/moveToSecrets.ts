@@ -7,6 +7,7 @@
 import type { Position, Range, TextEdit } from '../problem';
 import type { TomlDocument, TomlKeyValue } from '../config/toml';
 import { setValueEdits } from '../config/edit';
+import { NotPlainPasswordError } from '../errors';
 import { encryptSecret } from './cipher';
 import { configuredTransformation } from './encryptPlan';
 
@@ -68,14 +69,14 @@ function entryAt(doc: TomlDocument, target: MoveTarget): TomlKeyValue | undefine
  * The edits of the `plaintext-password` fix for `target` (the key/value, its full dotted key, or the
  * problem's range):
  * `[secrets]` gains `alias = "<ciphertext>"` (the table is created when missing) made with `certificate`
- * and the configured transformation, and the value becomes `"$secret{alias}"`. Throws when the value is
- * not a plain string (nothing to move) or the certificate's key is not RSA.
+ * and the configured transformation, and the value becomes `"$secret{alias}"`. Throws NotPlainPasswordError when the value is
+ * not a plain string (nothing to move), NotRsaKeyError when the certificate's key is not RSA.
  */
 export function moveToSecretsEdits(doc: TomlDocument, target: MoveTarget, certificate: Uint8Array, transformation = configuredTransformation(doc)): MoveToSecretsPlan {
   const entry = entryAt(doc, target);
-  if (!entry || entry.value.type !== 'string') throw new Error('There is no plain-text string value to move into [secrets].');
+  if (!entry || entry.value.type !== 'string') throw new NotPlainPasswordError(entry?.fullKey, 'missing');
   const plaintext = entry.value.value as string;
-  if (/\$(secret|env|sys)\{/.test(plaintext)) throw new Error(`The value of ${entry.fullKey} is already a reference, not a plain-text password.`);
+  if (/\$(secret|env|sys)\{/.test(plaintext)) throw new NotPlainPasswordError(entry.fullKey, 'reference');
   const alias = secretAliasFor(doc, entry.fullKey);
   const ciphertext = encryptSecret(plaintext, certificate, transformation);
   const edits: TextEdit[] = [

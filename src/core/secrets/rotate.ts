@@ -9,7 +9,15 @@ import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { appendTableEdit, setValueEdits, tableSnippet, tomlString } from '../config/edit';
 import { decodeKeystore, findEntry, openKey } from '../keystore/index';
-import { AliasNotFoundError, KeystoreError, WrongEntryKindError, WrongKeyPasswordError } from '../keystore/errors';
+import {
+  AliasNotFoundError,
+  CertificateKeyMismatchError,
+  InternalKeyUnavailableError,
+  KeyPasswordDiffersError,
+  NotRsaKeyError,
+  WrongEntryKindError,
+  WrongKeyPasswordError,
+} from '../errors';
 import type { KeystoreFormat } from '../keystore/model';
 import { readKeystoreFile } from '../io/keystoreFile';
 import type { MiWorkspace } from '../workspace/discover';
@@ -47,7 +55,7 @@ export interface RotateOptions {
  * Reads the key `alias` of the keystore at `file` (absolute path) as the new internal key, with the store
  * password, as MI reads its internal key. Throws the keystore engine's errors (WrongPasswordError,
  * AliasNotFoundError, WrongEntryKindError, ...), KeyPasswordDiffersError for a JKS key sealed with
- * another password, and an Error for a non-RSA key, which MI's cipher tool cannot use.
+ * another password, and NotRsaKeyError for a non-RSA key, which MI's cipher tool cannot use.
  */
 export async function readInternalKey(file: string, alias: string, password: string): Promise<NewInternalKey> {
   const { bytes } = await readKeystoreFile(file);
@@ -68,17 +76,10 @@ export async function readInternalKey(file: string, alias: string, password: str
   return key;
 }
 
-/** The key is sealed with a password other than the store password, which MI cannot use for its internal key. */
-export class KeyPasswordDiffersError extends KeystoreError {
-  constructor(readonly alias: string) {
-    super(`The key "${alias}" does not open with the store password; MI reads its internal key with the store password, so set the key password to it first (mi-keystores keypasswd).`);
-  }
-}
-
 /** Throws unless the certificate holds an RSA key (the cipher tool encrypts with RSA only). */
 function assertRsa(key: InternalKey): void {
   const type = new crypto.X509Certificate(key.certificate).publicKey.asymmetricKeyType;
-  if (type !== 'rsa') throw new Error(`The key "${key.alias}" is ${type?.toUpperCase() ?? 'not RSA'}; MI's secure vault needs an RSA key.`);
+  if (type !== 'rsa') throw new NotRsaKeyError(type, key.alias);
 }
 
 /** Joins insertions at the same point into one edit, so every editor keeps their order. */
@@ -135,20 +136,9 @@ export function rotateInternalKeystoreEdits(doc: TomlDocument, workspace: MiWork
   const secretEdits = reencryptSecretsEdits(doc, oldKey, newKey.certificate, transformation);
   // Prove every new ciphertext opens with the new private key before anything is written.
   for (const e of secretEdits) {
-    if (!decryptSecret(e.newText.slice(1, -1), newKey.pkcs8).ok) throw new Error('The new key does not decrypt what its certificate encrypted; the certificate does not belong to the key.');
+    if (!decryptSecret(e.newText.slice(1, -1), newKey.pkcs8).ok) throw new CertificateKeyMismatchError(newKey.alias);
   }
   return [...secretEdits, ...internalTableEdits(doc, workspace, newKey, options)];
-}
-
-/** The current internal key cannot be read, so the secrets cannot be carried over; nothing is planned. */
-export class InternalKeyUnavailableError extends Error {
-  constructor(
-    readonly reason: string,
-    /** True when giving the current store password would help. */
-    readonly needsPassword = false,
-  ) {
-    super(`Cannot read the current internal key to decrypt the secrets: ${reason}; nothing was changed.`);
-  }
 }
 
 /** Options of planInternalRotation. */

@@ -5,12 +5,11 @@
  */
 import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import * as path from 'node:path';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
 import { findEntry } from '../keystore/index';
-import { FileChangedError } from '../keystore/errors';
+import { FileChangedError, InvalidTomlEditError } from '../errors';
 import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 import type { MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, displayPath, type EffectiveConfig } from '../workspace/effectiveConfig';
@@ -78,7 +77,7 @@ export async function writeDeploymentToml(loaded: Pick<LoadedDeploymentToml, 'do
   const text = applyEdits(loaded.doc.text, edits);
   // Syntax errors and duplicate keys or tables alike: MI's config mapper refuses all of them.
   if (parseDeploymentToml(text, file).issues.length > loaded.doc.issues.length) {
-    throw new Error(`The change would make ${path.basename(file)} invalid TOML; nothing was written.`);
+    throw new InvalidTomlEditError(file);
   }
   // The same content check as the stat snapshot, for file systems with coarse modification times.
   const now = await fsp.readFile(file, 'utf8').catch(() => null);

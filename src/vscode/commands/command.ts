@@ -3,14 +3,14 @@
  * get one sentence and the log; cancelling is silent. Also the trust gate commands start with.
  */
 import * as vscode from 'vscode';
-import { FileChangedError, KeystoreError } from '../../core/keystore/errors';
+import { FileChangedError } from '../../core/errors';
 import type { Deps } from '../deps';
-import { hasSentence, sentenceFor } from './errors';
+import { hasSentence, PlainSentenceError, sentenceFor } from '../errorMessages';
 import { Cancelled, invocation, type Invocation } from './invocation';
 
 /** Refuses work that reads keystores or writes files in an untrusted workspace. */
 export function requireTrust(deps: Deps, what: string): void {
-  if (!deps.model.trusted) throw new KeystoreError(`${what} is disabled in an untrusted workspace; trust the workspace to use it.`);
+  if (!deps.model.trusted) throw new PlainSentenceError(`${what} is disabled in an untrusted workspace; trust the workspace to use it.`);
 }
 
 /**

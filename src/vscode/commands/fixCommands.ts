@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import type { DiagnosticsFeature } from '../diagnostics';
 import { COMMANDS } from '../ids';
 import { fixAllEdit, safeFixes } from '../shared/safeFixes';
-import { sentenceFor } from './errors';
+import { sentenceFor } from '../errorMessages';
 import { runFixAction } from './fixActions';
 import { Cancelled } from './invocation';
 

@@ -16,7 +16,7 @@ import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
 import { command, requireTrust } from './command';
-import { sentenceFor } from './errors';
+import { sentenceFor } from '../errorMessages';
 import { Cancelled, type Invocation, need } from './invocation';
 import { withProgress } from './progress';
 import { askPick, askText, confirm, newPasswordProblem } from './prompts';

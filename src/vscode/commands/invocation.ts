@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { MiWorkspace } from '../../core/workspace/discover';
+import { PlainSentenceError } from '../errorMessages';
 import { isTreeNode, targetOf, type TreeNode } from '../treeNodes';
 
 /** Thrown when the person cancels a prompt: the command stops without a message. */
@@ -14,7 +15,7 @@ export class Cancelled extends Error {
 }
 
 /** A scripted call left out an option the command cannot do without. */
-export class MissingOptionError extends Error {
+export class MissingOptionError extends PlainSentenceError {
   constructor(readonly option: string) {
     super(`The option "${option}" is required when the command is run with an options object.`);
   }

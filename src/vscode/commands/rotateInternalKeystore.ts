@@ -4,7 +4,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { InternalKeyUnavailableError, planInternalRotation, readInternalKey } from '../../core/secrets/rotate';
+import { InternalKeyUnavailableError } from '../../core/errors';
+import { planInternalRotation, readInternalKey } from '../../core/secrets/rotate';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { applyTextEdits } from '../applyEdits';
 import type { Deps } from '../deps';

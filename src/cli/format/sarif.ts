@@ -8,8 +8,8 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { problemDocUrl, type Problem, type Severity } from '../core/problem';
-import { problemCodeInfo } from '../core/checks/codes';
+import { problemDocUrl, type Problem, type Severity } from '../../core/problem';
+import { problemCodeInfo } from '../../core/checks/codes';
 
 /** A problem with its file path relative to the working folder (`/` separators), absolute when outside it. */
 export interface LocatedProblem {
