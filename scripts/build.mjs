@@ -11,8 +11,8 @@ import path from 'node:path';
 // minification would otherwise turn into one-letter names; it costs ~20 KB (4%) per bundle.
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, keepNames: true, logLevel: 'warning' };
-// The CLI bundles keep their names by not renaming at all: keepNames calls a helper for each of ~500
-// functions as the bundle starts (~0.7 ms of a ~80 ms `list`); without renaming, the size barely grows.
+// The CLI bundles keep their names by not renaming at all: keepNames calls a helper for each of some
+// 500 functions as the bundle starts; without renaming, the size barely grows.
 const cli = { ...common, minify: false, minifyWhitespace: production, minifySyntax: production, keepNames: false };
 
 /**
@@ -20,8 +20,8 @@ const cli = { ...common, minify: false, minifyWhitespace: production, minifySynt
  * the V8 code cache of that bundle (makeCodeCache below).
  *
  * Third-party packages go into files of their own under dist/cli/, each `require`d on first use. V8 compiles
- * all of a script it loads, so every start-up paid ~8 ms to compile node-forge (~300 KB, needed only to build
- * certificates and keys) inside one 540 KB bundle; apart, `list` never reads it. Only self-contained
+ * all of a script it loads, so every start-up paid to compile node-forge (about 300 KB, needed only to build
+ * certificates and keys) inside one bundle; apart, `list` never reads it. Only self-contained
  * third-party packages go apart: a module of ours bundled twice would break `instanceof` on its classes.
  * (ES module code splitting was measured too: on Node 20 starting the ES module loader costs what it saves.)
  */

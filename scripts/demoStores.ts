@@ -1,6 +1,6 @@
 // The keystores of the demo workspace, made by the product's own engine (no keytool, no copied files):
 // what a default MI install has under repository/resources/security/, with values MI's documentation and
-// shipped configuration name (domain.md "The default stores"):
+// shipped configuration name (docs/mi-configuration.md#the-default-stores):
 //   wso2carbon.jks         JKS, password `wso2carbon`; one RSA-2048 key pair under alias `wso2carbon`,
 //                          CN=localhost with SAN localhost, issued 2024-02-22 for 825 days, so it expired
 //                          on 2026-05-27 like the default certificate WSO2 copies into new projects; and,

@@ -51,7 +51,7 @@ const ORIGIN = {
 
 const STORE_TYPES = ['JKS', 'PKCS12'];
 
-/** Doc strings of the five keys of a keystore table (wording follows the MI docs page in the seed). */
+/** Doc strings of the five keys of a keystore table (wording follows WSO2's page on configuring keystores). */
 const KEYSTORE_DOCS = {
   file_name: 'Path of the keystore file, relative to MI_HOME (normally `repository/resources/security/<name>`) or absolute.',
   type: 'Keystore type: `JKS` or `PKCS12`.',

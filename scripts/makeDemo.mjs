@@ -1,6 +1,6 @@
 // Builds the demo workspace `npm start` serves and the VS Code tests open. Everything in it is made here,
 // by the product's own engine (scripts/demoStores.ts, loaded through tsx): nothing is copied from other
-// projects. Two things MI users have, laid out as MI's own (domain.md "Where things live"):
+// projects. Two things MI users have, laid out as MI's own (docs/mi-configuration.md#where-things-live):
 //   mi-runtime/     an MI runtime home: conf/deployment.toml + repository/resources/security/*.jks
 //   hello-project/  an MI integration project as WSO2's VS Code extension lays it out: pom.xml,
 //                   deployment/deployment.toml, deployment/docker/{Dockerfile,resources/*.jks}

@@ -1,8 +1,8 @@
 /**
  * The `mi-keystores` executable (dist/cli.js). It loads the CLI bundle (dist/cli/main.js) with the V8 code
  * cache that the build made for it (scripts/build.mjs runs a few commands and saves what V8 compiled), so a
- * command starts without compiling the bundle's functions again: ~7 ms of what was a ~90 ms `list` (keytool
- * takes ~320 ms here). Node 22 has this built in (module.enableCompileCache); Node 20 does not.
+ * command starts without compiling the bundle's functions again (what that saves: docs/benchmarks.md,
+ * "Where start-up time went"). Node 22 has this built in (module.enableCompileCache); Node 20 does not.
  *
  * The cache is only an accelerator. V8 rejects it when its version or flags differ, and the first bytes of
  * the file are the SHA-1 of the source it was made from, so an edited or rebuilt bundle never runs with

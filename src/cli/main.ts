@@ -14,8 +14,8 @@ import { outputFlushed, writeStderr, writeStdout } from './output';
 export function registeredCommands(): CliCommand[] {
   return Object.values(commands as Record<string, unknown>)
     .filter(isCliCommand)
-    // Code-point order, not localeCompare: the first localeCompare builds an ICU collator (~6 ms of every
-    // start-up), and command names are lowercase ASCII, for which both orders agree.
+    // Code-point order, not localeCompare: the first localeCompare builds an ICU collator (a visible part
+    // of every start-up), and command names are lowercase ASCII, for which both orders agree.
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
@@ -116,7 +116,7 @@ export function runProcess(): void {
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Exit now rather than when the event loop runs dry, after which Node would also free the environment
-    // and tear the heap down (~1.5 ms of a ~75 ms `list`). Every command has awaited its work by now; only
+    // and tear the heap down, work nobody waits for. Every command has awaited its work by now; only
     // output still in a stream's buffer would be lost, so then the process ends the usual way.
     if (outputFlushed()) process.exit(code);
   });

@@ -2,7 +2,7 @@
  * The CLI's standard output and error.
  *
  * Output goes out with `fs.writeSync` on descriptor 1 instead of through `process.stdout`, whose first use
- * loads Node's stream and net modules: ~3 ms of an ~80 ms `list`. Node writes to files, terminals and (on
+ * loads Node's stream and net modules, a visible part of a short command's start-up. Node writes to files, terminals and (on
  * Linux) pipes synchronously too, so order and blocking stay as they were. A descriptor that is
  * non-blocking and full (EAGAIN) hands the rest to `process.stdout`, and so does every write after it, to
  * keep the order. A pipe closed by its reader (`mi-keystores list | head`) ends the output quietly: that is

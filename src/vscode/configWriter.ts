@@ -14,7 +14,7 @@ import { fileNameFor, isInside, SECURITY_DIR } from '../core/workspace/resolvePa
 import { applyTextEdits } from './applyEdits';
 import type { Deps } from './deps';
 
-/** The three tables of the seed's workflows. */
+/** The three tables a generated or imported store can be configured in. */
 export type ConfigRole = 'primary' | 'internal' | 'truststore';
 
 /** The table a role is configured in. */
@@ -76,7 +76,7 @@ function mergeInserts(edits: TextEdit[]): TextEdit[] {
 
 /**
  * A project repeats the primary store's name in pom.xml (`keystore.*`, read by the cipher tool plugin)
- * and copies every store into the image in the Dockerfile: keep both in step (domain.md §4).
+ * and copies every store into the image in the Dockerfile: keep both in step (docs/mi-configuration.md#where-things-live).
  */
 function projectEdits(ws: Extract<MiWorkspace, { kind: 'project' }>, c: StoreConfig): TextEdit[] {
   const edits: TextEdit[] = [];

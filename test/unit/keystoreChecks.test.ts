@@ -390,17 +390,17 @@ describe('keystore checks', () => {
       const messages = (await check(ws)).map((p) => p.message).join('\n');
       assert.doesNotMatch(messages, /Secret-Pass-1|Other-Pass-2/);
     });
-    it('reports each code with the severity issue 7 gives it', async () => {
-      const issue: Record<string, string> = {
+    it('reports each code with its documented severity', async () => {
+      const documented: Record<string, string> = {
         'store-type-mismatch': 'warning', 'keystore-not-found': 'error', 'keystore-in-legacy-folder': 'warning', 'keystore-unreadable': 'error',
         'wrong-store-password': 'error', 'integrity-unverifiable': 'information', 'password-unresolved': 'information', 'alias-not-found': 'error',
         'alias-not-private-key': 'error', 'wrong-key-password': 'error', 'key-password-differs': 'warning', 'certificate-expired': 'error',
         'certificate-expiring': 'warning', 'weak-key': 'warning', 'weak-signature': 'warning', 'self-signed-primary': 'information',
         'internal-same-as-primary': 'information', 'truststore-missing-primary-cert': 'warning', 'project-keystore-mismatch': 'warning',
       };
-      assert.deepEqual({ ...KEYSTORE_CODES }, issue);
+      assert.deepEqual({ ...KEYSTORE_CODES }, documented);
       const problems = await check(home(toml({ alias: 'nope', keyPassword: 'x-other' }), { [`${SEC}k.jks`]: 'jks-rsa.jks', [`${SEC}t.jks`]: 'ca.jks' }));
-      for (const p of problems) if (p.code in issue) assert.equal(p.severity, issue[p.code], p.code);
+      for (const p of problems) if (p.code in documented) assert.equal(p.severity, documented[p.code], p.code);
     });
   });
 });

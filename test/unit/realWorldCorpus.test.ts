@@ -2,7 +2,7 @@
  * A corpus of patterns seen in public deployment.toml files (WSO2's MI integration tests, WSO2's
  * documentation pages, API Manager / Identity Server / MI Dashboard files). Each fixture is written here
  * for this suite — not a copy — to reproduce one pattern; the comment says where it was seen, and the
- * verdict was judged by hand from what MI does with it (domain.md, MI 4.6's templates):
+ * verdict was judged by hand from what MI does with it (docs/mi-configuration.md, MI 4.6's templates):
  *   `errors`: exactly the error codes `check` must give (a false error costs most);
  *   `has`: codes that must be among the findings; `not`: codes that must not appear.
  * Every MI home here holds WSO2-like default stores (alias and passwords `wso2carbon`) made by keytool.

@@ -14,7 +14,7 @@ const SKIPPED = HAVE_SHARED ? '' : ' (skipped: ../shared/fixtures/wso2/mi-config
 let defaults: Record<string, unknown> = {};
 if (HAVE_SHARED) defaults = JSON.parse(fs.readFileSync(path.join(CONFIG_TOOL, 'default.json'), 'utf8')) as Record<string, unknown>;
 
-/** The tables issue 7 asks the schema to model, as default.json prefixes. */
+/** The tables the schema models, as default.json prefixes. */
 const MODELLED = ['keystore.primary.', 'keystore.internal.', 'truststore.', 'transport.http.listener.keystore.', 'transport.http.listener.truststore.',
   'transport.http.sender.keystore.', 'transport.http.sender.truststore.', 'transport.vfs.listener.keystore.', 'internal_api_ssl_config.key_store.',
   'internal_api_ssl_config.trust_store.'];

@@ -1,5 +1,5 @@
 /**
- * `project-keystore-mismatch`: an integration project names its keystore three times (domain.md §4):
+ * `project-keystore-mismatch`: an integration project names its keystore three times (docs/mi-configuration.md#where-things-live):
  * pom.xml `keystore.*` (read by the cipher tool plugin), the Dockerfile `COPY` lines (what the image
  * holds) and `[keystore.primary]`. Each disagreement is reported on the pom.xml or Dockerfile text that
  * disagrees, with a fix that makes it follow deployment.toml, the file MI itself reads.

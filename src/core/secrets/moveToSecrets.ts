@@ -35,7 +35,7 @@ function existingAliases(doc: TomlDocument): Set<string> {
 }
 
 /**
- * A valid alias (`[A-Za-z0-9_]`, as MI's resolver needs: domain.md §3) derived from the key's full name,
+ * A valid alias (`[A-Za-z0-9_]`, as MI's resolver needs) derived from the key's full name,
  * e.g. `keystore.primary.password` → `keystore_primary_password`, made unique with `_2`, `_3`, ...
  */
 export function secretAliasFor(doc: TomlDocument, fullKey: string): string {

@@ -1,8 +1,8 @@
 /**
  * Rotating the internal keystore without losing secrets: every `[secrets]` ciphertext is decrypted with
  * the old internal key and encrypted with the new one, and `[keystore.internal]` is pointed at the new
- * store, all in one list of TextEdits applied together (one undoable edit). This is the seed's warning
- * turned into an operation: changing the internal keystore alone makes every encrypted secret unusable.
+ * store, all in one list of TextEdits applied together (one undoable edit). This is MI's warning about the internal
+ * keystore turned into an operation: changing the internal keystore alone makes every encrypted secret unusable.
  */
 import * as crypto from 'node:crypto';
 import type { TextEdit } from '../problem';
@@ -67,7 +67,7 @@ export async function readInternalKey(file: string, alias: string, password: str
   try {
     pkcs8 = await openKey(entry, password);
   } catch (err) {
-    // domain.md §2: MI recovers the primary/internal key with the store password (product-integrator-mi#4235).
+    // MI recovers the primary/internal key with the store password (docs/mi-configuration.md#the-keystore-tables).
     if (err instanceof WrongKeyPasswordError) throw new KeyPasswordDiffersError(entry.alias);
     throw err;
   }
@@ -112,7 +112,7 @@ export function internalTableEdits(doc: TomlDocument, workspace: MiWorkspace, ne
     type: tomlString(newKey.format),
     alias: tomlString(newKey.alias),
     password: options.passwordToml ?? tomlString(newKey.password),
-    // Always written, equal to the store password (domain.md §2); left out, MI would take the primary's.
+    // Always written, equal to the store password MI recovers the key with; left out, MI would take the primary's.
     key_password: options.keyPasswordToml ?? options.passwordToml ?? tomlString(newKey.password),
   };
   const table = doc.tables.find((t) => t.name === INTERNAL_TABLE && !t.isArrayTable);

@@ -2,7 +2,7 @@
  * The `[secrets]` ciphertexts checked against the effective internal key before MI starts:
  * `secret-undecryptable` (no form decrypts it with this key, or it is no ciphertext at all) and
  * `secret-transformation-mismatch` (it decrypts, but only with a transformation MI will not use). This is
- * the seed's warning made concrete: change the internal keystore and every encrypted secret becomes
+ * MI's warning about the internal keystore made concrete: change the internal keystore and every encrypted secret becomes
  * unusable; MI itself only finds out at startup.
  */
 import * as crypto from 'node:crypto';

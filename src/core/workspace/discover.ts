@@ -1,5 +1,5 @@
 /**
- * Finds MI workspaces under a folder by their marker files (domain.md §4): runtime homes
+ * Finds MI workspaces under a folder by their marker files (docs/mi-configuration.md#where-things-live): runtime homes
  * (`conf/deployment.toml` + `repository/`) and integration projects (`pom.xml` whose `projectType` is
  * `integration-project` + `deployment/deployment.toml`). Skips `node_modules` and `.git`, and never
  * follows a symbolic link to a place outside the folder searched.

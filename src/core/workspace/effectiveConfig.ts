@@ -2,7 +2,7 @@
  * The effective keystore configuration of an MI workspace: for every consumer of a keystore (primary,
  * internal, truststore, HTTPS listener/sender, VFS listener, internal API, custom and RabbitMQ
  * transports) the file, type, password, alias and key password MI will use, each with where it came
- * from: a line of deployment.toml, or a built-in default reached through `$ref` (domain.md §2; the
+ * from: a line of deployment.toml, or a built-in default reached through `$ref` (docs/mi-configuration.md; the
  * defaults are those of MI's config mapper `default.json`).
  *
  * Anchors (where a problem about a value is shown, "the line a person would fix"):

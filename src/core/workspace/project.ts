@@ -1,5 +1,5 @@
 /**
- * The two files of an integration project that repeat the keystore name (domain.md §4): the pom.xml
+ * The two files of an integration project that repeat the keystore name (docs/mi-configuration.md#where-things-live): the pom.xml
  * `keystore.*` properties (used by the cipher tool plugin) and the Dockerfile `COPY` lines that put
  * `deployment/docker/resources/X` into the image's `repository/resources/security/`. Plain text
  * scanning with positions, so problems and fixes can point at the exact text.

@@ -1,5 +1,5 @@
 /**
- * Resolves a `file_name` / `location` value as MI does (domain.md §2): used verbatim, relative paths
+ * Resolves a `file_name` / `location` value as MI does (docs/mi-configuration.md#where-file_name-points): used verbatim, relative paths
  * against MI_HOME (the start script changes into it), absolute paths as they are. In an integration
  * project the image's MI_HOME is built by the Dockerfile, so `repository/resources/security/X` is
  * satisfied by the file a `COPY` line puts there, else by `deployment/docker/resources/X`.
@@ -11,7 +11,7 @@ import { copyTarget, type DockerCopy } from './project';
 
 /** Where MI keeps keystores, relative to MI_HOME. */
 export const SECURITY_DIR = 'repository/resources/security';
-/** Where the seed page's stale MI 1.x wording puts them. */
+/** Where MI 1.x and EI 7.0 kept them, and old documentation still says to copy them; MI 4.x never reads it. */
 export const LEGACY_SECURITY_DIR = 'repository/security';
 
 /** How a path was resolved. */

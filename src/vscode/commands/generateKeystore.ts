@@ -1,5 +1,5 @@
 /**
- * `miKeystores.generateKeystore` and `miKeystores.separateInternalKeystore`: the seed's workflows. A new
+ * `miKeystores.generateKeystore` and `miKeystores.separateInternalKeystore`: MI's keystore set-up in one step. A new
  * key pair in a new store, placed where MI looks for it, the table for its role written, a project's
  * pom.xml and Dockerfile kept in step, and an offer to trust the new certificate.
  */
