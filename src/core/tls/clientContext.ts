@@ -179,6 +179,11 @@ export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): Ss
   return out;
 }
 
+/** Where a written `sender.ssl_profile.file_path` may lie in the workspace, most likely first (MI reads it relative to MI_HOME). */
+export function sslProfilesCandidates(ws: MiWorkspace, written: string): string[] {
+  return path.isAbsolute(written) ? [written] : [path.join(ws.root, written), path.join(ws.root, 'deployment', written)];
+}
+
 /** The sender's settings with its dynamic SSL profiles read from disk (bounded to 1 MiB). */
 export async function senderTlsSettings(config: EffectiveConfig): Promise<SenderTlsSettings> {
   const sender = senderContext(config);
@@ -186,14 +191,13 @@ export async function senderTlsSettings(config: EffectiveConfig): Promise<Sender
   const written = writtenValue(config.document, 'transport.http.sender.ssl_profile.file_path');
   let profiles: SslProfile[] = [];
   if (written) {
-    const ws = config.workspace;
-    const candidates = path.isAbsolute(written.text) ? [written.text] : [path.join(ws.root, written.text), path.join(ws.root, 'deployment', written.text)];
+    const candidates = sslProfilesCandidates(config.workspace, written.text);
     let read = false;
     for (const file of candidates) {
       try {
         const st = await fsp.stat(file);
         if (!st.isFile() || st.size > 1024 * 1024) continue;
-        profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, ws);
+        profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, config.workspace);
         read = true;
         break;
       } catch {

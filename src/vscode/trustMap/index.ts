@@ -13,6 +13,7 @@ import { serverKey, type Connection } from '../../core/tls/trustMap';
 import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
 import { describeCertificate } from '../../core/keystore/x509';
+import { problemDocUrl } from '../../core/problem';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
@@ -21,8 +22,6 @@ import { importTrusted } from '../commands/importCertificate';
 import { TrustMapService } from './service';
 
 const OWNER = 'trustMap';
-/** Where each verdict is explained. */
-const DOCS = 'https://github.com/mi-keystores/mi-keystores/blob/main/docs/trust-map.md';
 
 interface ConnectionsNode extends ExtensionNode {
   readonly nodeKind: 'connections';
@@ -107,7 +106,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
           c.verdict === 'unreachable' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
         );
         d.source = DIAGNOSTIC_SOURCE;
-        d.code = { value: c.verdict, target: vscode.Uri.parse(`${DOCS}#${c.verdict}`) };
+        d.code = { value: c.verdict, target: vscode.Uri.parse(problemDocUrl(c.verdict)) };
         const list = byFile.get(c.file) ?? [];
         list.push(d);
         byFile.set(c.file, list);
