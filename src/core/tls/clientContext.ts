@@ -133,7 +133,17 @@ export function senderContext(config: EffectiveConfig): ClientTlsContext {
 
 function textOf(xml: string, tag: string): string | undefined {
   const m = new RegExp(`<${tag}\\b[^>]*>([^<]*)</${tag}>`).exec(xml);
-  return m ? m[1].trim() : undefined;
+  // MI's XML parser hands Synapse the text with its entities decoded (a password may hold `&amp;`).
+  return m ? decodeEntities(m[1].trim()) : undefined;
+}
+
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+  return text.replace(/&(lt|gt|quot|apos|amp|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g, (all, e: string) => {
+    if (e[0] !== '#') return named[e];
+    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
 }
 
 function lineOf(text: string, offset: number): Range {
