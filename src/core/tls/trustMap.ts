@@ -51,6 +51,8 @@ export interface Connection {
   readonly missingCa?: string;
   /** Base64 DER of the certificate "trust the issuing CA" imports. */
   readonly trustCandidate?: string;
+  /** Inbound: the alias of MI's listener key entry (what a renewal renews). */
+  readonly keyAlias?: string;
 }
 
 /** A workspace's map. */
@@ -271,7 +273,7 @@ async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: 
   const chain = chainOf(entry.chain.map((c) => Buffer.from(c).toString('base64')));
   const leaf = new X509Certificate(entry.chain[0]);
   const info = describeCertificate(entry.chain[0]);
-  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain }];
+  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain, keyAlias: entry.alias }];
   if (now > new Date(info.notAfter)) return result('expired', `MI's HTTPS certificate "${info.subject}" expired on ${info.notAfter}.`);
   if (now < new Date(info.notBefore)) return result('expired', `MI's HTTPS certificate "${info.subject}" is not valid before ${info.notBefore}.`);
   const eku = leaf.keyUsage;

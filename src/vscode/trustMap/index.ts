@@ -19,6 +19,7 @@ import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
 import { Cancelled, command, requireTrust } from '../commands/common';
 import { importTrusted } from '../commands/importCertificate';
+import { registerTrustFixes } from './fixes';
 import { TrustMapService } from './service';
 
 const OWNER = 'trustMap';
@@ -97,7 +98,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     const byFile = new Map<string, vscode.Diagnostic[]>();
     for (const map of service.all()) {
       for (const c of map.connections) {
-        if (c.direction !== 'outbound' || !FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
+        if (!FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
         const r = c.range;
         const d = new vscode.Diagnostic(
           new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
@@ -291,5 +292,6 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
       { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
     ),
   );
+  registerTrustFixes(context, deps, service, findWorkspace);
   return service;
 }

@@ -1,0 +1,258 @@
+/**
+ * The trust map's fixes beyond "trust the issuing CA": "Add an SSL profile for host:port" and "Choose the
+ * client key for mutual TLS" (the engine plans the profile, the dedicated truststore and the deployment.toml
+ * lines; they are applied here as one WorkspaceEdit, so one undo takes them back), and, for MI's own
+ * listener, "Renew MI's certificate with the missing SAN" (same key, as Renew does). Each is a command the
+ * quick fix runs with what it knows; scripted calls prompt for nothing.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { InvalidInputError, WrongKeyPasswordError } from '../../core/keystore/index';
+import { describeCertificate } from '../../core/keystore/x509';
+import { renewWithNames } from '../../core/tls/listenerRenew';
+import type { ConfigChange } from '../../core/tls/sslProfileFix';
+import { clientKeyCandidates, planClientKeyProfile, planDedicatedTruststore, type TrustFixOptions, type TrustFixPlan } from '../../core/tls/trustFixes';
+import type { Connection, TrustMap } from '../../core/tls/trustMap';
+import type { MiWorkspace } from '../../core/workspace/discover';
+import type { Deps } from '../deps';
+import { COMMANDS, DIAGNOSTIC_SOURCE, SETTINGS } from '../ids';
+import { askText, Cancelled, command, MissingOptionError, openStore, onStore, requireTrust, saveStore, withProgress } from '../commands/common';
+import type { TrustMapService } from './service';
+
+/** Options of addSslProfile and chooseClientKey. */
+export interface ServerFixOptions {
+  readonly workspace: string;
+  readonly host: string;
+  readonly port: number;
+  /** addSslProfile: the password of the new truststore (default: the sender truststore's). */
+  readonly password?: string;
+  /** chooseClientKey: the store and alias of the key (asked when interactive). */
+  readonly keystore?: string;
+  readonly alias?: string;
+}
+
+/** What a server fix did. */
+export interface ServerFixResult {
+  readonly profilesFile: string;
+  readonly storeFile: string;
+  readonly summary: string;
+  /** The connection's verdict after the change (decided offline from the remembered observation). */
+  readonly verdict: string | undefined;
+}
+
+/** Options of renewListenerCertificate. */
+export interface RenewListenerOptions {
+  readonly workspace: string;
+  readonly password?: string;
+  readonly keyPassword?: string;
+  readonly validityDays?: number;
+}
+
+/** Applies a planned change as one WorkspaceEdit (created files included), then saves what it edited. */
+export async function applyConfigChange(change: ConfigChange, label: string): Promise<string[]> {
+  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath));
+  const edit = new vscode.WorkspaceEdit();
+  const meta = { label, needsConfirmation: false };
+  for (const c of change.creates) edit.createFile(vscode.Uri.file(c.file), { overwrite: false, contents: c.contents }, meta);
+  for (const e of change.edits) edit.replace(vscode.Uri.file(e.file), new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText, meta);
+  const files = [...new Set([...change.creates.map((c) => c.file), ...change.edits.map((e) => e.file)])];
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${files.join(', ')}.`);
+  // A file with unsaved changes of the person's is left for them to save; the others are saved now, since
+  // MI (and the next map) read the files on disk.
+  for (const file of new Set(change.edits.map((e) => e.file))) {
+    if (dirtyBefore.has(file)) continue;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+    if (doc?.isDirty) await doc.save();
+  }
+  return files;
+}
+
+/** Registers the commands and the code actions of these fixes. */
+export function registerTrustFixes(
+  context: vscode.ExtensionContext,
+  deps: Deps,
+  service: TrustMapService,
+  findWorkspace: (hint?: string) => Promise<MiWorkspace[]>,
+): void {
+  const fixOptions = (ws: MiWorkspace): TrustFixOptions => ({
+    env: process.env,
+    cache: deps.model.cache,
+    workspaceFolder: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.root))?.uri.fsPath ?? ws.root,
+  });
+
+  const locate = async (o: Partial<ServerFixOptions>, what: string): Promise<{ ws: MiWorkspace; map: TrustMap; conn: Connection }> => {
+    if (!o.workspace || !o.host || !o.port) throw new Error(`${what} needs workspace, host and port.`);
+    const [ws] = await findWorkspace(o.workspace);
+    const map = ws ? (service.mapOf(ws) ?? (await service.refresh(ws))) : undefined;
+    const host = o.host.toLowerCase();
+    const conn = map?.connections.find((c) => c.direction === 'outbound' && c.host === host && c.port === o.port);
+    if (!ws || !map || !conn) throw new Error(`No connection to ${o.host}:${o.port} is known; test the connection first.`);
+    return { ws, map, conn };
+  };
+
+  const finish = async (ws: MiWorkspace, host: string, port: number, plan: TrustFixPlan, interactive: boolean, title: string): Promise<ServerFixResult> => {
+    if (interactive) {
+      const go = 'Apply';
+      const detail = `${plan.summary}\n\nWrites ${path.relative(ws.root, plan.profilesFile)}${plan.change.edits.some((e) => e.file === ws.deploymentToml) ? ' and names it in deployment.toml' : ''}. One undo takes it all back. The profile holds the stores' passwords in clear text, as MI reads them.`;
+      if ((await vscode.window.showWarningMessage(title, { modal: true, detail }, go)) !== go) throw new Cancelled();
+    }
+    const files = await applyConfigChange(plan.change, title);
+    deps.log.info(`${plan.summary} Changed ${files.join(', ')}.`);
+    deps.model.notifyWritten(files);
+    const map = await service.refresh(ws);
+    const verdict = map?.connections.find((c) => c.direction === 'outbound' && c.host === host.toLowerCase() && c.port === port)?.verdict;
+    if (interactive) void vscode.window.showInformationMessage(`${host}:${port} now uses its own SSL profile${verdict ? ` (${verdict})` : ''}.`);
+    return { profilesFile: plan.profilesFile, storeFile: plan.storeFile, summary: plan.summary, verdict };
+  };
+
+  const chooseKey = async (ws: MiWorkspace, conn: Connection, o: Partial<ServerFixOptions>, interactive: boolean): Promise<TrustFixPlan> => {
+    const host = conn.host as string;
+    const port = conn.port as number;
+    const obs = service.observationOf(ws, host, port);
+    if (!obs) throw new Error(`Nothing is remembered of ${host}:${port}; test the connection first.`);
+    const { candidates, notes } = await clientKeyCandidates(ws, obs, fixOptions(ws));
+    for (const n of notes) deps.log.info(n);
+    if (candidates.length === 0) throw new InvalidInputError(`No key entry of the workspace's keystores is one ${host}:${port} accepts${notes.length ? ` (${notes.length} store(s) could not be used; see the log)` : ''}.`);
+    let chosen = o.keystore && o.alias ? candidates.find((c) => c.file === path.resolve(o.keystore as string) && c.alias.toLowerCase() === (o.alias as string).toLowerCase()) : undefined;
+    if (!chosen && o.keystore && o.alias) throw new InvalidInputError(`"${o.alias}" of ${o.keystore} is not a key ${host}:${port} accepts.`);
+    if (!chosen && interactive) {
+      const picked = await vscode.window.showQuickPick(
+        candidates.map((c) => ({
+          label: c.alias,
+          description: c.subject,
+          detail: `${c.location} · issued by ${c.issuer} · ${c.accepted === 'yes' ? 'accepted by the server' : 'the server named no CA: not verified'}`,
+          candidate: c,
+        })),
+        { title: `Client key for ${host}:${port}`, placeHolder: 'A key entry whose certificate the server accepts' },
+      );
+      if (!picked) throw new Cancelled();
+      chosen = picked.candidate;
+    }
+    // Scripted without a choice: the first key the server is known to accept.
+    chosen ??= candidates[0];
+    return planClientKeyProfile(ws, obs, { host, port, file: chosen.file, alias: chosen.alias }, fixOptions(ws));
+  };
+
+  const addSslProfile = command<ServerFixOptions, ServerFixResult>(deps, 'Adding an SSL profile', async (inv) => {
+    requireTrust(deps, 'Adding an SSL profile');
+    const { ws, conn } = await locate(inv.options, 'Adding an SSL profile');
+    const host = conn.host as string;
+    const port = conn.port as number;
+    let plan: TrustFixPlan;
+    if (conn.verdict === 'client-certificate-required') {
+      plan = await chooseKey(ws, conn, inv.options, false);
+    } else if ((conn.verdict === 'untrusted' || conn.verdict === 'chain-incomplete') && conn.trustCandidate) {
+      const obs = service.observationOf(ws, host, port);
+      const input = { host, port, certificate: conn.trustCandidate, clientAuth: obs?.clientAuth ?? 'none', ...(inv.options.password !== undefined ? { password: inv.options.password } : {}) } as const;
+      try {
+        plan = await planDedicatedTruststore(ws, input, fixOptions(ws));
+      } catch (err) {
+        if (!(err instanceof InvalidInputError) || !/needs a password/.test(err.message)) throw err;
+        if (!inv.interactive) throw new MissingOptionError('password');
+        const password = await askText(`Password of the new truststore for ${host}:${port}`, undefined, { password: true, validateInput: (v) => (v.length < 6 ? 'At least 6 characters (keytool\'s rule).' : undefined) });
+        if (password === undefined) throw new Cancelled();
+        plan = await planDedicatedTruststore(ws, { ...input, password }, fixOptions(ws));
+      }
+    } else {
+      throw new InvalidInputError(`${host}:${port} is ${conn.verdict}: an SSL profile fixes only an untrusted server or one that requires a client certificate.`);
+    }
+    return finish(ws, host, port, plan, inv.interactive, `Add an SSL profile for ${host}:${port}?`);
+  });
+
+  const chooseClientKey = command<ServerFixOptions, ServerFixResult>(deps, 'Choosing the client key', async (inv) => {
+    requireTrust(deps, 'Choosing the client key');
+    const { ws, conn } = await locate(inv.options, 'Choosing the client key');
+    const plan = await chooseKey(ws, conn, inv.options, inv.interactive);
+    return finish(ws, conn.host as string, conn.port as number, plan, inv.interactive, `Present this key to ${conn.host}:${conn.port}?`);
+  });
+
+  const renewListener = command<RenewListenerOptions, { keystore: string; alias: string; added: string[]; notAfter: string; verdict: string | undefined }>(
+    deps,
+    "Renewing MI's HTTPS certificate",
+    async (inv) => {
+      requireTrust(deps, 'Renewing a certificate');
+      const o = inv.options;
+      const [ws] = o.workspace ? await findWorkspace(o.workspace) : [];
+      const map = ws ? (service.mapOf(ws) ?? (await service.refresh(ws))) : undefined;
+      const conn = map?.connections.find((c) => c.direction === 'inbound');
+      if (!ws || !conn?.truststorePath || !conn.keyAlias || !conn.host) throw new Error("MI's HTTPS listener key entry is not known here.");
+      const keystore = conn.truststorePath;
+      const alias = conn.keyAlias;
+      const hosts = [conn.host, 'localhost'];
+      const validityDays = o.validityDays ?? vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.defaultValidityDays, 365);
+      const outcome = await onStore(keystore, async () => {
+        const { loaded, password } = await openStore(deps, inv, keystore, o.password);
+        const tryRenew = (kp: string) => renewWithNames(loaded.store, alias, kp, hosts, { validityDays });
+        let renewed: Awaited<ReturnType<typeof tryRenew>>;
+        try {
+          renewed = await tryRenew(o.keyPassword ?? password);
+        } catch (err) {
+          if (!(err instanceof WrongKeyPasswordError) || !inv.interactive || o.keyPassword !== undefined) throw err;
+          const kp = await askText(`Key password of "${alias}"`, undefined, { password: true });
+          if (kp === undefined) throw new Cancelled();
+          renewed = await tryRenew(kp);
+        }
+        if (inv.interactive) {
+          const go = 'Renew';
+          const detail = `A new self-signed certificate for the same key and subject, adding ${renewed.added.join(', ')}, valid ${validityDays} days. Clients that pinned the old certificate must trust the new one.`;
+          if ((await vscode.window.showWarningMessage(`Renew "${alias}" of ${path.basename(keystore)}?`, { modal: true, detail }, go)) !== go) throw new Cancelled();
+        }
+        await withProgress('Saving the keystore…', () => saveStore(keystore, renewed.store, password, loaded.snapshot));
+        const entry = renewed.store.entries.find((e) => e.alias === alias || e.alias.toLowerCase() === alias.toLowerCase());
+        const notAfter = entry?.kind === 'private-key' ? describeCertificate(entry.chain[0]).notAfter : '';
+        return { added: renewed.added, notAfter };
+      });
+      deps.log.info(`Renewed MI's HTTPS certificate "${alias}" in ${keystore} with the same key, adding ${outcome.added.join(', ')}; valid until ${outcome.notAfter}.`);
+      deps.model.notifyWritten([keystore]);
+      const after = await service.refresh(ws);
+      const verdict = after?.connections.find((c) => c.direction === 'inbound')?.verdict;
+      if (inv.interactive) void vscode.window.showInformationMessage(`Renewed "${alias}" with ${outcome.added.join(', ')}; valid until ${outcome.notAfter.slice(0, 10)}.`);
+      return { keystore, alias, added: outcome.added, notAfter: outcome.notAfter, verdict };
+    },
+  );
+
+  const selector: vscode.DocumentSelector = [
+    { scheme: 'file', pattern: '**/*.xml' },
+    { scheme: 'file', pattern: '**/deployment.toml' },
+  ];
+  context.subscriptions.push(
+    vscode.commands.registerCommand(COMMANDS.addSslProfile, addSslProfile),
+    vscode.commands.registerCommand(COMMANDS.chooseClientKey, chooseClientKey),
+    vscode.commands.registerCommand(COMMANDS.renewListenerCertificate, renewListener),
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      {
+        provideCodeActions(doc, _range, ctx) {
+          const actions: vscode.CodeAction[] = [];
+          for (const d of ctx.diagnostics) {
+            const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+            if (d.source !== DIAGNOSTIC_SOURCE) continue;
+            const map = service.all().find((m) => m.connections.some((c) => c.file === doc.uri.fsPath));
+            const conn = map?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === d.range.start.line && c.verdict === code);
+            if (!map || !conn?.host || !conn.port) continue;
+            const add = (title: string, commandId: string, arg: Record<string, unknown>, preferred = false) => {
+              const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+              action.diagnostics = [d];
+              action.isPreferred = preferred;
+              action.command = { title, command: commandId, arguments: [{ prefill: arg }] };
+              actions.push(action);
+            };
+            const server = { workspace: map.workspace.root, host: conn.host, port: conn.port };
+            if (conn.direction === 'inbound') {
+              const names = [...new Set([conn.host, 'localhost'])].join(' and ');
+              if (code === 'hostname-mismatch' && conn.keyAlias) add(`Renew MI's certificate with the missing SAN (same key, naming ${names})`, COMMANDS.renewListenerCertificate, { workspace: map.workspace.root }, true);
+              continue;
+            }
+            if ((code === 'untrusted' || code === 'chain-incomplete') && conn.trustCandidate) add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
+            if (code === 'client-certificate-required') {
+              add(`Choose the client key for mutual TLS with ${conn.host}:${conn.port}…`, COMMANDS.chooseClientKey, server, true);
+              add(`Add an SSL profile for ${conn.host}:${conn.port} with a client key it accepts`, COMMANDS.addSslProfile, server);
+            }
+          }
+          return actions;
+        },
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+  );
+}
