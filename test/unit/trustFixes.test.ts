@@ -11,10 +11,9 @@ import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { decodeKeystore, encodeKeystore, findEntry } from '../../src/core/keystore/index';
 import { describeCertificate } from '../../src/core/keystore/x509';
-import type { TextEdit } from '../../src/core/problem';
 import { contextFor, senderTlsSettings } from '../../src/core/tls/clientContext';
 import { missingSubjectAltNames, renewWithNames } from '../../src/core/tls/listenerRenew';
-import { sslProfileChange, type ConfigChange } from '../../src/core/tls/sslProfileFix';
+import { sslProfileChange } from '../../src/core/tls/sslProfileFix';
 import { planDedicatedTruststore } from '../../src/core/tls/trustFixes';
 import { buildTrustMap } from '../../src/core/tls/trustMap';
 import { FAILING_VERDICTS } from '../../src/core/tls/verdict';
@@ -22,30 +21,8 @@ import { VERDICT_DOCS } from '../../src/core/tls/verdictDocs';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
-import { lineStartsOf } from '../../src/core/workspace/project';
+import { applyChange, applyEdits } from '../helpers/configChange';
 import { keytool } from '../helpers/keytool';
-
-/** Applies text edits to `text` (last first, as an editor applies one WorkspaceEdit). */
-function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const starts = lineStartsOf(text);
-  const offset = (p: { line: number; character: number }) => starts[p.line] + p.character;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
-  let out = text;
-  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
-  return out;
-}
-
-/** Writes a change to disk as the extension's WorkspaceEdit would. */
-function applyChange(change: ConfigChange): void {
-  for (const c of change.creates) {
-    assert.equal(fs.existsSync(c.file), false, `${c.file} must not exist`);
-    fs.mkdirSync(path.dirname(c.file), { recursive: true });
-    fs.writeFileSync(c.file, c.contents);
-  }
-  const byFile = new Map<string, TextEdit[]>();
-  for (const e of change.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
-  for (const [file, edits] of byFile) fs.writeFileSync(file, applyEdits(fs.readFileSync(file, 'utf8'), edits));
-}
 
 describe('trust map fixes: computed edits', function () {
   this.timeout(60_000);
