@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildTrustMap, serverKey, type TrustMap } from '../../src/core/tls/trustMap';
+import { parseDeploymentToml } from '../../src/core/config/parse';
+import { sslProfileChange } from '../../src/core/tls/sslProfileFix';
 import { clientKeyCandidates, planClientKeyProfile, planDedicatedTruststore } from '../../src/core/tls/trustFixes';
 import type { MiProject } from '../../src/core/workspace/discover';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
@@ -23,9 +25,10 @@ import { makeTestPki, startTlsServer, type ServerSpec, type TestPki } from '../h
 const execFileAsync = promisify(execFile);
 
 /** The oracle's one-word outcome (it keeps answering while the servers of this process run). */
-async function oracle(dir: string, port: number, truststore: [string, string, string], keystore: [string, string, string]): Promise<string> {
+async function oracle(dir: string, port: number, truststore: [string, string, string], keystore: [string, string, string] | null): Promise<string> {
+  const ks = keystore ? [...keystore, keystore[2]] : ['-', '-', '-', '-'];
   try {
-    const r = await execFileAsync('java', ['-cp', dir, 'TlsOracle', '127.0.0.1', String(port), '5000', ...truststore, ...keystore, keystore[2], 'TLSv1.3,TLSv1.2', 'Default'], { encoding: 'utf8' });
+    const r = await execFileAsync('java', ['-cp', dir, 'TlsOracle', '127.0.0.1', String(port), '5000', ...truststore, ...ks, 'TLSv1.3,TLSv1.2', 'Default'], { encoding: 'utf8' });
     return r.stdout.trim();
   } catch (err) {
     return String((err as { stdout?: string }).stdout ?? err).trim();
@@ -74,6 +77,32 @@ describe('trust map fixes agree with JSSE (SSL profiles, local servers)', functi
       const jdk = await oracle(oracleDir, server.port, [plan.storeFile, 'PKCS12', 'trustpass'], [pki.clientKeystore, 'PKCS12', 'clientpass']);
       const actual = [conn.verdict, after?.verdict, after?.truststore, jdk];
       assert.deepEqual(actual, ['untrusted', 'trusted', `repository/resources/security/127.0.0.1-${server.port}-truststore.p12`, 'trusted']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a profile naming only a TrustStore presents no client certificate (Synapse: no key managers), as JSSE without one', async () => {
+    const server = await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true, requireClientCa: pki.clientCa });
+    try {
+      const ws = project('trust-only', server.port, pki.truststore, pki.clientKeystore, 'client');
+      const first = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } });
+      const toml = fs.readFileSync(ws.deploymentToml, 'utf8');
+      const profiles = path.join(ws.root, 'deployment', 'conf', 'sslprofiles', 'senderprofiles.xml');
+      applyChange(
+        sslProfileChange({
+          toml: parseDeploymentToml(toml, ws.deploymentToml),
+          profilesFile: profiles,
+          profilesText: null,
+          profilesWritten: 'conf/sslprofiles/senderprofiles.xml',
+          server: `127.0.0.1:${server.port}`,
+          truststore: { location: pki.truststore, type: 'JKS', password: 'trustpass' },
+        }),
+      );
+      const after = outbound(await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } }));
+      const jdk = await oracle(oracleDir, server.port, [pki.truststore, 'JKS', 'trustpass'], null);
+      const actual = [outbound(first)?.verdict, after?.verdict, jdk];
+      assert.deepEqual(actual, ['trusted', 'client-certificate-required', 'client-certificate-required']);
     } finally {
       await server.close();
     }

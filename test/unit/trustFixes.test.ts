@@ -131,14 +131,15 @@ describe('trust map fixes: computed edits', function () {
         store: path.relative(home, plan.storeFile),
         entries: [...listing.matchAll(/^(\S+), .*, trustedCertEntry,\s*$/gm)].map((m) => m[1]),
         count: /contains (\d+) entr/.exec(listing)?.[1],
-        profile: [ctx.source, ctx.truststore.path === plan.storeFile, ctx.truststore.type, ctx.keystore.label],
+        profile: [ctx.source, ctx.truststore.path === plan.storeFile, ctx.truststore.type, ctx.keystore.absent],
         toml: fs.readFileSync(ws.deploymentToml, 'utf8').endsWith('\n[transport.http]\nsender.ssl_profile.file_path = "conf/sslprofiles/senderprofiles.xml"\nsender.ssl_profile.read_interval = 600000\n'),
       };
       assert.deepEqual(actual, {
         store: 'repository/resources/security/api.example.com-8443-truststore.p12',
         entries: ['api.example.com-ca'],
         count: '1',
-        profile: ['ssl-profile', true, 'PKCS12', 'HTTPS sender keystore'],
+        // The server asked for no client certificate: the profile names no KeyStore.
+        profile: ['ssl-profile', true, 'PKCS12', true],
         toml: true,
       });
     });

@@ -35,6 +35,8 @@ export interface StoreRef {
   /** The deployment.toml or profile file and range a fix of this store's configuration points at. */
   readonly configFile: string;
   readonly configRange: Range;
+  /** An SSL profile without this store: Synapse then gives the context no key manager, so no client certificate. */
+  readonly absent?: true;
 }
 
 /** The client TLS context of one server. */
@@ -227,7 +229,18 @@ export function contextFor(settings: SenderTlsSettings, host: string, port: numb
   return {
     ...settings.sender,
     source: 'ssl-profile',
+    // Without <TrustStore> the JVM's default trust applies, which MI points at [truststore] like the sender's;
+    // without <KeyStore> SSLContext.init gets no key managers: the server sees no client certificate.
     truststore: profile.truststore ?? settings.sender.truststore,
-    keystore: profile.keystore ?? settings.sender.keystore,
+    keystore: profile.keystore ?? {
+      label: `SSL profile for ${key} keystore`,
+      written: '',
+      path: null,
+      type: null,
+      passwordUnknown: 'the SSL profile names no KeyStore',
+      configFile: profile.truststore?.configFile ?? settings.sender.keystore.configFile,
+      configRange: profile.truststore?.configRange ?? settings.sender.keystore.configRange,
+      absent: true,
+    },
   };
 }

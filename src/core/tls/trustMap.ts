@@ -108,6 +108,8 @@ function chainOf(b64: readonly string[]): ChainCertificate[] {
 type Loaded = { ok: true; store: Keystore } | { ok: false; reason: string };
 
 async function loadStore(ref: StoreRef, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace): Promise<Loaded> {
+  // A profile without a KeyStore: MI offers no client key, exactly as an empty keystore would.
+  if (ref.absent) return { ok: true, store: { format: 'PKCS12', integrity: 'verified', entries: [] } };
   if (!ref.path) return { ok: false, reason: `${ref.written || 'it'} does not resolve to a file here` };
   if (options.readOutside === false && !isInside(options.workspaceFolder ?? ws.root, ref.path)) {
     return { ok: false, reason: `${ref.written} lies outside the workspace, which is not trusted` };
