@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
-import { decodeKeystore, encodeKeystore, findEntry } from '../../src/core/keystore/index';
+import { decodeKeystore, encodeKeystore, findEntry, InvalidInputError } from '../../src/core/keystore/index';
 import { describeCertificate } from '../../src/core/keystore/x509';
-import { contextFor, senderTlsSettings } from '../../src/core/tls/clientContext';
+import { contextFor, parseSslProfiles, senderTlsSettings } from '../../src/core/tls/clientContext';
 import { missingSubjectAltNames, renewWithNames } from '../../src/core/tls/listenerRenew';
 import { sslProfileChange } from '../../src/core/tls/sslProfileFix';
 import { planDedicatedTruststore } from '../../src/core/tls/trustFixes';
@@ -101,6 +101,23 @@ describe('trust map fixes: computed edits', function () {
         other: 'repository/resources/security/o.jks',
         commentKept: true,
       });
+    });
+
+    it('reads and edits hostile 1 MiB profiles files (unclosed comments and tags) within 5 s each', () => {
+      const doc = parseDeploymentToml('', ws.deploymentToml);
+      const MiB = 1024 * 1024 - 64;
+      const hostile = ['<!--', '<profile>', '<profile><servers', '<profile><servers>h:1</servers></profile>'].map((u) => `<parameter name="customSSLProfiles">${u.repeat(Math.floor(MiB / u.length))}</parameter>`);
+      for (const text of hostile) {
+        const t = Date.now();
+        parseSslProfiles(text, '/x/p.xml', ws);
+        try {
+          sslProfileChange({ toml: doc, profilesFile: '/x/p.xml', profilesText: text, profilesWritten: 'p.xml', server: 'h:1', truststore: ts });
+        } catch (err) {
+          // An unclosed comment hides </parameter>: refused with its one-line reason, which is right.
+          assert.ok(err instanceof InvalidInputError, String(err));
+        }
+        assert.ok(Date.now() - t < 5000, `${text.slice(36, 60)}…: ${Date.now() - t} ms`);
+      }
     });
 
     it('refuses a profiles file without the customSSLProfiles parameter, and a server that is not host:port', () => {

@@ -14,7 +14,9 @@ import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
 import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
+import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
+import { blankComments, elements, firstElement } from './profileXml';
 import type { TlsVersion } from './probe';
 
 /** A store as a TLS context uses it. */
@@ -133,10 +135,13 @@ export function senderContext(config: EffectiveConfig): ClientTlsContext {
   };
 }
 
-function textOf(xml: string, tag: string): string | undefined {
-  const m = new RegExp(`<${tag}\\b[^>]*>([^<]*)</${tag}>`).exec(xml);
+/** The trimmed text of the first `<tag>` between `from` and `to`, entities decoded; undefined when absent or holding elements. */
+function textOf(xml: string, tag: string, from = 0, to = xml.length): string | undefined {
+  const b = firstElement(xml, tag, from, to);
+  if (!b) return undefined;
+  const inner = xml.slice(b.innerStart, b.innerEnd);
   // MI's XML parser hands Synapse the text with its entities decoded (a password may hold `&amp;`).
-  return m ? decodeEntities(m[1].trim()) : undefined;
+  return inner.includes('<') ? undefined : decodeEntities(inner.trim());
 }
 
 function decodeEntities(text: string): string {
@@ -148,40 +153,36 @@ function decodeEntities(text: string): string {
   });
 }
 
-function lineOf(text: string, offset: number): Range {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  const character = offset - (before.lastIndexOf('\n') + 1);
-  return { start: { line, character }, end: { line, character } };
-}
-
 /**
  * Reads a dynamic SSL profiles file (`<parameter name="customSSLProfiles"><profile><servers>h:p,…</servers>
  * <KeyStore>…</KeyStore><TrustStore>…</TrustStore></profile>…`). Store locations resolve as `file_name` does.
  */
 export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): SslProfile[] {
   const out: SslProfile[] = [];
-  const clean = xml.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
-  for (const m of clean.matchAll(/<profile\b[^>]*>([\s\S]*?)<\/profile>/g)) {
-    const body = m[1];
-    const servers = (textOf(body, 'servers') ?? '')
+  const clean = blankComments(xml);
+  const starts = lineStartsOf(clean);
+  for (const p of elements(clean, 'profile')) {
+    const servers = (textOf(clean, 'servers', p.innerStart, p.innerEnd) ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean);
-    const range = lineOf(clean, m.index ?? 0);
+    const at = positionAt(starts, p.start);
+    const range: Range = { start: at, end: at };
     const store = (tag: 'KeyStore' | 'TrustStore'): StoreRef | undefined => {
-      const s = new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`).exec(body);
+      const s = firstElement(clean, tag, p.innerStart, p.innerEnd);
       if (!s) return undefined;
-      const location = textOf(s[1], 'Location') ?? '';
-      const password = textOf(s[1], 'Password');
+      const field = (name: string) => textOf(clean, name, s.innerStart, s.innerEnd);
+      const location = field('Location') ?? '';
+      const password = field('Password');
+      const keyPassword = field('KeyPassword');
       const resolved = resolveStorePath(ws, location);
       return {
         label: `SSL profile for ${servers.join(', ')} ${tag === 'KeyStore' ? 'keystore' : 'truststore'}`,
         written: location,
         path: resolved.path,
-        type: textOf(s[1], 'Type') ?? null,
+        type: field('Type') ?? null,
         ...(password !== undefined ? { password } : { passwordUnknown: 'the profile names no password' }),
-        ...(textOf(s[1], 'KeyPassword') !== undefined ? { keyPassword: textOf(s[1], 'KeyPassword') } : {}),
+        ...(keyPassword !== undefined ? { keyPassword } : {}),
         configFile: file,
         configRange: range,
       };

@@ -11,6 +11,7 @@ import { InvalidInputError } from '../keystore/index';
 import type { Range, TextEdit } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';
+import { blankComments, elements, firstElement } from './profileXml';
 
 /** A store as a profile names it: Synapse's ClientConnFactoryBuilder reads every one of these fields. */
 export interface ProfileStore {
@@ -89,37 +90,40 @@ function profilesFileEdits(input: SslProfileEditInput, text: string): TextEdit[]
   if (text.length > 1024 * 1024) throw new InvalidInputError(`The SSL profiles file ${input.profilesFile} is over 1 MiB; edit it by hand.`);
   const starts = lineStartsOf(text);
   // Comments are blanked (same length) so a commented-out profile is neither matched nor edited.
-  const clean = text.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  // Comments are blanked (same length) so a commented-out profile is neither matched nor edited.
+  const clean = blankComments(text);
   const server = input.server.toLowerCase();
   const edits: TextEdit[] = [];
   let replaced = false;
-  for (const m of clean.matchAll(/<profile\b[^>]*>([\s\S]*?)<\/profile>/g)) {
-    const at = m.index ?? 0;
-    const s = /(<servers\b[^>]*>)([^<]*)<\/servers>/.exec(m[1]);
+  for (const p of elements(clean, 'profile')) {
+    const s = firstElement(clean, 'servers', p.innerStart, p.innerEnd);
     if (!s) continue;
-    const listed = s[2].split(',').map((x) => x.trim());
+    const listedText = clean.slice(s.innerStart, s.innerEnd);
+    const listed = listedText.split(',').map((x) => x.trim());
     if (!listed.some((x) => x.toLowerCase() === server)) continue;
     const rest = listed.filter((x) => x && x.toLowerCase() !== server);
     if (rest.length === 0 && !replaced) {
       // Synapse keeps the first profile naming a server: the new profile takes this one's place.
-      const indent = /[ \t]*$/.exec(clean.slice(0, at))?.[0] ?? '';
-      edits.push({ file: input.profilesFile, range: rangeOf(starts, at, at + m[0].length), newText: profileElement(input.server, input.truststore, input.keystore, indent).slice(indent.length) });
+      const lineStart = clean.lastIndexOf('\n', p.start - 1) + 1;
+      const before = clean.slice(lineStart, p.start);
+      const indent = /^[ \t]*$/.test(before) ? before : '';
+      edits.push({ file: input.profilesFile, range: rangeOf(starts, p.start, p.end), newText: profileElement(input.server, input.truststore, input.keystore, indent).slice(indent.length) });
       replaced = true;
     } else if (rest.length === 0) {
-      edits.push({ file: input.profilesFile, range: rangeOf(starts, at, at + m[0].length), newText: '' });
+      edits.push({ file: input.profilesFile, range: rangeOf(starts, p.start, p.end), newText: '' });
     } else {
-      const from = at + m[0].indexOf('>', 0) + 1 + (s.index ?? 0) + s[1].length;
-      edits.push({ file: input.profilesFile, range: rangeOf(starts, from, from + s[2].length), newText: rest.join(',') });
+      edits.push({ file: input.profilesFile, range: rangeOf(starts, s.innerStart, s.innerEnd), newText: rest.join(',') });
     }
   }
   if (!replaced) {
     const close = clean.lastIndexOf('</parameter>');
-    if (close < 0 || !/<parameter\b[^>]*name\s*=\s*["']customSSLProfiles["']/.test(clean)) {
+    if (close < 0 || !/<parameter[ \t\r\n]+name[ \t]*=[ \t]*["']customSSLProfiles["']/.test(clean)) {
       throw new InvalidInputError(`The SSL profiles file ${input.profilesFile} has no <parameter name="customSSLProfiles"> to add a profile to.`);
     }
     const lineStart = clean.lastIndexOf('\n', close - 1) + 1;
-    const closeIndent = /^[ \t]*/.exec(clean.slice(lineStart, close))?.[0] ?? '';
-    const onItsLine = clean.slice(lineStart, close).trim() === '';
+    const lead = clean.slice(lineStart, close);
+    const onItsLine = /^[ \t]*$/.test(lead);
+    const closeIndent = onItsLine ? lead : '';
     const insertAt = onItsLine ? lineStart : close;
     const newText = `${onItsLine ? '' : '\n'}${profileElement(input.server, input.truststore, input.keystore, closeIndent + '    ')}\n${onItsLine ? '' : closeIndent}`;
     edits.push({ file: input.profilesFile, range: rangeOf(starts, insertAt, insertAt), newText });
