@@ -2,7 +2,8 @@
 // profile", whose command writes the profiles file, a dedicated truststore (keytool lists it) and the
 // deployment.toml lines in one edit, after which the map judges the server by the profile (trusted); and
 // MI's listener certificate without the `[server] hostname` gets "Renew MI's certificate with the missing
-// SAN", after which keytool shows the names and the inbound connection is trusted.
+// SAN", after which keytool shows the names and the inbound connection is trusted; a mutual-TLS server gets
+// "Choose the client key", which puts a workspace key it accepts into its profile.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
@@ -107,6 +108,41 @@ describe('trust map fixes: SSL profile and listener SAN', function () {
       toml: true,
       remapped: ['trusted', `repository/resources/security/127.0.0.1-${server.port}-truststore.p12`, true],
     });
+  });
+
+  it('chooses the client key a mutual-TLS server accepts through the quick fix, and the server is then reached', async () => {
+    const mutual = await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true, requireClientCa: pki.clientCa, maxVersion: 'TLSv1.2' });
+    try {
+      // The server's chain is trusted; the sender's keystore (MI's own key) is not what it wants; a partner key
+      // lies in the security folder.
+      execFileSync('keytool', ['-importcert', '-noprompt', '-alias', 'root', '-file', pki.root.cert, '-keystore', path.join(project, 'deployment', 'docker', 'resources', 'client-truststore.jks'), '-storepass', 'trustpass']);
+      const partner = path.join(project, 'deployment', 'docker', 'resources', 'partner-client.p12');
+      fs.copyFileSync(pki.clientKeystore, partner);
+      const file = path.join(project, 'src', 'main', 'wso2mi', 'artifacts', 'endpoints', 'Partner.xml');
+      fs.writeFileSync(file, `<endpoint name="Partner" xmlns="http://ws.apache.org/ns/synapse">\n  <address uri="https://127.0.0.1:${mutual.port}/svc"/>\n</endpoint>\n`);
+      const uri = vscode.Uri.file(file);
+      const key = `127.0.0.1:${mutual.port}`;
+      await vscode.commands.executeCommand('miKeystores.testConnections', { workspace: project, connect: true, only: key });
+      const ds = await waitForDiagnostics(uri, (list) => list.some((d) => codeOf(d) === 'client-certificate-required'));
+      const diagnostic = ds.find((d) => codeOf(d) === 'client-certificate-required') as vscode.Diagnostic;
+      await vscode.window.showTextDocument(uri);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+      const fix = actions.find((a) => a.title === `Choose the client key for mutual TLS with ${key}…`);
+      assert.ok(fix?.command, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+      const prefill = (fix.command.arguments?.[0] as { prefill: Record<string, unknown> }).prefill;
+      const result = await vscode.commands.executeCommand<{ profilesFile: string; verdict: string }>('miKeystores.chooseClientKey', { ...prefill, keystore: partner, alias: 'client', keystorePassword: 'clientpass' });
+      const live = await vscode.commands.executeCommand<TlsJson>('miKeystores.testConnections', { workspace: project, connect: true, only: key });
+      await waitForDiagnostics(uri, (list) => !list.some((d) => codeOf(d) === 'client-certificate-required'));
+      const profiles = fs.readFileSync(result.profilesFile, 'utf8');
+      const actual = {
+        verdict: result.verdict,
+        live: live.connections.find((c) => c.port === mutual.port)?.verdict,
+        keystore: profiles.includes(`<servers>${key}</servers>\n        <KeyStore>\n            <Location>repository/resources/security/partner-client.p12</Location>`),
+      };
+      assert.deepEqual(actual, { verdict: 'trusted', live: 'trusted', keystore: true });
+    } finally {
+      await mutual.close();
+    }
   });
 
   it("renews MI's listener certificate with the missing SAN through the quick fix on deployment.toml", async () => {

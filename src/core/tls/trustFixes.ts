@@ -28,6 +28,8 @@ export interface TrustFixOptions {
   /** false for an untrusted workspace: no store outside `workspaceFolder` is read. */
   readonly readOutside?: boolean;
   readonly workspaceFolder?: string;
+  /** A password known for a store file besides the configured ones (one the person gave or the extension remembers). */
+  readonly passwordFor?: (file: string) => Promise<string | undefined>;
 }
 
 /** The workspace's sender settings and where its SSL profiles file is (or would be). */
@@ -244,7 +246,10 @@ export async function clientKeyCandidates(ws: MiWorkspace, observation: ServerOb
       if (refs.some((r) => r.path === file)) continue;
       const location = locationOf(ws, file);
       if (!location) continue;
-      for (const password of passwords) refs.push({ label: n, written: location, path: file, type: null, password, configFile: setting.doc.file, configRange: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      const own = await options.passwordFor?.(file);
+      for (const password of own !== undefined ? [own, ...passwords.filter((p) => p !== own)] : passwords) {
+        refs.push({ label: n, written: location, path: file, type: null, password, configFile: setting.doc.file, configRange: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+      }
     }
   } catch {
     // no security folder: only the configured stores
@@ -318,7 +323,8 @@ export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerO
   const ctx = contextFor(setting.settings, choice.host, choice.port);
   // The password that opened the store and the one that opens its keys, found again (never returned to callers).
   const refs = [...setting.stores, ...setting.settings.profiles.flatMap((p) => (p.keystore ? [p.keystore] : []))];
-  const passwords = [...new Set(refs.flatMap((r) => [r.password, r.keyPassword]).filter((p): p is string => p !== undefined))];
+  const own = await options.passwordFor?.(c.file);
+  const passwords = [...new Set([own, ...refs.flatMap((r) => [r.password, r.keyPassword])].filter((p): p is string => p !== undefined))];
   let keystore: ProfileStore | null = null;
   for (const pw of passwords) {
     const r = await cache.read(c.file, pw);

@@ -29,6 +29,8 @@ export interface ServerFixOptions {
   /** chooseClientKey: the store and alias of the key (asked when interactive). */
   readonly keystore?: string;
   readonly alias?: string;
+  /** chooseClientKey: the password of `keystore`, when no configuration names it. */
+  readonly keystorePassword?: string;
 }
 
 /** What a server fix did. */
@@ -74,10 +76,12 @@ export function registerTrustFixes(
   service: TrustMapService,
   findWorkspace: (hint?: string) => Promise<MiWorkspace[]>,
 ): void {
-  const fixOptions = (ws: MiWorkspace): TrustFixOptions => ({
+  const fixOptions = (ws: MiWorkspace, given?: { keystore?: string; password?: string }): TrustFixOptions => ({
     env: process.env,
     cache: deps.model.cache,
     workspaceFolder: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.root))?.uri.fsPath ?? ws.root,
+    // A store of the security folder whose password no configuration names opens with one the person gave or saved.
+    passwordFor: async (file) => (given?.keystore && given.password !== undefined && path.resolve(given.keystore) === file ? given.password : await deps.passwords.get(file)),
   });
 
   const locate = async (o: Partial<ServerFixOptions>, what: string): Promise<{ ws: MiWorkspace; map: TrustMap; conn: Connection }> => {
@@ -110,7 +114,7 @@ export function registerTrustFixes(
     const port = conn.port as number;
     const obs = service.observationOf(ws, host, port);
     if (!obs) throw new Error(`Nothing is remembered of ${host}:${port}; test the connection first.`);
-    const { candidates, notes } = await clientKeyCandidates(ws, obs, fixOptions(ws));
+    const { candidates, notes } = await clientKeyCandidates(ws, obs, fixOptions(ws, { keystore: o.keystore, password: o.keystorePassword }));
     for (const n of notes) deps.log.info(n);
     if (candidates.length === 0) throw new InvalidInputError(`No key entry of the workspace's keystores is one ${host}:${port} accepts${notes.length ? ` (${notes.length} store(s) could not be used; see the log)` : ''}.`);
     let chosen = o.keystore && o.alias ? candidates.find((c) => c.file === path.resolve(o.keystore as string) && c.alias.toLowerCase() === (o.alias as string).toLowerCase()) : undefined;
@@ -130,7 +134,7 @@ export function registerTrustFixes(
     }
     // Scripted without a choice: the first key the server is known to accept.
     chosen ??= candidates[0];
-    return planClientKeyProfile(ws, obs, { host, port, file: chosen.file, alias: chosen.alias }, fixOptions(ws));
+    return planClientKeyProfile(ws, obs, { host, port, file: chosen.file, alias: chosen.alias }, fixOptions(ws, { keystore: o.keystore, password: o.keystorePassword }));
   };
 
   const addSslProfile = command<ServerFixOptions, ServerFixResult>(deps, 'Adding an SSL profile', async (inv) => {
