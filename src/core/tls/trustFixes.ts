@@ -216,6 +216,7 @@ function locationOf(ws: MiWorkspace, file: string): string | null {
 
 const STORE_FILE = /\.(jks|p12|pfx|jceks|keystore)$/i;
 const MAX_SCANNED = 32;
+const MAX_KEYS_PER_STORE = 16;
 
 /** The key entries the passwords a store is known by open, with the one key password that opens all. */
 interface ReadStore {
@@ -264,6 +265,11 @@ export async function clientKeyCandidates(ws: MiWorkspace, observation: ServerOb
     seen.add(ref.path);
     const keys = r.store.entries.filter((e) => e.kind === 'private-key');
     if (keys.length === 0) continue;
+    // Every key is opened to prove the one key password: a store of many keys would cost seconds each.
+    if (keys.length > MAX_KEYS_PER_STORE) {
+      notes.push(`${ref.written}: ${keys.length} keys, more than the ${MAX_KEYS_PER_STORE} looked at; choose it by hand.`);
+      continue;
+    }
     let keyPassword: string | null = null;
     for (const kp of [...new Set([ref.keyPassword, ref.password].filter((p): p is string => p !== undefined))]) {
       const all = await Promise.all(keys.map((k) => cache.key(ref.path as string, ref.password as string, k.alias, kp)));
