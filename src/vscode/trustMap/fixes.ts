@@ -1,7 +1,7 @@
 /**
  * The trust map's fixes beyond "trust the issuing CA": "Add an SSL profile for host:port" and "Choose the
  * client key for mutual TLS" (the engine plans the profile, the dedicated truststore and the deployment.toml
- * lines; they are applied here as one WorkspaceEdit, so one undo takes them back), and, for MI's own
+ * lines; they are applied here as one WorkspaceEdit, which VS Code undoes as one step), and, for MI's own
  * listener, "Renew MI's certificate with the missing SAN" (same key, as Renew does). Each is a command the
  * quick fix runs with what it knows; scripted calls prompt for nothing.
  */
@@ -97,7 +97,7 @@ export function registerTrustFixes(
   const finish = async (ws: MiWorkspace, host: string, port: number, plan: TrustFixPlan, interactive: boolean, title: string): Promise<ServerFixResult> => {
     if (interactive) {
       const go = 'Apply';
-      const detail = `${plan.summary}\n\nWrites ${path.relative(ws.root, plan.profilesFile)}${plan.change.edits.some((e) => e.file === ws.deploymentToml) ? ' and names it in deployment.toml' : ''}. One undo takes it all back. The profile holds the stores' passwords in clear text, as MI reads them.`;
+      const detail = `${plan.summary}\n\nWrites ${path.relative(ws.root, plan.profilesFile)}${plan.change.edits.some((e) => e.file === ws.deploymentToml) ? ' and names it in deployment.toml' : ''}. Applied as one edit, undone as one step. The profile holds the stores' passwords in clear text, as MI reads them.`;
       if ((await vscode.window.showWarningMessage(title, { modal: true, detail }, go)) !== go) throw new Cancelled();
     }
     const files = await applyConfigChange(plan.change, title);
