@@ -44,12 +44,6 @@ export default tseslint.config(
       'max-lines-per-function': ['error', FUNCTION_CEILING],
     },
   },
-  {
-    // The trust map's register() is being reworked together with its quick fixes and split there;
-    // until then it is the one function over the ceiling, kept visible as a warning.
-    files: ['src/vscode/trustMap/index.ts'],
-    rules: { 'max-lines-per-function': ['warn', FUNCTION_CEILING] },
-  },
   // Editor features keep to themselves: a feature gets another only as the dependency extension.ts hands
   // its register() (a type import), and reaches a folder feature only through its index module. Helpers
   // two features share live in src/vscode/shared (or a well-named module beside them), never inside one.

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../src/core/checks/rules/index';
 import { PRODUCT_NAMES } from '../src/core/checks/product';
+import { VERDICT_DOCS } from '../src/core/tls/verdictDocs';
 
 const lines = [
   '# Diagnostics',
@@ -27,6 +28,16 @@ for (const rule of RULES) {
     );
     if (c.advice) lines.push(`What to do: ${c.advice}`, '');
   }
+}
+// The trust map's verdicts are diagnostic codes too (on artifact URLs and on MI's listener keystore).
+lines.push(
+  '# TLS connections',
+  '',
+  'The verdicts of the trust map (`mi-keystores tls`, the Connections node), reported on the HTTPS URLs of artifacts and on MI\'s HTTPS listener keystore; SARIF rule ids are `tls-<code>`. See [trust-map.md](trust-map.md) for how each is decided.',
+  '',
+);
+for (const v of VERDICT_DOCS) {
+  lines.push(`## ${v.code}`, '', `**${v.severity}** · found from the server's certificate chain, fetched on request · trust map`, '', v.doc, '', `What to do: ${v.advice}`, '');
 }
 const text = lines.join('\n');
 const target = path.resolve(__dirname, '../docs/diagnostics.md');

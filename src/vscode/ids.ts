@@ -33,6 +33,12 @@ export const COMMANDS = {
   testConnections: 'miKeystores.testConnections',
   /** Imports the top-most CA a server sent into the effective truststore, after showing its subject and SHA-256. */
   trustIssuingCa: 'miKeystores.trustIssuingCa',
+  /** Gives one server its own SSL profile (a dedicated truststore, or a client key it accepts), in one undoable edit. */
+  addSslProfile: 'miKeystores.addSslProfile',
+  /** Picks a workspace key entry a mutual-TLS server accepts and configures it in the server's SSL profile. */
+  chooseClientKey: 'miKeystores.chooseClientKey',
+  /** Renews MI's HTTPS listener certificate (same key) with the host names it lacks. */
+  renewListenerCertificate: 'miKeystores.renewListenerCertificate',
   /** Opens a keystore file in the keystore editor (from the Keystores view or the explorer). */
   openKeystoreEditor: 'miKeystores.openKeystoreEditor',
 } as const;

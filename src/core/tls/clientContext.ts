@@ -14,7 +14,9 @@ import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
 import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
+import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
+import { blankComments, elements, firstElement } from './profileXml';
 import type { TlsVersion } from './probe';
 
 /** A store as a TLS context uses it. */
@@ -35,6 +37,8 @@ export interface StoreRef {
   /** The deployment.toml or profile file and range a fix of this store's configuration points at. */
   readonly configFile: string;
   readonly configRange: Range;
+  /** An SSL profile without this store: Synapse then gives the context no key manager, so no client certificate. */
+  readonly absent?: true;
 }
 
 /** The client TLS context of one server. */
@@ -131,16 +135,22 @@ export function senderContext(config: EffectiveConfig): ClientTlsContext {
   };
 }
 
-function textOf(xml: string, tag: string): string | undefined {
-  const m = new RegExp(`<${tag}\\b[^>]*>([^<]*)</${tag}>`).exec(xml);
-  return m ? m[1].trim() : undefined;
+/** The trimmed text of the first `<tag>` between `from` and `to`, entities decoded; undefined when absent or holding elements. */
+function textOf(xml: string, tag: string, from = 0, to = xml.length): string | undefined {
+  const b = firstElement(xml, tag, from, to);
+  if (!b) return undefined;
+  const inner = xml.slice(b.innerStart, b.innerEnd);
+  // MI's XML parser hands Synapse the text with its entities decoded (a password may hold `&amp;`).
+  return inner.includes('<') ? undefined : decodeEntities(inner.trim());
 }
 
-function lineOf(text: string, offset: number): Range {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  const character = offset - (before.lastIndexOf('\n') + 1);
-  return { start: { line, character }, end: { line, character } };
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+  return text.replace(/&(lt|gt|quot|apos|amp|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g, (all, e: string) => {
+    if (e[0] !== '#') return named[e];
+    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
+  });
 }
 
 /**
@@ -149,27 +159,30 @@ function lineOf(text: string, offset: number): Range {
  */
 export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): SslProfile[] {
   const out: SslProfile[] = [];
-  const clean = xml.replace(/<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
-  for (const m of clean.matchAll(/<profile\b[^>]*>([\s\S]*?)<\/profile>/g)) {
-    const body = m[1];
-    const servers = (textOf(body, 'servers') ?? '')
+  const clean = blankComments(xml);
+  const starts = lineStartsOf(clean);
+  for (const p of elements(clean, 'profile')) {
+    const servers = (textOf(clean, 'servers', p.innerStart, p.innerEnd) ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean);
-    const range = lineOf(clean, m.index ?? 0);
+    const at = positionAt(starts, p.start);
+    const range: Range = { start: at, end: at };
     const store = (tag: 'KeyStore' | 'TrustStore'): StoreRef | undefined => {
-      const s = new RegExp(`<${tag}\\b[^>]*>([\\s\\S]*?)</${tag}>`).exec(body);
+      const s = firstElement(clean, tag, p.innerStart, p.innerEnd);
       if (!s) return undefined;
-      const location = textOf(s[1], 'Location') ?? '';
-      const password = textOf(s[1], 'Password');
+      const field = (name: string) => textOf(clean, name, s.innerStart, s.innerEnd);
+      const location = field('Location') ?? '';
+      const password = field('Password');
+      const keyPassword = field('KeyPassword');
       const resolved = resolveStorePath(ws, location);
       return {
         label: `SSL profile for ${servers.join(', ')} ${tag === 'KeyStore' ? 'keystore' : 'truststore'}`,
         written: location,
         path: resolved.path,
-        type: textOf(s[1], 'Type') ?? null,
+        type: field('Type') ?? null,
         ...(password !== undefined ? { password } : { passwordUnknown: 'the profile names no password' }),
-        ...(textOf(s[1], 'KeyPassword') !== undefined ? { keyPassword: textOf(s[1], 'KeyPassword') } : {}),
+        ...(keyPassword !== undefined ? { keyPassword } : {}),
         configFile: file,
         configRange: range,
       };
@@ -179,6 +192,11 @@ export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): Ss
   return out;
 }
 
+/** Where a written `sender.ssl_profile.file_path` may lie in the workspace, most likely first (MI reads it relative to MI_HOME). */
+export function sslProfilesCandidates(ws: MiWorkspace, written: string): string[] {
+  return path.isAbsolute(written) ? [written] : [path.join(ws.root, written), path.join(ws.root, 'deployment', written)];
+}
+
 /** The sender's settings with its dynamic SSL profiles read from disk (bounded to 1 MiB). */
 export async function senderTlsSettings(config: EffectiveConfig): Promise<SenderTlsSettings> {
   const sender = senderContext(config);
@@ -186,14 +204,13 @@ export async function senderTlsSettings(config: EffectiveConfig): Promise<Sender
   const written = writtenValue(config.document, 'transport.http.sender.ssl_profile.file_path');
   let profiles: SslProfile[] = [];
   if (written) {
-    const ws = config.workspace;
-    const candidates = path.isAbsolute(written.text) ? [written.text] : [path.join(ws.root, written.text), path.join(ws.root, 'deployment', written.text)];
+    const candidates = sslProfilesCandidates(config.workspace, written.text);
     let read = false;
     for (const file of candidates) {
       try {
         const st = await fsp.stat(file);
         if (!st.isFile() || st.size > 1024 * 1024) continue;
-        profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, ws);
+        profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, config.workspace);
         read = true;
         break;
       } catch {
@@ -213,7 +230,18 @@ export function contextFor(settings: SenderTlsSettings, host: string, port: numb
   return {
     ...settings.sender,
     source: 'ssl-profile',
+    // Without <TrustStore> the JVM's default trust applies, which MI points at [truststore] like the sender's;
+    // without <KeyStore> SSLContext.init gets no key managers: the server sees no client certificate.
     truststore: profile.truststore ?? settings.sender.truststore,
-    keystore: profile.keystore ?? settings.sender.keystore,
+    keystore: profile.keystore ?? {
+      label: `SSL profile for ${key} keystore`,
+      written: '',
+      path: null,
+      type: null,
+      passwordUnknown: 'the SSL profile names no KeyStore',
+      configFile: profile.truststore?.configFile ?? settings.sender.keystore.configFile,
+      configRange: profile.truststore?.configRange ?? settings.sender.keystore.configRange,
+      absent: true,
+    },
   };
 }

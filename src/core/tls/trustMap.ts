@@ -51,6 +51,8 @@ export interface Connection {
   readonly missingCa?: string;
   /** Base64 DER of the certificate "trust the issuing CA" imports. */
   readonly trustCandidate?: string;
+  /** Inbound: the alias of MI's listener key entry (what a renewal renews). */
+  readonly keyAlias?: string;
 }
 
 /** A workspace's map. */
@@ -106,6 +108,8 @@ function chainOf(b64: readonly string[]): ChainCertificate[] {
 type Loaded = { ok: true; store: Keystore } | { ok: false; reason: string };
 
 async function loadStore(ref: StoreRef, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace): Promise<Loaded> {
+  // A profile without a KeyStore: MI offers no client key, exactly as an empty keystore would.
+  if (ref.absent) return { ok: true, store: { format: 'PKCS12', integrity: 'verified', entries: [] } };
   if (!ref.path) return { ok: false, reason: `${ref.written || 'it'} does not resolve to a file here` };
   if (options.readOutside === false && !isInside(options.workspaceFolder ?? ws.root, ref.path)) {
     return { ok: false, reason: `${ref.written} lies outside the workspace, which is not trusted` };
@@ -276,7 +280,7 @@ async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: 
   const chain = chainOf(entry.chain.map((c) => Buffer.from(c).toString('base64')));
   const leaf = new X509Certificate(entry.chain[0]);
   const info = describeCertificate(entry.chain[0]);
-  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain }];
+  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain, keyAlias: entry.alias }];
   if (now > new Date(info.notAfter)) return result('expired', `MI's HTTPS certificate "${info.subject}" expired on ${info.notAfter}.`);
   if (now < new Date(info.notBefore)) return result('expired', `MI's HTTPS certificate "${info.subject}" is not valid before ${info.notBefore}.`);
   const eku = leaf.keyUsage;

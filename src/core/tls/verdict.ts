@@ -95,7 +95,7 @@ export function clientKeyEntries(store: Keystore | null, alias?: string) {
 }
 
 /** SunX509's rule: some certificate of the entry's chain has an issuer among the names the server sent. */
-function issuedByOneOf(chain: readonly Uint8Array[], issuers: readonly Uint8Array[]): boolean {
+export function issuedByOneOf(chain: readonly Uint8Array[], issuers: readonly Uint8Array[]): boolean {
   const names = new Set(issuers.map((n) => Buffer.from(n).toString('hex')));
   return chain.some((c) => {
     try {

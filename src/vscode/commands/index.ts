@@ -1,6 +1,7 @@
 /**
  * The commands feature: registers every command of the extension, one concern a module, and is the one
- * module other features import from (the command wrapper and the import of a trusted certificate).
+ * module other features import from (the command wrapper, prompts, opening and saving a store, and the
+ * import of a trusted certificate).
  */
 import type * as vscode from 'vscode';
 import type { Deps } from '../deps';
@@ -17,7 +18,11 @@ import * as viewCommands from './viewCommands';
 
 export { command, requireTrust } from './command';
 export { importTrusted } from './importCertificate';
-export { Cancelled } from './invocation';
+export { Cancelled, MissingOptionError, type Invocation } from './invocation';
+export { openStore } from './openStore';
+export { withProgress } from './progress';
+export { askText } from './prompts';
+export { onStore, saveStore } from './storeWrites';
 
 /** The features the commands act on, built before the commands are registered. */
 export interface CommandTargets {

@@ -13,15 +13,15 @@ import { serverKey, type Connection } from '../../core/tls/trustMap';
 import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
 import { describeCertificate } from '../../core/keystore/x509';
+import { problemDocUrl } from '../../core/problem';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
 import { Cancelled, command, importTrusted, requireTrust } from '../commands/index';
+import { registerTrustFixes } from './fixes';
 import { TrustMapService } from './service';
 
 const OWNER = 'trustMap';
-/** Where each verdict is explained. */
-const DOCS = 'https://github.com/mi-keystores/mi-keystores/blob/main/docs/trust-map.md';
 
 interface ConnectionsNode extends ExtensionNode {
   readonly nodeKind: 'connections';
@@ -79,43 +79,46 @@ function worst(connections: readonly Connection[]): Verdict {
   return connections.find((c) => FAILING_VERDICTS.has(c.verdict))?.verdict ?? connections[0]?.verdict ?? 'not-checked';
 }
 
-/** Registers the feature; call before the Keystores view registers, so its node kind is known. */
-export function register(context: vscode.ExtensionContext, deps: Deps): TrustMapService {
-  const service = new TrustMapService(deps, context.workspaceState);
-  const diagnostics = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-tls`);
-  const lensChanged = new vscode.EventEmitter<void>();
+/** The workspaces a command or lens is about: those containing `hint`, or all. */
+type FindWorkspace = (hint?: string) => Promise<MiWorkspace[]>;
 
-  const findWorkspace = async (hint?: string): Promise<MiWorkspace[]> => {
+/** The workspaces of the model that contain `hint` (a folder or file), or all of them. */
+function workspaceFinder(deps: Deps): FindWorkspace {
+  return async (hint) => {
     const all = await deps.model.workspaces();
     if (!hint) return all;
     const abs = path.resolve(hint);
     return all.filter((w) => w.root === abs || w.deploymentToml === abs || abs.startsWith(w.root + path.sep));
   };
+}
 
-  const publish = () => {
-    diagnostics.clear();
-    const byFile = new Map<string, vscode.Diagnostic[]>();
-    for (const map of service.all()) {
-      for (const c of map.connections) {
-        if (c.direction !== 'outbound' || !FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
-        const r = c.range;
-        const d = new vscode.Diagnostic(
-          new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
-          `${c.host}:${c.port}: ${c.message}`,
-          // From this machine a backend may be out of reach while MI reaches it: a warning, not an error.
-          c.verdict === 'unreachable' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
-        );
-        d.source = DIAGNOSTIC_SOURCE;
-        d.code = { value: c.verdict, target: vscode.Uri.parse(`${DOCS}#${c.verdict}`) };
-        const list = byFile.get(c.file) ?? [];
-        list.push(d);
-        byFile.set(c.file, list);
-      }
+/** Shows each failing verdict as a diagnostic on the URL (or keystore line) it is about. */
+function publish(service: TrustMapService, diagnostics: vscode.DiagnosticCollection): void {
+  diagnostics.clear();
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const map of service.all()) {
+    for (const c of map.connections) {
+      if (!FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
+      const r = c.range;
+      const d = new vscode.Diagnostic(
+        new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
+        `${c.host}:${c.port}: ${c.message}`,
+        // From this machine a backend may be out of reach while MI reaches it: a warning, not an error.
+        c.verdict === 'unreachable' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error,
+      );
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = { value: c.verdict, target: vscode.Uri.parse(problemDocUrl(c.verdict)) };
+      const list = byFile.get(c.file) ?? [];
+      list.push(d);
+      byFile.set(c.file, list);
     }
-    for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
-  };
+  }
+  for (const [file, list] of byFile) diagnostics.set(vscode.Uri.file(file), list);
+}
 
-  const tree: TreeExtension & { changed: vscode.EventEmitter<void> } = {
+/** The Connections node of each workspace in the Keystores view, its servers and their callers. */
+function connectionsTree(deps: Deps, service: TrustMapService): TreeExtension & { changed: vscode.EventEmitter<void> } {
+  return {
     id: OWNER,
     changed: new vscode.EventEmitter<void>(),
     get onDidChange() {
@@ -189,15 +192,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
       }
     },
   };
-  treeExtensions.push(tree);
+}
 
-  service.onDidChange(() => {
-    publish();
-    tree.changed.fire();
-    lensChanged.fire();
-  });
-
-  const testConnections = command<TestConnectionsOptions, { connections: TlsJsonConnection[] }>(deps, 'Testing TLS connections', async (inv) => {
+/** `miKeystores.testConnections`: the map of every (or one) workspace, connecting when asked or interactive. */
+function testConnectionsCommand(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace) {
+    return command<TestConnectionsOptions, { connections: TlsJsonConnection[] }>(deps, 'Testing TLS connections', async (inv) => {
     requireTrust(deps, 'Testing TLS connections');
     const connect = inv.options.connect ?? inv.interactive;
     const only = inv.options.only ? new Set([inv.options.only.toLowerCase()]) : undefined;
@@ -213,8 +212,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     else await run();
     return { connections: out };
   });
+}
 
-  const trustIssuingCa = command<TrustIssuingCaOptions, { alias: string; sha256: string; keystore: string }>(deps, 'Trusting the issuing CA', async (inv) => {
+/** `miKeystores.trustIssuingCa`: the top-most CA the server sent, after its fingerprint is shown, into the effective truststore. */
+function trustIssuingCaCommand(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace) {
+    return command<TrustIssuingCaOptions, { alias: string; sha256: string; keystore: string }>(deps, 'Trusting the issuing CA', async (inv) => {
     requireTrust(deps, 'Trusting a CA');
     const o = inv.options;
     if (!o.workspace || !o.host || !o.port) throw new Error('Trusting the issuing CA needs workspace, host and port.');
@@ -238,6 +240,65 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     await service.refresh(ws);
     return { alias: result.alias, sha256: result.sha256, keystore: result.keystore };
   });
+}
+
+/** A "Test TLS" lens above each HTTPS URL of an artifact, with the verdict once known. */
+function testTlsLenses(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace, changed: vscode.Event<void>): vscode.CodeLensProvider {
+  return {
+    onDidChangeCodeLenses: changed,
+    async provideCodeLenses(doc) {
+      // Nothing in an untrusted workspace, and nothing for a huge file.
+      if (!deps.model.trusted || doc.getText().length > 2 * 1024 * 1024) return [];
+      const [ws] = await findWorkspace(doc.uri.fsPath);
+      if (!ws) return [];
+      return findSynapseUrls(doc.getText(), () => undefined)
+        .filter((u) => u.host && u.port)
+        .map((u) => {
+          const range = new vscode.Range(u.range.start.line, u.range.start.character, u.range.end.line, u.range.end.character);
+          const verdict = service.mapOf(ws)?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === u.range.start.line && c.host === u.host)?.verdict;
+          return new vscode.CodeLens(range, {
+            title: verdict && verdict !== 'not-checked' ? `Test TLS (${verdict})` : 'Test TLS',
+            command: COMMANDS.testConnections,
+            arguments: [{ workspace: ws.root, connect: true, only: serverKey(u.host as string, u.port as number) }],
+          });
+        });
+    },
+  };
+}
+
+/** "Trust the issuing CA" on an untrusted or chain-incomplete URL, its subject and fingerprint in the title. */
+function trustCaActions(service: TrustMapService, doc: vscode.TextDocument, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+  const actions: vscode.CodeAction[] = [];
+  for (const d of ctx.diagnostics) {
+    const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+    if (d.source !== DIAGNOSTIC_SOURCE || (code !== 'untrusted' && code !== 'chain-incomplete')) continue;
+    const map = service.all().find((m) => m.connections.some((c) => c.file === doc.uri.fsPath));
+    const conn = map?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === d.range.start.line && c.trustCandidate);
+    if (!map || !conn?.trustCandidate || !conn.host || !conn.port) continue;
+    const info = describeCertificate(new Uint8Array(Buffer.from(conn.trustCandidate, 'base64')));
+    const action = new vscode.CodeAction(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, vscode.CodeActionKind.QuickFix);
+    action.diagnostics = [d];
+    action.isPreferred = true;
+    action.command = { title: action.title, command: COMMANDS.trustIssuingCa, arguments: [{ prefill: { workspace: map.workspace.root, host: conn.host, port: conn.port } }] };
+    actions.push(action);
+  }
+  return actions;
+}
+
+/** Registers the feature; call before the Keystores view registers, so its node kind is known. */
+export function register(context: vscode.ExtensionContext, deps: Deps): TrustMapService {
+  const service = new TrustMapService(deps, context.workspaceState);
+  const diagnostics = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-tls`);
+  const lensChanged = new vscode.EventEmitter<void>();
+  const findWorkspace = workspaceFinder(deps);
+  const tree = connectionsTree(deps, service);
+  treeExtensions.push(tree);
+
+  service.onDidChange(() => {
+    publish(service, diagnostics);
+    tree.changed.fire();
+    lensChanged.fire();
+  });
 
   const selector: vscode.DocumentSelector = [{ scheme: 'file', pattern: '**/*.xml' }];
   context.subscriptions.push(
@@ -245,51 +306,11 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     diagnostics,
     lensChanged,
     tree.changed,
-    vscode.commands.registerCommand(COMMANDS.testConnections, testConnections),
-    vscode.commands.registerCommand(COMMANDS.trustIssuingCa, trustIssuingCa),
-    vscode.languages.registerCodeLensProvider(selector, {
-      onDidChangeCodeLenses: lensChanged.event,
-      async provideCodeLenses(doc) {
-        // Nothing in an untrusted workspace, and nothing for a huge file.
-        if (!deps.model.trusted || doc.getText().length > 2 * 1024 * 1024) return [];
-        const [ws] = await findWorkspace(doc.uri.fsPath);
-        if (!ws) return [];
-        return findSynapseUrls(doc.getText(), () => undefined)
-          .filter((u) => u.host && u.port)
-          .map((u) => {
-            const range = new vscode.Range(u.range.start.line, u.range.start.character, u.range.end.line, u.range.end.character);
-            const verdict = service.mapOf(ws)?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === u.range.start.line && c.host === u.host)?.verdict;
-            return new vscode.CodeLens(range, {
-              title: verdict && verdict !== 'not-checked' ? `Test TLS (${verdict})` : 'Test TLS',
-              command: COMMANDS.testConnections,
-              arguments: [{ workspace: ws.root, connect: true, only: serverKey(u.host as string, u.port as number) }],
-            });
-          });
-      },
-    }),
-    vscode.languages.registerCodeActionsProvider(
-      selector,
-      {
-        provideCodeActions(doc, _range, ctx) {
-          const actions: vscode.CodeAction[] = [];
-          for (const d of ctx.diagnostics) {
-            const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
-            if (d.source !== DIAGNOSTIC_SOURCE || (code !== 'untrusted' && code !== 'chain-incomplete')) continue;
-            const map = service.all().find((m) => m.connections.some((c) => c.file === doc.uri.fsPath));
-            const conn = map?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === d.range.start.line && c.trustCandidate);
-            if (!map || !conn?.trustCandidate || !conn.host || !conn.port) continue;
-            const info = describeCertificate(new Uint8Array(Buffer.from(conn.trustCandidate, 'base64')));
-            const action = new vscode.CodeAction(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, vscode.CodeActionKind.QuickFix);
-            action.diagnostics = [d];
-            action.isPreferred = true;
-            action.command = { title: action.title, command: COMMANDS.trustIssuingCa, arguments: [{ prefill: { workspace: map.workspace.root, host: conn.host, port: conn.port } }] };
-            actions.push(action);
-          }
-          return actions;
-        },
-      },
-      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
-    ),
+    vscode.commands.registerCommand(COMMANDS.testConnections, testConnectionsCommand(deps, service, findWorkspace)),
+    vscode.commands.registerCommand(COMMANDS.trustIssuingCa, trustIssuingCaCommand(deps, service, findWorkspace)),
+    vscode.languages.registerCodeLensProvider(selector, testTlsLenses(deps, service, findWorkspace, lensChanged.event)),
+    vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (doc, _range, ctx) => trustCaActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
+  registerTrustFixes(context, deps, service, findWorkspace);
   return service;
 }

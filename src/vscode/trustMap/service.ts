@@ -37,6 +37,11 @@ export class TrustMapService implements vscode.Disposable {
     return [...this.maps.values()];
   }
 
+  /** What the last look at `host:port` saw, remembered for `ws`. */
+  observationOf(ws: MiWorkspace, host: string, port: number): ServerObservation | undefined {
+    return this.remembered(ws).get(serverKey(host, port));
+  }
+
   private remembered(ws: MiWorkspace): Map<string, ServerObservation> {
     const all = this.state.get<Record<string, ServerObservation[]>>(STATE_KEY, {});
     return new Map((all[ws.deploymentToml] ?? []).map((o) => [serverKey(o.host, o.port), o]));
