@@ -7,7 +7,7 @@ import { UsageError, type CliCommand, type CliIO } from './command';
 import { formatHelp, parseCommandLine } from './args';
 import { CliFailure } from './commands/common';
 // errors.ts imports nothing, so this does not load the engine at start-up.
-import { KeystoreError } from '../core/keystore/errors';
+import { KeystoreError } from '../core/keystore';
 import { outputFlushed, writeStderr, writeStdout } from './output';
 
 /** Every registered command, sorted by name. */

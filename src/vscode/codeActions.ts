@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FileChangedError } from '../core/keystore/errors';
+import { FileChangedError } from '../core/keystore';
 import type { Fix, FixAction, Problem } from '../core/problem';
 import { Cancelled, sentenceFor } from './commands/common';
 import { runFixAction } from './fixActions';

@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FixAction } from '../core/problem';
-import { exportCertificate } from '../core/keystore/operations';
+import { exportCertificate } from '../core/keystore';
 import { invocation, openStore, requireTrust } from './commands/common';
 import { importTrusted } from './commands/importCertificate';
 import type { Deps } from './deps';

@@ -2,8 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidInputError } from '../../src/core/keystore/errors';
-import { decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore/pem';
+import { InvalidInputError, decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore';
 
 const PEM = path.resolve(__dirname, '../fixtures/keystores/pem');
 const read = (name: string): Buffer => fs.readFileSync(path.join(PEM, name));

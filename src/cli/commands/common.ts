@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { UsageError, type CliArgs, type CliIO, type CliOption } from '../command';
 import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
 import { passwordFromFlags, resolvePassword, type ResolvedPassword } from '../passwords';
-import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import type { FileSnapshot } from '../../core/io/keystoreFile';
+import type { Keystore, KeystoreFormat } from '../../core/keystore';
+import type { FileSnapshot } from '../../core/io/safeFileWrite';
 
 /** A failed request already phrased as the one line to print (exit 1). */
 export class CliFailure extends Error {
@@ -40,12 +40,12 @@ export const TYPE_OPTION: CliOption = {
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** Lazy loaders of the engine modules the commands use. */
 export const load = {
-  keystore: async () => require('../../core/keystore/index') as typeof import('../../core/keystore/index'),
-  operations: async () => require('../../core/keystore/operations') as typeof import('../../core/keystore/operations'),
+  keystore: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
+  operations: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   store: async () => require('../../core/io/keystoreStore') as typeof import('../../core/io/keystoreStore'),
-  file: async () => require('../../core/io/keystoreFile') as typeof import('../../core/io/keystoreFile'),
-  pem: async () => require('../../core/keystore/pem') as typeof import('../../core/keystore/pem'),
-  x509: async () => require('../../core/keystore/x509') as typeof import('../../core/keystore/x509'),
+  file: async () => require('../../core/io/safeFileWrite') as typeof import('../../core/io/safeFileWrite'),
+  pem: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
+  x509: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   checks: async () => require('../../core/checks/index') as typeof import('../../core/checks/index'),
   discover: async () => require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
   keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),

@@ -1,7 +1,7 @@
 /** `mi-keystores generate`: a new key pair with a self-signed certificate, in a new or an existing keystore. */
 import { intOption, listOption, positionals, requireOption, stringOption } from '../args';
 import { UsageError, type CliCommand } from '../command';
-import type { SignatureAlgorithm } from '../../core/keystore/certBuilder';
+import type { SignatureAlgorithm } from '../../core/keystore';
 import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, updateStore } from './common';
 
 /**

@@ -1,7 +1,7 @@
 /** `mi-keystores list`: the entries of a keystore, as a keytool-like summary or as JSON. */
 import { flag, positionals } from '../args';
 import type { CliCommand } from '../command';
-import type { CertificateInfo, Entry, Keystore } from '../../core/keystore/model';
+import type { CertificateInfo, Entry, Keystore } from '../../core/keystore';
 import { passwordFromFlags } from '../passwords';
 import { BLOCKING, STORE_AND_KEY_OPTIONS, explained, load, resolveIn, storePassword } from './common';
 

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
-import { FileTooLargeError } from '../keystore/errors';
+import { FileTooLargeError } from '../keystore';
 import { isInside } from '../workspace/resolvePath';
 import { runDocumentRules, runWorkspaceRules } from './engine';
 import { productOf } from './product';

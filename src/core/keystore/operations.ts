@@ -5,9 +5,9 @@
  * password rules, CA-reply chain completion, duplicate-certificate notice).
  */
 import { createHash } from 'node:crypto';
-import { findEntry, openKey, openSecretKey } from './index';
+import { findEntry, openKey, openSecretKey } from './keystoreCodec';
 import { secretKeyAlgorithmOid } from './secretKeyInfo';
-import { namesMatch } from './dname';
+import { namesMatch } from './x509/distinguishedName';
 import {
   AliasExistsError,
   AliasNotFoundError,
@@ -21,10 +21,10 @@ import {
   WrongPasswordError,
 } from './errors';
 import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
-import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509';
+import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509/certificate';
 import { generateKeyPair } from './keygen';
-import { createSelfSignedCertificate, type SignatureAlgorithm } from './certBuilder';
-import { createCsr } from './csr';
+import { createSelfSignedCertificate, type SignatureAlgorithm } from './x509/certBuilder';
+import { createCsr } from './x509/csr';
 
 /** An operation the target format cannot express (a PKCS12 key password, a JCEKS secret key in JKS). */
 export class UnsupportedOperationError extends KeystoreError {

@@ -3,7 +3,7 @@
  * PKCS12 secretBag encrypts (OpenJDK 17 PKCS12KeyStore.setKeyEntry: `SEQUENCE { INTEGER 0,
  * AlgorithmIdentifier, OCTET STRING key }`, the PKCS#8 shape with the raw key as the "private key").
  */
-import { NULL, TAG, childrenOf, decodeOid, oid, octetString, readWhole, seq, integer, valueOf } from './der';
+import { NULL, TAG, childrenOf, decodeOid, oid, octetString, readWhole, seq, integer, valueOf } from './asn1/der';
 
 /** A secret key in the clear: the JDK's algorithm name (`AES`, `HmacSHA256`, `DESede`, or a dotted OID) and its bytes. */
 export interface SecretKeyMaterial {

@@ -6,11 +6,9 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { decodeKeystore, detectFormat, findEntry, openKey } from '../keystore/index';
-import { FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../keystore/errors';
-import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
+import { decodeKeystore, detectFormat, findEntry, openKey, FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
 import { isUncPath } from './resolvePath';
-import { FileAccessError, MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
+import { FileAccessError, MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/safeFileWrite';
 
 /** Why a store could not be read or decoded. */
 export type StoreErrorKind =

@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FileChangedError, KeystoreError, WrongPasswordError } from '../../core/keystore/errors';
-import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import { checkNewPassword } from '../../core/keystore/operations';
-import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
+import { FileChangedError, KeystoreError, WrongPasswordError } from '../../core/keystore';
+import type { Keystore, KeystoreFormat } from '../../core/keystore';
+import { checkNewPassword } from '../../core/keystore';
+import { withKeystoreLock, type FileSnapshot } from '../../core/io/safeFileWrite';
 import { loadKeystore, saveKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { RotationRefusedError } from '../../core/secrets/encryptPlan';

@@ -6,9 +6,9 @@
  * that yield to the event loop.
  */
 import { createDecipheriv, createCipheriv, createHash, hash } from 'node:crypto';
-import { readDerHeader } from './byteReader';
-import { TAG, integer, tlv } from './der';
-import { InvalidPasswordError, MalformedKeystoreError, WrongKeyPasswordError } from './errors';
+import { readDerHeader } from './dataStream';
+import { TAG, integer, tlv } from '../asn1/der';
+import { InvalidPasswordError, MalformedKeystoreError, WrongKeyPasswordError } from '../errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.19.1 (PBEWithMD5AndTripleDES). */
 export const JCEKS_KEY_PROTECTOR_OID = Uint8Array.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x13, 0x01]);

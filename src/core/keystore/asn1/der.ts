@@ -4,7 +4,7 @@
  * trees: ./forgeAsn1.) Only definite-length, single-byte-tag encodings are read: that is all X.509,
  * PKCS#8, PKCS#10 and the keystores use.
  */
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../errors';
 
 /** One tag-length-value element: the value is `bytes[start + header, end)`. */
 export interface Tlv {

@@ -4,11 +4,11 @@
  * PrivateKeyInfo (RFC 5208). Keys are decoded by Node's native `crypto` (PKCS#1, SEC1, PKCS#8, encrypted).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../errors';
 import type forge from 'node-forge';
-import { TAG, asBuffer, childrenOf, readOid, readTlv, type Tlv } from './der';
-import { forgeFromBer, forgeLib, fromForgeAsn1 } from './forgeAsn1';
-import { parseCertificate } from './x509';
+import { TAG, asBuffer, childrenOf, readOid, readTlv, type Tlv } from '../asn1/der';
+import { forgeFromBer, forgeLib, fromForgeAsn1 } from '../asn1/forgeAsn1';
+import { parseCertificate } from './certificate';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
 

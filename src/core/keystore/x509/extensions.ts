@@ -4,9 +4,9 @@
  * them, and the common name of a certificate's subject and issuer. A malformed extension reads as absent:
  * it must never hide the rest of the certificate.
  */
-import { TAG, childrenOf, readOid, readTlv, valueOf, type Tlv } from './der';
-import { decodeName } from './dname';
-import type { ParsedCertificate } from './x509';
+import { TAG, childrenOf, readOid, readTlv, valueOf, type Tlv } from '../asn1/der';
+import { decodeName } from './distinguishedName';
+import type { ParsedCertificate } from './certificate';
 
 /** The usage extensions of one certificate. */
 export interface CertificateUsage {

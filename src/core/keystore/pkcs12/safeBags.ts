@@ -2,9 +2,9 @@
  * SafeBags and their attributes (RFC 7292 §4.2) as the JDK reads and writes them
  * (OpenJDK 17 sun/security/pkcs12/PKCS12KeyStore.java `loadSafeContents`, `getBagAttributes`).
  */
-import { MalformedKeystoreError } from './errors';
+import { MalformedKeystoreError } from '../errors';
 import { DerReader, Node, decodeBmp } from './pkcs12Der';
-import { TAG, bmpString, explicit, octetString, oid, seq, set } from './der';
+import { TAG, bmpString, explicit, octetString, oid, seq, set } from '../asn1/der';
 
 /** pkcs8ShroudedKeyBag (RFC 7292 §4.2.2). */
 export const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';

@@ -5,8 +5,8 @@
  */
 import { createCipheriv, createDecipheriv, pbkdf2 as nodePbkdf2 } from 'node:crypto';
 import { DerReader, Node } from './pkcs12Der';
-import { TAG, NULL, integer, octetString, oid, seq } from './der';
-import { UnsupportedAlgorithmError } from './errors';
+import { TAG, NULL, integer, octetString, oid, seq } from '../asn1/der';
+import { UnsupportedAlgorithmError } from '../errors';
 import { runKeyDerivation } from './kdfGate';
 
 /** id-PBES2 (RFC 8018 A.4). */

@@ -5,8 +5,8 @@
  * Every declared length is checked against the bytes that remain before it is used: a fuzzer feeds this.
  */
 import { TextDecoder } from 'node:util';
-import { MalformedKeystoreError } from './errors';
-import { TAG, tlv } from './der';
+import { MalformedKeystoreError } from '../errors';
+import { TAG, tlv } from '../asn1/der';
 
 /**
  * Dotted OIDs by their value bytes (as a latin1 string), for values that passed the checks in `oid`; it stops

@@ -13,14 +13,14 @@
  * digest last too, but reports everything as IOException.
  */
 import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'crypto';
-import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './byteReader';
+import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './dataStream';
 import {
   AliasExistsError,
   JavaRefusesError,
   KeystoreError,
   MalformedKeystoreError,
   WrongPasswordError,
-} from './errors';
+} from '../errors';
 import {
   JKS_KEY_PROTECTOR_OID,
   oidToString,
@@ -31,7 +31,7 @@ import {
   unsupportedProtector,
 } from './javaKeyProtector';
 import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
-import type { EncodeOptions, Entry, Keystore, SealedKey } from './model';
+import type { EncodeOptions, Entry, Keystore, SealedKey } from '../model';
 import { readSealedSecretKey, sealJceksSecretKey } from './jceksSecretKey';
 
 /** The two formats this codec handles. */

@@ -14,10 +14,10 @@ import {
   WrongPasswordError,
   AliasExistsError,
   ExcessiveWorkError,
-} from './errors';
-import type { EncodeOptions, Entry, Keystore } from './model';
+} from '../errors';
+import type { EncodeOptions, Entry, Keystore } from '../model';
 import { DerReader, Node, berToDer } from './pkcs12Der';
-import { TAG, NULL, explicit, integer, octetString, oid, seq, tlv } from './der';
+import { TAG, NULL, explicit, integer, octetString, oid, seq, tlv } from '../asn1/der';
 import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
 import {
   BadDecryptError,
@@ -29,9 +29,9 @@ import {
   pkcs12Kdf,
   pkcs12PbeDecrypt,
   pkcs12PbeEncrypt,
-} from './pkcs12Kdf';
-import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './pkcs12Bags';
-import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from './secretKeyInfo';
+} from './rfc7292KeyDerivation';
+import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './safeBags';
+import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from '../secretKeyInfo';
 
 /** PKCS#7 data content type (RFC 2315 §14). */
 const OID_DATA = '1.2.840.113549.1.7.1';

@@ -4,10 +4,10 @@
  * listing a 150-certificate truststore stays fast. Node's `crypto` verifies signatures and compares keys.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
-import { InvalidInputError } from './errors';
-import type { CertificateInfo } from './model';
-import { TAG, asBuffer, childrenOf, decodeOid, readOid, readTlv, readWhole, valueOf, type Tlv } from './der';
-import { formatDerName, namesMatch } from './dname';
+import { InvalidInputError } from '../errors';
+import type { CertificateInfo } from '../model';
+import { TAG, asBuffer, childrenOf, decodeOid, readOid, readTlv, readWhole, valueOf, type Tlv } from '../asn1/der';
+import { formatDerName, namesMatch } from './distinguishedName';
 
 /** The parts of a certificate the keystore code needs, as views into its DER. */
 export interface ParsedCertificate {

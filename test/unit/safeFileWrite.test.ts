@@ -9,14 +9,13 @@ import {
   readKeystoreFileSync,
   withKeystoreLock,
   writeKeystoreFile,
-} from '../../src/core/io/keystoreFile';
-import { FileChangedError, FileTooLargeError } from '../../src/core/keystore/errors';
+} from '../../src/core/io/safeFileWrite';
+import { FileChangedError, FileTooLargeError, deleteEntry } from '../../src/core/keystore';
 import { WriteVerificationError, loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
-import { deleteEntry } from '../../src/core/keystore/operations';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/keystores');
 
-describe('keystoreFile: safe reads and atomic writes', () => {
+describe('safeFileWrite: safe reads and atomic writes', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-ksfile-'));

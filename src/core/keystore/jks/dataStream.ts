@@ -4,8 +4,8 @@
  * length field set huge fails fast with a MalformedKeystoreError pointing at the field.
  * Values come back as views on the input (no per-byte copies).
  */
-import { readTlv } from './der';
-import { MalformedKeystoreError } from './errors';
+import { readTlv } from '../asn1/der';
+import { MalformedKeystoreError } from '../errors';
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from './modifiedUtf8';
 
 /** Sequential big-endian reader over a byte array, as java.io.DataInputStream reads a keystore. */

@@ -6,9 +6,9 @@
  * It is fast (one SHA-1 per 20 bytes of key), so it runs synchronously.
  */
 import { createHash } from 'crypto';
-import { bytesEqual, readDerHeader } from './byteReader';
-import { TAG, tlv } from './der';
-import { MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from './errors';
+import { bytesEqual, readDerHeader } from './dataStream';
+import { TAG, tlv } from '../asn1/der';
+import { MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from '../errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.17.1.1 (KeyProtector.KEY_PROTECTOR_OID). */
 export const JKS_KEY_PROTECTOR_OID = Uint8Array.from([0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x11, 0x01, 0x01]);
