@@ -1,16 +1,22 @@
 /**
- * DER (ITU-T X.690) on bytes: a zero-copy reader over `Uint8Array` for parsing certificates fast, and a
- * writer of whole TLVs as Buffers for the keystore codecs. (Certificates and requests are built as forge
- * trees: ./forgeAsn1.) Only definite-length, single-byte-tag encodings are read: that is all X.509,
+ * DER (ITU-T X.690), the one reader and writer of the keystore engine. The reader walks bytes in place
+ * (zero-copy views), checking every declared length against the bytes that remain before using it: a
+ * fuzzer feeds it. It answers in three ways over one core (tlvAt): readTlv throws InvalidInputError
+ * (certificates, requests, PEM), DerReader throws MalformedKeystoreError naming the file offset (the
+ * keystore codecs), peekTlv returns null (probes that decide between answers). The writer builds whole
+ * TLVs as Buffers; certificates and requests are built as forge trees instead (./forgeAsn1), BER is
+ * re-encoded by ./ber. Only definite-length, single-byte-tag encodings are read: that is all X.509,
  * PKCS#8, PKCS#10 and the keystores use.
  */
-import { InvalidInputError } from '../errors';
+import { TextDecoder } from 'node:util';
+import { InvalidInputError, MalformedKeystoreError } from '../errors';
+import { decodeOid, encodeOid } from './oid';
 
-/** One tag-length-value element: the value is `bytes[start + header, end)`. */
+/** One tag-length-value element: the tag byte at `start`, the value `[vStart, end)`, indices into its bytes. */
 export interface Tlv {
   readonly tag: number;
   readonly start: number;
-  readonly header: number;
+  readonly vStart: number;
   readonly end: number;
 }
 
@@ -40,31 +46,57 @@ export const TAG = {
   CTX0_PRIMITIVE: 0x80,
 } as const;
 
-/** Reads the element at `offset`; throws InvalidInputError when it overruns `limit` or is not DER. */
-export function readTlv(bytes: Uint8Array, offset: number, limit: number = bytes.length): Tlv {
-  if (offset + 2 > limit) throw new InvalidInputError(`Truncated DER data at byte ${offset}.`);
+/** Why an element could not be read, and the length it declared (for `overrun`). */
+export interface DerFault {
+  readonly fault: 'truncated' | 'multi-byte tag' | 'indefinite length' | 'length field too long' | 'truncated length' | 'overrun';
+  readonly length: number;
+}
+
+/** Reads the element at `offset`, which must end at or before `limit`: the element, or why it cannot be read. */
+export function tlvAt(bytes: Uint8Array, offset: number, limit: number = bytes.length): Tlv | DerFault {
+  if (limit > bytes.length) limit = bytes.length;
+  if (offset + 2 > limit) return { fault: 'truncated', length: 0 };
   const tag = bytes[offset];
-  // High-tag-number form (X.690 §8.1.2.4) never occurs in the structures we read.
-  if ((tag & 0x1f) === 0x1f) throw new InvalidInputError(`Unsupported DER tag at byte ${offset}.`);
-  let len = bytes[offset + 1];
-  let header = 2;
+  // High-tag-number form (X.690 §8.1.2.4) never occurs in the structures we read (RFC 7292 uses tags ≤ 30).
+  if ((tag & 0x1f) === 0x1f) return { fault: 'multi-byte tag', length: 0 };
+  let i = offset + 1;
+  let len = bytes[i++];
   if (len & 0x80) {
     const n = len & 0x7f;
-    // 0x80 is BER's indefinite length, which DER forbids (X.690 §10.1).
-    if (n === 0 || n > 4) throw new InvalidInputError(`Unsupported DER length at byte ${offset}.`);
-    if (offset + 2 + n > limit) throw new InvalidInputError(`Truncated DER data at byte ${offset}.`);
+    // 0x80 is BER's indefinite length, which DER forbids (X.690 §10.1) and keytool never writes.
+    if (n === 0) return { fault: 'indefinite length', length: 0 };
+    if (n > 4) return { fault: 'length field too long', length: 0 };
+    if (i + n > limit) return { fault: 'truncated length', length: 0 };
     len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + bytes[offset + 2 + i];
-    header += n;
+    for (let k = 0; k < n; k++) len = len * 256 + bytes[i++];
   }
-  const end = offset + header + len;
-  if (end > limit) throw new InvalidInputError(`Truncated DER data at byte ${offset}.`);
-  return { tag, start: offset, header, end };
+  if (len > limit - i) return { fault: 'overrun', length: len };
+  return { tag, start: offset, vStart: i, end: i + len };
+}
+
+/** True when tlvAt could not read an element. */
+export function isFault(r: Tlv | DerFault): r is DerFault {
+  return (r as Partial<DerFault>).fault !== undefined;
+}
+
+/** Reads the element at `offset`; throws InvalidInputError when it overruns `limit` or is not DER. */
+export function readTlv(bytes: Uint8Array, offset: number, limit: number = bytes.length): Tlv {
+  const r = tlvAt(bytes, offset, limit);
+  if (!isFault(r)) return r;
+  if (r.fault === 'multi-byte tag') throw new InvalidInputError(`Unsupported DER tag at byte ${offset}.`);
+  if (r.fault === 'indefinite length' || r.fault === 'length field too long') throw new InvalidInputError(`Unsupported DER length at byte ${offset}.`);
+  throw new InvalidInputError(`Truncated DER data at byte ${offset}.`);
+}
+
+/** Reads the element at `at` (value before `limit`), or null when there is none: for probes that only decide. */
+export function peekTlv(bytes: Uint8Array, at: number, limit = bytes.length): Tlv | null {
+  const r = tlvAt(bytes, at, limit);
+  return isFault(r) ? null : r;
 }
 
 /** The value bytes of an element (a view, not a copy). */
 export function valueOf(bytes: Uint8Array, tlv: Tlv): Uint8Array {
-  return bytes.subarray(tlv.start + tlv.header, tlv.end);
+  return bytes.subarray(tlv.vStart, tlv.end);
 }
 
 /** The whole encoding of an element, header included (a view, not a copy). */
@@ -75,7 +107,7 @@ export function encodingOf(bytes: Uint8Array, tlv: Tlv): Uint8Array {
 /** The elements inside a constructed element, in order. */
 export function childrenOf(bytes: Uint8Array, tlv: Tlv): Tlv[] {
   const out: Tlv[] = [];
-  let off = tlv.start + tlv.header;
+  let off = tlv.vStart;
   while (off < tlv.end) {
     const child = readTlv(bytes, off, tlv.end);
     out.push(child);
@@ -92,50 +124,151 @@ export function readWhole(bytes: Uint8Array, expectTag?: number): Tlv {
   return tlv;
 }
 
-/**
- * Dotted forms of OIDs already decoded, keyed by their value bytes read as a number (length in the top bits):
- * a certificate holds about fifteen OIDs, nearly always the same few dozen. Values of up to 6 bytes only
- * (2.5.4.x, 2.5.29.x, …), so the key stays an exact integer; the cache stops growing at OID_CACHE_MAX.
- */
-const oidCache = new Map<number, string>();
-const OID_CACHE_MAX = 1024;
-
-/** Decodes an OBJECT IDENTIFIER value (X.690 §8.19) to dotted form. */
-export function decodeOid(value: Uint8Array): string {
-  if (value.length > 6) return decodeOidUncached(value);
-  let key = value.length;
-  for (let i = 0; i < value.length; i++) key = key * 256 + value[i];
-  let dotted = oidCache.get(key);
-  if (dotted === undefined) {
-    dotted = decodeOidUncached(value);
-    if (oidCache.size < OID_CACHE_MAX) oidCache.set(key, dotted);
-  }
+/** Reads the OID of an element that must be a well-formed OBJECT IDENTIFIER. */
+export function readOid(bytes: Uint8Array, tlv: Tlv): string {
+  if (tlv.tag !== TAG.OID) throw new InvalidInputError('Expected an object identifier in DER data.');
+  const dotted = decodeOid(valueOf(bytes, tlv));
+  if (dotted === null) throw new InvalidInputError('Malformed object identifier in DER data.');
   return dotted;
 }
 
-/** decodeOid without the cache. */
-function decodeOidUncached(value: Uint8Array): string {
-  const parts: number[] = [];
-  let acc = 0;
-  for (let i = 0; i < value.length; i++) {
-    acc = acc * 128 + (value[i] & 0x7f);
-    if ((value[i] & 0x80) === 0) {
-      if (parts.length === 0) {
-        const first = acc < 40 ? 0 : acc < 80 ? 1 : 2;
-        parts.push(first, acc - first * 40);
-      } else {
-        parts.push(acc);
-      }
-      acc = 0;
-    }
-  }
-  return parts.join('.');
+/** True when `bytes` is exactly one well-formed DER TLV with tag `tag`; with `deep`, constructed values must nest exactly too. */
+export function isWholeDer(bytes: Uint8Array, tag: number, deep = false): boolean {
+  const h = peekTlv(bytes, 0);
+  if (h === null || h.tag !== tag || h.end !== bytes.length) return false;
+  return !deep || nestsExactly(bytes, h.vStart, h.end, 0);
 }
 
-/** Reads the OID of an element that must be an OBJECT IDENTIFIER. */
-export function readOid(bytes: Uint8Array, tlv: Tlv): string {
-  if (tlv.tag !== TAG.OID) throw new InvalidInputError('Expected an object identifier in DER data.');
-  return decodeOid(valueOf(bytes, tlv));
+/** Checks every TLV between `from` and `to` nests exactly; constructed values are walked recursively. */
+function nestsExactly(bytes: Uint8Array, from: number, to: number, depth: number): boolean {
+  if (depth > 32) return false;
+  let at = from;
+  while (at < to) {
+    const h = peekTlv(bytes, at, to);
+    if (h === null) return false;
+    if (h.tag & 0x20 && !nestsExactly(bytes, h.vStart, h.end, depth + 1)) return false;
+    at = h.end;
+  }
+  return at === to;
+}
+
+/**
+ * The reader as a cursor over one buffer, for the keystore codecs: every fault is a MalformedKeystoreError
+ * naming what was being read and its file offset. `origin` maps buffer indices to file offsets; it is
+ * undefined for decrypted plaintext, whose offsets mean nothing in the file.
+ */
+export class DerReader {
+  constructor(
+    readonly buf: Buffer,
+    private readonly origin: number | undefined = 0,
+  ) {}
+
+  /** The file offset of buffer index `pos`, when known. */
+  offsetOf(pos: number): number | undefined {
+    return this.origin === undefined ? undefined : this.origin + pos;
+  }
+
+  /** Throws MalformedKeystoreError naming `reason` at buffer index `pos`. */
+  fail(reason: string, pos: number): never {
+    throw new MalformedKeystoreError(reason, this.offsetOf(pos));
+  }
+
+  /** Reads the TLV at `pos`, which must end at or before `limit`. */
+  read(pos: number, limit: number, what: string): Tlv {
+    const r = tlvAt(this.buf, pos, limit);
+    if (!isFault(r)) return r;
+    switch (r.fault) {
+      case 'indefinite length':
+        return this.fail(`${what}: indefinite length is not DER`, pos);
+      case 'overrun':
+        return this.fail(`${what}: length ${r.length} runs past the end of its container`, pos);
+      case 'multi-byte tag':
+        return this.fail(`${what}: unexpected multi-byte tag`, pos);
+      default:
+        return this.fail(`${what}: ${r.fault}`, pos);
+    }
+  }
+
+  /** Reads the TLV at `pos` and insists on `tag`. */
+  expect(pos: number, limit: number, tag: number, what: string): Tlv {
+    const node = this.read(pos, limit, what);
+    if (node.tag !== tag) this.fail(`${what}: expected tag 0x${tag.toString(16)}, found 0x${node.tag.toString(16)}`, pos);
+    return node;
+  }
+
+  /** The child TLVs of a constructed node, each checked to lie inside it. */
+  children(node: Tlv, what: string): Tlv[] {
+    if ((node.tag & 0x20) === 0) this.fail(`${what}: expected a constructed value`, node.start);
+    const out: Tlv[] = [];
+    let pos = node.vStart;
+    while (pos < node.end) {
+      const child = this.read(pos, node.end, what);
+      out.push(child);
+      pos = child.end;
+    }
+    return out;
+  }
+
+  /** A reader over a node's value (ASN.1 nested in an OCTET STRING) that keeps file offsets. */
+  nested(node: Tlv): DerReader {
+    return new DerReader(this.value(node), this.offsetOf(node.vStart));
+  }
+
+  /** The value bytes of a node, as a view (no copy). */
+  value(node: Tlv): Buffer {
+    return this.buf.subarray(node.vStart, node.end);
+  }
+
+  /** The value bytes of a node as a plain Uint8Array view: lighter than a Buffer where no Buffer method is needed. */
+  view(node: Tlv): Uint8Array {
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + node.vStart, node.end - node.vStart);
+  }
+
+  /** The whole TLV of a node, as a view (no copy). */
+  whole(node: Tlv): Buffer {
+    return this.buf.subarray(node.start, node.end);
+  }
+
+  /** Decodes an OBJECT IDENTIFIER to dotted form (./oid). */
+  oid(node: Tlv, what: string): string {
+    if (node.tag !== TAG.OID) this.fail(`${what}: expected an OID`, node.start);
+    const dotted = decodeOid(this.view(node));
+    return dotted ?? this.fail(`${what}: bad OID`, node.start);
+  }
+
+  /** Decodes a non-negative INTEGER that fits in a JavaScript number (iteration counts, versions, lengths). */
+  smallInt(node: Tlv, what: string): number {
+    if (node.tag !== TAG.INTEGER) this.fail(`${what}: expected an INTEGER`, node.start);
+    const v = this.value(node);
+    if (v.length === 0 || v.length > 6 || (v[0] & 0x80) !== 0) this.fail(`${what}: integer out of range`, node.start);
+    let n = 0;
+    for (const b of v) n = n * 256 + b;
+    return n;
+  }
+
+  /** The value of an OCTET STRING. */
+  octets(node: Tlv, what: string): Buffer {
+    if (node.tag !== TAG.OCTET_STRING) this.fail(`${what}: expected an OCTET STRING`, node.start);
+    return this.value(node);
+  }
+}
+
+let utf16be: TextDecoder | undefined;
+
+/**
+ * Decodes BMPString bytes (UTF-16BE) to a string, natively; lone surrogates, which the decoder refuses,
+ * pass through one unit at a time, as the JDK's String would hold them. A trailing odd byte is ignored.
+ */
+export function decodeBmp(bytes: Uint8Array): string {
+  const even = bytes.subarray(0, bytes.length & ~1);
+  try {
+    utf16be ??= new TextDecoder('utf-16be', { fatal: true });
+    return utf16be.decode(even);
+  } catch {
+    let s = '';
+    for (let i = 0; i < even.length; i += 2) s += String.fromCharCode((even[i] << 8) | even[i + 1]);
+    return s;
+  }
 }
 
 /** Lowercase hex of bytes. */
@@ -146,6 +279,13 @@ export function toHex(bytes: Uint8Array): string {
 /** A Buffer view of `bytes` without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Compares two byte arrays for equality. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,22 +336,9 @@ export function integer(n: number): Buffer {
   return tlv(TAG.INTEGER, Buffer.from(bytes));
 }
 
-/** OBJECT IDENTIFIER from dotted form (X.690 §8.19). */
+/** OBJECT IDENTIFIER from dotted form (./oid). */
 export function oid(dotted: string): Buffer {
-  const arcs = dotted.split('.').map(Number);
-  const out: number[] = [];
-  const push = (n: number): void => {
-    const chunk: number[] = [n & 0x7f];
-    n = Math.floor(n / 128);
-    while (n > 0) {
-      chunk.unshift((n & 0x7f) | 0x80);
-      n = Math.floor(n / 128);
-    }
-    out.push(...chunk);
-  };
-  push(arcs[0] * 40 + arcs[1]);
-  for (const a of arcs.slice(2)) push(a);
-  return tlv(TAG.OID, Buffer.from(out));
+  return tlv(TAG.OID, encodeOid(dotted));
 }
 
 /** BMPString (UTF-16BE code units, surrogate pairs kept as the JDK writes them). */

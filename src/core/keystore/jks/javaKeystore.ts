@@ -13,7 +13,9 @@
  * digest last too, but reports everything as IOException.
  */
 import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'crypto';
-import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './dataStream';
+import { ByteReader, ByteWriter } from './dataStream';
+import { bytesEqual, isWholeDer, peekTlv } from '../asn1/der';
+import { decodeOid } from '../asn1/oid';
 import {
   AliasExistsError,
   JavaRefusesError,
@@ -23,7 +25,6 @@ import {
 } from '../errors';
 import {
   JKS_KEY_PROTECTOR_OID,
-  oidToString,
   parseEncryptedPrivateKeyInfo,
   protectJksKey,
   passwordUtf16Be,
@@ -169,11 +170,11 @@ const VERIFIABLE_SIGNATURES = new Set([
 
 /** The signatureAlgorithm OID of a DER certificate (the second element of the outer SEQUENCE), or ''. */
 function signatureOid(der: Uint8Array): string {
-  const outer = readDerHeader(der, 0);
-  const tbs = outer && readDerHeader(der, outer.start, outer.end);
-  const alg = tbs && readDerHeader(der, tbs.end, outer.end);
-  const oid = alg && readDerHeader(der, alg.start, alg.end);
-  return oid && oid.tag === 0x06 ? oidToString(der.subarray(alg.start, oid.end)) : '';
+  const outer = peekTlv(der, 0);
+  const tbs = outer && peekTlv(der, outer.vStart, outer.end);
+  const alg = tbs && peekTlv(der, tbs.end, outer.end);
+  const oid = alg && peekTlv(der, alg.vStart, alg.end);
+  return oid && oid.tag === 0x06 ? (decodeOid(der.subarray(oid.vStart, oid.end)) ?? '') : '';
 }
 
 /**

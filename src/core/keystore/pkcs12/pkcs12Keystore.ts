@@ -16,8 +16,8 @@ import {
   ExcessiveWorkError,
 } from '../errors';
 import type { EncodeOptions, Entry, Keystore } from '../model';
-import { DerReader, Node, berToDer } from './pkcs12Der';
-import { TAG, NULL, explicit, integer, octetString, oid, seq, tlv } from '../asn1/der';
+import { DerReader, TAG, NULL, explicit, integer, octetString, oid, seq, tlv, type Tlv } from '../asn1/der';
+import { berToDer } from '../asn1/ber';
 import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
 import {
   BadDecryptError,
@@ -63,7 +63,7 @@ type Cipher =
   | { kind: 'pkcs12'; oid: string; salt: Buffer; iterations: number };
 
 /** Parses a password-based encryption AlgorithmIdentifier: PBES2 (RFC 8018) or a PKCS#12 PBE (RFC 7292 C). */
-function parseCipher(der: DerReader, alg: Node): Cipher {
+function parseCipher(der: DerReader, alg: Tlv): Cipher {
   if (alg.tag !== TAG.SEQUENCE) der.fail('encryption algorithm: expected an AlgorithmIdentifier', alg.start);
   const [idNode, params] = der.children(alg, 'encryption algorithm');
   if (!idNode) der.fail('encryption algorithm: empty', alg.start);
@@ -141,7 +141,7 @@ function checkWorkBudget(mac: MacData | null, safes: readonly (Bag[] | PendingSa
 }
 
 /** Reads ContentInfo { contentType, [0] EXPLICIT content } and returns the type and the content node. */
-function contentInfo(der: DerReader, node: Node, what: string): { type: string; content: Node } {
+function contentInfo(der: DerReader, node: Tlv, what: string): { type: string; content: Tlv } {
   if (node.tag !== TAG.SEQUENCE) der.fail(`${what}: expected a ContentInfo SEQUENCE`, node.start);
   const [typeNode, wrap, extra] = der.children(node, what);
   if (!typeNode || !wrap || wrap.tag !== TAG.CTX0 || extra) der.fail(`${what}: expected contentType and [0] content`, node.start);
@@ -150,7 +150,7 @@ function contentInfo(der: DerReader, node: Node, what: string): { type: string; 
   return { type: der.oid(typeNode, `${what} type`), content };
 }
 
-function parseMacData(der: DerReader, node: Node): MacData {
+function parseMacData(der: DerReader, node: Tlv): MacData {
   if (node.tag !== TAG.SEQUENCE) der.fail('MacData: expected a SEQUENCE', node.start);
   const [digestInfo, saltNode, itNode, extra] = der.children(node, 'MacData');
   if (!digestInfo || !saltNode || extra || digestInfo.tag !== TAG.SEQUENCE) der.fail('MacData: expected DigestInfo and salt', node.start);
@@ -372,8 +372,16 @@ function asKeystoreError(e: unknown): KeystoreError {
   return e instanceof KeystoreError ? e : new MalformedKeystoreError('unexpected structure', undefined, { cause: e });
 }
 
+/**
+ * A reader over a node's value (ASN.1 nested in an OCTET STRING); with `ber` the bytes are first
+ * re-encoded as DER (berToDer) and file offsets are dropped, since they would no longer apply.
+ */
+function nestedReader(der: DerReader, node: Tlv, ber: boolean): DerReader {
+  return ber ? new DerReader(berToDer(der.value(node)), undefined) : der.nested(node);
+}
+
 /** The value of an OCTET STRING that BER may have split into a constructed [0] of segments (RFC 2315 §13). */
-function implicitOctets(der: DerReader, node: Node, what: string): Buffer {
+function implicitOctets(der: DerReader, node: Tlv, what: string): Buffer {
   if (node.tag === TAG.CTX0_PRIMITIVE) return der.value(node);
   if (node.tag !== TAG.CTX0) der.fail(`${what}: expected [0] IMPLICIT OCTET STRING`, node.start);
   return Buffer.concat(der.children(node, what).map((c) => der.octets(c, what)));
@@ -393,7 +401,7 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
   const authSafe = contentInfo(der, authSafeNode, 'authSafe');
   if (authSafe.type !== OID_DATA) throw new UnsupportedAlgorithmError(authSafe.type, 'integrity mode');
   const authOctets = der.octets(authSafe.content, 'authSafe content');
-  const ader = der.nested(authSafe.content, ber);
+  const ader = nestedReader(der, authSafe.content, ber);
   const safesNode = ader.expect(0, ader.buf.length, TAG.SEQUENCE, 'AuthenticatedSafe');
   if (safesNode.end !== ader.buf.length) ader.fail('trailing bytes after the AuthenticatedSafe', safesNode.end);
 
@@ -404,7 +412,7 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
     if (ci.type === OID_DATA) {
       const octets = ci.content;
       if (octets.tag !== TAG.OCTET_STRING) ader.fail('data safe: expected an OCTET STRING', octets.start);
-      const sder = ader.nested(octets, ber);
+      const sder = nestedReader(ader, octets, ber);
       const sc = sder.expect(0, sder.buf.length, TAG.SEQUENCE, 'SafeContents');
       if (sc.end !== sder.buf.length) sder.fail('trailing bytes after SafeContents', sc.end);
       safes.push(parseSafeContents(sder, sc));

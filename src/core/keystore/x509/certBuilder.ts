@@ -286,7 +286,7 @@ export function signCertificate(opts: SignCertificateOptions): Uint8Array {
   const issuerName = rawAsn1(issuerDer.subarray(issuerCert.subject.start, issuerCert.subject.end));
   const issuerSki = issuerCert.extensions.get('2.5.29.14');
   const issuerKeyId = issuerSki
-    ? valueOf(issuerDer, readTlv(issuerDer, issuerSki.value.start + issuerSki.value.header, issuerSki.value.end))
+    ? valueOf(issuerDer, readTlv(issuerDer, issuerSki.value.vStart, issuerSki.value.end))
     : keyIdentifier(issuerDer.subarray(issuerCert.spki.start, issuerCert.spki.end));
   let subjectKeyType: 'rsa' | 'ec';
   try {

@@ -67,7 +67,7 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
           const parts = childrenOf(der, ext);
           if (readOid(der, parts[0]) !== '2.5.29.17') continue;
           const octets = parts[parts.length - 1];
-          const names = readTlv(der, octets.start + octets.header, octets.end);
+          const names = readTlv(der, octets.vStart, octets.end);
           for (const gn of childrenOf(der, names)) {
             const v = valueOf(der, gn);
             if (gn.tag === 0x82) san.push(`dns:${asBuffer(v).toString('latin1')}`);

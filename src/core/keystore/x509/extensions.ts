@@ -47,7 +47,7 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
 
 /** The contents of an extension's OCTET STRING as one TLV. */
 function inner(der: Uint8Array, value: Tlv): Tlv {
-  return readTlv(der, value.start + value.header, value.end);
+  return readTlv(der, value.vStart, value.end);
 }
 
 function keyUsage(cert: ParsedCertificate): string[] {

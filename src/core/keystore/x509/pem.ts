@@ -49,7 +49,7 @@ function pkcs7Certificates(der: Uint8Array): Uint8Array[] | null {
     const [type, content] = childrenOf(der, ci);
     if (!type || type.tag !== TAG.OID || readOid(der, type) !== PKCS7_SIGNED_DATA) return null;
     if (!content || content.tag !== 0xa0) throw new InvalidInputError('The PKCS#7 data has no content.');
-    const signedData = readTlv(der, content.start + content.header, content.end);
+    const signedData = readTlv(der, content.vStart, content.end);
     const certsField = childrenOf(der, signedData).find((t) => t.tag === 0xa0); // [0] IMPLICIT SET OF Certificate
     if (!certsField) return [];
     return childrenOf(der, certsField)
