@@ -23,6 +23,7 @@ import {
 import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
 import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509/certificate';
 import { generateKeyPair } from './keygen';
+import { whyJavaCannotParse } from './x509/javaParseLimits';
 import { createSelfSignedCertificate, type SignatureAlgorithm } from './x509/certBuilder';
 import { createCsr } from './x509/csr';
 
@@ -190,6 +191,7 @@ export function importTrustedCertificate(
   refuseExisting(store, name);
   // Parse it now so garbage is refused here rather than written into the store.
   describeCertificate(der);
+  refuseUnparsableByJava([der]);
   const id = certId(der);
   const duplicate = store.entries.find((e) =>
     e.kind === 'trusted-cert' ? certId(e.certificate) === id : e.kind === 'private-key' && e.chain.length > 0 && certId(e.chain[0]) === id,
@@ -237,6 +239,7 @@ export async function importCaReply(
 ): Promise<Keystore> {
   const entry = requireKeyEntry(store, alias);
   if (replyCerts.length === 0) throw new InvalidInputError('The CA reply holds no certificate.');
+  refuseUnparsableByJava(replyCerts);
   const pkcs8 = await openKey(entry, keyPassword);
   publicKeyOfPkcs8(pkcs8);
   const leaf = replyCerts.find((c) => matchesKey(c, pkcs8));
@@ -308,6 +311,7 @@ export function importKeyAndChain(
   refuseExisting(store, name);
   checkNewPassword(store.format, keyPassword, 'key password');
   if (chain.length === 0) throw new InvalidInputError('The certificate chain is empty; give at least the certificate of the key.');
+  refuseUnparsableByJava(chain);
   publicKeyOfPkcs8(pkcs8); // throws InvalidInputError for a key that is not PKCS#8
   const leaf = chain.find((c) => matchesKey(c, pkcs8));
   if (!leaf) throw new KeyMismatchError(name);
@@ -317,6 +321,14 @@ export function importKeyAndChain(
   );
   const key: OpenKey = { sealed: 'open', pkcs8, password: keyPassword };
   return withEntry(store, { kind: 'private-key', alias: name, created: clock(options.now), chain: ordered, key });
+}
+
+/** Refuses certificates JDK 17 cannot parse: a store holding one could no longer be loaded by keytool or MI. */
+function refuseUnparsableByJava(certs: readonly Uint8Array[]): void {
+  for (const der of certs) {
+    const why = whyJavaCannotParse(der);
+    if (why !== null) throw new InvalidInputError(`The certificate holds ${why}; a store holding it could not be loaded by Java, so it is not imported.`);
+  }
 }
 
 /** Orders certificates from `leaf` by issuer as far as `rest` allows; unlike completeChain it accepts a chain that stops short of a root. */

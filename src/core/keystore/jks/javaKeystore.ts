@@ -33,6 +33,7 @@ import {
 } from './javaKeyProtector';
 import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
 import type { EncodeOptions, Entry, Keystore, SealedKey } from '../model';
+import { whyJavaCannotParse } from '../x509/javaParseLimits';
 import { readSealedSecretKey, sealJceksSecretKey } from './jceksSecretKey';
 
 /** The two formats this codec handles. */
@@ -109,6 +110,9 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     const der = r.u32Prefixed('certificate');
     if (!isWholeDer(der, 0x30)) throw new MalformedKeystoreError(`certificate of alias "${alias}" is not one DER SEQUENCE`, at + 4);
     located.push({ alias, what: 'certificate', der, offset: at + 4 });
+    // The JDK parses every certificate as it loads the store; one it cannot parse fails the whole load.
+    const why = whyJavaCannotParse(der);
+    if (why !== null) refusal ??= new JavaRefusesError(`a certificate of alias "${alias}" holds ${why}`);
     return der;
   };
 

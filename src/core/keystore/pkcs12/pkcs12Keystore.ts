@@ -14,8 +14,10 @@ import {
   WrongPasswordError,
   AliasExistsError,
   ExcessiveWorkError,
+  JavaRefusesError,
 } from '../errors';
 import type { EncodeOptions, Entry, Keystore } from '../model';
+import { whyJavaCannotParse } from '../x509/javaParseLimits';
 import { DerReader, TAG, NULL, explicit, integer, octetString, oid, seq, tlv, type Tlv } from '../asn1/der';
 import { berToDer } from '../asn1/ber';
 import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
@@ -476,7 +478,25 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
       throw e;
     }
   }
+  refuseWhatJavaCannotParse(decrypted, safes.map((x) => !Array.isArray(x)));
   return { format: 'PKCS12', integrity: verified ? 'verified' : 'unverifiable', entries: assemble(decrypted) };
+}
+
+/**
+ * Throws JavaRefusesError for a certificate JDK 17 fails to parse: PKCS12KeyStore.engineLoad parses every
+ * certBag, and a failure inside an encrypted safe reaches keytool as "keystore password was incorrect".
+ */
+function refuseWhatJavaCannotParse(safes: readonly Bag[][], encrypted: readonly boolean[]): void {
+  safes.forEach((bags, i) => {
+    for (const bag of bags) {
+      if (bag.type !== 'cert') continue;
+      const why = whyJavaCannotParse(bag.cert);
+      if (why === null) continue;
+      const name = bag.attrs.friendlyName ? `a certificate of alias "${bag.attrs.friendlyName}"` : 'a certificate';
+      const keytoolSays = encrypted[i] ? '; keytool reports it as "keystore password was incorrect"' : '';
+      throw new JavaRefusesError(`${name} holds ${why}${keytoolSays}`);
+    }
+  });
 }
 
 /** Decrypts an EncryptedPrivateKeyInfo (RFC 5208 §6) of a key or secret bag; WrongKeyPasswordError on bad padding. */
