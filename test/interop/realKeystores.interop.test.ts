@@ -55,8 +55,8 @@ interface ExpectedStore {
  * "keystore password was incorrect". We refuse both as Java would, saying why, and not as a wrong password.
  */
 const REFUSED_AS_JAVA_REFUSES: Readonly<Record<string, RegExp>> = {
-  '139': /Java cannot read this keystore: a certificate holds a Diffie-Hellman key with X9\.42 domain parameters/,
-  '150': /Java cannot read this keystore: .*X9\.42 domain parameters.*keytool reports it as "keystore password was incorrect"/,
+  '139': /[Jj]ava cannot read this keystore: a certificate holds a Diffie-Hellman key with X9\.42 domain parameters/,
+  '150': /[Jj]ava cannot read this keystore: .*X9\.42 domain parameters.*keytool reports it as "keystore password was incorrect"/,
 };
 
 
