@@ -1,6 +1,6 @@
 /**
  * X.509 certificate details as JDK 17 `keytool -list -v` prints them (`sun.security.tools.keytool.Main
- * .printX509Cert`), read straight from the DER (RFC 5280 §4.1) with the small reader in ./der, so that
+ * .printX509Cert`), read straight from the DER (RFC 5280 §4.1) with the small reader in ../asn1/der, so that
  * listing a 150-certificate truststore stays fast. Node's `crypto` verifies signatures and compares keys.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
