@@ -1,7 +1,15 @@
 // ESLint flat config: typescript-eslint's recommended rules, plus the architectural rules the project
-// lives by: nothing under src/core may import 'vscode' (the CLI and unit tests use the engine), the
-// editor features import one another only through their public modules, and functions stay short.
+// lives by: nothing under src/core may import 'vscode' (the CLI and unit tests use the engine),
+// src/core/keystore has one way in (its index), the editor features import one another only through
+// their public modules, and functions stay short.
 import tseslint from 'typescript-eslint';
+
+const NO_VSCODE = { name: 'vscode', message: 'src/core is the engine: it knows nothing of VS Code.' };
+/** Outside src/core/keystore nothing imports a file inside it. */
+const KEYSTORE_INDEX_ONLY = {
+  group: ['**/keystore/*'],
+  message: "Import the keystore engine from its index ('…/core/keystore'), not from a file inside the folder.",
+};
 
 /** Longest function, counting neither blank lines nor comments. */
 const FUNCTION_CEILING = { max: 80, skipBlankLines: true, skipComments: true };
@@ -32,9 +40,23 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts'],
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is the engine: it knows nothing of VS Code.' }] }],
+      'no-restricted-imports': ['error', { patterns: [KEYSTORE_INDEX_ONLY] }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/keystore/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NO_VSCODE], patterns: [KEYSTORE_INDEX_ONLY] }],
+    },
+  },
+  {
+    files: ['src/core/keystore/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [NO_VSCODE] }],
     },
   },
   {

@@ -2,7 +2,7 @@
  * In-process cost of the keystores crafted to cost work (test/fuzz/hostileStores.ts): what each once took,
  * and what it takes now. Medians of a few runs, cold (no cache helps an attacker's fresh file).
  */
-import { decodeKeystore } from '../src/core/keystore/index';
+import { decodeKeystore } from '../src/core/keystore';
 import { manyCertsPkcs12, manySafesPkcs12, sameSubjectJks } from '../test/fuzz/hostileStores';
 import { median } from './median';
 

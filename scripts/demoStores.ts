@@ -9,11 +9,7 @@
 //                          `tls.rootCertificates`, where MI ships the JDK's) plus the wso2carbon certificate.
 // scripts/makeDemo.mjs loads this module through tsx and writes the bytes with writeKeystoreFile.
 import * as tls from 'node:tls';
-import { encodeKeystore } from '../src/core/keystore';
-import { addKeyPair, createStore, importTrustedCertificate } from '../src/core/keystore/operations';
-import { decodeCertificates } from '../src/core/keystore/pem';
-import { describeCertificate } from '../src/core/keystore/x509';
-import type { Keystore } from '../src/core/keystore/model';
+import { encodeKeystore, addKeyPair, createStore, importTrustedCertificate, decodeCertificates, describeCertificate, type Keystore } from '../src/core/keystore';
 
 /** The password of both demo stores and of the key: MI's default, which the checks flag. */
 export const DEMO_PASSWORD = 'wso2carbon';

@@ -5,10 +5,7 @@
  * this; it never sees a key, a password or raw bytes beyond certificates.
  */
 import * as path from 'node:path';
-import type { Entry, Keystore, KeystoreFormat, Integrity } from './keystore/model';
-import { describeCertificate, parseCertificate } from './keystore/x509';
-import { certificateUsage, commonNameOf } from './keystore/certExtensions';
-import { encodePem } from './keystore/pem';
+import { describeCertificate, parseCertificate, certificateUsage, commonNameOf, encodePem, type Entry, type Keystore, type KeystoreFormat, type Integrity } from './keystore';
 import type { Range, Severity } from './problem';
 import type { EffectiveStore } from './workspace/effectiveConfig';
 import type { MiWorkspace } from './workspace/discover';

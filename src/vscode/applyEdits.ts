@@ -4,7 +4,7 @@
  * finished change on disk); one with unsaved changes is left for the person to save with theirs.
  */
 import * as vscode from 'vscode';
-import { FileChangedError } from '../core/keystore/errors';
+import { FileChangedError } from '../core/keystore';
 import type { TextEdit } from '../core/problem';
 import { toRange } from './convert';
 

@@ -4,8 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findEntry } from '../core/keystore/index';
-import { describeCertificate } from '../core/keystore/x509';
+import { findEntry, describeCertificate } from '../core/keystore';
 import { toRange } from './convert';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';

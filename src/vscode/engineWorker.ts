@@ -10,7 +10,7 @@ import { parseDeploymentToml } from '../core/config/parse';
 import { lookupKey } from '../core/config/schema';
 import type { TomlDocument } from '../core/config/toml';
 import type { Problem } from '../core/problem';
-import type { KeystoreFormat, PrivateKeyEntry } from '../core/keystore/model';
+import type { KeystoreFormat, PrivateKeyEntry } from '../core/keystore';
 import type { MiWorkspace } from '../core/workspace/discover';
 import { decodeStore, KeystoreCache, recoverKey } from '../core/workspace/keystoreCache';
 

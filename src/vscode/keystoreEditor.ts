@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Keystore } from '../core/keystore/model';
+import type { Keystore } from '../core/keystore';
 import { describeEntry, describeKeystore, usagesOf, type ConsumerOfFile, type LocatedProblem, type ProjectFiles, type KeystoreViewModel } from '../core/editorModel';
 import type { MiWorkspace } from '../core/workspace/discover';
 import type { Severity } from '../core/problem';

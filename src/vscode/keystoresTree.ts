@@ -7,8 +7,8 @@ import { extensionOf, treeExtensions, type ExtensionNode } from './treeExtension
 import { escapeMarkdown } from '../core/config/assist';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CertificateInfo, Entry } from '../core/keystore/model';
-import { describeCertificate } from '../core/keystore/x509';
+import type { CertificateInfo, Entry } from '../core/keystore';
+import { describeCertificate } from '../core/keystore';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';

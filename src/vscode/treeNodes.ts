@@ -2,7 +2,7 @@
  * The items of the Keystores view as plain data, shared by the tree (which renders them) and the
  * commands (which receive them as their argument when run from a tree menu).
  */
-import type { Entry, KeystoreFormat } from '../core/keystore/model';
+import type { Entry, KeystoreFormat } from '../core/keystore';
 import type { MiWorkspace } from '../core/workspace/discover';
 
 /** The roles a store can play in MI, plus `unused` for a store file nothing configures. */

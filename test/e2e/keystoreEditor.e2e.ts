@@ -9,10 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runKeytool } from '../helpers/keytool';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { decodeKeystore, encodeKeystore } from '../../src/core/keystore/index';
-import type { Entry } from '../../src/core/keystore/model';
-import { parseCertificate } from '../../src/core/keystore/x509';
-import { commonNameOf } from '../../src/core/keystore/certExtensions';
+import { decodeKeystore, encodeKeystore, parseCertificate, commonNameOf, type Entry } from '../../src/core/keystore';
 import { e2eEnvironment, launchBrowser, openWorkbench, screenshot } from './workbench';
 
 const env = e2eEnvironment();

@@ -4,8 +4,8 @@
  * writer, so no hostile binary is committed; the unit tests and the fuzz mutators share them.
  */
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { TAG, explicit, integer, oid, octetString, seq, set, tlv } from '../../src/core/keystore/der';
-import { certBag, keyBag } from '../../src/core/keystore/pkcs12Bags';
+import { TAG, explicit, integer, oid, octetString, seq, set, tlv } from '../../src/core/keystore/asn1/der';
+import { certBag, keyBag } from '../../src/core/keystore/pkcs12/safeBags';
 
 const OID_DATA = '1.2.840.113549.1.7.1';
 const OID_ENCRYPTED_DATA = '1.2.840.113549.1.7.6';

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { decodeKeystore, encodeKeystore, openKey, KeystoreError } from '../../src/core/keystore/index';
+import { decodeKeystore, encodeKeystore, openKey, KeystoreError } from '../../src/core/keystore';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { checkWorkspace } from '../../src/core/checks/index';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';

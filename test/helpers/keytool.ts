@@ -6,8 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import type { CertificateInfo, Keystore } from '../../src/core/keystore/model';
-import { formatJavaDate } from '../../src/core/keystore/x509';
+import { formatJavaDate, type CertificateInfo, type Keystore } from '../../src/core/keystore';
 
 /** The real keytool (JDK 17). */
 export const KEYTOOL = '/usr/bin/keytool';

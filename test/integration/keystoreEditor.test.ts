@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { closeAll, fixture, tempMiHome, workspaceDir } from './helpers';
 import { testingApi, tomlValue } from './testingApi';
-import { decodeKeystore } from '../../src/core/keystore/index';
+import { decodeKeystore } from '../../src/core/keystore';
 
 interface Message {
   readonly type: string;

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { activate, closeAll, workspaceDir } from '../integration/helpers';
 import { testingApi, tomlValue } from '../integration/testingApi';
-import { decodeKeystore } from '../../src/core/keystore/index';
+import { decodeKeystore } from '../../src/core/keystore';
 
 type Hook = (file: string, message: unknown, toWebview: boolean) => void;
 

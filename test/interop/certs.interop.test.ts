@@ -5,11 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { generateKeyPair } from '../../src/core/keystore/keygen';
-import { createSelfSignedCertificate } from '../../src/core/keystore/certBuilder';
-import { createCsr } from '../../src/core/keystore/csr';
-import { decodeCertificates, encodePem } from '../../src/core/keystore/pem';
-import { describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore/x509';
+import { generateKeyPair, createSelfSignedCertificate, createCsr, decodeCertificates, encodePem, describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore';
 import { FIXTURE_STORES, fixturePath, itShared, fixtureStorePassword, readExpectedListing, useTempDir, wso2Store, wso2StorePath } from '../helpers/fixtures';
 import {
   TOOL_ENV, certificateSections, keytool, keytoolCertificateView, keytoolListText, keytoolSubjectAltNames, parseCertificateSection,

@@ -9,7 +9,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FileChangedError, decodeKeystore } from '../../src/core/keystore/index';
+import { FileChangedError, decodeKeystore } from '../../src/core/keystore';
 import { loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/command';

@@ -5,9 +5,8 @@
  */
 import { strict as assert } from 'assert';
 import * as fs from 'fs';
-import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from '../../src/core/keystore/jks';
-import { WrongPasswordError } from '../../src/core/keystore/errors';
-import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
+import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from '../../src/core/keystore/jks/javaKeystore';
+import { WrongPasswordError, type Entry, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import { readFixture, useTempDir } from '../helpers/fixtures';
 import { keytool, keytoolFingerprint, keytoolImportKeystore, keytoolList, keytoolView, type KeytoolEntry } from '../helpers/keytool';
 

@@ -6,9 +6,9 @@
 import { strict as assert } from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
-import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
-import { explicit, integer, octetString, oid, seq, set } from '../../src/core/keystore/der';
+import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12/pkcs12Keystore';
+import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore';
+import { explicit, integer, octetString, oid, seq, set } from '../../src/core/keystore/asn1/der';
 import { fixturePath, readFixture, useTempDir } from '../helpers/fixtures';
 import { TOOL_ENV, keytoolImportKeystore, keytoolList, keytoolListText, keytoolView, type KeytoolEntry } from '../helpers/keytool';
 

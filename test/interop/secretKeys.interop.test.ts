@@ -7,8 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { decodeKeystore, openSecretKey } from '../../src/core/keystore/index';
-import type { Keystore } from '../../src/core/keystore/model';
+import { decodeKeystore, openSecretKey, type Keystore } from '../../src/core/keystore';
 import { fixturePath, useTempDir } from '../helpers/fixtures';
 import { keytool, keytoolImportKeystore, keytoolList } from '../helpers/keytool';
 import { runCli } from '../helpers/cli';

@@ -3,8 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { completionsAt, hoverAt, type AssistContext, type StoreSummary } from '../../src/core/config/assist';
-import { decodeKeystore } from '../../src/core/keystore';
-import { describeCertificate } from '../../src/core/keystore/x509';
+import { decodeKeystore, describeCertificate } from '../../src/core/keystore';
 import type { Position } from '../../src/core/problem';
 import { FIXTURES } from '../helpers/fixtures';
 

@@ -2,13 +2,10 @@ import { strict as assert } from 'node:assert';
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidInputError } from '../../src/core/keystore/errors';
-import { generateKeyPair } from '../../src/core/keystore/keygen';
-import { createSelfSignedCertificate, keyIdentifier, parseIpAddress, signCertificate } from '../../src/core/keystore/certBuilder';
-import { createCsr, parseCsr } from '../../src/core/keystore/csr';
-import { TAG, childrenOf, readTlv, readWhole, valueOf } from '../../src/core/keystore/der';
-import { decodeName } from '../../src/core/keystore/dname';
-import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore/x509';
+import { InvalidInputError, generateKeyPair, createCsr, parseCsr, certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate } from '../../src/core/keystore';
+import { createSelfSignedCertificate, keyIdentifier, parseIpAddress, signCertificate } from '../../src/core/keystore/x509/certBuilder';
+import { TAG, childrenOf, readTlv, readWhole, valueOf } from '../../src/core/keystore/asn1/der';
+import { decodeName } from '../../src/core/keystore/x509/distinguishedName';
 import { fixturePath } from '../helpers/fixtures';
 
 const PEM = fixturePath('pem');

@@ -4,9 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { decodeKeystore } from '../../src/core/keystore/index';
-import type { Keystore } from '../../src/core/keystore/model';
-import { decodeCertificates } from '../../src/core/keystore/pem';
+import { decodeKeystore, decodeCertificates, type Keystore } from '../../src/core/keystore';
 import { describeEntry, describeKeystore, expiryState, usagesOf, type LocatedProblem } from '../../src/core/editorModel';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';

@@ -13,7 +13,7 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import { decryptSecret, encryptSecret } from '../../src/core/secrets/cipher';
 import { readInternalKey, type NewInternalKey } from '../../src/core/secrets/rotate';
 import { loadDeploymentToml, writeDeploymentToml } from '../../src/core/secrets/workspaceVault';
-import { FileChangedError } from '../../src/core/keystore/errors';
+import { FileChangedError } from '../../src/core/keystore';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
 import { FIXTURES } from '../helpers/fixtures';
 

@@ -7,8 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeKeystore, ExcessiveWorkError, WrongPasswordError, type Keystore } from '../../src/core/keystore/index';
-import { MAX_CHAIN_LENGTH, MAX_TOTAL_ITERATIONS } from '../../src/core/keystore/pkcs12';
+import { decodeKeystore, ExcessiveWorkError, WrongPasswordError, type Keystore } from '../../src/core/keystore';
+import { MAX_CHAIN_LENGTH, MAX_TOTAL_ITERATIONS } from '../../src/core/keystore/pkcs12/pkcs12Keystore';
 import { manyCertsPkcs12, manySafesPkcs12, sameSubjectJks } from '../fuzz/hostileStores';
 
 /** CPU time (user + system, all threads) and wall time of `fn`, in ms. */

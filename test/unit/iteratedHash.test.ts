@@ -4,8 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { hash } from 'node:crypto';
-import { hashRepeatedly, sha1RoundsJs } from '../../src/core/keystore/iteratedHash';
-import { SHA1_MODULE_BASE64, assembleSha1Module } from '../../src/core/keystore/sha1Wasm';
+import { hashRepeatedly, sha1RoundsJs } from '../../src/core/keystore/pkcs12/iteratedHash';
+import { SHA1_MODULE_BASE64, assembleSha1Module } from '../../src/core/keystore/pkcs12/sha1Wasm';
 
 /** `rounds` more native hashes of `first`. */
 function native(alg: string, first: Buffer, rounds: number): Buffer {

@@ -4,12 +4,11 @@
  */
 import { strict as assert } from 'assert';
 import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
-import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey, sealJavaKey } from '../../src/core/keystore/jks';
-import { encodeModifiedUtf8, decodeModifiedUtf8 } from '../../src/core/keystore/modifiedUtf8';
-import { protectJceksKey } from '../../src/core/keystore/jceksKeyProtector';
-import { ByteWriter } from '../../src/core/keystore/byteReader';
-import { KeystoreError, MalformedKeystoreError, WrongKeyPasswordError, WrongPasswordError } from '../../src/core/keystore/errors';
-import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
+import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey, sealJavaKey } from '../../src/core/keystore/jks/javaKeystore';
+import { encodeModifiedUtf8, decodeModifiedUtf8 } from '../../src/core/keystore/jks/modifiedUtf8';
+import { protectJceksKey } from '../../src/core/keystore/jks/jceksKeyProtector';
+import { ByteWriter } from '../../src/core/keystore/jks/dataStream';
+import { KeystoreError, MalformedKeystoreError, WrongKeyPasswordError, WrongPasswordError, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import {
   FIXTURE_STORES, WSO2_STORES, describeShared, fixtureKeyPassword, fixtureStorePassword, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath,
 } from '../helpers/fixtures';

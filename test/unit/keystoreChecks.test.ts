@@ -11,8 +11,7 @@ import { KEYSTORE_CODES } from '../../src/core/checks/keystoreChecks';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiWorkspace } from '../../src/core/workspace/discover';
-import { decodeKeystore } from '../../src/core/keystore/index';
-import { parseCertificate } from '../../src/core/keystore/x509';
+import { decodeKeystore, parseCertificate } from '../../src/core/keystore';
 import { FIXTURES } from '../helpers/fixtures';
 
 const SEC = 'repository/resources/security/';

@@ -1,39 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey } from '../../src/core/keystore/index';
-import {
-  AliasExistsError,
-  AliasNotFoundError,
-  IncompleteChainError,
-  InvalidPasswordError,
-  KeyMismatchError,
-  UnsupportedEntriesError,
-  UnsupportedOperationError,
-  WrongEntryKindError,
-  WrongKeyPasswordError,
-  WrongPasswordError,
-} from '../../src/core/errors';
-import type { Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
-import {
-  addKeyPair,
-  convertKeystore,
-  changeKeyPassword,
-  changeStorePassword,
-  convert,
-  createCsrFor,
-  createStore,
-  deleteEntry,
-  exportCertificate,
-  importCaReply,
-  importKeyAndChain,
-  importTrustedCertificate,
-  proveStorePassword,
-  renameAlias,
-  renewSelfSignedCertificate,
-} from '../../src/core/keystore/operations';
-import { decodeCertificates, decodePrivateKey } from '../../src/core/keystore/pem';
-import { certificatesMatchKey, describeCertificate, isIssuedBy } from '../../src/core/keystore/x509';
-import { parseCsr } from '../../src/core/keystore/csr';
-import { generateKeyPair } from '../../src/core/keystore/keygen';
+import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey, AliasExistsError, AliasNotFoundError, IncompleteChainError, InvalidPasswordError, KeyMismatchError, WrongEntryKindError, WrongKeyPasswordError, WrongPasswordError, UnsupportedEntriesError, UnsupportedOperationError, addKeyPair, convertKeystore, changeKeyPassword, changeStorePassword, convert, createCsrFor, createStore, deleteEntry, exportCertificate, importCaReply, importKeyAndChain, importTrustedCertificate, proveStorePassword, renameAlias, renewSelfSignedCertificate, decodeCertificates, decodePrivateKey, certificatesMatchKey, describeCertificate, isIssuedBy, parseCsr, generateKeyPair, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import { readFixture } from '../helpers/fixtures';
 
 const load = (name: string, password = 'changeit') => decodeKeystore(readFixture(name), password);

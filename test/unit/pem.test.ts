@@ -2,8 +2,7 @@ import { strict as assert } from 'node:assert';
 import { createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidInputError } from '../../src/core/keystore/errors';
-import { decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore/pem';
+import { InvalidInputError, decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore';
 import { fixturePath } from '../helpers/fixtures';
 
 const PEM = fixturePath('pem');

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeKeystore } from '../../src/core/keystore/index';
-import { certificatesMatchKey, describeCertificate } from '../../src/core/keystore/x509';
+import { decodeKeystore, certificatesMatchKey, describeCertificate } from '../../src/core/keystore';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { FIXTURES, itShared, WSO2 } from '../helpers/fixtures';
 

@@ -5,19 +5,12 @@
 import { strict as assert } from 'assert';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'crypto';
 import * as forge from 'node-forge';
-import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12';
-import { PKCS12_PBE, PBE_SHA1_RC2_40, bmpPassword, pkcs12Kdf, pkcs12PbeDecrypt, pkcs12PbeEncrypt } from '../../src/core/keystore/pkcs12Kdf';
-import { NULL, bmpString, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/der';
-import { berToDer, decodeBmp } from '../../src/core/keystore/pkcs12Der';
-import {
-  InvalidPasswordError,
-  KeystoreError,
-  MalformedKeystoreError,
-  UnsupportedAlgorithmError,
-  WrongKeyPasswordError,
-  WrongPasswordError,
-} from '../../src/core/keystore/errors';
-import type { Entry, Keystore, PrivateKeyEntry } from '../../src/core/keystore/model';
+import { decodePkcs12, decryptPkcs12Key, encodePkcs12 } from '../../src/core/keystore/pkcs12/pkcs12Keystore';
+import { PKCS12_PBE, PBE_SHA1_RC2_40, bmpPassword, pkcs12Kdf, pkcs12PbeDecrypt, pkcs12PbeEncrypt } from '../../src/core/keystore/pkcs12/rfc7292KeyDerivation';
+import { NULL, bmpString, explicit, integer, octetString, oid, seq } from '../../src/core/keystore/asn1/der';
+import { berToDer } from '../../src/core/keystore/asn1/ber';
+import { decodeBmp } from '../../src/core/keystore/asn1/der';
+import { InvalidPasswordError, KeystoreError, MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError, type Entry, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import { FIXTURE_STORES, describeShared, readExpectedListing, readFixture, readWso2Store, wso2Store, wso2StorePath } from '../helpers/fixtures';
 import { keytoolList, keytoolView, parseKeytoolList, type KeytoolEntry } from '../helpers/keytool';
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import forge from 'node-forge';
-import { rc2ExpandKey } from '../../src/core/keystore/pkcs12Kdf';
+import { rc2ExpandKey } from '../../src/core/keystore/pkcs12/rfc7292KeyDerivation';
 
 /** node-forge's RFC 2268 key expansion, the independent implementation ours replaced. */
 function forgeExpand(key: Uint8Array, bits: number): Buffer {

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { decodeKeystore, encodeKeystore, findEntry, InvalidInputError } from '../../src/core/keystore/index';
-import { describeCertificate } from '../../src/core/keystore/x509';
+import { describeCertificate } from '../../src/core/keystore';
 import { contextFor, parseSslProfiles, senderTlsSettings } from '../../src/core/tls/clientContext';
 import { missingSubjectAltNames, renewWithNames } from '../../src/core/tls/listenerRenew';
 import { sslProfileChange } from '../../src/core/tls/sslProfileFix';

@@ -1,13 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { createPrivateKey } from 'node:crypto';
 import * as fs from 'node:fs';
-import { InvalidInputError } from '../../src/core/keystore/errors';
+import { InvalidInputError, decodeKeystore, formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore';
 import {
   certificateNotAfter, certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, sha256Fingerprint,
-} from '../../src/core/keystore/x509';
-import { decodeKeystore } from '../../src/core/keystore/index';
-import { childrenOf, readWhole, seq, tlv, type Tlv } from '../../src/core/keystore/der';
-import { formatDistinguishedName, parseDistinguishedName } from '../../src/core/keystore/dname';
+} from '../../src/core/keystore/x509/certificate';
+import { childrenOf, readWhole, seq, tlv, type Tlv } from '../../src/core/keystore/asn1/der';
 import { makeDemoStores } from '../../scripts/demoStores';
 import { fixturePath, readExpectedListing } from '../helpers/fixtures';
 import { certificateSections, keytoolCertificateView, parseCertificateSection, type KeytoolCertificate } from '../helpers/keytool';

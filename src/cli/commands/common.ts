@@ -10,8 +10,8 @@ import type { CliArgs, CliIO, CliOption } from '../command';
 import { CliFailure, UsageError, explained } from '../errors';
 import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
 import { passwordFromFlags, resolvePassword, type ResolvedPassword } from '../passwords';
-import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import type { FileSnapshot } from '../../core/io/keystoreFile';
+import type { Keystore, KeystoreFormat } from '../../core/keystore';
+import type { FileSnapshot } from '../../core/io/safeFileWrite';
 
 /** Options of a command that opens a store: store and key password flags. */
 export const STORE_AND_KEY_OPTIONS: readonly CliOption[] = [...STORE_PASSWORD_OPTIONS, ...KEY_PASSWORD_OPTIONS];
@@ -32,12 +32,12 @@ export const TYPE_OPTION: CliOption = {
 /* eslint-disable @typescript-eslint/no-require-imports */
 /** Lazy loaders of the engine modules the commands use. */
 export const load = {
-  keystore: async () => require('../../core/keystore/index') as typeof import('../../core/keystore/index'),
-  operations: async () => require('../../core/keystore/operations') as typeof import('../../core/keystore/operations'),
+  keystore: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
+  operations: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   store: async () => require('../../core/io/keystoreStore') as typeof import('../../core/io/keystoreStore'),
-  file: async () => require('../../core/io/keystoreFile') as typeof import('../../core/io/keystoreFile'),
-  pem: async () => require('../../core/keystore/pem') as typeof import('../../core/keystore/pem'),
-  x509: async () => require('../../core/keystore/x509') as typeof import('../../core/keystore/x509'),
+  file: async () => require('../../core/io/safeFileWrite') as typeof import('../../core/io/safeFileWrite'),
+  pem: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
+  x509: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   checks: async () => require('../../core/checks/index') as typeof import('../../core/checks/index'),
   discover: async () => require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
   keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),

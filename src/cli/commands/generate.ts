@@ -2,7 +2,7 @@
 import { intOption, listOption, positionals, requireOption, stringOption } from '../args';
 import type { CliCommand } from '../command';
 import { UsageError } from '../errors';
-import type { SignatureAlgorithm } from '../../core/keystore/certBuilder';
+import type { SignatureAlgorithm } from '../../core/keystore';
 import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, updateStore } from './common';
 
 /**

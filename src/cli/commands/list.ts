@@ -2,7 +2,7 @@
 import { positionals } from '../args';
 import type { CliCommand } from '../command';
 import { explained } from '../errors';
-import type { Entry, Keystore } from '../../core/keystore/model';
+import type { Entry, Keystore } from '../../core/keystore';
 import { passwordFromFlags } from '../passwords';
 import { formatOptions, outputFormat } from '../format/outputFormat';
 import { formatKeystoreText, listKeystore, type SecretKeySummary } from '../format/keystoreList';

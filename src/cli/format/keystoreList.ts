@@ -2,7 +2,7 @@
  * `mi-keystores list` output: a keytool-like summary (one line per entry: alias, kind, chain length, expiry,
  * SHA-256), or the JSON document other tools parse.
  */
-import type { CertificateInfo, Entry, Keystore } from '../../core/keystore/model';
+import type { CertificateInfo, Entry, Keystore } from '../../core/keystore';
 
 /** One entry of `list --json` (other tools parse this shape). */
 export interface ListedEntry {

@@ -3,8 +3,7 @@
  * the file's format from its bytes, then the store with its configured (or supplied) password, then the
  * private keys its consumer uses. Each step's outcome is a value the rules branch on, never an exception.
  */
-import type { Entry as KeystoreEntry, Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
-import { findEntry } from '../keystore/index';
+import { findEntry, type Entry as KeystoreEntry, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
 import type { EffectiveStore } from '../workspace/effectiveConfig';
 import type { KeystoreReader, StoreError } from '../workspace/keystoreCache';
 import { isInside } from '../workspace/resolvePath';

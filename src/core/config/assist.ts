@@ -4,7 +4,7 @@
  * `AssistContext`, for keystore files and the entries of the configured store.
  */
 import { PRODUCT_NAMES, productOfDocument, type Product } from '../checks/product';
-import type { CertificateInfo, Integrity, KeystoreFormat } from '../keystore/model';
+import type { CertificateInfo, Integrity, KeystoreFormat } from '../keystore';
 import type { Position, Range } from '../problem';
 import type { TomlDocument } from './toml';
 import { allTableSpecs, consumerOfKey, lookupKey, tableKeys, tableSpec, type KeySpec } from './schema';

@@ -3,10 +3,9 @@
  * writer, shared by the CLI and the extension. A save is reported only after the written file has been
  * read back and decoded with the new password and found to hold every entry as intended.
  */
-import { decodeKeystore, encodeKeystore, openKey, openSecretKey } from '../keystore/index';
+import { decodeKeystore, encodeKeystore, openKey, openSecretKey, type EncodeOptions, type Keystore } from '../keystore';
 import { WriteVerificationError } from '../errors';
-import type { EncodeOptions, Keystore } from '../keystore/model';
-import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot, type WrittenFile } from './keystoreFile';
+import { readKeystoreFile, readKeystoreFileSync, writeKeystoreFile, type FileSnapshot, type WrittenFile } from './safeFileWrite';
 
 /** A keystore as read from disk, with the snapshot a later save checks against. */
 export interface LoadedKeystore {

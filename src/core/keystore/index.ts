@@ -1,68 +1,32 @@
 /**
- * The keystore engine's front door: decode, encode and open keys whatever the format.
- * Each format lives in its own module; this one only dispatches on the detected format.
+ * The keystore engine's front door, and the only one: code outside this folder imports from here, never from
+ * a file inside it (a lint rule holds that), so the folder's layout can change without touching its users.
+ *
+ * Inside: ./jks (JKS and JCEKS), ./pkcs12, ./x509 (certificates, names, requests, PEM) and ./asn1 (the one
+ * DER reader and writer, the one OID codec); ./keystoreCodec dispatches on the detected format.
  */
-import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from './jks';
-import { decodePkcs12, encodePkcs12, decryptPkcs12Key, decryptPkcs12Secret } from './pkcs12';
-import { unsealJceksSecretKey } from './jceksSecretKey';
-import { secretKeySize, type SecretKeyMaterial } from './secretKeyInfo';
-import { detectFormat } from './format';
-import { UnknownFormatError, WrongEntryKindError } from './errors';
-import type { EncodeOptions, Entry, Keystore, KeystoreFormat } from './model';
-
 export * from './model';
 export * from './errors';
-export { detectFormat } from './format';
-
-/** Decodes a JKS, JCEKS or PKCS12 store and checks its integrity with `password`. */
-export async function decodeKeystore(bytes: Uint8Array, password: string): Promise<Keystore> {
-  const format = detectFormat(bytes);
-  if (format === null) throw new UnknownFormatError();
-  return format === 'PKCS12' ? decodePkcs12(bytes, password) : decodeJavaKeystore(bytes, password);
-}
-
-/** Encodes `store` in `store.format`, protected by `password`. */
-export async function encodeKeystore(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
-  return store.format === 'PKCS12'
-    ? encodePkcs12(store, password, options)
-    : encodeJavaKeystore(store, password, options);
-}
-
-/** Recovers the PKCS#8 private key of a key entry; throws WrongKeyPasswordError when `password` does not open it. */
-export async function openKey(entry: Entry, password: string): Promise<Uint8Array> {
-  if (entry.kind !== 'private-key') throw new WrongEntryKindError(entry.alias, 'private-key', entry.kind);
-  const key = entry.key;
-  if (key.sealed === 'open') return key.pkcs8;
-  return key.format === 'PKCS12'
-    ? decryptPkcs12Key(key.der, password, entry.alias)
-    : recoverJavaKey(key.format, key.der, password, entry.alias);
-}
-
-/**
- * Opens a secret-key entry: its algorithm (the JDK's name) and raw bytes. PKCS12 seals secret keys with the
- * store password, JCEKS with the key password; WrongKeyPasswordError when `password` does not open it.
- */
-export async function openSecretKey(entry: Entry, password: string): Promise<SecretKeyMaterial> {
-  if (entry.kind !== 'secret-key') throw new WrongEntryKindError(entry.alias, 'secret-key', entry.kind);
-  const secret = entry.secret;
-  if (secret.sealed === 'open') return { algorithm: secret.algorithm, key: secret.key };
-  return secret.format === 'PKCS12'
-    ? decryptPkcs12Secret(secret.der, password, entry.alias)
-    : unsealJceksSecretKey(secret.der, password, entry.alias);
-}
-
-/** What `list` says about a secret key: algorithm and strength in bits (DES parity bits not counted, as keytool). */
-export function describeSecretKey(material: SecretKeyMaterial): { algorithm: string; size: number } {
-  return { algorithm: material.algorithm, size: secretKeySize(material) };
-}
-
+export { detectFormat } from './detectFormat';
+export { decodeKeystore, describeSecretKey, encodeKeystore, findEntry, MI_STORE_TYPES, openKey, openSecretKey } from './keystoreCodec';
 export type { SecretKeyMaterial } from './secretKeyInfo';
-
-/** Finds an entry by alias, case-insensitively as both JKS and PKCS12 compare aliases. */
-export function findEntry(store: Keystore, alias: string): Entry | undefined {
-  const wanted = alias.toLowerCase();
-  return store.entries.find((e) => e.alias.toLowerCase() === wanted);
-}
-
-/** The store types MI's deployment.toml documents. */
-export const MI_STORE_TYPES: readonly KeystoreFormat[] = ['JKS', 'PKCS12'];
+export * from './operations';
+export { generateKeyPair, type KeyAlgorithm, type KeyGenOptions, type NamedCurve } from './keygen';
+export {
+  certificateNotAfter,
+  certificatesMatchKey,
+  describeCertificate,
+  formatJavaDate,
+  isIssuedBy,
+  parseCertificate,
+  sha1Fingerprint,
+  sha256Fingerprint,
+  type ParsedCertificate,
+} from './x509/certificate';
+export { decodeCertificates, decodePrivateKey, encodePem } from './x509/pem';
+export { formatDerName, formatDistinguishedName, namesMatch, parseDistinguishedName, type Rdn } from './x509/distinguishedName';
+export { certificateUsage, commonNameOf, type CertificateUsage } from './x509/extensions';
+export { createSelfSignedCertificate, type SelfSignedOptions, type SignatureAlgorithm } from './x509/certBuilder';
+export { createCsr, parseCsr, type CsrOptions, type ParsedCsr } from './x509/csr';
+/** The DER element reader, for callers that hand a whole DER name to formatDerName or namesMatch. */
+export { readWhole } from './asn1/der';

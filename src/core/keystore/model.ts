@@ -13,7 +13,7 @@ export type Integrity = 'verified' | 'unverifiable';
 /**
  * A private key exactly as a store holds it, still encrypted.
  * `der` is the EncryptedPrivateKeyInfo (RFC 5208) of that format's key protector; only the codec of
- * `format` can open it (see `openKey` in ./index). An encoder of the same format writes it back verbatim.
+ * `format` can open it (see `openKey` in ./keystoreCodec). An encoder of the same format writes it back verbatim.
  */
 export interface SealedKey {
   readonly sealed: 'sealed';

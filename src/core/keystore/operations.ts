@@ -5,9 +5,9 @@
  * password rules, CA-reply chain completion, duplicate-certificate notice).
  */
 import { createHash } from 'node:crypto';
-import { findEntry, openKey, openSecretKey } from './index';
+import { findEntry, openKey, openSecretKey } from './keystoreCodec';
 import { secretKeyAlgorithmOid } from './secretKeyInfo';
-import { namesMatch } from './dname';
+import { namesMatch } from './x509/distinguishedName';
 import {
   AliasExistsError,
   AliasNotFoundError,
@@ -22,10 +22,11 @@ import {
   WrongPasswordError,
 } from './errors';
 import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
-import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509';
+import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509/certificate';
 import { generateKeyPair } from './keygen';
-import { createSelfSignedCertificate, type SignatureAlgorithm } from './certBuilder';
-import { createCsr } from './csr';
+import { whyJavaCannotParse } from './x509/javaParseLimits';
+import { createSelfSignedCertificate, type SignatureAlgorithm } from './x509/certBuilder';
+import { createCsr } from './x509/csr';
 
 /** keytool's minimum password length (Main.java: "Password is too short - must be at least 6 characters"). */
 export const MIN_PASSWORD_LENGTH = 6;
@@ -184,6 +185,7 @@ export function importTrustedCertificate(
   refuseExisting(store, name);
   // Parse it now so garbage is refused here rather than written into the store.
   describeCertificate(der);
+  refuseUnparsableByJava([der]);
   const id = certId(der);
   const duplicate = store.entries.find((e) =>
     e.kind === 'trusted-cert' ? certId(e.certificate) === id : e.kind === 'private-key' && e.chain.length > 0 && certId(e.chain[0]) === id,
@@ -231,6 +233,7 @@ export async function importCaReply(
 ): Promise<Keystore> {
   const entry = requireKeyEntry(store, alias);
   if (replyCerts.length === 0) throw new InvalidInputError('The CA reply holds no certificate.');
+  refuseUnparsableByJava(replyCerts);
   const pkcs8 = await openKey(entry, keyPassword);
   publicKeyOfPkcs8(pkcs8);
   const leaf = replyCerts.find((c) => matchesKey(c, pkcs8));
@@ -302,6 +305,7 @@ export function importKeyAndChain(
   refuseExisting(store, name);
   checkNewPassword(store.format, keyPassword, 'key password');
   if (chain.length === 0) throw new InvalidInputError('The certificate chain is empty; give at least the certificate of the key.');
+  refuseUnparsableByJava(chain);
   publicKeyOfPkcs8(pkcs8); // throws InvalidInputError for a key that is not PKCS#8
   const leaf = chain.find((c) => matchesKey(c, pkcs8));
   if (!leaf) throw new KeyMismatchError(name);
@@ -311,6 +315,14 @@ export function importKeyAndChain(
   );
   const key: OpenKey = { sealed: 'open', pkcs8, password: keyPassword };
   return withEntry(store, { kind: 'private-key', alias: name, created: clock(options.now), chain: ordered, key });
+}
+
+/** Refuses certificates JDK 17 cannot parse: a store holding one could no longer be loaded by keytool or MI. */
+function refuseUnparsableByJava(certs: readonly Uint8Array[]): void {
+  for (const der of certs) {
+    const why = whyJavaCannotParse(der);
+    if (why !== null) throw new InvalidInputError(`The certificate holds ${why}; a store holding it could not be loaded by Java, so it is not imported.`);
+  }
 }
 
 /** Orders certificates from `leaf` by issuer as far as `rest` allows; unlike completeChain it accepts a chain that stops short of a root. */

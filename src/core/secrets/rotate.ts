@@ -8,7 +8,7 @@ import * as crypto from 'node:crypto';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { appendTableEdit, setValueEdits, tableSnippet, tomlString } from '../config/edit';
-import { decodeKeystore, findEntry, openKey } from '../keystore/index';
+import { decodeKeystore, findEntry, openKey, type KeystoreFormat } from '../keystore';
 import {
   AliasNotFoundError,
   CertificateKeyMismatchError,
@@ -18,8 +18,7 @@ import {
   WrongEntryKindError,
   WrongKeyPasswordError,
 } from '../errors';
-import type { KeystoreFormat } from '../keystore/model';
-import { readKeystoreFile } from '../io/keystoreFile';
+import { readKeystoreFile } from '../io/safeFileWrite';
 import type { MiWorkspace } from '../workspace/discover';
 import { fileNameFor } from '../workspace/resolvePath';
 import { decryptSecret } from './cipher';

@@ -15,10 +15,10 @@
  * under 1024 bits, EC under 224), the issuer's CA flag, the signature and the validity period.
  */
 import { X509Certificate } from 'node:crypto';
-import type { Keystore } from '../keystore/model';
-import { describeCertificate, parseCertificate, sha256Fingerprint } from '../keystore/x509';
-import { namesMatch } from '../keystore/dname';
-import type { CertificateInfo } from '../keystore/model';
+import type { Keystore } from '../keystore';
+import { describeCertificate, parseCertificate, sha256Fingerprint } from '../keystore';
+import { namesMatch } from '../keystore';
+import type { CertificateInfo } from '../keystore';
 
 /** A certificate the truststore trusts, with the alias it is stored under. */
 export interface TrustAnchor {

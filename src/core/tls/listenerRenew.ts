@@ -5,9 +5,9 @@
  * certificate has DNS names, clients ignore its CN, so every name it must answer to goes into the SAN.
  */
 import { isIP } from 'node:net';
-import { createSelfSignedCertificate, type SignatureAlgorithm } from '../keystore/certBuilder';
-import { findEntry, InvalidInputError, openKey, type Keystore, type OpenKey } from '../keystore/index';
-import { describeCertificate } from '../keystore/x509';
+import { createSelfSignedCertificate, type SignatureAlgorithm } from '../keystore';
+import { findEntry, InvalidInputError, openKey, type Keystore, type OpenKey } from '../keystore';
+import { describeCertificate } from '../keystore';
 
 /** Options of renewWithNames. */
 export interface RenewWithNamesOptions {

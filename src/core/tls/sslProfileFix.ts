@@ -7,7 +7,7 @@
  * the creations and text edits together, as one undoable step.
  */
 import type { TomlDocument } from '../config/toml';
-import { InvalidInputError } from '../keystore/index';
+import { InvalidInputError } from '../keystore';
 import type { Range, TextEdit } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';

@@ -5,10 +5,10 @@
  * a CA the server names), then Synapse's host name check after the handshake (see ./hostnameVerifier).
  * Decided from a remembered observation of the server, so it runs offline.
  */
-import type { Keystore } from '../keystore/model';
-import { describeCertificate, parseCertificate } from '../keystore/x509';
-import { formatDerName } from '../keystore/dname';
-import { readWhole } from '../keystore/der';
+import type { Keystore } from '../keystore';
+import { describeCertificate, parseCertificate } from '../keystore';
+import { formatDerName } from '../keystore';
+import { readWhole } from '../keystore';
 import { certificateToTrust, checkServerChain, type PathOptions, type TrustAnchor } from './certPath';
 import { verifyHostname } from './hostnameVerifier';
 import type { ClientTlsContext } from './clientContext';

@@ -21,7 +21,7 @@ import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
 import { parseSslProfiles, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
-import { findEntry } from '../keystore/index';
+import { findEntry } from '../keystore';
 import type { KeystoreReader } from './keystoreCache';
 import { KEYSTORE_TABLES, lookupKey, type KeystoreConsumer } from '../config/schema';
 

@@ -6,11 +6,10 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { decodeKeystore, detectFormat, findEntry, openKey } from '../keystore/index';
+import { decodeKeystore, detectFormat, findEntry, openKey, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
 import { FileAccessError, FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../errors';
-import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model';
 import { isUncPath } from './resolvePath';
-import { MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
+import { MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/safeFileWrite';
 
 /** Why a store could not be read or decoded. */
 export type StoreErrorKind =

@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findEntry } from '../../core/keystore/index';
-import { createCsrFor, importCaReply, renewSelfSignedCertificate } from '../../core/keystore/operations';
-import { decodeCertificates, encodePem } from '../../core/keystore/pem';
-import { describeCertificate } from '../../core/keystore/x509';
+import { findEntry } from '../../core/keystore';
+import { createCsrFor, importCaReply, renewSelfSignedCertificate } from '../../core/keystore';
+import { decodeCertificates, encodePem } from '../../core/keystore';
+import { describeCertificate } from '../../core/keystore';
 import type { Deps } from '../deps';
 import { COMMANDS, SETTINGS } from '../ids';
 import { command, requireTrust } from './command';

@@ -5,10 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findEntry } from '../../core/keystore/index';
-import { deleteEntry, exportCertificate, renameAlias } from '../../core/keystore/operations';
-import { encodePem } from '../../core/keystore/pem';
-import { describeCertificate } from '../../core/keystore/x509';
+import { deleteEntry, describeCertificate, encodePem, exportCertificate, findEntry, renameAlias } from '../../core/keystore';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import { command, requireTrust } from './command';

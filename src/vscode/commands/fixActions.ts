@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FixAction } from '../../core/problem';
-import { exportCertificate } from '../../core/keystore/operations';
+import { exportCertificate } from '../../core/keystore';
 import { requireTrust } from './command';
 import { invocation } from './invocation';
 import { openStore } from './openStore';

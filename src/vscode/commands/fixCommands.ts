@@ -3,7 +3,7 @@
  * action through the matching extension command.
  */
 import * as vscode from 'vscode';
-import { FileChangedError } from '../../core/keystore/errors';
+import { FileChangedError } from '../../core/keystore';
 import type { FixAction } from '../../core/problem';
 import type { Deps } from '../deps';
 import type { DiagnosticsFeature } from '../diagnostics';

@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { sha256Fingerprint } from '../../core/keystore/x509';
-import { addKeyPair, createStore } from '../../core/keystore/operations';
-import type { KeystoreFormat } from '../../core/keystore/model';
+import { sha256Fingerprint } from '../../core/keystore';
+import { addKeyPair, createStore } from '../../core/keystore';
+import type { KeystoreFormat } from '../../core/keystore';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { SECURITY_DIR } from '../../core/workspace/resolvePath';
 import type { Deps } from '../deps';

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { importTrustedCertificate } from '../../core/keystore/operations';
-import { decodeCertificates } from '../../core/keystore/pem';
-import { describeCertificate } from '../../core/keystore/x509';
+import { importTrustedCertificate } from '../../core/keystore';
+import { decodeCertificates } from '../../core/keystore';
+import { describeCertificate } from '../../core/keystore';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import { command, requireTrust } from './command';

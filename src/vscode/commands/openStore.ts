@@ -1,5 +1,5 @@
 /** Opens a keystore for a command with the right password, asking only when nothing else opens it. */
-import { WrongPasswordError } from '../../core/keystore/errors';
+import { WrongPasswordError } from '../../core/keystore';
 import { loadKeystore, type LoadedKeystore } from '../../core/io/keystoreStore';
 import type { Deps } from '../deps';
 import { Cancelled, MissingOptionError, type Invocation } from './invocation';

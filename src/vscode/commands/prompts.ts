@@ -1,10 +1,10 @@
 /** The prompts commands share: text, a pick, a confirmation, a keystore, an alias, a new password's check. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import { checkNewPassword } from '../../core/keystore/operations';
+import type { Keystore, KeystoreFormat } from '../../core/keystore';
+import { checkNewPassword } from '../../core/keystore';
 import type { Deps } from '../deps';
-import { WrongKeyPasswordError } from '../../core/keystore/errors';
+import { WrongKeyPasswordError } from '../../core/keystore';
 import { Cancelled, MissingOptionError, need, type Invocation } from './invocation';
 
 /** An input box that resolves to undefined on cancel (a thin wrapper for readability). */

@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { statSnapshot } from '../../core/io/keystoreFile';
-import { WrongKeyPasswordError } from '../../core/keystore/errors';
-import type { Keystore, KeystoreFormat } from '../../core/keystore/model';
-import { changeKeyPassword, changeStorePassword, convert } from '../../core/keystore/operations';
+import { statSnapshot } from '../../core/io/safeFileWrite';
+import { WrongKeyPasswordError } from '../../core/keystore';
+import type { Keystore, KeystoreFormat } from '../../core/keystore';
+import { changeKeyPassword, changeStorePassword, convert } from '../../core/keystore';
 import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';

@@ -1,6 +1,6 @@
 /** Every keystore write of the extension: the engine's safe writer, one read-modify-write at a time per store. */
-import type { Keystore } from '../../core/keystore/model';
-import { withKeystoreLock, type FileSnapshot } from '../../core/io/keystoreFile';
+import type { Keystore } from '../../core/keystore';
+import { withKeystoreLock, type FileSnapshot } from '../../core/io/safeFileWrite';
 import { saveKeystore } from '../../core/io/keystoreStore';
 import type { Deps } from '../deps';
 import { testHooks } from '../shared/testHooks';

@@ -2,7 +2,7 @@
  * How the editor words a certificate: the days left, the expiry phrase, the common name. The Keystores
  * view and the CodeLens say it the same way, so both read it from here.
  */
-import type { Entry } from '../../core/keystore/model';
+import type { Entry } from '../../core/keystore';
 
 const DAY_MS = 86_400_000;
 

@@ -7,8 +7,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { InvalidInputError, WrongKeyPasswordError } from '../../core/keystore/index';
-import { describeCertificate } from '../../core/keystore/x509';
+import { InvalidInputError, WrongKeyPasswordError } from '../../core/keystore';
+import { describeCertificate } from '../../core/keystore';
 import { renewWithNames } from '../../core/tls/listenerRenew';
 import type { ConfigChange } from '../../core/tls/sslProfileFix';
 import { clientKeyCandidates, planClientKeyProfile, planDedicatedTruststore, type TrustFixOptions, type TrustFixPlan } from '../../core/tls/trustFixes';

@@ -12,7 +12,7 @@ import type { MiWorkspace } from '../../core/workspace/discover';
 import { serverKey, type Connection } from '../../core/tls/trustMap';
 import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
-import { describeCertificate } from '../../core/keystore/x509';
+import { describeCertificate } from '../../core/keystore';
 import { problemDocUrl } from '../../core/problem';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';

@@ -3,8 +3,7 @@
  * CA-signed primary certificate.
  */
 import type { Fix } from '../../problem';
-import type { CertificateInfo, PrivateKeyEntry } from '../../keystore/model';
-import { describeCertificate, parseCertificate } from '../../keystore/x509';
+import { describeCertificate, parseCertificate, type CertificateInfo, type PrivateKeyEntry } from '../../keystore';
 import type { EffectiveStore, Sourced } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine } from './storeHelpers';

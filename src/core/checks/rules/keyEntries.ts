@@ -1,6 +1,6 @@
 /** The alias each keystore consumer names: it exists in the store and is a private key entry. */
 import type { Fix } from '../../problem';
-import type { PrivateKeyEntry } from '../../keystore/model';
+import type { PrivateKeyEntry } from '../../keystore';
 import { tomlString } from '../../config/edit';
 import type { EffectiveStore, Sourced } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';

@@ -1,7 +1,5 @@
 /** The stores agree with each other: a separate internal key, a truststore that trusts MI itself. */
-import type { Keystore } from '../../keystore/model';
-import { findEntry } from '../../keystore/index';
-import { sha256Fingerprint } from '../../keystore/x509';
+import { findEntry, sha256Fingerprint, type Keystore } from '../../keystore';
 import { displayPath } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule } from '../rule';
 

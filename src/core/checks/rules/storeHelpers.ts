@@ -1,6 +1,6 @@
 /** Helpers the keystore rules share: where a value is written, how a fix sets it, how a store is named. */
 import type { Range, TextEdit } from '../../problem';
-import type { KeystoreFormat } from '../../keystore/model';
+import type { KeystoreFormat } from '../../keystore';
 import { setValueEdits } from '../../config/edit';
 import type { EffectiveConfig, EffectiveStore, PasswordValue, Sourced } from '../../workspace/effectiveConfig';
 import { displayPath } from '../../workspace/effectiveConfig';

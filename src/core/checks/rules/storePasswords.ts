@@ -4,7 +4,7 @@
  * password that is a reference not resolvable here is said once instead of guessed.
  */
 import { describeSecretReference } from '../../secrets/references';
-import type { Keystore } from '../../keystore/model';
+import type { Keystore } from '../../keystore';
 import type { EffectiveStore, PasswordValue } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine, passwordAnchor, shownFile, valueEdits, wrongPasswordWords } from './storeHelpers';

@@ -3,7 +3,7 @@
  * Root CAs that ship with the store (the JDK's, which WSO2 copies into client-truststore.jks) are only
  * information: nobody configured them and TLS ignores an expired root it never meets.
  */
-import type { TrustedCertEntry } from '../../keystore/model';
+import type { TrustedCertEntry } from '../../keystore';
 import type { WorkspaceRule } from '../rule';
 import { certDetails, isoDay, shortName } from './certificates';
 import { isOwnLine, shownFile } from './storeHelpers';

@@ -8,11 +8,11 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes as nodeRandomBytes, sign, type KeyObject } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 import type forge from 'node-forge';
-import { InvalidInputError } from './errors';
-import { asBuffer, childrenOf, readTlv, readWhole, TAG, valueOf } from './der';
-import { bitString, ctx, fromForgeAsn1, oid, positiveInteger, prim, rawAsn1, seq, smallInteger } from './forgeAsn1';
-import { encodeName, parseDistinguishedName } from './dname';
-import { parseCertificate } from './x509';
+import { InvalidInputError } from '../errors';
+import { asBuffer, childrenOf, readTlv, readWhole, TAG, valueOf } from '../asn1/der';
+import { bitString, ctx, fromForgeAsn1, oid, positiveInteger, prim, rawAsn1, seq, smallInteger } from '../asn1/forgeAsn1';
+import { encodeName, parseDistinguishedName } from './distinguishedName';
+import { parseCertificate } from './certificate';
 
 /** Signature algorithms the builder writes, by their JDK names. */
 export type SignatureAlgorithm = 'SHA256withRSA' | 'SHA384withRSA' | 'SHA256withECDSA' | 'SHA384withECDSA';
@@ -286,7 +286,7 @@ export function signCertificate(opts: SignCertificateOptions): Uint8Array {
   const issuerName = rawAsn1(issuerDer.subarray(issuerCert.subject.start, issuerCert.subject.end));
   const issuerSki = issuerCert.extensions.get('2.5.29.14');
   const issuerKeyId = issuerSki
-    ? valueOf(issuerDer, readTlv(issuerDer, issuerSki.value.start + issuerSki.value.header, issuerSki.value.end))
+    ? valueOf(issuerDer, readTlv(issuerDer, issuerSki.value.vStart, issuerSki.value.end))
     : keyIdentifier(issuerDer.subarray(issuerCert.spki.start, issuerCert.spki.end));
   let subjectKeyType: 'rsa' | 'ec';
   try {

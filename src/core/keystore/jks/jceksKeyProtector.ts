@@ -6,9 +6,8 @@
  * that yield to the event loop.
  */
 import { createDecipheriv, createCipheriv, createHash, hash } from 'node:crypto';
-import { readDerHeader } from './byteReader';
-import { TAG, integer, tlv } from './der';
-import { InvalidPasswordError, MalformedKeystoreError, WrongKeyPasswordError } from './errors';
+import { TAG, integer, peekTlv, tlv } from '../asn1/der';
+import { InvalidPasswordError, MalformedKeystoreError, WrongKeyPasswordError } from '../errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.19.1 (PBEWithMD5AndTripleDES). */
 export const JCEKS_KEY_PROTECTOR_OID = Uint8Array.from([0x06, 0x09, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x13, 0x01]);
@@ -124,21 +123,21 @@ export function parseParams(params: Uint8Array | null, alias: string): { salt: U
   const bad = (why: string): MalformedKeystoreError =>
     new MalformedKeystoreError(`the protected key of alias "${alias}" has ${why}`);
   if (params === null) throw bad('no PBE parameters');
-  const seq = readDerHeader(params, 0);
+  const seq = peekTlv(params, 0);
   if (seq === null || seq.tag !== 0x30 || seq.end !== params.length) throw bad('malformed PBE parameters');
-  const salt = readDerHeader(params, seq.start, seq.end);
-  if (salt === null || salt.tag !== 0x04 || salt.end - salt.start !== 8) throw bad('a PBE salt that is not 8 bytes');
-  const ic = readDerHeader(params, salt.end, seq.end);
-  if (ic === null || ic.tag !== 0x02 || ic.end !== seq.end || ic.end === ic.start) throw bad('malformed PBE parameters');
-  if (params[ic.start] & 0x80) throw bad('a negative iteration count');
+  const salt = peekTlv(params, seq.vStart, seq.end);
+  if (salt === null || salt.tag !== 0x04 || salt.end - salt.vStart !== 8) throw bad('a PBE salt that is not 8 bytes');
+  const ic = peekTlv(params, salt.end, seq.end);
+  if (ic === null || ic.tag !== 0x02 || ic.end !== seq.end || ic.end === ic.vStart) throw bad('malformed PBE parameters');
+  if (params[ic.vStart] & 0x80) throw bad('a negative iteration count');
   let iterations = 0;
-  for (let i = ic.start; i < ic.end; i++) {
+  for (let i = ic.vStart; i < ic.end; i++) {
     iterations = iterations * 256 + params[i];
     // Checked inside the loop so a 1000-byte INTEGER cannot overflow into a "small" number.
     if (iterations > JCEKS_MAX_ITERATIONS) throw bad(`an iteration count above ${JCEKS_MAX_ITERATIONS}`);
   }
   if (iterations === 0) throw bad('an iteration count of 0');
-  return { salt: params.subarray(salt.start, salt.end), iterations };
+  return { salt: params.subarray(salt.vStart, salt.end), iterations };
 }
 
 /**
@@ -165,7 +164,7 @@ export async function recoverJceksKey(
   } catch (e) {
     throw new WrongKeyPasswordError(alias, { cause: e });
   }
-  const h = readDerHeader(plain, 0);
+  const h = peekTlv(plain, 0);
   if (h === null || h.tag !== 0x30 || h.end !== plain.length) throw new WrongKeyPasswordError(alias);
   return new Uint8Array(plain.buffer, plain.byteOffset, plain.length);
 }

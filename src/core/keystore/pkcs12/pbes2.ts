@@ -4,9 +4,8 @@
  * (OpenJDK PKCS12KeyStore `DEFAULT_KEY_PBE_ALGORITHM` "PBEWithHmacSHA256AndAES_256").
  */
 import { createCipheriv, createDecipheriv, pbkdf2 as nodePbkdf2 } from 'node:crypto';
-import { DerReader, Node } from './pkcs12Der';
-import { TAG, NULL, integer, octetString, oid, seq } from './der';
-import { UnsupportedAlgorithmError } from './errors';
+import { DerReader, TAG, NULL, integer, octetString, oid, seq, type Tlv } from '../asn1/der';
+import { UnsupportedAlgorithmError } from '../errors';
 import { runKeyDerivation } from './kdfGate';
 
 /** id-PBES2 (RFC 8018 A.4). */
@@ -54,7 +53,7 @@ export const MAX_ITERATIONS = 5_000_000;
  * Parses PBES2-params (RFC 8018 A.4) from the parameters node of an AlgorithmIdentifier.
  * Structure faults throw MalformedKeystoreError; unknown KDFs, PRFs and ciphers UnsupportedAlgorithmError.
  */
-export function parsePbes2Params(der: DerReader, params: Node): Pbes2Params {
+export function parsePbes2Params(der: DerReader, params: Tlv): Pbes2Params {
   if (params.tag !== TAG.SEQUENCE) der.fail('PBES2 parameters: expected a SEQUENCE', params.start);
   const [kdf, enc] = der.children(params, 'PBES2 parameters');
   if (!kdf || !enc) der.fail('PBES2 parameters: missing KDF or cipher', params.start);

@@ -8,14 +8,14 @@ import {
   readKeystoreFileSync,
   withKeystoreLock,
   writeKeystoreFile,
-} from '../../src/core/io/keystoreFile';
+} from '../../src/core/io/safeFileWrite';
 import { FileAccessError, FileChangedError, FileTooLargeError, WriteVerificationError } from '../../src/core/errors';
 import { loadKeystore, saveKeystore } from '../../src/core/io/keystoreStore';
-import { deleteEntry } from '../../src/core/keystore/operations';
+import { deleteEntry } from '../../src/core/keystore';
 import { FIXTURES } from '../helpers/fixtures';
 
 
-describe('keystoreFile: safe reads and atomic writes', () => {
+describe('safeFileWrite: safe reads and atomic writes', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-ksfile-'));

@@ -4,7 +4,7 @@
  * reading a keystore never needs it.
  */
 import type forge from 'node-forge';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../errors';
 import { asBuffer } from './der';
 
 let forgeModule: typeof forge | undefined;

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LockPathError } from '../../src/core/errors';
-import { withLockFile, writeKeystoreFile } from '../../src/core/io/keystoreFile';
+import { withLockFile, writeKeystoreFile } from '../../src/core/io/safeFileWrite';
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 /** uid and gid of `nobody` where the system has one (65534 on Debian, Ubuntu, Alpine). */
@@ -47,7 +47,7 @@ describe('keystore file owner and lock', function () {
     fs.chmodSync(dir, 0o777);
     const file = path.join(dir, 'store.p12');
     fs.writeFileSync(file, 'old', { mode: 0o666 });
-    const moduleUrl = path.resolve(__dirname, '../../src/core/io/keystoreFile.ts');
+    const moduleUrl = path.resolve(__dirname, '../../src/core/io/safeFileWrite.ts');
     const script = `require(${JSON.stringify(moduleUrl)}).writeKeystoreFile(${JSON.stringify(file)}, Buffer.from('new')).then((w) => process.stdout.write(String(w.ownerNotKept)), (e) => { process.stdout.write('failed: ' + e.message); })`;
     const tsxCjs = require.resolve('tsx/cjs');
     const asNobody = { uid: NOBODY, gid: NOBODY, encoding: 'utf8' as const, env: { PATH: process.env.PATH ?? '', HOME: dir, TMPDIR: dir } };

@@ -1,7 +1,7 @@
 /**
- * Safe reading and writing of keystore files: a size cap on read, a stat snapshot to detect changes made
- * by someone else, and an atomic replace (temp file in the same folder, fsync, rename, fsync the folder)
- * that never leaves a half-written keystore or a stray temp file behind.
+ * Safe reading and writing of the files we change, keystores and deployment.toml alike: a size cap on read,
+ * a stat snapshot to detect changes made by someone else, and an atomic replace (temp file in the same
+ * folder, fsync, rename, fsync the folder) that never leaves a half-written file or a stray temp file behind.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, promises as fsp, constants as fsConstants, readSync, type Stats } from 'node:fs';

@@ -5,8 +5,8 @@
  * inside is to read and write the few classes involved (SealedObject, SecretKeySpec, KeyRep).
  * Nothing is ever instantiated: the reader returns plain values (class name and field values).
  */
-import { ByteReader, ByteWriter } from './byteReader';
-import { MalformedKeystoreError } from './errors';
+import { ByteReader, ByteWriter } from './dataStream';
+import { MalformedKeystoreError } from '../errors';
 
 /** A serialized object: its class and the values of the fields of every class in its hierarchy. */
 export interface JavaObject {

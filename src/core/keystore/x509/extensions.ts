@@ -4,9 +4,9 @@
  * them, and the common name of a certificate's subject and issuer. A malformed extension reads as absent:
  * it must never hide the rest of the certificate.
  */
-import { TAG, childrenOf, readOid, readTlv, valueOf, type Tlv } from './der';
-import { decodeName } from './dname';
-import type { ParsedCertificate } from './x509';
+import { TAG, childrenOf, readOid, readTlv, valueOf, type Tlv } from '../asn1/der';
+import { decodeName } from './distinguishedName';
+import type { ParsedCertificate } from './certificate';
 
 /** The usage extensions of one certificate. */
 export interface CertificateUsage {
@@ -47,7 +47,7 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
 
 /** The contents of an extension's OCTET STRING as one TLV. */
 function inner(der: Uint8Array, value: Tlv): Tlv {
-  return readTlv(der, value.start + value.header, value.end);
+  return readTlv(der, value.vStart, value.end);
 }
 
 function keyUsage(cert: ParsedCertificate): string[] {

@@ -4,10 +4,10 @@
  * SubjectKeyIdentifier and, when given, the SubjectAltName, so a CA (or `keytool -gencert`) can copy it.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { InvalidInputError } from './errors';
-import { TAG, asBuffer, childrenOf, encodingOf, readOid, readTlv, readWhole, valueOf } from './der';
-import { bitString, ctx, fromForgeAsn1, oid, prim, rawAsn1, seq, set, smallInteger } from './forgeAsn1';
-import { encodeName, formatDerName, parseDistinguishedName } from './dname';
+import { InvalidInputError } from '../errors';
+import { TAG, asBuffer, childrenOf, encodingOf, readOid, readTlv, readWhole, valueOf } from '../asn1/der';
+import { bitString, ctx, fromForgeAsn1, oid, prim, rawAsn1, seq, set, smallInteger } from '../asn1/forgeAsn1';
+import { encodeName, formatDerName, parseDistinguishedName } from './distinguishedName';
 import { encodeSubjectAltNames, extension, keyIdentifier, loadSigner, signData, signatureAlgorithmIdentifier, type SignatureAlgorithm } from './certBuilder';
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
@@ -67,7 +67,7 @@ export function parseCsr(der: Uint8Array): ParsedCsr {
           const parts = childrenOf(der, ext);
           if (readOid(der, parts[0]) !== '2.5.29.17') continue;
           const octets = parts[parts.length - 1];
-          const names = readTlv(der, octets.start + octets.header, octets.end);
+          const names = readTlv(der, octets.vStart, octets.end);
           for (const gn of childrenOf(der, names)) {
             const v = valueOf(der, gn);
             if (gn.tag === 0x82) san.push(`dns:${asBuffer(v).toString('latin1')}`);

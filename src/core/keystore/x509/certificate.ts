@@ -1,13 +1,14 @@
 /**
  * X.509 certificate details as JDK 17 `keytool -list -v` prints them (`sun.security.tools.keytool.Main
- * .printX509Cert`), read straight from the DER (RFC 5280 §4.1) with the small reader in ./der, so that
+ * .printX509Cert`), read straight from the DER (RFC 5280 §4.1) with the small reader in ../asn1/der, so that
  * listing a 150-certificate truststore stays fast. Node's `crypto` verifies signatures and compares keys.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, hash, type KeyObject } from 'node:crypto';
-import { InvalidInputError } from './errors';
-import type { CertificateInfo } from './model';
-import { TAG, asBuffer, childrenOf, decodeOid, readOid, readTlv, readWhole, valueOf, type Tlv } from './der';
-import { formatDerName, namesMatch } from './dname';
+import { InvalidInputError } from '../errors';
+import type { CertificateInfo } from '../model';
+import { TAG, asBuffer, childrenOf, readOid, readTlv, readWhole, valueOf, type Tlv } from '../asn1/der';
+import { decodeOid } from '../asn1/oid';
+import { formatDerName, namesMatch } from './distinguishedName';
 
 /** The parts of a certificate the keystore code needs, as views into its DER. */
 export interface ParsedCertificate {
@@ -42,7 +43,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     const extensions = new Map<string, { critical: boolean; value: Tlv }>();
     for (const f of fields.slice(k + 6)) {
       if (f.tag !== 0xa3) continue; // [3] EXPLICIT Extensions
-      const list = readTlv(der, f.start + f.header, f.end);
+      const list = readTlv(der, f.vStart, f.end);
       for (const ext of childrenOf(der, list)) {
         const parts = childrenOf(der, ext);
         const critical = parts.length === 3 && parts[1].tag === TAG.BOOLEAN && der[parts[1].start + 2] !== 0;
@@ -74,13 +75,13 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
 export function certificateNotAfter(der: Uint8Array): Date {
   try {
     const cert = readWhole(der, TAG.SEQUENCE);
-    const tbs = readTlv(der, cert.start + cert.header, cert.end);
+    const tbs = readTlv(der, cert.vStart, cert.end);
     if (tbs.tag !== TAG.SEQUENCE) throw new InvalidInputError('not a certificate');
-    let field = readTlv(der, tbs.start + tbs.header, tbs.end);
+    let field = readTlv(der, tbs.vStart, tbs.end);
     if (field.tag === 0xa0) field = readTlv(der, field.end, tbs.end); // [0] EXPLICIT Version, absent for v1
     // serial → signature → issuer → validity
     for (let i = 0; i < 3; i++) field = readTlv(der, field.end, tbs.end);
-    const notBefore = readTlv(der, field.start + field.header, field.end);
+    const notBefore = readTlv(der, field.vStart, field.end);
     return decodeTime(der, readTlv(der, notBefore.end, field.end));
   } catch (cause) {
     throw new InvalidInputError('The data is not a valid X.509 certificate.', { cause });
@@ -98,7 +99,7 @@ const GENERALIZED_TIME = /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(?:\.\d+)?Z$/;
  */
 function decodeTime(der: Uint8Array, tlv: Tlv): Date {
   const utc = tlv.tag === TAG.UTC_TIME;
-  const m = (utc ? UTC_TIME : GENERALIZED_TIME).exec(asBuffer(der).toString('latin1', tlv.start + tlv.header, tlv.end));
+  const m = (utc ? UTC_TIME : GENERALIZED_TIME).exec(asBuffer(der).toString('latin1', tlv.vStart, tlv.end));
   if (!m) throw new InvalidInputError('bad time');
   let year = Number(m[1]);
   if (utc) year += year < 50 ? 2000 : 1900;
@@ -249,7 +250,7 @@ function subjectAltNames(cert: ParsedCertificate): string[] {
   const ext = cert.extensions.get('2.5.29.17');
   if (!ext) return [];
   const der = cert.der;
-  const names = readTlv(der, ext.value.start + ext.value.header, ext.value.end);
+  const names = readTlv(der, ext.value.vStart, ext.value.end);
   const out: string[] = [];
   for (const gn of childrenOf(der, names)) {
     const v = valueOf(der, gn);
@@ -268,10 +269,10 @@ function subjectAltNames(cert: ParsedCertificate): string[] {
         out.push(`IP:${formatIp(v)}`);
         break;
       case 0xa4:
-        out.push(`DIR:${formatDerName(der, readTlv(der, gn.start + gn.header, gn.end))}`);
+        out.push(`DIR:${formatDerName(der, readTlv(der, gn.vStart, gn.end))}`);
         break;
       case 0x88:
-        out.push(`OID:${decodeOid(v)}`);
+        out.push(`OID:${decodeOid(v) ?? '?'}`);
         break;
       default:
         break; // otherName, x400Address, ediPartyName: keytool shows them in -v only

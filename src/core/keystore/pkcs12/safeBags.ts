@@ -2,9 +2,8 @@
  * SafeBags and their attributes (RFC 7292 §4.2) as the JDK reads and writes them
  * (OpenJDK 17 sun/security/pkcs12/PKCS12KeyStore.java `loadSafeContents`, `getBagAttributes`).
  */
-import { MalformedKeystoreError } from './errors';
-import { DerReader, Node, decodeBmp } from './pkcs12Der';
-import { TAG, bmpString, explicit, octetString, oid, seq, set } from './der';
+import { MalformedKeystoreError } from '../errors';
+import { DerReader, TAG, bmpString, decodeBmp, explicit, octetString, oid, seq, set, type Tlv } from '../asn1/der';
 
 /** pkcs8ShroudedKeyBag (RFC 7292 §4.2.2). */
 export const OID_SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
@@ -62,7 +61,7 @@ export interface CertBag {
 export type Bag = KeyBag | CertBag | SecretBag;
 
 /** Parses the SET OF PKCS12Attribute of a bag (RFC 7292 §4.2). */
-function parseAttributes(der: DerReader, node: Node | undefined): BagAttributes {
+function parseAttributes(der: DerReader, node: Tlv | undefined): BagAttributes {
   let friendlyName: string | null = null;
   let localKeyId: Buffer | null = null;
   let trusted = false;
@@ -105,7 +104,7 @@ const OID_SKI = '2.5.29.14';
 const OID_AKI = '2.5.29.35';
 
 /** Reads the key identifiers from TBSCertificate extensions; a damaged extension counts as absent, as in the JDK. */
-function keyIdentifiers(der: DerReader, extsWrap: Node | undefined): { aki: string | null; ski: string | null } {
+function keyIdentifiers(der: DerReader, extsWrap: Tlv | undefined): { aki: string | null; ski: string | null } {
   let aki: string | null = null;
   let ski: string | null = null;
   if (!extsWrap) return { aki, ski };
@@ -175,7 +174,7 @@ function certLinks(cert: Buffer): CertLinks {
  * Parses a SafeContents (RFC 7292 §4.2) at `node`. Bag types the JDK does not load (keyBag, crlBag,
  * nested safeContentsBag) are skipped, as PKCS12KeyStore skips unknown bags.
  */
-export function parseSafeContents(der: DerReader, node: Node): Bag[] {
+export function parseSafeContents(der: DerReader, node: Tlv): Bag[] {
   if (node.tag !== TAG.SEQUENCE) der.fail('SafeContents: expected a SEQUENCE', node.start);
   // Children by index, not by destructuring: before V8 optimizes this code, destructuring runs the
   // iterator protocol for each of ~150 bags, ~10% of listing a truststore.

@@ -6,9 +6,9 @@
  * It is fast (one SHA-1 per 20 bytes of key), so it runs synchronously.
  */
 import { createHash } from 'crypto';
-import { bytesEqual, readDerHeader } from './byteReader';
-import { TAG, tlv } from './der';
-import { MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from './errors';
+import { TAG, bytesEqual, peekTlv, tlv } from '../asn1/der';
+import { decodeOid } from '../asn1/oid';
+import { MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from '../errors';
 
 /** DER of OBJECT IDENTIFIER 1.3.6.1.4.1.42.2.17.1.1 (KeyProtector.KEY_PROTECTOR_OID). */
 export const JKS_KEY_PROTECTOR_OID = Uint8Array.from([0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x11, 0x01, 0x01]);
@@ -78,38 +78,27 @@ export interface EncryptedPrivateKeyInfo {
 export function parseEncryptedPrivateKeyInfo(bytes: Uint8Array, alias: string): EncryptedPrivateKeyInfo {
   const bad = (): MalformedKeystoreError =>
     new MalformedKeystoreError(`the protected key of alias "${alias}" is not an EncryptedPrivateKeyInfo`);
-  const outer = readDerHeader(bytes, 0);
+  const outer = peekTlv(bytes, 0);
   if (outer === null || outer.tag !== 0x30 || outer.end !== bytes.length) throw bad();
-  const alg = readDerHeader(bytes, outer.start, outer.end);
+  const alg = peekTlv(bytes, outer.vStart, outer.end);
   if (alg === null || alg.tag !== 0x30) throw bad();
-  const oid = readDerHeader(bytes, alg.start, alg.end);
+  const oid = peekTlv(bytes, alg.vStart, alg.end);
   if (oid === null || oid.tag !== 0x06) throw bad();
   let params: Uint8Array | null = null;
   if (oid.end < alg.end) {
-    const p = readDerHeader(bytes, oid.end, alg.end);
+    const p = peekTlv(bytes, oid.end, alg.end);
     if (p === null || p.end !== alg.end) throw bad();
     params = bytes.subarray(oid.end, p.end);
   }
-  const data = readDerHeader(bytes, alg.end, outer.end);
+  const data = peekTlv(bytes, alg.end, outer.end);
   if (data === null || data.tag !== 0x04 || data.end !== outer.end) throw bad();
-  return { oid: bytes.subarray(alg.start, oid.end), params, encrypted: bytes.subarray(data.start, data.end) };
+  return { oid: bytes.subarray(alg.vStart, oid.end), params, encrypted: bytes.subarray(data.vStart, data.end) };
 }
 
-/** Formats a DER OID TLV as dotted text for error messages. */
+/** Formats a DER OID TLV as dotted text for error messages ('?' when it is not one). */
 export function oidToString(oid: Uint8Array): string {
-  const h = readDerHeader(oid, 0);
-  if (h === null) return '?';
-  const parts: number[] = [];
-  let v = 0;
-  for (let i = h.start; i < h.end; i++) {
-    v = v * 128 + (oid[i] & 0x7f);
-    if (!(oid[i] & 0x80)) {
-      if (parts.length === 0) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
-      else parts.push(v);
-      v = 0;
-    }
-  }
-  return parts.join('.');
+  const h = peekTlv(oid, 0);
+  return (h && decodeOid(oid.subarray(h.vStart, h.end))) ?? '?';
 }
 
 /** Thrown for a protected key whose algorithm neither Java key protector knows. */

@@ -4,12 +4,12 @@
  * serialized key (a SecretKeySpec, or a KeyRep for keys such as DESede that replace themselves), encrypted
  * with PBEWithMD5AndTripleDES under the key password.
  */
-import { ByteReader } from './byteReader';
-import { JavaRefusesError, MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from './errors';
+import { ByteReader } from './dataStream';
+import { JavaRefusesError, MalformedKeystoreError, UnsupportedAlgorithmError, WrongKeyPasswordError } from '../errors';
 import { JCEKS_DEFAULT_ITERATIONS, parseParams, pbeMd5TripleDesDecrypt, pbeMd5TripleDesEncrypt } from './jceksKeyProtector';
 import { readJavaObject, writeJavaObject, type JavaObject, type JavaValue } from './javaSerialization';
-import type { SecretKeyMaterial } from './secretKeyInfo';
-import { integer, octetString, seq } from './der';
+import type { SecretKeyMaterial } from '../secretKeyInfo';
+import { integer, octetString, seq } from '../asn1/der';
 
 /** The class JceKeyStore 17 accepts at the top of a secret-key entry (its DeserializationChecker rejects any other). */
 const SEALED_CLASS = 'com.sun.crypto.provider.SealedObjectForKeyProtector';

@@ -4,11 +4,11 @@
  * PrivateKeyInfo (RFC 5208). Keys are decoded by Node's native `crypto` (PKCS#1, SEC1, PKCS#8, encrypted).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from '../errors';
 import type forge from 'node-forge';
-import { TAG, asBuffer, childrenOf, readOid, readTlv, type Tlv } from './der';
-import { forgeFromBer, forgeLib, fromForgeAsn1 } from './forgeAsn1';
-import { parseCertificate } from './x509';
+import { TAG, asBuffer, childrenOf, readOid, readTlv, type Tlv } from '../asn1/der';
+import { forgeFromBer, forgeLib, fromForgeAsn1 } from '../asn1/forgeAsn1';
+import { parseCertificate } from './certificate';
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----([\s\S]*?)-----END \1-----/g;
 
@@ -49,7 +49,7 @@ function pkcs7Certificates(der: Uint8Array): Uint8Array[] | null {
     const [type, content] = childrenOf(der, ci);
     if (!type || type.tag !== TAG.OID || readOid(der, type) !== PKCS7_SIGNED_DATA) return null;
     if (!content || content.tag !== 0xa0) throw new InvalidInputError('The PKCS#7 data has no content.');
-    const signedData = readTlv(der, content.start + content.header, content.end);
+    const signedData = readTlv(der, content.vStart, content.end);
     const certsField = childrenOf(der, signedData).find((t) => t.tag === 0xa0); // [0] IMPLICIT SET OF Certificate
     if (!certsField) return [];
     return childrenOf(der, certsField)

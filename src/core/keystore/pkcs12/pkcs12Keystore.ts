@@ -14,10 +14,12 @@ import {
   WrongPasswordError,
   AliasExistsError,
   ExcessiveWorkError,
-} from './errors';
-import type { EncodeOptions, Entry, Keystore } from './model';
-import { DerReader, Node, berToDer } from './pkcs12Der';
-import { TAG, NULL, explicit, integer, octetString, oid, seq, tlv } from './der';
+  JavaRefusesError,
+} from '../errors';
+import type { EncodeOptions, Entry, Keystore } from '../model';
+import { whyJavaCannotParse } from '../x509/javaParseLimits';
+import { DerReader, TAG, NULL, explicit, integer, octetString, oid, seq, tlv, type Tlv } from '../asn1/der';
+import { berToDer } from '../asn1/ber';
 import { MAX_ITERATIONS, OID_PBES2, Pbes2Params, parsePbes2Params, pbes2Decrypt, pbes2Encrypt } from './pbes2';
 import {
   BadDecryptError,
@@ -29,9 +31,9 @@ import {
   pkcs12Kdf,
   pkcs12PbeDecrypt,
   pkcs12PbeEncrypt,
-} from './pkcs12Kdf';
-import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './pkcs12Bags';
-import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from './secretKeyInfo';
+} from './rfc7292KeyDerivation';
+import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './safeBags';
+import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from '../secretKeyInfo';
 
 /** PKCS#7 data content type (RFC 2315 §14). */
 const OID_DATA = '1.2.840.113549.1.7.1';
@@ -63,7 +65,7 @@ type Cipher =
   | { kind: 'pkcs12'; oid: string; salt: Buffer; iterations: number };
 
 /** Parses a password-based encryption AlgorithmIdentifier: PBES2 (RFC 8018) or a PKCS#12 PBE (RFC 7292 C). */
-function parseCipher(der: DerReader, alg: Node): Cipher {
+function parseCipher(der: DerReader, alg: Tlv): Cipher {
   if (alg.tag !== TAG.SEQUENCE) der.fail('encryption algorithm: expected an AlgorithmIdentifier', alg.start);
   const [idNode, params] = der.children(alg, 'encryption algorithm');
   if (!idNode) der.fail('encryption algorithm: empty', alg.start);
@@ -141,7 +143,7 @@ function checkWorkBudget(mac: MacData | null, safes: readonly (Bag[] | PendingSa
 }
 
 /** Reads ContentInfo { contentType, [0] EXPLICIT content } and returns the type and the content node. */
-function contentInfo(der: DerReader, node: Node, what: string): { type: string; content: Node } {
+function contentInfo(der: DerReader, node: Tlv, what: string): { type: string; content: Tlv } {
   if (node.tag !== TAG.SEQUENCE) der.fail(`${what}: expected a ContentInfo SEQUENCE`, node.start);
   const [typeNode, wrap, extra] = der.children(node, what);
   if (!typeNode || !wrap || wrap.tag !== TAG.CTX0 || extra) der.fail(`${what}: expected contentType and [0] content`, node.start);
@@ -150,7 +152,7 @@ function contentInfo(der: DerReader, node: Node, what: string): { type: string; 
   return { type: der.oid(typeNode, `${what} type`), content };
 }
 
-function parseMacData(der: DerReader, node: Node): MacData {
+function parseMacData(der: DerReader, node: Tlv): MacData {
   if (node.tag !== TAG.SEQUENCE) der.fail('MacData: expected a SEQUENCE', node.start);
   const [digestInfo, saltNode, itNode, extra] = der.children(node, 'MacData');
   if (!digestInfo || !saltNode || extra || digestInfo.tag !== TAG.SEQUENCE) der.fail('MacData: expected DigestInfo and salt', node.start);
@@ -372,11 +374,38 @@ function asKeystoreError(e: unknown): KeystoreError {
   return e instanceof KeystoreError ? e : new MalformedKeystoreError('unexpected structure', undefined, { cause: e });
 }
 
+/**
+ * A reader over a node's value (ASN.1 nested in an OCTET STRING); with `ber` the bytes are first
+ * re-encoded as DER (berToDer) and file offsets are dropped, since they would no longer apply.
+ */
+function nestedReader(der: DerReader, node: Tlv, ber: boolean): DerReader {
+  return ber ? new DerReader(berToDer(der.value(node)), undefined) : der.nested(node);
+}
+
 /** The value of an OCTET STRING that BER may have split into a constructed [0] of segments (RFC 2315 §13). */
-function implicitOctets(der: DerReader, node: Node, what: string): Buffer {
+function implicitOctets(der: DerReader, node: Tlv, what: string): Buffer {
   if (node.tag === TAG.CTX0_PRIMITIVE) return der.value(node);
   if (node.tag !== TAG.CTX0) der.fail(`${what}: expected [0] IMPLICIT OCTET STRING`, node.start);
   return Buffer.concat(der.children(node, what).map((c) => der.octets(c, what)));
+}
+
+/**
+ * An encrypted safe, checked but not yet decrypted (the password is proved first):
+ * EncryptedData ::= SEQUENCE { version, EncryptedContentInfo { contentType, algorithm, [0] IMPLICIT content } }.
+ */
+function encryptedSafe(ader: DerReader, ed: Tlv): Bag[] | PendingSafe {
+  if (ed.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected a SEQUENCE', ed.start);
+  const [edVersion, eci] = ader.children(ed, 'EncryptedData');
+  if (!edVersion || !eci || eci.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected version and EncryptedContentInfo', ed.start);
+  ader.smallInt(edVersion, 'EncryptedData version');
+  const [ctype, alg, enc] = ader.children(eci, 'EncryptedContentInfo');
+  if (!ctype || !alg) ader.fail('EncryptedContentInfo: expected contentType and algorithm', eci.start);
+  ader.oid(ctype, 'EncryptedContentInfo type');
+  const cipher = parseCipher(ader, alg);
+  if (!enc) return []; // no encryptedContent: an empty safe
+  const data = implicitOctets(ader, enc, 'encryptedContent');
+  checkBlocks(ader, cipher, data, enc.start);
+  return { cipher, data, offset: ader.offsetOf(enc.start) };
 }
 
 async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Promise<Keystore> {
@@ -393,7 +422,7 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
   const authSafe = contentInfo(der, authSafeNode, 'authSafe');
   if (authSafe.type !== OID_DATA) throw new UnsupportedAlgorithmError(authSafe.type, 'integrity mode');
   const authOctets = der.octets(authSafe.content, 'authSafe content');
-  const ader = der.nested(authSafe.content, ber);
+  const ader = nestedReader(der, authSafe.content, ber);
   const safesNode = ader.expect(0, ader.buf.length, TAG.SEQUENCE, 'AuthenticatedSafe');
   if (safesNode.end !== ader.buf.length) ader.fail('trailing bytes after the AuthenticatedSafe', safesNode.end);
 
@@ -404,28 +433,12 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
     if (ci.type === OID_DATA) {
       const octets = ci.content;
       if (octets.tag !== TAG.OCTET_STRING) ader.fail('data safe: expected an OCTET STRING', octets.start);
-      const sder = ader.nested(octets, ber);
+      const sder = nestedReader(ader, octets, ber);
       const sc = sder.expect(0, sder.buf.length, TAG.SEQUENCE, 'SafeContents');
       if (sc.end !== sder.buf.length) sder.fail('trailing bytes after SafeContents', sc.end);
       safes.push(parseSafeContents(sder, sc));
     } else if (ci.type === OID_ENCRYPTED_DATA) {
-      // EncryptedData ::= SEQUENCE { version, EncryptedContentInfo { contentType, algorithm, [0] IMPLICIT content } }
-      const ed = ci.content;
-      if (ed.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected a SEQUENCE', ed.start);
-      const [edVersion, eci] = ader.children(ed, 'EncryptedData');
-      if (!edVersion || !eci || eci.tag !== TAG.SEQUENCE) ader.fail('EncryptedData: expected version and EncryptedContentInfo', ed.start);
-      ader.smallInt(edVersion, 'EncryptedData version');
-      const [ctype, alg, enc] = ader.children(eci, 'EncryptedContentInfo');
-      if (!ctype || !alg) ader.fail('EncryptedContentInfo: expected contentType and algorithm', eci.start);
-      ader.oid(ctype, 'EncryptedContentInfo type');
-      const cipher = parseCipher(ader, alg);
-      if (!enc) {
-        safes.push([]); // no encryptedContent: an empty safe
-        continue;
-      }
-      const data = implicitOctets(ader, enc, 'encryptedContent');
-      checkBlocks(ader, cipher, data, enc.start);
-      safes.push({ cipher, data, offset: ader.offsetOf(enc.start) });
+      safes.push(encryptedSafe(ader, ci.content));
     } else {
       // envelopedData (public-key privacy mode): keytool never writes it.
       throw new UnsupportedAlgorithmError(ci.type, 'safe content type');
@@ -468,7 +481,25 @@ async function decodeUnchecked(file: Buffer, password: string, ber: boolean): Pr
       throw e;
     }
   }
+  refuseWhatJavaCannotParse(decrypted, safes.map((x) => !Array.isArray(x)));
   return { format: 'PKCS12', integrity: verified ? 'verified' : 'unverifiable', entries: assemble(decrypted) };
+}
+
+/**
+ * Throws JavaRefusesError for a certificate JDK 17 fails to parse: PKCS12KeyStore.engineLoad parses every
+ * certBag, and a failure inside an encrypted safe reaches keytool as "keystore password was incorrect".
+ */
+function refuseWhatJavaCannotParse(safes: readonly Bag[][], encrypted: readonly boolean[]): void {
+  safes.forEach((bags, i) => {
+    for (const bag of bags) {
+      if (bag.type !== 'cert') continue;
+      const why = whyJavaCannotParse(bag.cert);
+      if (why === null) continue;
+      const name = bag.attrs.friendlyName ? `a certificate of alias "${bag.attrs.friendlyName}"` : 'a certificate';
+      const keytoolSays = encrypted[i] ? '; keytool reports it as "keystore password was incorrect"' : '';
+      throw new JavaRefusesError(`${name} holds ${why}${keytoolSays}`);
+    }
+  });
 }
 
 /** Decrypts an EncryptedPrivateKeyInfo (RFC 5208 §6) of a key or secret bag; WrongKeyPasswordError on bad padding. */

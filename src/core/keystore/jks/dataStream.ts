@@ -1,11 +1,10 @@
 /**
- * Bounds-checked big-endian reading and writing for the Java keystore codecs, plus the few DER
- * header checks they need (on ./der's reader). Every read checks the bytes that remain before it slices or allocates, so a
- * length field set huge fails fast with a MalformedKeystoreError pointing at the field.
- * Values come back as views on the input (no per-byte copies).
+ * The JKS and JCEKS data stream: bounds-checked big-endian reading and writing, as java.io.DataInputStream
+ * and DataOutputStream read and write a keystore (the DER inside it is read by ../asn1/der). Every read
+ * checks the bytes that remain before it slices or allocates, so a length field set huge fails fast with
+ * a MalformedKeystoreError pointing at the field. Values come back as views on the input (no copies).
  */
-import { readTlv } from './der';
-import { MalformedKeystoreError } from './errors';
+import { MalformedKeystoreError } from '../errors';
 import { decodeModifiedUtf8, encodeModifiedUtf8 } from './modifiedUtf8';
 
 /** Sequential big-endian reader over a byte array, as java.io.DataInputStream reads a keystore. */
@@ -138,48 +137,4 @@ export class ByteWriter {
     }
     return out;
   }
-}
-
-/** A DER tag-length header: where the value starts and ends inside the buffer it was read from. */
-export interface DerHeader {
-  readonly tag: number;
-  readonly start: number;
-  readonly end: number;
-}
-
-/** Reads the DER TLV header at `at` and checks its value fits before `limit`; null when it does not (./der's readTlv). */
-export function readDerHeader(bytes: Uint8Array, at: number, limit = bytes.length): DerHeader | null {
-  try {
-    const tlv = readTlv(bytes, at, limit);
-    return { tag: tlv.tag, start: tlv.start + tlv.header, end: tlv.end };
-  } catch {
-    return null;
-  }
-}
-
-/** True when `bytes` is exactly one well-formed DER TLV with tag `tag`, walking nested constructed values. */
-export function isWholeDer(bytes: Uint8Array, tag: number, deep = false): boolean {
-  const h = readDerHeader(bytes, 0);
-  if (h === null || h.tag !== tag || h.end !== bytes.length) return false;
-  return !deep || walkDer(bytes, h.start, h.end, 0);
-}
-
-/** Checks every TLV between `from` and `to` nests exactly; constructed values are walked recursively. */
-function walkDer(bytes: Uint8Array, from: number, to: number, depth: number): boolean {
-  if (depth > 32) return false;
-  let at = from;
-  while (at < to) {
-    const h = readDerHeader(bytes, at, to);
-    if (h === null) return false;
-    if (h.tag & 0x20 && !walkDer(bytes, h.start, h.end, depth + 1)) return false;
-    at = h.end;
-  }
-  return at === to;
-}
-
-/** Compares two byte arrays for equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -13,17 +13,18 @@
  * digest last too, but reports everything as IOException.
  */
 import { createHash, randomBytes as nodeRandomBytes, X509Certificate } from 'crypto';
-import { ByteReader, ByteWriter, bytesEqual, isWholeDer, readDerHeader } from './byteReader';
+import { ByteReader, ByteWriter } from './dataStream';
+import { bytesEqual, isWholeDer, peekTlv } from '../asn1/der';
+import { decodeOid } from '../asn1/oid';
 import {
   AliasExistsError,
   JavaRefusesError,
   KeystoreError,
   MalformedKeystoreError,
   WrongPasswordError,
-} from './errors';
+} from '../errors';
 import {
   JKS_KEY_PROTECTOR_OID,
-  oidToString,
   parseEncryptedPrivateKeyInfo,
   protectJksKey,
   passwordUtf16Be,
@@ -31,7 +32,8 @@ import {
   unsupportedProtector,
 } from './javaKeyProtector';
 import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
-import type { EncodeOptions, Entry, Keystore, SealedKey } from './model';
+import type { EncodeOptions, Entry, Keystore, SealedKey } from '../model';
+import { whyJavaCannotParse } from '../x509/javaParseLimits';
 import { readSealedSecretKey, sealJceksSecretKey } from './jceksSecretKey';
 
 /** The two formats this codec handles. */
@@ -108,6 +110,9 @@ function decode(bytes: Uint8Array, password: string): Keystore | Promise<never> 
     const der = r.u32Prefixed('certificate');
     if (!isWholeDer(der, 0x30)) throw new MalformedKeystoreError(`certificate of alias "${alias}" is not one DER SEQUENCE`, at + 4);
     located.push({ alias, what: 'certificate', der, offset: at + 4 });
+    // The JDK parses every certificate as it loads the store; one it cannot parse fails the whole load.
+    const why = whyJavaCannotParse(der);
+    if (why !== null) refusal ??= new JavaRefusesError(`a certificate of alias "${alias}" holds ${why}`);
     return der;
   };
 
@@ -169,11 +174,11 @@ const VERIFIABLE_SIGNATURES = new Set([
 
 /** The signatureAlgorithm OID of a DER certificate (the second element of the outer SEQUENCE), or ''. */
 function signatureOid(der: Uint8Array): string {
-  const outer = readDerHeader(der, 0);
-  const tbs = outer && readDerHeader(der, outer.start, outer.end);
-  const alg = tbs && readDerHeader(der, tbs.end, outer.end);
-  const oid = alg && readDerHeader(der, alg.start, alg.end);
-  return oid && oid.tag === 0x06 ? oidToString(der.subarray(alg.start, oid.end)) : '';
+  const outer = peekTlv(der, 0);
+  const tbs = outer && peekTlv(der, outer.vStart, outer.end);
+  const alg = tbs && peekTlv(der, tbs.end, outer.end);
+  const oid = alg && peekTlv(der, alg.vStart, alg.end);
+  return oid && oid.tag === 0x06 ? (decodeOid(der.subarray(oid.vStart, oid.end)) ?? '') : '';
 }
 
 /**

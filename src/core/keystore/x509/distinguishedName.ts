@@ -7,9 +7,9 @@
  * the DER encoding holds the RDNs in the reverse order, which `encodeName`/`decodeName` take care of.
  */
 import type forge from 'node-forge';
-import { InvalidInputError } from './errors';
-import { TAG, childrenOf, readOid, valueOf, type Tlv } from './der';
-import { forgeFromDer, fromForgeAsn1, prim, seq, set, oid as oidNode } from './forgeAsn1';
+import { InvalidInputError } from '../errors';
+import { TAG, childrenOf, readOid, valueOf, type Tlv } from '../asn1/der';
+import { forgeFromDer, fromForgeAsn1, prim, seq, set, oid as oidNode } from '../asn1/forgeAsn1';
 
 /** One attribute of an RDN: its OID and its value as a string, or `hex` (the whole DER value) when it is not a string. */
 export interface AttributeTypeAndValue {
