@@ -66,8 +66,8 @@ export async function readKeystoreFile(file: string, limitBytes = MAX_KEYSTORE_B
 
 /**
  * readKeystoreFile for a process that does one thing and ends (the CLI), where waiting for the file is all
- * there is to do: blocking reads skip four trips through libuv's thread pool, and starting that pool, which
- * together took ~1.5 ms of a ~80 ms `mi-keystores list`. Never for the extension host.
+ * there is to do: blocking reads skip four trips through libuv's thread pool, and starting that pool, a
+ * visible part of a short command. Never for the extension host.
  */
 export function readKeystoreFileSync(file: string, limitBytes = MAX_KEYSTORE_BYTES): KeystoreFileContents {
   let fd: number | undefined;

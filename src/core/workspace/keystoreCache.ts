@@ -1,7 +1,7 @@
 /**
  * Keystore reads for the checks, cached by path + size + mtime (+ inode): a workspace check runs on
- * every keystroke in the extension, and decoding a 149-entry store or recovering a JCEKS key (~0.5 s)
- * must happen once per version of the file, not once per check. Every result is a value: a broken,
+ * every keystroke in the extension, and decoding a 149-entry store or recovering a JCEKS key (hundreds of
+ * thousands of MD5 rounds) must happen once per version of the file, not once per check. Every result is a value: a broken,
  * missing or huge file comes back as a typed error, never as an exception.
  */
 import * as crypto from 'node:crypto';

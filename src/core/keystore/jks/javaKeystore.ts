@@ -187,7 +187,8 @@ function signatureOid(der: Uint8Array): string {
  * kept the outer lengths intact is told apart from a wrong password. A certificate whose signature
  * algorithm OpenSSL cannot verify is never counted as damage. A flip inside an encrypted key, an
  * alias or a date cannot be seen by anything but the digest, and reads as a wrong password.
- * Runs in slices (yielding between them) since verifying 150 RSA signatures takes ~100 ms.
+ * Runs in slices (yielding between them), since verifying a truststore's worth of RSA signatures is long
+ * enough to be felt on the extension host's thread.
  */
 async function findDamage(located: readonly Located[]): Promise<MalformedKeystoreError | null> {
   const damaged = (l: Located): MalformedKeystoreError =>
@@ -253,8 +254,8 @@ async function findDamage(located: readonly Located[]): Promise<MalformedKeystor
 
 /**
  * Bounds of the damage search, in work rather than time so the verdict never depends on machine load:
- * a real store's certificates have one or two candidate issuers each, and 150 entries need ~150 signature
- * checks (~100 ms for RSA-4096 at worst).
+ * a real store's certificates have one or two candidate issuers each, so a store needs about one
+ * signature check per entry.
  */
 const MAX_ISSUER_CANDIDATES = 8;
 const MAX_SIGNATURE_CHECKS = 400;

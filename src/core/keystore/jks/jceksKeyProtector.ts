@@ -2,8 +2,8 @@
  * The JCEKS private-key protector: PBEWithMD5AndTripleDES (OID 1.3.6.1.4.1.42.2.19.1), after OpenJDK
  * `com/sun/crypto/provider/KeyProtector.java` and `PBES1Core.deriveCipherKey`. Parameters are
  * `SEQ{OCTET STRING salt(8), INTEGER iterations}`; JDK 17 writes 200000 iterations and refuses more than
- * 5,000,000 (KeyProtector.MAX_ITERATION_COUNT). The MD5 loops take ~0.5 s, so they run in time slices
- * that yield to the event loop.
+ * 5,000,000 (KeyProtector.MAX_ITERATION_COUNT). The MD5 loops are long enough to be felt, so they run
+ * in time slices that yield to the event loop.
  */
 import { createDecipheriv, createCipheriv, createHash, hash } from 'node:crypto';
 import { TAG, integer, peekTlv, tlv } from '../asn1/der';
@@ -32,7 +32,7 @@ function passwordAscii(password: string): Buffer | null {
   return b;
 }
 
-/** One-shot MD5: `crypto.hash` is ~1.5× faster than createHash for 24-byte inputs. */
+/** One-shot MD5: `crypto.hash` skips the hash object createHash builds, which dominates for 24-byte inputs. */
 const md5 = (data: Buffer): Buffer => hash('md5', data, 'buffer');
 
 /** Derives the 24-byte DES-EDE3 key and 8-byte IV from password, salt and iteration count, yielding between slices. */

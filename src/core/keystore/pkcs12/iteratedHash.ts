@@ -2,8 +2,8 @@
  * Iterated SHA-1 and SHA-256 (A = H(A), many times over) on 32-bit words, for the PKCS#12 key derivation
  * (RFC 7292 B.2 step 6A). After the first round the input is always one digest, which fits one padded
  * block whose padding never changes, so each round is one compression with no allocation and no call into
- * native code. A call of `crypto.hash` costs about 1 µs of overhead per round, which made a Java 8-era
- * store's 150,000 rounds take ~150 ms; this loop does them in ~20 ms (see docs/benchmarks.md).
+ * native code. A call of `crypto.hash` per round spends more on the call than on the hash, and a Java 8-era
+ * store needs some 150,000 rounds; this loop does them several times faster (docs/benchmarks.md).
  * FIPS 180-4 §6.1 (SHA-1) and §6.2 (SHA-256). SHA-1 runs as WebAssembly where it can (sha1Wasm.ts).
  */
 import { sha1RoundsWasm } from './sha1Wasm';
