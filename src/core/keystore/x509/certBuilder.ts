@@ -6,7 +6,6 @@
  * signed by Node's `crypto.sign`, which handles both RSA PKCS#1 v1.5 and ECDSA (forge cannot sign ECDSA).
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes as nodeRandomBytes, sign, type KeyObject } from 'node:crypto';
-import { isIPv4 } from 'node:net';
 import type forge from 'node-forge';
 import { InvalidInputError } from '../errors';
 import { asBuffer, childrenOf, readTlv, readWhole, TAG, valueOf } from '../asn1/der';
@@ -68,6 +67,16 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
   const outer = readWhole(spki, TAG.SEQUENCE);
   const bits = childrenOf(spki, outer)[1];
   return new Uint8Array(createHash('sha1').update(valueOf(spki, bits).subarray(1)).digest());
+}
+
+/**
+ * A dotted-quad IPv4 address as `net.isIPv4` reads it (four decimal parts of 0–255, no leading zeros). Written
+ * here because importing node:net loads Node's whole network stack, which `mi-keystores list` would pay for
+ * at every start just by loading this module.
+ */
+function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 /** Parses an IPv4 or IPv6 literal (with `::` and an embedded IPv4 tail) into its 4 or 16 bytes. */
