@@ -32,7 +32,8 @@ export function describeKey(key: Pick<InternalKey, 'alias' | 'certificate'>): st
 /**
  * The effective internal key (`[keystore.internal]`, else `[keystore.primary]`), recovered with the store
  * password as MI does; `storePasswords` (absolute path → password) fills in a password the file does not
- * give in the clear (`$secret{}`, an unset `$env{}`).
+ * give in the clear (`$secret{}`, an unset `$env{}`), never overrides one it gives. The only reader of it:
+ * the checks, encrypt-secrets and rotate-internal all use this one.
  */
 export async function resolveInternalKey(config: EffectiveConfig, cache: KeystoreReader, storePasswords: Readonly<Record<string, string>> = {}): Promise<InternalKeyResult> {
   const fail = (reason: string, needsPassword = false): InternalKeyResult => ({ ok: false, reason, needsPassword });
@@ -41,10 +42,13 @@ export async function resolveInternalKey(config: EffectiveConfig, cache: Keystor
   if (!s.path) return fail(`the internal keystore ${s.file.value} is only inside the container`);
   const where = displayPath(config.workspace, s.path);
   if (!s.alias) return fail(`the internal keystore ${where} has no alias configured`);
-  const password = storePasswords[s.path] ?? s.password?.value;
+  // MI opens the store with the password deployment.toml gives; a supplied one only stands in for a password
+  // this tool cannot resolve, so asking again helps only then.
+  const configured = s.password?.value;
+  const password = configured ?? storePasswords[s.path];
   if (password === undefined) return fail(`the password of the internal keystore ${where} is not given in the clear (${s.password?.raw ?? 'missing'})`, true);
   const read = await cache.read(s.path, password);
-  if (!read.ok) return fail(`the internal keystore ${where}: ${read.message.replace(/\.$/, '')}`, read.kind === 'wrong-password');
+  if (!read.ok) return fail(`the internal keystore ${where}: ${read.message.replace(/\.$/, '')}`, read.kind === 'wrong-password' && configured === undefined);
   const entry = findEntry(read.store, s.alias.value);
   if (!entry) return fail(`the internal keystore ${where} has no alias "${s.alias.value}"`);
   if (entry.kind !== 'private-key' || entry.chain.length === 0) return fail(`"${entry.alias}" in the internal keystore ${where} is not a private key entry`);

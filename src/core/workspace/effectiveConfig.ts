@@ -21,8 +21,6 @@ import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
 import { parseSslProfiles, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
-import { findEntry } from '../keystore/index';
-import type { KeystoreReader } from './keystoreCache';
 import { KEYSTORE_TABLES, lookupKey, type KeystoreConsumer } from '../config/schema';
 
 /** Where a value came from. */
@@ -561,35 +559,4 @@ export function storeById(config: EffectiveConfig, id: string): EffectiveStore |
 export function displayPath(workspace: MiWorkspace, p: string): string {
   const rel = path.relative(workspace.root, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
-}
-
-/** The internal key a `[secrets]` check decrypts with (same shape as `InternalKey` of ../secrets/secretChecks). */
-export interface InternalKeyEntry {
-  readonly path: string;
-  readonly alias: string;
-  readonly pkcs8: Uint8Array;
-  readonly certificate: Uint8Array;
-}
-
-/**
- * The effective internal key (`[keystore.internal]`, which defaults to the primary), recovered the
- * way MI recovers it (with the store password); null when it cannot be read here (missing store, unknown
- * password, wrong alias...), which the keystore checks report on their own.
- */
-export async function internalKeyEntry(
-  config: EffectiveConfig,
-  cache: KeystoreReader,
-  storePasswords: Readonly<Record<string, string>> = {},
-): Promise<InternalKeyEntry | null> {
-  const s = config.stores.find((x) => x.id === 'internal');
-  if (!s?.path || !s.alias) return null;
-  const password = s.password?.value ?? storePasswords[s.path];
-  if (password === undefined) return null;
-  const read = await cache.read(s.path, password);
-  if (!read.ok) return null;
-  const entry = findEntry(read.store, s.alias.value);
-  if (entry?.kind !== 'private-key' || entry.chain.length === 0) return null;
-  const key = await cache.key(s.path, password, entry.alias, password);
-  if (!key.ok) return null;
-  return { path: s.path, alias: entry.alias, pkcs8: key.pkcs8, certificate: entry.chain[0] };
 }
