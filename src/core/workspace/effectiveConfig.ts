@@ -85,7 +85,7 @@ export type ConsumerId = string;
  * How the consumer reads private keys: with the store password (primary/internal: MI's KeyStoreManager),
  * with a separate key password (transports: JSSE KeyManagerFactory.init(ks, keyPassword)), or not at all.
  */
-export type KeyRead = 'store-password' | 'key-password' | 'none';
+export type KeyRecovery = 'store-password' | 'key-password' | 'none';
 
 /** One consumer's effective store. */
 export interface EffectiveStore {
@@ -99,7 +99,7 @@ export interface EffectiveStore {
   /** The consumer's own table in the file (the instance for array tables), or null when absent. */
   readonly tableNode: TomlTable | null;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRead;
+  readonly keyRead: KeyRecovery;
   readonly file: Sourced<string>;
   /** The resolved path (see resolvePath.ts); null when it points only into a container. */
   readonly path: string | null;
@@ -181,12 +181,12 @@ interface ConsumerSpec {
   readonly table: string;
   readonly array: boolean;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRead;
+  readonly keyRead: KeyRecovery;
   readonly keys: KeystoreConsumer['keys'];
 }
 
 /** How each consumer opens keys: MI's KeyStoreManager and the RabbitMQ client use the store password. */
-function keyReadOf(c: KeystoreConsumer): KeyRead {
+function keyReadOf(c: KeystoreConsumer): KeyRecovery {
   if (c.role === 'truststore') return 'none';
   if (c.id === 'primary' || c.id === 'internal' || /rabbitmq/.test(c.id)) return 'store-password';
   return 'key-password';
