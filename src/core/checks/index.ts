@@ -15,7 +15,7 @@ import { RULES } from './rules/index';
 import { StoreAccess } from './storeAccess';
 import { withVaultFixes } from './vaultFixes';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import { resolveInternalKey } from '../secrets/workspaceVault';
 import type { InternalKey } from '../secrets/secretChecks';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
@@ -164,7 +164,7 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
 /** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */
 function internalKeyReadable(config: EffectiveConfig, ws: MiWorkspace, options: CheckOptions): boolean {
   if (options.readOutside !== false) return true;
-  const store = config.stores.find((s) => s.id === 'internal');
+  const store = storeById(config, 'internal');
   return !store?.path || isInside(options.workspaceFolder ?? ws.root, store.path);
 }
 

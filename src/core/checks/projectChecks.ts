@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { Problem, TextEdit } from '../problem';
 import type { MiProject } from '../workspace/discover';
-import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
+import { storeById, type EffectiveConfig, type EffectiveStore } from '../workspace/effectiveConfig';
 import { readDockerCopies, readPomKeystoreProperties, copyTarget, type DockerCopy, type PomProperty } from '../workspace/project';
 import { SECURITY_DIR } from '../workspace/resolvePath';
 import { setValueEdits, tomlString } from '../config/edit';
@@ -33,7 +33,7 @@ function xmlEscape(s: string): string {
 export function checkProjectFiles(config: EffectiveConfig, texts: ProjectTexts): Problem[] {
   const ws = config.workspace;
   if (ws.kind !== 'project') return [];
-  const primary = config.stores.find((s) => s.id === 'primary');
+  const primary = storeById(config, 'primary');
   if (!primary) return [];
   const out: Problem[] = [];
   const fileValue = path.posix.normalize(primary.file.value.replace(/\\/g, '/'));

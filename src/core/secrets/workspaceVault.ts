@@ -12,7 +12,7 @@ import { findEntry } from '../keystore/index';
 import { FileChangedError, InvalidTomlEditError } from '../errors';
 import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 import type { MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, displayPath, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, displayPath, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import type { KeystoreReader } from '../workspace/keystoreCache';
 import { applyEdits } from './applyEdits';
 import type { InternalKey } from './secretChecks';
@@ -37,7 +37,7 @@ export function describeKey(key: Pick<InternalKey, 'alias' | 'certificate'>): st
  */
 export async function resolveInternalKey(config: EffectiveConfig, cache: KeystoreReader, storePasswords: Readonly<Record<string, string>> = {}): Promise<InternalKeyResult> {
   const fail = (reason: string, needsPassword = false): InternalKeyResult => ({ ok: false, reason, needsPassword });
-  const s = config.stores.find((x) => x.id === 'internal');
+  const s = storeById(config, 'internal');
   if (!s) return fail('no internal keystore is configured');
   if (!s.path) return fail(`the internal keystore ${s.file.value} is only inside the container`);
   const where = displayPath(config.workspace, s.path);

@@ -2,7 +2,7 @@
 import type { Keystore } from '../../keystore/model';
 import { findEntry } from '../../keystore/index';
 import { sha256Fingerprint } from '../../keystore/x509';
-import { displayPath } from '../../workspace/effectiveConfig';
+import { displayPath, storeById } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule } from '../rule';
 
 const fingerprintCache = new WeakMap<Keystore, Set<string>>();
@@ -41,10 +41,9 @@ export const storeAgreementRule: WorkspaceRule = {
     },
   ],
   async check(ctx) {
-    const byId = (id: string) => ctx.config.stores.find((s) => s.id === id);
-    const primary = byId('primary');
-    const internal = byId('internal');
-    const trust = byId('truststore');
+    const primary = storeById(ctx.config, 'primary');
+    const internal = storeById(ctx.config, 'internal');
+    const trust = storeById(ctx.config, 'truststore');
     const readable = new Set(ctx.stores.readable());
     if (primary?.path && internal?.path && primary.path === internal.path && (primary.alias?.value ?? '').toLowerCase() === (internal.alias?.value ?? '').toLowerCase()) {
       ctx.report('internal-same-as-primary', {
