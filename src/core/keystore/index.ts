@@ -66,3 +66,6 @@ export function findEntry(store: Keystore, alias: string): Entry | undefined {
 
 /** The store types MI's deployment.toml documents. */
 export const MI_STORE_TYPES: readonly KeystoreFormat[] = ['JKS', 'PKCS12'];
+
+/** A certificate's SHA-256 fingerprint as keytool prints it ("AB:CD:…"). */
+export { sha256Fingerprint } from './x509';

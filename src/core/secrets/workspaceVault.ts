@@ -3,12 +3,11 @@
  * internal key with a reason when it cannot be read, and deployment.toml written atomically (temp file +
  * rename in the same folder) only if it did not change since it was read.
  */
-import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
-import { findEntry } from '../keystore/index';
+import { findEntry, sha256Fingerprint } from '../keystore/index';
 import { FileChangedError, InvalidTomlEditError } from '../errors';
 import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 import type { MiWorkspace } from '../workspace/discover';
@@ -25,8 +24,7 @@ export type InternalKeyResult =
 
 /** `alias` + SHA-256 of its certificate, the way messages name a key (never the key itself). */
 export function describeKey(key: Pick<InternalKey, 'alias' | 'certificate'>): string {
-  const fp = crypto.createHash('sha256').update(key.certificate).digest('hex').toUpperCase().match(/../g)!.join(':');
-  return `"${key.alias}" (certificate SHA-256 ${fp})`;
+  return `"${key.alias}" (certificate SHA-256 ${sha256Fingerprint(key.certificate)})`;
 }
 
 /**
