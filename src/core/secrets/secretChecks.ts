@@ -11,7 +11,7 @@ import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { ciphertextBytes, decryptSecret, encryptSecret, isOaep, isPkcs1, type CiphertextForm } from './cipher';
 import type { MiWorkspace } from '../workspace/discover';
-import { sha256Fingerprint } from '../keystore/index';
+import { sha256Fingerprint } from '../keystore';
 import { describeTransformation, paddingName, workspaceTransformation, type EffectiveTransformation, type TransformationReadOptions } from './transformation';
 
 /** The internal key the check decrypts with: where it came from and the key itself (never logged). */

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
-import { findEntry, sha256Fingerprint } from '../keystore/index';
+import { findEntry, sha256Fingerprint } from '../keystore';
 import { FileChangedError, InvalidTomlEditError } from '../errors';
 import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from '../io/keystoreFile';
 import type { MiWorkspace } from '../workspace/discover';
