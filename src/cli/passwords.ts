@@ -93,10 +93,3 @@ export function passwordLater(args: CliArgs, io: CliIO, request: PasswordRequest
   };
 }
 
-/**
- * The key password: from the `--key-password*` flags when given, else the store password (keytool's
- * default and MI's requirement for the primary keystore).
- */
-export function keyPasswordOrStore(args: CliArgs, io: CliIO, store: ResolvedPassword, prefix = 'key-password'): ResolvedPassword {
-  return passwordFromFlags(args, io, prefix) ?? store;
-}

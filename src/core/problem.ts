@@ -27,7 +27,14 @@ export interface TextEdit {
 
 /**
  * An engine-level action a fix may ask the adapter to run (the adapter maps it to a command).
- * `args` is plain JSON; it never holds a password.
+ * `args` is plain JSON; it never holds a password. The actions:
+ * - `createKeystore` {file, consumer}: create the missing store at `file`.
+ * - `changeKeyPassword` {file, alias, consumer}: give the key the store password.
+ * - `renewCertificate` {file, alias}: a new self-signed certificate (or a CSR) for the key.
+ * - `createCsr` {file, alias}: start getting a CA-signed certificate.
+ * - `separateInternalKeystore` {root}: create an internal keystore and write `[keystore.internal]`.
+ * - `importCertificate` {from, alias, into}: import the certificate of `from`/`alias` into the store `into`.
+ * - `moveToSecretsNote` {}: remind the person that MI needs the keystore password at startup.
  */
 export interface FixAction {
   readonly action: string;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { appendTableEdit, setValueEdits, tableSnippet, tomlString } from '../core/config/edit';
 import type { TextEdit } from '../core/problem';
 import type { MiWorkspace } from '../core/workspace/discover';
-import { readDockerCopies, readPomKeystoreProperties, readProjectFileSync } from '../core/workspace/project';
+import { escapeXmlText, readDockerCopies, readPomKeystoreProperties, readProjectFileSync } from '../core/workspace/project';
 import { fileNameFor, isInside, SECURITY_DIR } from '../core/workspace/resolvePath';
 import { applyTextEdits } from './applyEdits';
 import type { Deps } from './deps';
@@ -84,7 +84,7 @@ function projectEdits(ws: Extract<MiWorkspace, { kind: 'project' }>, c: StoreCon
   if (c.role === 'primary' && fs.existsSync(ws.pomXml)) {
     const props = readPomKeystoreProperties(readProjectFileSync(ws.pomXml));
     const set = (p: { valueRange: TextEdit['range'] } | undefined, value: string | undefined) => {
-      if (p && value !== undefined) edits.push({ file: ws.pomXml, range: p.valueRange, newText: escapeXml(value) });
+      if (p && value !== undefined) edits.push({ file: ws.pomXml, range: p.valueRange, newText: escapeXmlText(value) });
     };
     set(props.name, name);
     set(props.type, c.type);
@@ -110,10 +110,6 @@ function projectEdits(ws: Extract<MiWorkspace, { kind: 'project' }>, c: StoreCon
     }
   }
   return edits;
-}
-
-function escapeXml(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /**

@@ -3,9 +3,6 @@
  * `test/unit/manifest.test.ts` can check them against package.json in both directions.
  */
 
-/** The palette category every command is listed under. */
-export const CATEGORY = 'MI Keystores';
-
 /** Command ids, `miKeystores.<verbNoun>`. */
 export const COMMANDS = {
   generateKeystore: 'miKeystores.generateKeystore',
@@ -42,9 +39,6 @@ export const COMMANDS = {
   /** Opens a keystore file in the keystore editor (from the Keystores view or the explorer). */
   openKeystoreEditor: 'miKeystores.openKeystoreEditor',
 } as const;
-
-/** A command id. */
-export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 /** View container and view ids. */
 export const VIEWS = {

@@ -11,7 +11,7 @@ import type { TomlDocument } from '../core/config/toml';
 import { discoverWorkspaces, workspaceForFile, type MiWorkspace } from '../core/workspace/discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from '../core/workspace/effectiveConfig';
 import { readDockerCopies, readProjectFile } from '../core/workspace/project';
-import { KeystoreCache, type KeyError, type KeyRead, type StoreError, type StoreRead } from '../core/workspace/keystoreCache';
+import { KeystoreCache, type KeyError, type RecoveredKey, type StoreError, type StoreRead } from '../core/workspace/keystoreCache';
 import { EngineClient } from './engineClient';
 import type { Log } from './log';
 import type { PasswordStore } from './passwords';
@@ -75,7 +75,7 @@ export class WorkspaceModel implements vscode.Disposable {
       decode: (bytes, password, format) =>
         this.keystoreEngine.request<StoreRead | StoreError>({ op: 'decode', bytes, password, format }).catch((err: Error) => ({ ok: false as const, kind: 'malformed' as const, message: `The keystore could not be decoded: ${err.message}`, format })),
       recoverKey: (entry, alias, keyPassword) =>
-        this.keystoreEngine.request<KeyRead | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
+        this.keystoreEngine.request<RecoveredKey | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
     },
   });
 

@@ -4,9 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SECURITY_DIR } from '../../src/core/workspace/resolvePath';
 
-/** Where MI keeps its keystores, relative to the home. */
-export const SECURITY = 'repository/resources/security';
+/** Where MI keeps its keystores, relative to the home (the engine's own constant). */
+export const SECURITY = SECURITY_DIR;
 
 /** A home written by writeMiHome. */
 export interface MiHomeFiles {

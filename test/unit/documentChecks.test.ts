@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
 import { checkDocument, editDistance } from '../../src/core/checks/document';
 import { PROBLEM_CODES, problemCodeInfo } from '../../src/core/checks/codes';
-import { KEYSTORE_CODES } from '../../src/core/checks/keystoreChecks';
+import { KEYSTORE_CODES } from '../helpers/keystoreCodes';
 import type { Problem, TextEdit } from '../../src/core/problem';
 import { WSO2, itShared } from '../helpers/fixtures';
 

@@ -4,10 +4,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDeploymentToml } from '../../src/core/config/parse';
-import { buildEffectiveConfig, internalKeyEntry, storeById, type EffectiveConfig } from '../../src/core/workspace/effectiveConfig';
-import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
+import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
-import { fixturePath, itShared, WSO2 } from '../helpers/fixtures';
+import { itShared, WSO2 } from '../helpers/fixtures';
 
 const ROOT = path.join(os.tmpdir(), 'mi-effective-not-created');
 const HOME: MiRuntimeHome = { kind: 'runtime', root: ROOT, deploymentToml: path.join(ROOT, 'conf/deployment.toml') };
@@ -104,24 +103,6 @@ describe('effective configuration', () => {
     });
     it('marks the built-in default', () => {
       assert.equal(store(effective(''), 'truststore').password?.state, 'default');
-    });
-  });
-
-  describe('internalKeyEntry', () => {
-    it('returns the internal key recovered with the store password', async () => {
-      const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-ik-'));
-      try {
-        fs.mkdirSync(path.join(root, 'repository/resources/security'), { recursive: true });
-        fs.copyFileSync(fixturePath('jks-rsa.jks'), path.join(root, 'repository/resources/security/k.jks'));
-        const ws: MiRuntimeHome = { kind: 'runtime', root, deploymentToml: path.join(root, 'conf/deployment.toml') };
-        const text = '[keystore.primary]\nfile_name = "repository/resources/security/k.jks"\npassword = "changeit"\nalias = "server"\nkey_password = "changeit"\n';
-        const config = buildEffectiveConfig(parseDeploymentToml(text, ws.deploymentToml), ws);
-        const actual = await internalKeyEntry(config, new KeystoreCache());
-        assert.ok(actual);
-        assert.deepEqual([actual.alias, actual.path, actual.pkcs8.length > 100, actual.certificate.length > 100], ['server', path.join(root, 'repository/resources/security/k.jks'), true, true]);
-      } finally {
-        fs.rmSync(root, { recursive: true, force: true });
-      }
     });
   });
 });

@@ -16,7 +16,6 @@ import {
   configuredTransformation,
   encryptOneSecretEdit,
   encryptPlainSecretsEdits,
-  encryptSecretFixEdits,
   plainSecrets,
 } from '../../src/core/secrets/encryptPlan';
 import { moveToSecretsEdits, secretAliasFor } from '../../src/core/secrets/moveToSecrets';
@@ -214,7 +213,9 @@ describe('encrypt [plain] secrets', () => {
 
   it('encrypts exactly one alias for the secret-plain quick fix', () => {
     const doc = parse(PLAIN_TOML);
-    const after = apply(doc, encryptSecretFixEdits(doc, 'db_pwd', oldKey.certificate));
+    const edit = encryptOneSecretEdit(doc, 'db_pwd', oldKey.certificate);
+    assert.ok(edit, 'no edit');
+    const after = apply(doc, [edit]);
     assert.deepEqual(plainSecrets(after).map((s) => s.alias), ['admin_pwd']);
     assert.equal(decryptAll(after, oldKey.pkcs8).db_pwd, 'pä ss');
   });

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkPath, checkWorkspace } from '../../src/core/checks/index';
-import { KEYSTORE_CODES } from '../../src/core/checks/keystoreChecks';
+import { KEYSTORE_CODES } from '../helpers/keystoreCodes';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiWorkspace } from '../../src/core/workspace/discover';

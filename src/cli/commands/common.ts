@@ -40,6 +40,7 @@ export const load = {
   x509: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   checks: async () => require('../../core/checks/index') as typeof import('../../core/checks/index'),
   discover: async () => require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
+  effectiveConfig: async () => require('../../core/workspace/effectiveConfig') as typeof import('../../core/workspace/effectiveConfig'),
   keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
   vault: async () => require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
   encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),

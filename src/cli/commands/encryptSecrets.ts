@@ -26,7 +26,7 @@ export const encryptSecretsCommand: CliCommand = {
     const dryRun = flag(args, 'dry-run');
     const password = passwordFromFlags(args, io, 'password');
     const abs = path.resolve(io.cwd, target);
-    const [discover, cacheModule, vault, plan, transformations] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan(), load.transformation()]);
+    const [discover, cacheModule, vault, plan, transformations, effectiveConfig] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan(), load.transformation(), load.effectiveConfig()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });
@@ -44,7 +44,7 @@ export const encryptSecretsCommand: CliCommand = {
         io.stdout(`${display}: no [plain] secret to encrypt.\n`);
         continue;
       }
-      const internal = loaded.config.stores.find((s) => s.id === 'internal');
+      const internal = effectiveConfig.storeById(loaded.config, 'internal');
       const storePasswords = password && internal?.path ? { [internal.path]: password.value } : {};
       const key = await vault.resolveInternalKey(loaded.config, cache, storePasswords);
       if (!key.ok) {

@@ -25,17 +25,9 @@ export const PROBLEM_CODES: readonly ProblemCodeInfo[] = RULES.flatMap((r) =>
   r.codes.map((c) => ({ code: c.code, severity: c.severity, doc: c.doc, advice: c.advice, scope: r.scope === 'document' ? ('document' as const) : ('keystore' as const), rule: r.id })),
 );
 
-/** A problem code. */
-export type ProblemCode = string;
-
 const BY_CODE = new Map<string, ProblemCodeInfo>(PROBLEM_CODES.map((c) => [c.code, c]));
 
 /** The info of a code, or undefined for a code not in the list. */
 export function problemCodeInfo(code: string): ProblemCodeInfo | undefined {
   return BY_CODE.get(code);
-}
-
-/** The default severity of a known code. */
-export function severityOf(code: ProblemCode): Severity {
-  return (BY_CODE.get(code) as ProblemCodeInfo).severity;
 }

@@ -9,7 +9,7 @@ import { productOfDocument, type Product } from './product';
 import { RULES } from './rules/index';
 
 export { editDistance } from './rules/schemaKeys';
-export { DEFAULT_PASSWORD, SECURITY_DIR } from './rules/shared';
+export { DEFAULT_PASSWORD } from './rules/shared';
 
 /** Options of `checkDocument`. */
 export interface DocumentCheckOptions {

@@ -5,13 +5,8 @@
  */
 import type { Problem, Range } from '../problem';
 import type { TomlDocument } from '../config/toml';
-import type { DocumentRule, DocumentRuleContext, Finding, Rule, RuleCode, WorkspaceRule, WorkspaceRuleContext } from './rule';
+import type { DocumentRule, DocumentRuleContext, Finding, Rule, WorkspaceRule, WorkspaceRuleContext } from './rule';
 import type { Product } from './product';
-
-/** Every code of `rules`, in declaration order, with the rule that declares it. */
-export function codesOf(rules: readonly Rule[]): { rule: Rule; info: RuleCode }[] {
-  return rules.flatMap((rule) => rule.codes.map((info) => ({ rule, info })));
-}
 
 function rangeKey(r: Range): string {
   return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;

@@ -15,7 +15,9 @@ import { RULES } from './rules/index';
 import { StoreAccess } from './storeAccess';
 import { withVaultFixes } from './vaultFixes';
 import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, internalKeyEntry, type EffectiveConfig, type InternalKeyEntry } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { resolveInternalKey } from '../secrets/workspaceVault';
+import type { InternalKey } from '../secrets/secretChecks';
 import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies, readProjectFile } from '../workspace/project';
 import { readSslProfileText } from '../workspace/sslProfiles';
@@ -58,7 +60,7 @@ export interface WorkspaceCheckContext {
   readonly cache: KeystoreReader;
   readonly options: CheckOptions;
   /** The effective internal key, recovered once and shared (null when it cannot be read here). */
-  internalKey(): Promise<InternalKeyEntry | null>;
+  internalKey(): Promise<InternalKey | null>;
 }
 
 /** A check that needs the whole workspace context. */
@@ -129,9 +131,9 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
     readOutside: options.readOutside !== false,
     workspaceFolder: folder,
   };
-  let internal: Promise<InternalKeyEntry | null> | undefined;
+  let internal: Promise<InternalKey | null> | undefined;
   // An untrusted workspace reads nothing outside its folder, the internal keystore included.
-  const internalKey = () => (internal ??= internalKeyReadable(config, ws, options) ? internalKeyEntry(config, cache, options.storePasswords) : Promise.resolve(null));
+  const internalKey = () => (internal ??= internalKeyReadable(config, ws, options) ? resolveInternalKey(config, cache, options.storePasswords).then((r) => (r.ok ? r.key : null)) : Promise.resolve(null));
   const problems: Problem[] = runDocumentRules(RULES, doc, product, options.disabled);
   problems.push(
     ...(await runWorkspaceRules(
@@ -162,7 +164,7 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
 /** False when `readOutside: false` and the internal keystore lies outside the workspace folder. */
 function internalKeyReadable(config: EffectiveConfig, ws: MiWorkspace, options: CheckOptions): boolean {
   if (options.readOutside !== false) return true;
-  const store = config.stores.find((s) => s.id === 'internal');
+  const store = storeById(config, 'internal');
   return !store?.path || isInside(options.workspaceFolder ?? ws.root, store.path);
 }
 

@@ -7,8 +7,8 @@
 import * as path from 'node:path';
 import type { Problem, TextEdit } from '../problem';
 import type { MiProject } from '../workspace/discover';
-import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
-import { readDockerCopies, readPomKeystoreProperties, copyTarget, type DockerCopy, type PomProperty } from '../workspace/project';
+import { storeById, type EffectiveConfig, type EffectiveStore } from '../workspace/effectiveConfig';
+import { escapeXmlText, readDockerCopies, readPomKeystoreProperties, copyTarget, type DockerCopy, type PomProperty } from '../workspace/project';
 import { SECURITY_DIR } from '../workspace/resolvePath';
 import { setValueEdits, tomlString } from '../config/edit';
 
@@ -25,15 +25,11 @@ function problem(file: string, range: Problem['range'], message: string, fixes: 
   return { code: CODE, severity: 'warning', message, file, range, fixes };
 }
 
-function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** Checks pom.xml and the Dockerfile of a project against the effective `[keystore.primary]`. */
 export function checkProjectFiles(config: EffectiveConfig, texts: ProjectTexts): Problem[] {
   const ws = config.workspace;
   if (ws.kind !== 'project') return [];
-  const primary = config.stores.find((s) => s.id === 'primary');
+  const primary = storeById(config, 'primary');
   if (!primary) return [];
   const out: Problem[] = [];
   const fileValue = path.posix.normalize(primary.file.value.replace(/\\/g, '/'));
@@ -51,7 +47,7 @@ function pomProblems(config: EffectiveConfig, ws: MiProject, primary: EffectiveS
   const out: Problem[] = [];
   const pom = readPomKeystoreProperties(pomXml);
   const pomFix = (p: PomProperty, value: string): Problem['fixes'] => [
-    { title: `Set ${p.name} to "${value}" in pom.xml`, preferred: true, edits: [{ file: ws.pomXml, range: p.valueRange, newText: xmlEscape(value) }] },
+    { title: `Set ${p.name} to "${value}" in pom.xml`, preferred: true, edits: [{ file: ws.pomXml, range: p.valueRange, newText: escapeXmlText(value) }] },
   ];
   if (pom.name && pom.name.value !== baseName && !pom.name.value.includes('${')) {
     out.push(

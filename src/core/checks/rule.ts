@@ -6,7 +6,8 @@
 import type { Fix, Range, Severity } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import type { MiWorkspace } from '../workspace/discover';
-import type { EffectiveConfig, EffectiveStore, InternalKeyEntry } from '../workspace/effectiveConfig';
+import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
+import type { InternalKey } from '../secrets/secretChecks';
 import type { KeystoreReader } from '../workspace/keystoreCache';
 import type { Product } from './product';
 import type { StoreAccess } from './storeAccess';
@@ -72,7 +73,7 @@ export interface WorkspaceRuleContext extends DocumentRuleContext {
   /** The texts of an integration project's pom.xml and Dockerfile (null when absent). */
   readonly projectTexts: { readonly pomXml: string | null; readonly dockerfile: string | null };
   /** The effective internal key, recovered once and shared (null when it cannot be read here). */
-  internalKey(): Promise<InternalKeyEntry | null>;
+  internalKey(): Promise<InternalKey | null>;
 }
 
 interface RuleBase {

@@ -10,7 +10,7 @@ import { encryptOneSecretEdit, plainSecrets } from '../secrets/encryptPlan';
 import { moveToSecretsEdits } from '../secrets/moveToSecrets';
 import { workspaceTransformation, type TransformationReadOptions } from '../secrets/transformation';
 import type { MiWorkspace } from '../workspace/discover';
-import type { InternalKeyEntry } from '../workspace/effectiveConfig';
+import type { InternalKey } from '../secrets/secretChecks';
 
 /** The `Fix.run` action the move-to-secrets fix runs after its edit: the reminder that MI needs `password-tmp` at startup. */
 export const MOVE_TO_SECRETS_NOTE_ACTION = 'moveToSecretsNote';
@@ -25,7 +25,7 @@ export interface VaultFixContext extends TransformationReadOptions {
   readonly document: TomlDocument;
   readonly workspace: MiWorkspace;
   /** The effective internal key, or null when it cannot be read here. */
-  internalKey(): Promise<InternalKeyEntry | null>;
+  internalKey(): Promise<InternalKey | null>;
 }
 
 /** The fix of one vault finding, or undefined when there is none (not a string, already a reference, a non-RSA key). */

@@ -7,7 +7,7 @@ import { PRODUCT_NAMES, productOfDocument, type Product } from '../checks/produc
 import type { CertificateInfo, Integrity, KeystoreFormat } from '../keystore';
 import type { Position, Range } from '../problem';
 import type { TomlDocument } from './toml';
-import { allTableSpecs, consumerOfKey, lookupKey, tableKeys, tableSpec, type KeySpec } from './schema';
+import { allTableSpecs, lookupKey, tableKeys, tableSpec, type KeySpec } from './schema';
 import { formatKey, splitKey } from './edit';
 
 /** One entry of a keystore, as completion and hover show it. */
@@ -529,9 +529,4 @@ export function certificateMarkdown(cert: CertificateInfo): string {
     `- Valid: ${escapeMarkdown(cert.notBefore)} to ${escapeMarkdown(cert.notAfter)}`,
     `- SHA-256: \`${cert.sha256}\``,
   ].join('\n');
-}
-
-/** The consumer label of a key, for adapters that title a hover or a quick pick. */
-export function consumerLabel(tableName: string, key: string): string | undefined {
-  return consumerOfKey(tableName, key)?.label;
 }

@@ -154,11 +154,6 @@ export function allTableSpecs(): readonly TableSpec[] {
   return TABLES;
 }
 
-/** The value MI uses for an absent key: the default, following `$ref` to the key it names. */
-export function defaultOf(spec: KeySpec): string | number | boolean | undefined {
-  return spec.default;
-}
-
 /**
  * Whether `[tableName]` + `keyParts` lies where the schema knows every key, so a key not in the
  * schema is a mistake MI would silently ignore.
@@ -236,13 +231,6 @@ export const KEYSTORE_TABLES: readonly KeystoreConsumer[] = TABLES.filter((t) =>
 /** The consumers configured in `[tableName]` (several for `[transport.http]`). */
 export function consumersOfTable(tableName: string): KeystoreConsumer[] {
   return KEYSTORE_TABLES.filter((c) => c.table === tableName);
-}
-
-/** The consumer whose keys include `key` (relative to `tableName`), if any. */
-export function consumerOfKey(tableName: string, key: string): KeystoreConsumer | undefined {
-  return KEYSTORE_TABLES.find(
-    (c) => c.table === tableName && [c.keys.file, c.keys.type, c.keys.password, c.keys.alias, c.keys.keyPassword].includes(key),
-  );
 }
 
 const KNOWN = data.known as { keys: string[]; open: string[] };

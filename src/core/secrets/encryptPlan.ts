@@ -69,9 +69,3 @@ export function reencryptSecretsEdits(doc: TomlDocument, oldKey: InternalKey, ne
     newText: quoted(encryptSecret((d.result as { plaintext: string }).plaintext, newCertificate, transformation)),
   }));
 }
-
-/** The `secret-plain` quick fix as a list: the one edit that encrypts `alias`, or none when it is not `[plain]`. */
-export function encryptSecretFixEdits(doc: TomlDocument, alias: string, certificate: Uint8Array, transformation = configuredTransformation(doc)): TextEdit[] {
-  const edit = encryptOneSecretEdit(doc, alias, certificate, transformation);
-  return edit ? [edit] : [];
-}

@@ -26,7 +26,7 @@ import { configuredTransformation, reencryptSecretsEdits } from './encryptPlan';
 import { secretCiphertexts, type InternalKey } from './secretChecks';
 import { resolveInternalKey } from './workspaceVault';
 import { workspaceTransformation, type EffectiveTransformation } from './transformation';
-import type { EffectiveConfig } from '../workspace/effectiveConfig';
+import { storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import { KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 
 /** The table MI reads the internal keystore from (it defaults to `[keystore.primary]` when absent). */
@@ -167,7 +167,7 @@ export interface RotationPlan {
  */
 export async function planInternalRotation(config: EffectiveConfig, newKey: NewInternalKey, options: PlanRotationOptions = {}): Promise<RotationPlan> {
   const doc = config.document;
-  const internal = config.stores.find((s) => s.id === 'internal');
+  const internal = storeById(config, 'internal');
   const storePasswords = options.oldPassword !== undefined && internal?.path ? { [internal.path]: options.oldPassword } : {};
   const aliases = secretCiphertexts(doc).map((s) => s.alias);
   const effective: EffectiveTransformation | undefined = options.transformation === undefined ? await workspaceTransformation(doc, config.workspace) : undefined;

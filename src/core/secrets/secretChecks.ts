@@ -11,6 +11,7 @@ import type { Problem } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { ciphertextBytes, decryptSecret, encryptSecret, isOaep, isPkcs1, type CiphertextForm } from './cipher';
 import type { MiWorkspace } from '../workspace/discover';
+import { sha256Fingerprint } from '../keystore';
 import { describeTransformation, paddingName, workspaceTransformation, type EffectiveTransformation, type TransformationReadOptions } from './transformation';
 
 /** The internal key the check decrypts with: where it came from and the key itself (never logged). */
@@ -54,10 +55,6 @@ export function checkableCiphertexts(doc: TomlDocument) {
   return secretCiphertexts(doc).filter((s) => s.ciphertext.trim() !== '' && !isDeployTimeReference(s.ciphertext));
 }
 
-function fingerprint(certificate: Uint8Array): string {
-  return crypto.createHash('sha256').update(certificate).digest('hex').toUpperCase().match(/../g)!.join(':');
-}
-
 /** The padding a bare (not enveloped) ciphertext form uses, for comparison with the effective transformation. */
 function formMatches(form: CiphertextForm, transformation: string): boolean | undefined {
   if (form === 'envelope-pkcs1' || form === 'envelope-oaep-sha1') return true; // the envelope names its own transformation
@@ -71,7 +68,7 @@ function formMatches(form: CiphertextForm, transformation: string): boolean | un
  * written in the clear).
  */
 function undecryptableReason(ciphertext: string, key: InternalKey): string {
-  const keyName = `the internal key "${key.alias}" of ${path.basename(key.path)} (certificate SHA-256 ${fingerprint(key.certificate)})`;
+  const keyName = `the internal key "${key.alias}" of ${path.basename(key.path)} (certificate SHA-256 ${sha256Fingerprint(key.certificate)})`;
   const bytes = ciphertextBytes(ciphertext);
   if (!bytes) {
     return `it is not a cipher tool ciphertext at all (not base64), so MI cannot decrypt it and fails to resolve it. If it is a value in the clear, write it as "[…]" and encrypt it (mi-keystores encrypt-secrets, or the cipher tool).`;

@@ -74,11 +74,6 @@ export function transformationInProperties(text: string): string | undefined {
   return found;
 }
 
-/** True when this engine can encrypt and check with `transformation`. */
-export function isSupportedTransformation(transformation: string): boolean {
-  return isOaep(transformation) || isPkcs1(transformation);
-}
-
 /** The short name of a supported transformation for messages: `OAEP-SHA1` or `PKCS#1 v1.5`. */
 export function paddingName(transformation: string): string {
   return isOaep(transformation) ? 'OAEP with SHA-1' : isPkcs1(transformation) ? 'PKCS#1 v1.5' : transformation;

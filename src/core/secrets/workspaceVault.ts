@@ -3,16 +3,15 @@
  * internal key with a reason when it cannot be read, and deployment.toml written atomically (temp file +
  * rename in the same folder) only if it did not change since it was read.
  */
-import * as crypto from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { TextEdit } from '../problem';
 import type { TomlDocument } from '../config/toml';
 import { parseDeploymentToml } from '../config/parse';
-import { findEntry } from '../keystore';
+import { findEntry, sha256Fingerprint } from '../keystore';
 import { FileChangedError, InvalidTomlEditError } from '../errors';
 import { readKeystoreFile, writeKeystoreFile, type FileSnapshot } from '../io/safeFileWrite';
 import type { MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, displayPath, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, displayPath, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import type { KeystoreReader } from '../workspace/keystoreCache';
 import { applyEdits } from './applyEdits';
 import type { InternalKey } from './secretChecks';
@@ -25,26 +24,29 @@ export type InternalKeyResult =
 
 /** `alias` + SHA-256 of its certificate, the way messages name a key (never the key itself). */
 export function describeKey(key: Pick<InternalKey, 'alias' | 'certificate'>): string {
-  const fp = crypto.createHash('sha256').update(key.certificate).digest('hex').toUpperCase().match(/../g)!.join(':');
-  return `"${key.alias}" (certificate SHA-256 ${fp})`;
+  return `"${key.alias}" (certificate SHA-256 ${sha256Fingerprint(key.certificate)})`;
 }
 
 /**
  * The effective internal key (`[keystore.internal]`, else `[keystore.primary]`), recovered with the store
  * password as MI does; `storePasswords` (absolute path → password) fills in a password the file does not
- * give in the clear (`$secret{}`, an unset `$env{}`).
+ * give in the clear (`$secret{}`, an unset `$env{}`), never overrides one it gives. The only reader of it:
+ * the checks, encrypt-secrets and rotate-internal all use this one.
  */
 export async function resolveInternalKey(config: EffectiveConfig, cache: KeystoreReader, storePasswords: Readonly<Record<string, string>> = {}): Promise<InternalKeyResult> {
   const fail = (reason: string, needsPassword = false): InternalKeyResult => ({ ok: false, reason, needsPassword });
-  const s = config.stores.find((x) => x.id === 'internal');
+  const s = storeById(config, 'internal');
   if (!s) return fail('no internal keystore is configured');
   if (!s.path) return fail(`the internal keystore ${s.file.value} is only inside the container`);
   const where = displayPath(config.workspace, s.path);
   if (!s.alias) return fail(`the internal keystore ${where} has no alias configured`);
-  const password = storePasswords[s.path] ?? s.password?.value;
+  // MI opens the store with the password deployment.toml gives; a supplied one only stands in for a password
+  // this tool cannot resolve, so asking again helps only then.
+  const configured = s.password?.value;
+  const password = configured ?? storePasswords[s.path];
   if (password === undefined) return fail(`the password of the internal keystore ${where} is not given in the clear (${s.password?.raw ?? 'missing'})`, true);
   const read = await cache.read(s.path, password);
-  if (!read.ok) return fail(`the internal keystore ${where}: ${read.message.replace(/\.$/, '')}`, read.kind === 'wrong-password');
+  if (!read.ok) return fail(`the internal keystore ${where}: ${read.message.replace(/\.$/, '')}`, read.kind === 'wrong-password' && configured === undefined);
   const entry = findEntry(read.store, s.alias.value);
   if (!entry) return fail(`the internal keystore ${where} has no alias "${s.alias.value}"`);
   if (entry.kind !== 'private-key' || entry.chain.length === 0) return fail(`"${entry.alias}" in the internal keystore ${where} is not a private key entry`);

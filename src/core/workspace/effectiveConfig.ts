@@ -21,8 +21,6 @@ import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
 import { parseSslProfiles, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
-import { findEntry } from '../keystore';
-import type { KeystoreReader } from './keystoreCache';
 import { KEYSTORE_TABLES, lookupKey, type KeystoreConsumer } from '../config/schema';
 
 /** Where a value came from. */
@@ -87,7 +85,7 @@ export type ConsumerId = string;
  * How the consumer reads private keys: with the store password (primary/internal: MI's KeyStoreManager),
  * with a separate key password (transports: JSSE KeyManagerFactory.init(ks, keyPassword)), or not at all.
  */
-export type KeyRead = 'store-password' | 'key-password' | 'none';
+export type KeyRecovery = 'store-password' | 'key-password' | 'none';
 
 /** One consumer's effective store. */
 export interface EffectiveStore {
@@ -101,7 +99,7 @@ export interface EffectiveStore {
   /** The consumer's own table in the file (the instance for array tables), or null when absent. */
   readonly tableNode: TomlTable | null;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRead;
+  readonly keyRead: KeyRecovery;
   readonly file: Sourced<string>;
   /** The resolved path (see resolvePath.ts); null when it points only into a container. */
   readonly path: string | null;
@@ -183,12 +181,12 @@ interface ConsumerSpec {
   readonly table: string;
   readonly array: boolean;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRead;
+  readonly keyRead: KeyRecovery;
   readonly keys: KeystoreConsumer['keys'];
 }
 
 /** How each consumer opens keys: MI's KeyStoreManager and the RabbitMQ client use the store password. */
-function keyReadOf(c: KeystoreConsumer): KeyRead {
+function keyReadOf(c: KeystoreConsumer): KeyRecovery {
   if (c.role === 'truststore') return 'none';
   if (c.id === 'primary' || c.id === 'internal' || /rabbitmq/.test(c.id)) return 'store-password';
   return 'key-password';
@@ -561,35 +559,4 @@ export function storeById(config: EffectiveConfig, id: string): EffectiveStore |
 export function displayPath(workspace: MiWorkspace, p: string): string {
   const rel = path.relative(workspace.root, p);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
-}
-
-/** The internal key a `[secrets]` check decrypts with (same shape as `InternalKey` of ../secrets/secretChecks). */
-export interface InternalKeyEntry {
-  readonly path: string;
-  readonly alias: string;
-  readonly pkcs8: Uint8Array;
-  readonly certificate: Uint8Array;
-}
-
-/**
- * The effective internal key (`[keystore.internal]`, which defaults to the primary), recovered the
- * way MI recovers it (with the store password); null when it cannot be read here (missing store, unknown
- * password, wrong alias...), which the keystore checks report on their own.
- */
-export async function internalKeyEntry(
-  config: EffectiveConfig,
-  cache: KeystoreReader,
-  storePasswords: Readonly<Record<string, string>> = {},
-): Promise<InternalKeyEntry | null> {
-  const s = config.stores.find((x) => x.id === 'internal');
-  if (!s?.path || !s.alias) return null;
-  const password = s.password?.value ?? storePasswords[s.path];
-  if (password === undefined) return null;
-  const read = await cache.read(s.path, password);
-  if (!read.ok) return null;
-  const entry = findEntry(read.store, s.alias.value);
-  if (entry?.kind !== 'private-key' || entry.chain.length === 0) return null;
-  const key = await cache.key(s.path, password, entry.alias, password);
-  if (!key.ok) return null;
-  return { path: s.path, alias: entry.alias, pkcs8: key.pkcs8, certificate: entry.chain[0] };
 }

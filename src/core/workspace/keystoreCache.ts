@@ -46,7 +46,7 @@ export interface StoreRead {
 }
 
 /** A recovered private key. */
-export interface KeyRead {
+export interface RecoveredKey {
   readonly ok: true;
   readonly pkcs8: Uint8Array;
 }
@@ -63,14 +63,14 @@ interface FileEntry {
   readonly sniff: Promise<SniffResult | StoreError>;
   readonly bytes: Promise<Uint8Array | null>;
   readonly decodes: Map<string, Promise<StoreRead | StoreError>>;
-  readonly keys: Map<string, Promise<KeyRead | KeyError>>;
+  readonly keys: Map<string, Promise<RecoveredKey | KeyError>>;
 }
 
 /** What the checks read stores through: a KeystoreCache or one of its sessions. */
 export interface KeystoreReader {
   sniff(file: string): Promise<SniffResult | StoreError>;
   read(file: string, password: string): Promise<StoreRead | StoreError>;
-  key(file: string, storePassword: string, alias: string, keyPassword: string): Promise<KeyRead | KeyError>;
+  key(file: string, storePassword: string, alias: string, keyPassword: string): Promise<RecoveredKey | KeyError>;
   passwordTag(password: string): string;
 }
 
@@ -90,7 +90,7 @@ export interface KeystoreCacheOptions {
  */
 export interface KeystoreOffload {
   decode(bytes: Uint8Array, password: string, format: KeystoreFormat): Promise<StoreRead | StoreError>;
-  recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<KeyRead | KeyError>;
+  recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<RecoveredKey | KeyError>;
 }
 
 /** Decodes a store's bytes into a value: the store, or why not (never throws). */
@@ -104,7 +104,7 @@ export async function decodeStore(bytes: Uint8Array, password: string, format: K
 }
 
 /** Recovers the key of a private-key entry into a value: its PKCS#8, or why not (never throws). */
-export async function recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<KeyRead | KeyError> {
+export async function recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<RecoveredKey | KeyError> {
   try {
     return { ok: true, pkcs8: await openKey(entry, keyPassword) };
   } catch (err) {
@@ -248,7 +248,7 @@ export class KeystoreCache implements KeystoreReader {
    * The private key of `alias` recovered with `keyPassword`, from the store opened with `storePassword`.
    * Slow for JCEKS and legacy PKCS12, hence cached like the rest.
    */
-  async key(file: string, storePassword: string, alias: string, keyPassword: string, memo?: Map<string, Promise<FileEntry | StoreError>>): Promise<KeyRead | KeyError> {
+  async key(file: string, storePassword: string, alias: string, keyPassword: string, memo?: Map<string, Promise<FileEntry | StoreError>>): Promise<RecoveredKey | KeyError> {
     const read = await this.read(file, storePassword, memo);
     if (!read.ok) return { ok: false, kind: 'store', message: read.message };
     const entry = await this.entry(file, memo);
@@ -256,7 +256,7 @@ export class KeystoreCache implements KeystoreReader {
     const cacheKey = `${this.passwordKey(storePassword)}:${this.passwordKey(keyPassword)}:${alias.toLowerCase()}`;
     let result = entry.keys.get(cacheKey);
     if (!result) {
-      result = (async (): Promise<KeyRead | KeyError> => {
+      result = (async (): Promise<RecoveredKey | KeyError> => {
         const found = findEntry(read.store, alias);
         if (!found) return { ok: false, kind: 'alias-not-found', message: `No entry with alias "${alias}".` };
         if (found.kind !== 'private-key') return { ok: false, kind: 'not-private-key', message: `Alias "${alias}" is not a private key entry.` };

@@ -104,6 +104,11 @@ function xmlText(raw: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** A value escaped for the text of a pom.xml element (the inverse of what the property reader decodes). */
+export function escapeXmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 /** The `keystore.*` and `ciphertool.enable` properties of a pom.xml text; comments are skipped. */
 export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
   text = text.slice(0, MAX_PROJECT_FILE_BYTES);

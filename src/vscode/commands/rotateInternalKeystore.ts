@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { InternalKeyUnavailableError } from '../../core/errors';
 import { planInternalRotation, readInternalKey } from '../../core/secrets/rotate';
 import type { MiWorkspace } from '../../core/workspace/discover';
+import { storeById } from '../../core/workspace/effectiveConfig';
 import { applyTextEdits } from '../applyEdits';
 import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
@@ -69,7 +70,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         let oldPassword = o.oldPassword;
         const plan = await withProgress('Re-encrypting the secrets…', () => planInternalRotation(config, newKey, { oldPassword })).catch(async (err) => {
           if (!(err instanceof InternalKeyUnavailableError) || !err.needsPassword || !inv.interactive) throw err;
-          const internal = config.stores.find((s) => s.id === 'internal');
+          const internal = storeById(config, 'internal');
           oldPassword = await need(inv, 'oldPassword', undefined, () => deps.passwords.prompt(internal?.path ?? 'the current internal keystore', 'The password of the current internal keystore, to decrypt the secrets.'));
           return planInternalRotation(config, newKey, { oldPassword });
         });

@@ -6,9 +6,6 @@ import { tableSpec } from '../../config/schema';
 /** MI's well-known default store and key password. */
 export const DEFAULT_PASSWORD = 'wso2carbon';
 
-/** The folder MI's keystores live in, relative to MI_HOME. */
-export const SECURITY_DIR = 'repository/resources/security';
-
 /** A value MI resolves at start-up rather than a literal: `$ref{}`, `$secret{}`, `$env{}`, `$sys{}`. */
 export const REFERENCE = /\$(?:ref|secret|env|sys)\{[^}]*\}/;
 

@@ -1,6 +1,6 @@
 /** The stores agree with each other: a separate internal key, a truststore that trusts MI itself. */
 import { findEntry, sha256Fingerprint, type Keystore } from '../../keystore';
-import { displayPath } from '../../workspace/effectiveConfig';
+import { displayPath, storeById } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule } from '../rule';
 
 const fingerprintCache = new WeakMap<Keystore, Set<string>>();
@@ -39,10 +39,9 @@ export const storeAgreementRule: WorkspaceRule = {
     },
   ],
   async check(ctx) {
-    const byId = (id: string) => ctx.config.stores.find((s) => s.id === id);
-    const primary = byId('primary');
-    const internal = byId('internal');
-    const trust = byId('truststore');
+    const primary = storeById(ctx.config, 'primary');
+    const internal = storeById(ctx.config, 'internal');
+    const trust = storeById(ctx.config, 'truststore');
     const readable = new Set(ctx.stores.readable());
     if (primary?.path && internal?.path && primary.path === internal.path && (primary.alias?.value ?? '').toLowerCase() === (internal.alias?.value ?? '').toLowerCase()) {
       ctx.report('internal-same-as-primary', {

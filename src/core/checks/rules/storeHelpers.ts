@@ -48,8 +48,3 @@ export function wrongPasswordWords(format: KeystoreFormat | null): string {
 export function passwordAnchor(s: EffectiveStore): Range {
   return s.password?.anchor ?? s.file.anchor;
 }
-
-/** " (MI's default)" when the value is nobody's line but MI's built-in default. */
-export function defaultNote(v: { origin: Sourced['origin'] } | null | undefined): string {
-  return v && v.origin.kind === 'default' ? " (MI's default)" : '';
-}

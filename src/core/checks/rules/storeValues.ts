@@ -7,7 +7,8 @@ import type { TomlDocument, TomlKeyValue, TomlTable } from '../../config/toml';
 import { consumersOfTable, lookupKey } from '../../config/schema';
 import { setValueEdits, tomlString } from '../../config/edit';
 import type { DocumentRule, Report } from '../rule';
-import { SECURITY_DIR, headerOrKey, isLiteralString, liveTables } from './shared';
+import { headerOrKey, isLiteralString, liveTables } from './shared';
+import { SECURITY_DIR } from '../../workspace/resolvePath';
 
 /** `bare-file-name`, `missing-password`. */
 export const storeValuesRule: DocumentRule = {
