@@ -5,7 +5,7 @@
  * verdict was judged by hand from what MI does with it (docs/mi-configuration.md, MI 4.6's templates):
  *   `errors`: exactly the error codes `check` must give (a false error costs most);
  *   `has`: codes that must be among the findings; `not`: codes that must not appear.
- * Every MI home here holds WSO2-like default stores (alias and passwords `wso2carbon`) made by keytool.
+ * Every MI home here holds WSO2-like default stores (alias and passwords `wso2carbon`) made by the engine (test/helpers/defaultStores.ts).
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -15,7 +15,7 @@ import { checkWorkspace } from '../../src/core/checks/index';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { workspaceForFile, type MiWorkspace } from '../../src/core/workspace/discover';
-import { keytool } from '../helpers/keytool';
+import { writeDefaultStores } from '../helpers/defaultStores';
 import { fixturePath } from '../helpers/fixtures';
 
 const SEC = 'repository/resources/security';
@@ -159,14 +159,10 @@ const CASES: readonly Case[] = [
 let defaults: string;
 const temps: string[] = [];
 
-function makeDefaults(): string {
+async function makeDefaults(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-corpus-defaults-'));
   temps.push(dir);
-  const ks = path.join(dir, 'wso2carbon.jks');
-  const cert = path.join(dir, 'c.crt');
-  keytool(['-genkeypair', '-alias', 'wso2carbon', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '3650', '-dname', 'CN=localhost,O=WSO2', '-storetype', 'JKS', '-keystore', ks, '-storepass', 'wso2carbon', '-keypass', 'wso2carbon']);
-  keytool(['-exportcert', '-alias', 'wso2carbon', '-keystore', ks, '-storepass', 'wso2carbon', '-file', cert]);
-  keytool(['-importcert', '-noprompt', '-alias', 'wso2carbon', '-file', cert, '-storetype', 'JKS', '-keystore', path.join(dir, 'client-truststore.jks'), '-storepass', 'wso2carbon']);
+  await writeDefaultStores(dir);
   return dir;
 }
 
@@ -193,9 +189,9 @@ function matches(problems: readonly Problem[], spec: string): boolean {
 }
 
 describe('real-world corpus: patterns from public deployment.toml files, verdicts judged by hand', () => {
-  before(function () {
+  before(async function () {
     this.timeout(60_000);
-    defaults = makeDefaults();
+    defaults = await makeDefaults();
   });
   after(() => {
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });

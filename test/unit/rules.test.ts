@@ -2,7 +2,7 @@
  * The rule engine and the verdicts that real users' files showed to be false: references resolved the
  * way MI's config mapper resolves them, consumers MI does not render, tables MI ignores, messages that
  * name the right thing, and files of other WSO2 products. Each MI home here has WSO2-like default stores
- * (alias and passwords `wso2carbon`) made by the real keytool.
+ * (alias and passwords `wso2carbon`) made by the engine (test/helpers/defaultStores.ts).
  */
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -18,7 +18,8 @@ import { parseDeploymentToml } from '../../src/core/config/parse';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { workspaceForFile, type MiWorkspace } from '../../src/core/workspace/discover';
-import { keytool } from '../helpers/keytool';
+import { decodeKeystore, encodeKeystore, exportCertificate, importTrustedCertificate } from '../../src/core/keystore';
+import { writeDefaultStores } from '../helpers/defaultStores';
 import { fixturePath } from '../helpers/fixtures';
 
 const SEC = 'repository/resources/security';
@@ -26,15 +27,10 @@ const temps: string[] = [];
 let defaults: string;
 
 /** WSO2-like default stores: wso2carbon.jks (key `wso2carbon`) and client-truststore.jks trusting it. */
-function makeDefaultStores(): string {
+async function makeDefaultStores(): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mi-rules-defaults-'));
   temps.push(dir);
-  const ks = path.join(dir, 'wso2carbon.jks');
-  const ts = path.join(dir, 'client-truststore.jks');
-  const cert = path.join(dir, 'wso2carbon.crt');
-  keytool(['-genkeypair', '-alias', 'wso2carbon', '-keyalg', 'RSA', '-keysize', '2048', '-validity', '3650', '-dname', 'CN=localhost,O=WSO2', '-storetype', 'JKS', '-keystore', ks, '-storepass', 'wso2carbon', '-keypass', 'wso2carbon']);
-  keytool(['-exportcert', '-alias', 'wso2carbon', '-keystore', ks, '-storepass', 'wso2carbon', '-file', cert]);
-  keytool(['-importcert', '-noprompt', '-alias', 'wso2carbon', '-file', cert, '-storetype', 'JKS', '-keystore', ts, '-storepass', 'wso2carbon']);
+  await writeDefaultStores(dir);
   return dir;
 }
 
@@ -63,9 +59,9 @@ const codes = (problems: readonly Problem[]): string[] => problems.map((p) => p.
 const ofCode = (problems: readonly Problem[], code: string): Problem[] => problems.filter((p) => p.code === code);
 const errors = (problems: readonly Problem[]): Problem[] => problems.filter((p) => p.severity === 'error');
 
-before(function () {
+before(async function () {
   this.timeout(60_000);
-  defaults = makeDefaultStores();
+  defaults = await makeDefaultStores();
 });
 after(() => {
   for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
@@ -320,15 +316,10 @@ describe('risky TLS settings', () => {
 
 describe('trusted certificates of the truststores', () => {
   it('an expired partner certificate in the truststore: one warning listing it', async () => {
-    const expiredTrust = path.join(os.tmpdir(), `mi-rules-trust-${process.pid}.jks`);
-    temps.push(expiredTrust);
-    const cert = `${expiredTrust}.crt`;
-    temps.push(cert);
-    keytool(['-exportcert', '-alias', 'expired', '-keystore', fixturePath('jks-expired.jks'), '-storepass', 'changeit', '-file', cert]);
-    fs.copyFileSync(path.join(defaults, 'client-truststore.jks'), expiredTrust);
-    keytool(['-importcert', '-noprompt', '-alias', 'partner-api', '-file', cert, '-keystore', expiredTrust, '-storepass', 'wso2carbon']);
+    const expired = exportCertificate(await decodeKeystore(fs.readFileSync(fixturePath('jks-expired.jks')), 'changeit'), 'expired');
+    const trust = await decodeKeystore(fs.readFileSync(path.join(defaults, 'client-truststore.jks')), 'wso2carbon');
     const ws = home('[server]\nhostname = "localhost"\n');
-    fs.copyFileSync(expiredTrust, path.join(ws.root, SEC, 'client-truststore.jks'));
+    fs.writeFileSync(path.join(ws.root, SEC, 'client-truststore.jks'), await encodeKeystore(importTrustedCertificate(trust, 'partner-api', expired).store, 'wso2carbon'));
     const p = ofCode(await check(ws), 'trusted-certificate-expired');
     assert.equal(p.length, 1);
     assert.match(p[0].message, /"partner-api" \(CN=[^)]*, expired 2020-01-31\)/);
