@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { Problem, TextEdit } from '../problem';
 import type { MiProject } from '../workspace/discover';
 import { storeById, type EffectiveConfig, type EffectiveStore } from '../workspace/effectiveConfig';
-import { escapeXmlText, readDockerCopies, readPomKeystoreProperties, copyTarget, type DockerCopy, type PomProperty } from '../workspace/project';
+import { escapeXmlText } from '../workspace/xmlText';
+import { readDockerCopies, readPomKeystoreProperties, copyTarget, type DockerCopy, type PomProperty } from '../workspace/project';
 import { SECURITY_DIR } from '../workspace/resolvePath';
 import { setValueEdits, tomlString } from '../config/edit';
 

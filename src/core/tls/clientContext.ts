@@ -12,12 +12,13 @@ import * as path from 'node:path';
 import type { TomlDocument } from '../config/toml';
 import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
-import type { EffectiveConfig, EffectiveStore } from '../workspace/effectiveConfig';
+import { storeById, type EffectiveConfig, type EffectiveStore } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
 import { blankComments, elements, firstElement } from './profileXml';
 import type { TlsVersion } from './probe';
+import { decodeXmlText } from '../workspace/xmlText';
 
 /** A store as a TLS context uses it. */
 export interface StoreRef {
@@ -122,7 +123,7 @@ function storeRef(s: EffectiveStore | undefined, label: string, doc: TomlDocumen
 /** The HTTPS sender's settings, without the profiles file (pure). */
 export function senderContext(config: EffectiveConfig): ClientTlsContext {
   const doc = config.document;
-  const byId = (id: string) => config.stores.find((s) => s.id === id);
+  const byId = (id: string) => storeById(config, id);
   const verifier = writtenValue(doc, 'transport.http.sender.hostname_verifier') ?? writtenValue(doc, 'transport.https.sender.parameter.HostnameVerifier');
   const protocols = writtenValue(doc, 'transport.http.sender.secured_protocols') ?? writtenValue(doc, 'transport.https.sender.parameter.HttpsProtocols');
   return {
@@ -141,16 +142,7 @@ function textOf(xml: string, tag: string, from = 0, to = xml.length): string | u
   if (!b) return undefined;
   const inner = xml.slice(b.innerStart, b.innerEnd);
   // MI's XML parser hands Synapse the text with its entities decoded (a password may hold `&amp;`).
-  return inner.includes('<') ? undefined : decodeEntities(inner.trim());
-}
-
-function decodeEntities(text: string): string {
-  const named: Record<string, string> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
-  return text.replace(/&(lt|gt|quot|apos|amp|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g, (all, e: string) => {
-    if (e[0] !== '#') return named[e];
-    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return code <= 0x10ffff ? String.fromCodePoint(code) : all;
-  });
+  return inner.includes('<') ? undefined : decodeXmlText(inner.trim());
 }
 
 /**

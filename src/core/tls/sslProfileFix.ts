@@ -12,6 +12,7 @@ import type { Range, TextEdit } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';
 import { blankComments, elements, firstElement } from './profileXml';
+import { escapeXmlText } from '../workspace/xmlText';
 
 /** A store as a profile names it: Synapse's ClientConnFactoryBuilder reads every one of these fields. */
 export interface ProfileStore {
@@ -56,7 +57,6 @@ export const DEFAULT_PROFILES_PATH = 'conf/sslprofiles/senderprofiles.xml';
 /** MI's default `sender.ssl_profile.read_interval` (config-mapper default.json), in ms. */
 export const DEFAULT_READ_INTERVAL_MS = 600000;
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const escapeToml = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 /** One `<profile>` element, indented by `indent`. */
@@ -66,15 +66,15 @@ export function profileElement(server: string, truststore: ProfileStore | undefi
   const store = (tag: 'KeyStore' | 'TrustStore', s: ProfileStore) =>
     [
       `${i2}<${tag}>`,
-      `${i3}<Location>${escapeXml(s.location)}</Location>`,
-      `${i3}<Type>${escapeXml(s.type)}</Type>`,
-      `${i3}<Password>${escapeXml(s.password)}</Password>`,
-      ...(tag === 'KeyStore' ? [`${i3}<KeyPassword>${escapeXml(s.keyPassword ?? s.password)}</KeyPassword>`] : []),
+      `${i3}<Location>${escapeXmlText(s.location)}</Location>`,
+      `${i3}<Type>${escapeXmlText(s.type)}</Type>`,
+      `${i3}<Password>${escapeXmlText(s.password)}</Password>`,
+      ...(tag === 'KeyStore' ? [`${i3}<KeyPassword>${escapeXmlText(s.keyPassword ?? s.password)}</KeyPassword>`] : []),
       `${i2}</${tag}>`,
     ].join('\n');
   return [
     `${indent}<profile>`,
-    `${i2}<servers>${escapeXml(server)}</servers>`,
+    `${i2}<servers>${escapeXmlText(server)}</servers>`,
     ...(keystore ? [store('KeyStore', keystore)] : []),
     ...(truststore ? [store('TrustStore', truststore)] : []),
     `${indent}</profile>`,

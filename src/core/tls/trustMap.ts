@@ -13,7 +13,7 @@ import { describeCertificate } from '../keystore';
 import { encodePem } from '../keystore';
 import { scanArtifacts, placeholderLookup, mapLimited, type LocatedUrl } from '../artifacts/findArtifacts';
 import type { MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside } from '../workspace/resolvePath';
@@ -247,7 +247,7 @@ async function readTextOrNull(file: string): Promise<string | null> {
  * RFC 2818 strictly ignore the CN.
  */
 async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace, now: Date): Promise<Connection[]> {
-  const store = config.stores.find((s) => s.id === 'https-listener-keystore') ?? config.stores.find((s) => s.id === 'primary');
+  const store = storeById(config, 'https-listener-keystore') ?? storeById(config, 'primary');
   if (!store) return [];
   const hostname = writtenValue(config.document, 'server.hostname')?.text ?? 'localhost';
   const offset = Number(writtenValue(config.document, 'server.offset')?.text ?? '10');

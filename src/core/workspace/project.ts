@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../problem';
+import { decodeXmlText } from './xmlText';
 
 /** A `<name>value</name>` property of pom.xml with the range of its value text. */
 export interface PomProperty {
@@ -94,21 +95,6 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-/** Decodes the five predefined XML entities, which is all a property value realistically holds. */
-function xmlText(raw: string): string {
-  return raw
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
-/** A value escaped for the text of a pom.xml element (the inverse of what the property reader decodes). */
-export function escapeXmlText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 /** The `keystore.*` and `ciphertool.enable` properties of a pom.xml text; comments are skipped. */
 export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
   text = text.slice(0, MAX_PROJECT_FILE_BYTES);
@@ -126,7 +112,7 @@ export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
     const trimmed = raw.trim();
     found[name] = {
       name,
-      value: xmlText(trimmed),
+      value: decodeXmlText(trimmed),
       valueRange: { start: positionAt(starts, valueStart + lead), end: positionAt(starts, valueStart + lead + trimmed.length) },
     };
   }

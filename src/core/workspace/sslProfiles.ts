@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import type { Range } from '../problem';
 import { lineStartsOf, positionAt } from './project';
+import { decodeXmlText } from './xmlText';
 
 /** Largest SSL profile file read: a few profiles are kilobytes. */
 export const MAX_SSL_PROFILE_BYTES = 256 * 1024;
@@ -41,10 +42,6 @@ export function readSslProfileText(file: string): string | null {
   }
 }
 
-function unescapeXml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
-}
-
 /** Every KeyStore/TrustStore of every profile of `xml`. */
 export function parseSslProfiles(xml: string): SslProfileStore[] {
   const text = xml.slice(0, MAX_SSL_PROFILE_BYTES);
@@ -53,7 +50,7 @@ export function parseSslProfiles(xml: string): SslProfileStore[] {
     const m = new RegExp(`<${tag}>([^<]{0,4096})</${tag}>`).exec(block);
     if (!m) return undefined;
     const start = blockStart + m.index + tag.length + 2;
-    return { text: unescapeXml(m[1].trim()), range: { start: positionAt(lineStarts, start), end: positionAt(lineStarts, start + m[1].length) } };
+    return { text: decodeXmlText(m[1].trim()), range: { start: positionAt(lineStarts, start), end: positionAt(lineStarts, start + m[1].length) } };
   };
   const out: SslProfileStore[] = [];
   let n = 0;

@@ -18,9 +18,11 @@ import { bytesEqual, isWholeDer, peekTlv } from '../asn1/der';
 import { decodeOid } from '../asn1/oid';
 import {
   AliasExistsError,
+  InvalidInputError,
   JavaRefusesError,
   KeystoreError,
   MalformedKeystoreError,
+  UnsupportedOperationError,
   WrongPasswordError,
 } from '../errors';
 import {
@@ -265,7 +267,7 @@ const MAX_SIGNATURE_CHECKS = 400;
 /** Encodes a JKS or JCEKS store (`store.format`), sealing open keys with their own passwords. */
 export async function encodeJavaKeystore(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
   if (store.format !== 'JKS' && store.format !== 'JCEKS') {
-    throw new KeystoreError(`The Java keystore codec cannot write ${store.format}.`);
+    throw new UnsupportedOperationError(`The Java keystore codec cannot write ${store.format}.`);
   }
   const format = store.format;
   const now = options.now ?? (() => new Date());
@@ -283,7 +285,7 @@ export async function encodeJavaKeystore(store: Keystore, password: string, opti
     try {
       w.utf(alias);
     } catch (e) {
-      throw new KeystoreError(`Alias "${alias.slice(0, 40)}…" is too long for a ${format} store.`, { cause: e });
+      throw new InvalidInputError(`Alias "${alias.slice(0, 40)}…" is too long for a ${format} store.`, { cause: e });
     }
     w.i64(date);
     if (entry.kind === 'private-key') {
@@ -292,7 +294,7 @@ export async function encodeJavaKeystore(store: Keystore, password: string, opti
       if (key.sealed === 'open') der = (await sealJavaKey(format, key.pkcs8, key.password, options)).der;
       else if (key.format === format) der = key.der;
       else {
-        throw new KeystoreError(
+        throw new UnsupportedOperationError(
           `The key of alias "${entry.alias}" is sealed for ${key.format}; it must be opened first to be written to ${format}.`,
         );
       }
@@ -301,7 +303,7 @@ export async function encodeJavaKeystore(store: Keystore, password: string, opti
     } else if (entry.kind === 'trusted-cert') {
       w.utf('X.509').u32(entry.certificate.length).bytes(entry.certificate);
     } else {
-      if (format !== 'JCEKS') throw new KeystoreError(`Secret key "${entry.alias}" cannot be stored in JKS; use JCEKS or PKCS12.`);
+      if (format !== 'JCEKS') throw new UnsupportedOperationError(`Secret key "${entry.alias}" cannot be stored in JKS; use JCEKS or PKCS12.`);
       const secret = entry.secret;
       if (secret.sealed === 'open') {
         const random = options.randomBytes ?? ((n: number) => new Uint8Array(nodeRandomBytes(n)));
@@ -309,7 +311,7 @@ export async function encodeJavaKeystore(store: Keystore, password: string, opti
       } else if (secret.format === 'JCEKS') {
         w.bytes(secret.der);
       } else {
-        throw new KeystoreError(`The secret key of alias "${entry.alias}" is sealed for ${secret.format}; it must be opened first to be written to JCEKS.`);
+        throw new UnsupportedOperationError(`The secret key of alias "${entry.alias}" is sealed for ${secret.format}; it must be opened first to be written to JCEKS.`);
       }
     }
   }

@@ -15,6 +15,7 @@ import {
   AliasExistsError,
   ExcessiveWorkError,
   JavaRefusesError,
+  UnsupportedOperationError,
 } from '../errors';
 import type { EncodeOptions, Entry, Keystore } from '../model';
 import { whyJavaCannotParse } from '../x509/javaParseLimits';
@@ -611,7 +612,7 @@ export async function encodePkcs12(store: Keystore, password: string, options: E
       let epki: Promise<Buffer>;
       if (key.sealed === 'open') epki = sealKey(key.pkcs8, password, legacy, random);
       else if (key.format === 'PKCS12') epki = Promise.resolve(Buffer.from(key.der));
-      else throw new KeystoreError(`The key of alias "${entry.alias}" is sealed by ${key.format}; open the key first.`);
+      else throw new UnsupportedOperationError(`The key of alias "${entry.alias}" is sealed by ${key.format}; open the key first.`);
       const keyId = nextKeyId();
       keyJobs.push(epki.then((der) => keyBag(der, entry.alias, keyId)));
       // A key without certificates (as the JDK loads a key whose localKeyId matches none) keeps its bag alone.
@@ -624,13 +625,13 @@ export async function encodePkcs12(store: Keystore, password: string, options: E
       let epki: Promise<Buffer>;
       if (secret.sealed === 'open') {
         if (secretKeyAlgorithmOid(secret.algorithm) === null) {
-          throw new KeystoreError(`The secret key of alias "${entry.alias}" is a ${secret.algorithm} key, which has no OID for a PKCS12 store.`);
+          throw new UnsupportedOperationError(`The secret key of alias "${entry.alias}" is a ${secret.algorithm} key, which has no OID for a PKCS12 store.`);
         }
         epki = sealKey(encodeSecretKeyInfo(secret), password, legacy, random);
       } else if (secret.format === 'PKCS12') {
         epki = Promise.resolve(Buffer.from(secret.der));
       } else {
-        throw new KeystoreError(`The secret key of alias "${entry.alias}" is sealed by ${secret.format}; open it first.`);
+        throw new UnsupportedOperationError(`The secret key of alias "${entry.alias}" is sealed by ${secret.format}; open it first.`);
       }
       const keyId = nextKeyId();
       // Secret keys go into the plain safe with the key bags, as PKCS12KeyStore.createSafeContent writes them.
