@@ -48,9 +48,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   codeActions.register(context, deps, diag);
   codeLens.register(context, deps, diag);
   // Before the view: the Connections node kind must be known when the tree registers.
-  trustMap.register(context, deps);
+  const tls = trustMap.register(context, deps);
   const tree = keystoresTree.register(context, deps, diag);
-  commands.register(context, deps, { diagnostics: diag, tree });
+  commands.register(context, deps, { diagnostics: diag, tree, trustMap: tls });
   keystoreEditor.register(context, deps);
   const activationMs = performance.now() - started;
   log.info(`Activated in ${activationMs.toFixed(1)} ms.`);

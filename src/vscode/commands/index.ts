@@ -6,6 +6,7 @@
 import type * as vscode from 'vscode';
 import type { Deps } from '../deps';
 import type { DiagnosticsFeature } from '../diagnostics';
+import type { TrustMapService } from '../trustMap/index';
 import * as certificateRequests from './certificateRequests';
 import * as entryCommands from './entryCommands';
 import * as fixCommands from './fixCommands';
@@ -14,6 +15,7 @@ import * as importCertificate from './importCertificate';
 import * as openKeystoreEditor from './openKeystoreEditor';
 import * as rotateInternalKeystore from './rotateInternalKeystore';
 import * as storeCommands from './storeCommands';
+import * as trustMapCommands from './trustMapCommands';
 import * as viewCommands from './viewCommands';
 
 export { command, requireTrust } from './command';
@@ -29,6 +31,8 @@ export interface CommandTargets {
   readonly diagnostics: DiagnosticsFeature;
   /** The Keystores view, which refresh and forgetPasswords reload. */
   readonly tree: viewCommands.Refreshable;
+  /** The trust map, which its commands test and fix. */
+  readonly trustMap: TrustMapService;
 }
 
 /** Registers every command. */
@@ -42,4 +46,5 @@ export function register(context: vscode.ExtensionContext, deps: Deps, targets: 
   fixCommands.register(context, deps, targets.diagnostics);
   viewCommands.register(context, deps, targets.tree);
   openKeystoreEditor.register(context);
+  trustMapCommands.register(context, deps, targets.trustMap);
 }

@@ -1,25 +1,24 @@
 /**
  * The trust map in the editor: a Connections node per workspace in the Keystores view, diagnostics on
  * the URLs of artifacts whose connection would fail, a "Test TLS" CodeLens above each HTTPS URL, the
- * quick fix "Trust the issuing CA", and the commands `miKeystores.testConnections` (returns the map as
- * JSON) and `miKeystores.trustIssuingCa`. Servers are contacted only on an explicit action, and nothing
- * runs in an untrusted workspace.
+ * quick fixes (their commands are in src/vscode/commands/trustMapCommands.ts and trustFixCommands.ts).
+ * Servers are contacted only on an explicit action, and nothing runs in an untrusted workspace.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findSynapseUrls } from '../../core/artifacts/synapseUrls';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { serverKey, type Connection } from '../../core/tls/trustMap';
-import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
 import { describeCertificate } from '../../core/keystore';
 import { problemDocUrl } from '../../core/problem';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
-import { Cancelled, command, importTrusted, requireTrust } from '../commands/index';
-import { registerTrustFixes } from './fixes';
+import { trustFixActions } from './fixes';
 import { TrustMapService } from './service';
+
+export type { TrustMapService };
 
 const OWNER = 'trustMap';
 
@@ -56,34 +55,15 @@ const ICONS: Record<Verdict, [string, string | undefined]> = {
   'not-checked': ['circle-outline', undefined],
 };
 
-/** The command's options. */
-export interface TestConnectionsOptions {
-  /** A workspace root or its deployment.toml; all workspaces when absent. */
-  readonly workspace?: string;
-  /** Look at the servers now (default: true when run by a person, false when scripted). */
-  readonly connect?: boolean;
-  /** Limit the look to `host:port`. */
-  readonly only?: string;
-}
-
-/** The trust-the-CA command's options. */
-export interface TrustIssuingCaOptions {
-  readonly workspace: string;
-  readonly host: string;
-  readonly port: number;
-  readonly alias?: string;
-  readonly password?: string;
-}
-
 function worst(connections: readonly Connection[]): Verdict {
   return connections.find((c) => FAILING_VERDICTS.has(c.verdict))?.verdict ?? connections[0]?.verdict ?? 'not-checked';
 }
 
 /** The workspaces a command or lens is about: those containing `hint`, or all. */
-type FindWorkspace = (hint?: string) => Promise<MiWorkspace[]>;
+export type FindWorkspace = (hint?: string) => Promise<MiWorkspace[]>;
 
 /** The workspaces of the model that contain `hint` (a folder or file), or all of them. */
-function workspaceFinder(deps: Deps): FindWorkspace {
+export function workspaceFinder(deps: Deps): FindWorkspace {
   return async (hint) => {
     const all = await deps.model.workspaces();
     if (!hint) return all;
@@ -194,54 +174,6 @@ function connectionsTree(deps: Deps, service: TrustMapService): TreeExtension & 
   };
 }
 
-/** `miKeystores.testConnections`: the map of every (or one) workspace, connecting when asked or interactive. */
-function testConnectionsCommand(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace) {
-    return command<TestConnectionsOptions, { connections: TlsJsonConnection[] }>(deps, 'Testing TLS connections', async (inv) => {
-    requireTrust(deps, 'Testing TLS connections');
-    const connect = inv.options.connect ?? inv.interactive;
-    const only = inv.options.only ? new Set([inv.options.only.toLowerCase()]) : undefined;
-    const workspaces = await findWorkspace(inv.options.workspace ?? inv.workspace?.root);
-    const out: TlsJsonConnection[] = [];
-    const run = async () => {
-      for (const ws of workspaces) {
-        const map = await service.refresh(ws, connect, only);
-        if (map) out.push(...map.connections.map((c) => toJsonConnection(c, ws.root)));
-      }
-    };
-    if (inv.interactive) await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing TLS connections…' }, run);
-    else await run();
-    return { connections: out };
-  });
-}
-
-/** `miKeystores.trustIssuingCa`: the top-most CA the server sent, after its fingerprint is shown, into the effective truststore. */
-function trustIssuingCaCommand(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace) {
-    return command<TrustIssuingCaOptions, { alias: string; sha256: string; keystore: string }>(deps, 'Trusting the issuing CA', async (inv) => {
-    requireTrust(deps, 'Trusting a CA');
-    const o = inv.options;
-    if (!o.workspace || !o.host || !o.port) throw new Error('Trusting the issuing CA needs workspace, host and port.');
-    const [ws] = await findWorkspace(o.workspace);
-    const map = ws ? (service.mapOf(ws) ?? (await service.refresh(ws))) : undefined;
-    const host = o.host.toLowerCase();
-    const conn = map?.connections.find((c) => c.direction === 'outbound' && c.host === host && c.port === o.port && c.trustCandidate);
-    if (!ws || !conn?.trustCandidate || !conn.truststorePath) throw new Error(`No certificate to trust is known for ${o.host}:${o.port}; test the connection first.`);
-    const der = new Uint8Array(Buffer.from(conn.trustCandidate, 'base64'));
-    const info = describeCertificate(der);
-    if (inv.interactive) {
-      const go = 'Trust It';
-      const answer = await vscode.window.showWarningMessage(
-        `Trust "${info.subject}" for ${o.host}:${o.port}?`,
-        { modal: true, detail: `SHA-256 ${info.sha256}\nIssued by ${info.issuer}\nIt will be added to ${conn.truststorePath}. Compare the fingerprint with one you got from the server's owner.` },
-        go,
-      );
-      if (answer !== go) throw new Cancelled();
-    }
-    const result = await importTrusted(deps, inv, conn.truststorePath, o.alias ?? (inv.interactive ? undefined : `${o.host}-ca`), der, o.password);
-    await service.refresh(ws);
-    return { alias: result.alias, sha256: result.sha256, keystore: result.keystore };
-  });
-}
-
 /** A "Test TLS" lens above each HTTPS URL of an artifact, with the verdict once known. */
 function testTlsLenses(deps: Deps, service: TrustMapService, findWorkspace: FindWorkspace, changed: vscode.Event<void>): vscode.CodeLensProvider {
   return {
@@ -306,11 +238,9 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     diagnostics,
     lensChanged,
     tree.changed,
-    vscode.commands.registerCommand(COMMANDS.testConnections, testConnectionsCommand(deps, service, findWorkspace)),
-    vscode.commands.registerCommand(COMMANDS.trustIssuingCa, trustIssuingCaCommand(deps, service, findWorkspace)),
     vscode.languages.registerCodeLensProvider(selector, testTlsLenses(deps, service, findWorkspace, lensChanged.event)),
     vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (doc, _range, ctx) => trustCaActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider([...selector, { scheme: 'file', pattern: '**/deployment.toml' }], { provideCodeActions: (doc, _range, ctx) => trustFixActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
-  registerTrustFixes(context, deps, service, findWorkspace);
   return service;
 }
