@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runKeytool } from '../helpers/keytool';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   answerFileDialog,
   applyQuickFix,
@@ -15,15 +15,14 @@ import {
   e2eEnvironment,
   goToPosition,
   keystoresView,
-  launchBrowser,
   openFile,
-  openWorkbench,
   pickOption,
   problemsWhen,
   quickInputTitle,
   runCommand,
   screenshot,
   treeRows,
+  workbenchPerTest,
 } from './workbench';
 
 const env = e2eEnvironment();
@@ -66,21 +65,10 @@ async function finishGenerate(page: Page, storeFile: string, deploymentToml: str
 }
 
 describe('MI Keystores in VS Code', () => {
-  let browser: Browser;
+  const currentPage = workbenchPerTest(env);
   let page: Page;
-
-  before(async () => {
-    browser = await launchBrowser(env);
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    page = await openWorkbench(browser, env);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await page.close();
+  beforeEach(() => {
+    page = currentPage();
   });
 
   it('0. the plain address opens the demo workspace, as the README says', async () => {

@@ -8,9 +8,9 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runKeytool } from '../helpers/keytool';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { decodeKeystore, encodeKeystore, parseCertificate, commonNameOf, type Entry } from '../../src/core/keystore';
-import { e2eEnvironment, launchBrowser, openWorkbench, screenshot } from './workbench';
+import { e2eEnvironment, screenshot, workbenchPerTest } from './workbench';
 
 const env = e2eEnvironment();
 const security = 'mi-runtime/repository/resources/security';
@@ -75,21 +75,10 @@ async function typeAndTime(frame: FrameLocator, text: string): Promise<number[]>
 }
 
 describe('MI Keystores keystore editor', () => {
-  let browser: Browser;
+  const currentPage = workbenchPerTest(env);
   let page: Page;
-
-  before(async () => {
-    browser = await launchBrowser(env);
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    page = await openWorkbench(browser, env);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await page.close();
+  beforeEach(() => {
+    page = currentPage();
   });
 
   it('opens wso2carbon.jks from the explorer, filters for a CA, shows its SHA-256 and follows "used by"', async () => {

@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runKeytool } from '../helpers/keytool';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { makeTestPki, openssl, startTlsServer, type TestPki } from '../helpers/tlsPki';
-import { answerPrompt, e2eEnvironment, goToPosition, launchBrowser, openFile, openWorkbench, problemsWhen, runCommand, screenshot } from './workbench';
+import { answerPrompt, applyQuickFix, e2eEnvironment, goToPosition, openFile, problemsWhen, runCommand, screenshot, workbenchPerTest } from './workbench';
 
 const env = e2eEnvironment();
 const endpointFile = 'hello-project/src/main/wso2mi/artifacts/endpoints/Backend.xml';
@@ -26,29 +26,8 @@ function codeLens(page: Page, verdict?: string) {
   return page.locator('.monaco-editor .codelens-decoration a', { hasText: text }).first();
 }
 
-/**
- * Opens the quick fixes at the cursor (Ctrl+.) and clicks the one whose title contains `title`. The bulb
- * can show before the fix's provider has answered for this diagnostic, and a Ctrl+. pressed then shows
- * nothing; a person would press it again, so this does, up to three times.
- */
-async function quickFix(page: Page, title: string): Promise<void> {
-  const row = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-  await page.locator('.monaco-editor .lightBulbWidget:visible, .monaco-editor [class*="codicon-gutter-lightbulb"]:visible').first().waitFor({ timeout: 30_000 });
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (err) {
-      if (attempt === 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await row.click();
-}
-
 describe('MI Keystores trust map', () => {
-  let browser: Browser;
+  const currentPage = workbenchPerTest(env);
   let page: Page;
   let tmp: string;
   let pki: TestPki;
@@ -63,21 +42,15 @@ describe('MI Keystores trust map', () => {
     const file = path.join(env.workspace, endpointFile);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `<endpoint name="Backend" xmlns="http://ws.apache.org/ns/synapse">\n  <address uri="https://127.0.0.1:${server.port}/svc"/>\n</endpoint>\n`);
-    browser = await launchBrowser(env);
   });
   after(async () => {
-    await browser?.close();
     await server?.close();
     // The journeys share the demo: leave no failing endpoint behind.
     rmSync(path.join(env.workspace, endpointFile), { force: true });
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
-  beforeEach(async () => {
-    page = await openWorkbench(browser, env);
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await page.close();
+  beforeEach(() => {
+    page = currentPage();
   });
 
   it('tests an untrusted HTTPS endpoint, trusts its issuing CA through the quick fix and re-tests it trusted', async () => {
@@ -103,7 +76,7 @@ describe('MI Keystores trust map', () => {
     // The URL is on line 2 from column 17; the quick fix names the intermediate CA the server sent.
     await page.locator('.monaco-editor .view-lines').first().click();
     await goToPosition(page, 2, 20);
-    await quickFix(page, 'Trust the issuing CA');
+    await applyQuickFix(page, 'Trust the issuing CA');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 30_000 });
     const asked = (await dialog.innerText()).replace(/\s+/g, ' ');

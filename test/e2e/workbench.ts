@@ -141,15 +141,48 @@ export async function goToPosition(page: Page, line: number, column: number): Pr
 }
 
 /**
- * Opens the quick fixes at the cursor (Ctrl+.) once the editor shows its light bulb, i.e. once the code
- * actions for the line are known (a Ctrl+. pressed before then can show nothing), and clicks the one
- * whose title contains `title`.
+ * Opens the quick fixes at the cursor (Ctrl+.) once the editor shows its light bulb and clicks the one whose
+ * title contains `title`. The bulb can show before a provider has answered for this line, and a Ctrl+.
+ * pressed then shows nothing; a person would press it again, so this does, up to three times.
  */
 export async function applyQuickFix(page: Page, title: string): Promise<void> {
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
   // The bulb is a content widget or, in VS Code's default layout, a glyph in the gutter.
-  await page.locator('.monaco-editor .lightBulbWidget:visible, .monaco-editor [class*="codicon-gutter-lightbulb"]:visible').first().waitFor();
-  await page.keyboard.press('Control+.');
-  await page.locator('.action-widget .monaco-list-row', { hasText: title }).first().click();
+  await page.locator('.monaco-editor .lightBulbWidget:visible, .monaco-editor [class*="codicon-gutter-lightbulb"]:visible').first().waitFor({ timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await row.waitFor({ timeout: 10_000 });
+      break;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await row.click();
+}
+
+/**
+ * The hooks every journey suite uses: one browser for the suite, a fresh workbench page for each test, and a
+ * screenshot of the page when a test fails. Returns the current test's page.
+ */
+export function workbenchPerTest(env: E2EEnvironment): () => Page {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  before(async () => {
+    browser = await launchBrowser(env);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    page = await openWorkbench(browser as Browser, env);
+  });
+  afterEach(async function () {
+    if (page && this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    await page?.close();
+  });
+  return () => page as Page;
 }
 
 /** Opens the Keystores view from its activity bar icon and waits for its first row. */
