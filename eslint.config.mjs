@@ -18,7 +18,7 @@ const FUNCTION_CEILING = { max: 80, skipBlankLines: true, skipComments: true };
 const FEATURES = {
   group: ['**/codeActions', '**/codeLens', '**/completion', '**/diagnostics', '**/hover', '**/keystoreEditor', '**/keystoresTree'],
   allowTypeImports: true,
-  message: 'A feature gets another only through register() (import its type); move a shared helper to src/vscode/shared.',
+  message: 'A feature gets another only through register() (import its type); move a shared helper to src/vscode/support.',
 };
 /** The commands feature: other features import only its index module. */
 const COMMANDS_INDEX = {
@@ -68,7 +68,7 @@ export default tseslint.config(
   },
   // Editor features keep to themselves: a feature gets another only as the dependency extension.ts hands
   // its register() (a type import), and reaches a folder feature only through its index module. Helpers
-  // two features share live in src/vscode/shared (or a well-named module beside them), never inside one.
+  // two features share live in src/vscode/support (or a well-named module beside them), never inside one.
   {
     files: ['src/vscode/**/*.ts'],
     ignores: ['src/vscode/commands/**', 'src/vscode/trustMap/**'],

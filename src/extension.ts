@@ -12,7 +12,7 @@ import * as keystoreEditor from './vscode/keystoreEditor';
 import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
-import { testHooks } from './vscode/shared/testHooks';
+import { testHooks } from './vscode/support/testHooks';
 import { answerTimes } from './vscode/assistContext';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */

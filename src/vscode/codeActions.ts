@@ -10,7 +10,7 @@ import { addFixToEdit, codeOf, toRange } from './convert';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS } from './ids';
-import { fixAllEdit } from './shared/safeFixes';
+import { fixAllEdit } from './support/safeFixes';
 
 /** The kind of our "fix all" source action (`source.fixAll.miKeystores`). */
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('miKeystores');

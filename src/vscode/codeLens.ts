@@ -9,9 +9,9 @@ import { toRange } from './convert';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';
 import type { DiagnosticsFeature } from './diagnostics';
-import { DEPLOYMENT_TOML } from './shared/selectors';
+import { DEPLOYMENT_TOML } from './support/selectors';
 import { COMMANDS, SETTINGS, VIEWS } from './ids';
-import { commonName, daysUntil, expiryPhrase, leafOf } from './shared/certificateText';
+import { commonName, daysUntil, expiryPhrase, leafOf } from './support/certificateText';
 
 /** The lens title for a certificate, as the issue words it. */
 export function lensTitle(notAfter: string, subject: string, sha256: string): string {

@@ -4,7 +4,7 @@ import { completionsAt, type CompletionItemData } from '../core/config/assist';
 import { answerWithin } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
-import { DEPLOYMENT_TOML } from './shared/selectors';
+import { DEPLOYMENT_TOML } from './support/selectors';
 
 /** Characters that open a new proposal list. */
 export const TRIGGER_CHARACTERS = ['[', '.', '=', '"'];

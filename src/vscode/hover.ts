@@ -4,7 +4,7 @@ import { hoverAt, type HoverData } from '../core/config/assist';
 import { answerWithin } from './assistContext';
 import { fromPosition, toRange } from './convert';
 import type { Deps } from './deps';
-import { DEPLOYMENT_TOML } from './shared/selectors';
+import { DEPLOYMENT_TOML } from './support/selectors';
 
 class Provider implements vscode.HoverProvider {
   constructor(private readonly deps: Deps) {}

@@ -15,7 +15,7 @@ import type { MiWorkspace } from '../core/workspace/discover';
 import type { Severity } from '../core/problem';
 import type { Deps } from './deps';
 import { COMMANDS, CUSTOM_EDITORS, DIAGNOSTIC_SOURCE, SETTINGS } from './ids';
-import { testHooks } from './shared/testHooks';
+import { testHooks } from './support/testHooks';
 
 /** Largest pom.xml or Dockerfile read for the "used by" list: project files are small; bigger is hostile. */
 const MAX_PROJECT_FILE_BYTES = 1024 * 1024;

@@ -14,7 +14,7 @@ import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';
 import type { CertificateNode, DetailNode, EntryNode, KeystoreNode, MessageNode, TreeNode, WorkspaceNode } from './treeNodes';
 import { toRange } from './convert';
-import { commonName, daysUntil, expiryPhrase, leafOf } from './shared/certificateText';
+import { commonName, daysUntil, expiryPhrase, leafOf } from './support/certificateText';
 
 /** describeCertificate that returns undefined instead of throwing on a certificate the engine cannot read. */
 function describe(der: Uint8Array | undefined): CertificateInfo | undefined {

@@ -8,7 +8,7 @@ import type { FixAction } from '../../core/problem';
 import type { Deps } from '../deps';
 import type { DiagnosticsFeature } from '../diagnostics';
 import { COMMANDS } from '../ids';
-import { fixAllEdit, safeFixes } from '../shared/safeFixes';
+import { fixAllEdit, safeFixes } from '../support/safeFixes';
 import { sentenceFor } from '../errorMessages';
 import { runFixAction } from './fixActions';
 import { Cancelled } from './invocation';

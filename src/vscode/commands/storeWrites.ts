@@ -3,7 +3,7 @@ import type { Keystore } from '../../core/keystore';
 import { withKeystoreLock, type FileSnapshot } from '../../core/io/safeFileWrite';
 import { saveKeystore } from '../../core/io/keystoreStore';
 import type { Deps } from '../deps';
-import { testHooks } from '../shared/testHooks';
+import { testHooks } from '../support/testHooks';
 import { withProgress } from './progress';
 
 /**
