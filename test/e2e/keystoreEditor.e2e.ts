@@ -10,7 +10,7 @@ import path from 'node:path';
 import { runKeytool } from '../helpers/keytool';
 import type { FrameLocator, Page } from 'playwright-core';
 import { decodeKeystore, encodeKeystore, parseCertificate, commonNameOf, type Entry } from '../../src/core/keystore';
-import { e2eEnvironment, screenshot, workbenchPerTest } from './workbench';
+import { e2eEnvironment, quickOpen, screenshot, workbenchPerTest } from './workbench';
 
 const env = e2eEnvironment();
 const security = 'mi-runtime/repository/resources/security';
@@ -142,11 +142,8 @@ describe('MI Keystores keystore editor', () => {
     assert.match(listed.stdout, /Your keystore contains 500 entries/);
 
     await extensionContributed(page);
-    // Quick Open: the keystore editor is the default for *.jks, so Enter opens it there.
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('bench/bench-500.jks');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bench-500.jks' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    // Quick Open: the keystore editor is the default for *.jks, so it opens there.
+    await quickOpen(page, 'bench/bench-500.jks');
     const frame = editorFrame(page);
     // No deployment.toml configures this store: the editor asks for its password.
     const password = frame.locator('input#password');

@@ -41,17 +41,37 @@ export async function openWorkbench(browser: Browser, env: E2EEnvironment): Prom
   return page;
 }
 
-/** Opens a workspace file through Quick Open (Ctrl+P), typing its workspace-relative path. */
-export async function openFile(page: Page, relativePath: string): Promise<void> {
-  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor();
-  await input.fill(relativePath);
+/**
+ * Opens a workspace file through Quick Open (Ctrl+P), typing its workspace-relative path, and waits until
+ * its tab is the active one (in whichever editor is its default: text or the keystore editor).
+ */
+export async function quickOpen(page: Page, relativePath: string): Promise<void> {
   const name = path.basename(relativePath);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`).waitFor();
+  const input = page.locator('.quick-input-widget input').first();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
+  const tab = page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`);
+  // A click on a row that Quick Open is still re-sorting (its file search answers in parts) can miss;
+  // a person would open it again.
+  for (let attempt = 1; ; attempt++) {
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
+    await page.keyboard.press('Control+P');
+    await input.waitFor();
+    await input.fill(relativePath);
+    await row.waitFor();
+    await row.click();
+    try {
+      await tab.waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+
+/** Opens a workspace text file through Quick Open and waits for its text. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  await quickOpen(page, relativePath);
   await page.locator('.monaco-editor .view-lines').first().waitFor();
 }
 
@@ -179,10 +199,26 @@ export function workbenchPerTest(env: E2EEnvironment): () => Page {
     page = await openWorkbench(browser as Browser, env);
   });
   afterEach(async function () {
-    if (page && this.currentTest?.state === 'failed') await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    if (page && this.currentTest?.state === 'failed') {
+      await screenshot(page, env, `failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+      // CI keeps only the log, not the screenshot: say there what the page showed.
+      console.log(`[failed page] ${await describePage(page)}`);
+    }
     await page?.close();
   });
   return () => page as Page;
+}
+
+/** What a failed test's page showed, in one line: its tabs, notifications and the text of each webview. */
+async function describePage(page: Page): Promise<string> {
+  const texts = async (selector: string) => (await page.locator(selector).allInnerTexts().catch(() => [])).map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const webviews: string[] = [];
+  for (const frame of page.frames()) {
+    if (!frame.url().includes('/webview/browser/pre/fake.html')) continue; // the document inside each webview
+    const text = await frame.locator('body').innerText({ timeout: 2_000 }).catch(() => '');
+    webviews.push(text.replace(/\s+/g, ' ').trim().slice(0, 400));
+  }
+  return JSON.stringify({ tabs: await texts('.tabs-container .tab'), activeTab: await texts('.tabs-container .tab.active'), notifications: await texts('.notification-toast'), webviews });
 }
 
 /** Opens the Keystores view from its activity bar icon and waits for its first row. */
