@@ -50,17 +50,26 @@ export async function quickOpen(page: Page, relativePath: string): Promise<void>
   const input = page.locator('.quick-input-widget input').first();
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first();
   const tab = page.locator(`.tabs-container .tab.active[aria-label*="${name}"]`);
-  // A click on a row that Quick Open is still re-sorting (its file search answers in parts) can miss;
-  // a person would open it again.
-  for (let attempt = 1; ; attempt++) {
+  // A click on a row that Quick Open is still re-sorting (its file search answers in parts) can miss.
+  await asAPersonWould(page, tab, async () => {
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } }).catch(() => {});
     await page.keyboard.press('Control+P');
     await input.waitFor();
     await input.fill(relativePath);
     await row.waitFor();
     await row.click();
+  });
+}
+
+/**
+ * Does `act` until `shown` appears (10 s each time), up to three times, pressing Escape in between: what a
+ * person does when a key press or click is lost while the workbench is still busy.
+ */
+async function asAPersonWould(page: Page, shown: Locator, act: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await act();
     try {
-      await tab.waitFor({ timeout: 10_000 });
+      await shown.waitFor({ timeout: 10_000 });
       return;
     } catch (err) {
       if (attempt === 3) throw err;
@@ -79,20 +88,12 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
 export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget input').first();
   const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-  // Right after the workbench appears a first key press can be lost while the extensions' commands
-  // register; a person would simply press F1 again.
-  for (let attempt = 1; ; attempt++) {
+  // Right after the workbench appears a first key press can be lost while the extensions' commands register.
+  await asAPersonWould(page, row, async () => {
     await page.keyboard.press('F1');
     await input.waitFor();
     await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (err) {
-      if (attempt === 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
+  });
   await page.keyboard.press('Enter');
 }
 
@@ -169,16 +170,7 @@ export async function applyQuickFix(page: Page, title: string): Promise<void> {
   const row = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
   // The bulb is a content widget or, in VS Code's default layout, a glyph in the gutter.
   await page.locator('.monaco-editor .lightBulbWidget:visible, .monaco-editor [class*="codicon-gutter-lightbulb"]:visible').first().waitFor({ timeout: 30_000 });
-  for (let attempt = 1; ; attempt++) {
-    await page.keyboard.press('Control+.');
-    try {
-      await row.waitFor({ timeout: 10_000 });
-      break;
-    } catch (err) {
-      if (attempt === 3) throw err;
-      await page.keyboard.press('Escape');
-    }
-  }
+  await asAPersonWould(page, row, () => page.keyboard.press('Control+.'));
   await row.click();
 }
 

@@ -121,6 +121,20 @@ export async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/** The artifacts of an integration project whose endpoint `Backend` calls https://127.0.0.1:`port`/svc. */
+export function backendEndpoint(port: number): Record<string, string> {
+  return { 'endpoints/Backend.xml': `<endpoint name="Backend" xmlns="http://ws.apache.org/ns/synapse">\n  <address uri="https://127.0.0.1:${port}/svc"/>\n</endpoint>\n` };
+}
+
+/** Ends a suite that ran a TLS server for a project in the workspace: closes both, removes the files, refreshes the view. */
+export async function removeTlsProject(o: { project: string; tmp: string; server?: { close: () => Promise<void> } }): Promise<void> {
+  await closeAll();
+  await o.server?.close();
+  fs.rmSync(o.project, { recursive: true, force: true });
+  fs.rmSync(o.tmp, { recursive: true, force: true });
+  await vscode.commands.executeCommand('miKeystores.refresh');
+}
+
 /** The longest gap between 10 ms ticks of the host's event loop while `f` runs. */
 export async function longestStall<T>(f: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
   let last = performance.now();

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activate, closeAll, codeOf, waitForDiagnostics, workspaceDir } from './helpers';
+import { activate, backendEndpoint, codeOf, removeTlsProject, waitForDiagnostics, workspaceDir } from './helpers';
 import { makeTestPki, startTlsServer, type TestPki } from '../helpers/tlsPki';
 import { writeMiProject } from '../helpers/miProject';
 
@@ -61,18 +61,12 @@ describe('trust map fixes: SSL profile and listener SAN', function () {
     ].join('\n');
     writeMiProject(project, {
       toml,
-      artifacts: { 'endpoints/Backend.xml': `<endpoint name="Backend" xmlns="http://ws.apache.org/ns/synapse">\n  <address uri="https://127.0.0.1:${server.port}/svc"/>\n</endpoint>\n` },
+      artifacts: backendEndpoint(server.port),
     });
     await vscode.commands.executeCommand('miKeystores.refresh');
   });
 
-  after(async () => {
-    await closeAll();
-    await server?.close();
-    fs.rmSync(project, { recursive: true, force: true });
-    fs.rmSync(tmp, { recursive: true, force: true });
-    await vscode.commands.executeCommand('miKeystores.refresh');
-  });
+  after(() => removeTlsProject({ project, tmp, server }));
 
   it('adds an SSL profile with a dedicated truststore through the quick fix, and the map then uses it', async () => {
     const endpoint = vscode.Uri.file(path.join(project, 'src', 'main', 'wso2mi', 'artifacts', 'endpoints', 'Backend.xml'));

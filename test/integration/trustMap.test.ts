@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activate, closeAll, codeOf, keytool, waitForDiagnostics, workspaceDir, type ExtensionApi } from './helpers';
+import { activate, backendEndpoint, codeOf, keytool, removeTlsProject, waitForDiagnostics, workspaceDir, type ExtensionApi } from './helpers';
 import { makeTestPki, startTlsServer, type TestPki } from '../helpers/tlsPki';
 import { tomlFor, writeMiProject } from '../helpers/miProject';
 
@@ -35,18 +35,12 @@ describe('trust map', function () {
     project = path.join(workspaceDir(), 'mi-home-tls-project');
     writeMiProject(project, {
       toml: tomlFor({ truststore, keystore: pki.clientKeystore, keyAlias: 'client' }),
-      artifacts: { 'endpoints/Backend.xml': `<endpoint name="Backend" xmlns="http://ws.apache.org/ns/synapse">\n  <address uri="https://127.0.0.1:${server.port}/svc"/>\n</endpoint>\n` },
+      artifacts: backendEndpoint(server.port),
     });
     await vscode.commands.executeCommand('miKeystores.refresh');
   });
 
-  after(async () => {
-    await closeAll();
-    await server?.close();
-    fs.rmSync(project, { recursive: true, force: true });
-    fs.rmSync(tmp, { recursive: true, force: true });
-    await vscode.commands.executeCommand('miKeystores.refresh');
-  });
+  after(() => removeTlsProject({ project, tmp, server }));
 
   it('diagnoses the untrusted server, imports its CA through the quick fix command, and re-tests trusted', async () => {
     const endpoint = vscode.Uri.file(path.join(project, 'src', 'main', 'wso2mi', 'artifacts', 'endpoints', 'Backend.xml'));

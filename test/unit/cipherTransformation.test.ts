@@ -28,7 +28,7 @@ import { createAssistContext } from '../../src/core/workspace/assistContext';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { MiProject, MiRuntimeHome } from '../../src/core/workspace/discover';
-import { FIXTURES, WSO2 } from '../helpers/fixtures';
+import { FIXTURES, WSO2, itShared } from '../helpers/fixtures';
 
 const MI46 = path.join(WSO2, 'mi-config-tool-4.6');
 const SEC = 'repository/resources/security';
@@ -113,8 +113,7 @@ describe('the effective cipher transformation', () => {
     assert.equal(actual.transformation, OAEP);
   });
 
-  const mi46 = fs.existsSync(MI46) ? it : it.skip;
-  mi46("agrees with MI 4.6's shipped carbon.properties and default.json (skipped without ../shared/fixtures)", () => {
+  itShared("agrees with MI 4.6's shipped carbon.properties and default.json", () => {
     const shipped = transformationInProperties(fs.readFileSync(path.join(MI46, 'carbon.properties'), 'utf8'));
     const defaults = JSON.parse(fs.readFileSync(path.join(MI46, 'default.json'), 'utf8')) as Record<string, unknown>;
     assert.deepEqual([shipped, defaults["system.parameter.'org.wso2.CipherTransformation'"]], [OAEP, OAEP]);
