@@ -141,3 +141,11 @@ export async function startTlsServer(pki: TestPki, spec: ServerSpec): Promise<{ 
       }),
   };
 }
+
+/** Compiles the JSSE oracle (test/oracle/TlsOracle.java) into `dir`, its class path; throws with javac's output. */
+export function compileTlsOracle(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const javac = spawnSync('javac', ['-d', dir, path.resolve(__dirname, '../oracle/TlsOracle.java')], { encoding: 'utf8' });
+  if (javac.status !== 0) throw new Error(`javac TlsOracle.java failed: ${javac.stderr}`);
+  return dir;
+}

@@ -5,7 +5,7 @@
  * oracle (test/oracle/TlsOracle.java) connecting with those same stores agrees.
  */
 import { strict as assert } from 'node:assert';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,10 +17,9 @@ import { clientKeyCandidates, planClientKeyProfile, planDedicatedTruststore } fr
 import type { MiProject } from '../../src/core/workspace/discover';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { applyChange } from '../helpers/configChange';
-import { REPO_ROOT } from '../helpers/fixtures';
 import { keytool } from '../helpers/keytool';
 import { tomlFor, writeMiProject } from '../helpers/miProject';
-import { makeTestPki, startTlsServer, type ServerSpec, type TestPki } from '../helpers/tlsPki';
+import { compileTlsOracle, makeTestPki, startTlsServer, type ServerSpec, type TestPki } from '../helpers/tlsPki';
 
 const execFileAsync = promisify(execFile);
 
@@ -48,10 +47,7 @@ describe('trust map fixes agree with JSSE (SSL profiles, local servers)', functi
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trustfix-oracle-'));
     pki = makeTestPki(path.join(tmp, 'pki'));
-    oracleDir = path.join(tmp, 'oracle');
-    fs.mkdirSync(oracleDir);
-    const javac = spawnSync('javac', ['-d', oracleDir, path.join(REPO_ROOT, 'test/oracle/TlsOracle.java')], { encoding: 'utf8' });
-    assert.equal(javac.status, 0, javac.stderr);
+    oracleDir = compileTlsOracle(path.join(tmp, 'oracle'));
     otherTruststore = path.join(tmp, 'other-truststore.jks');
     keytool(['-importcert', '-noprompt', '-alias', 'clientca', '-file', pki.clientCa.cert, '-keystore', otherTruststore, '-storetype', 'JKS', '-storepass', 'trustpass']);
   });

@@ -5,7 +5,7 @@
  * the same truststore, keystore, protocols and Synapse's host name rule. Both must agree in every case.
  */
 import { strict as assert } from 'node:assert';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,9 +13,8 @@ import * as path from 'node:path';
 import { buildTrustMap } from '../../src/core/tls/trustMap';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import type { Verdict } from '../../src/core/tls/verdict';
-import { makeTestPki, startTlsServer, type ServerSpec, type TestPki } from '../helpers/tlsPki';
+import { compileTlsOracle, makeTestPki, startTlsServer, type ServerSpec, type TestPki } from '../helpers/tlsPki';
 import { tomlFor, writeMiProject } from '../helpers/miProject';
-import { REPO_ROOT } from '../helpers/fixtures';
 
 interface Case {
   readonly name: string;
@@ -77,10 +76,7 @@ describe('trust map verdicts agree with JSSE (Java oracle)', function () {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trustmap-'));
     pki = makeTestPki(path.join(tmp, 'pki'));
-    oracleDir = path.join(tmp, 'oracle');
-    fs.mkdirSync(oracleDir);
-    const javac = spawnSync('javac', ['-d', oracleDir, path.join(REPO_ROOT, 'test/oracle/TlsOracle.java')], { encoding: 'utf8' });
-    assert.equal(javac.status, 0, javac.stderr);
+    oracleDir = compileTlsOracle(path.join(tmp, 'oracle'));
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -69,23 +69,16 @@ describe('mi-keystores: one shape for every command', () => {
       assert.equal(JSON.parse(viaJson.stdout).format, 'JKS');
     });
 
-    it('check: --json and --format json print the same document', async () => {
-      const root = home();
-      const viaJson = await run(['check', root, '--json']);
-      const viaFormat = await run(['check', root, '--format', 'json']);
-      assert.equal(viaFormat.code, viaJson.code);
-      assert.equal(viaFormat.stdout, viaJson.stdout);
-      assert.ok(Array.isArray(JSON.parse(viaJson.stdout).problems));
-    });
-
-    it('tls: --json and --format json print the same document', async () => {
-      const root = home();
-      const viaJson = await run(['tls', root, '--json']);
-      const viaFormat = await run(['tls', root, '--format', 'json']);
-      assert.equal(viaFormat.code, viaJson.code);
-      assert.equal(viaFormat.stdout, viaJson.stdout);
-      assert.ok(Array.isArray(JSON.parse(viaJson.stdout).connections));
-    });
+    for (const [name, key] of [['check', 'problems'], ['tls', 'connections']] as const) {
+      it(`${name}: --json and --format json print the same document`, async () => {
+        const root = home();
+        const viaJson = await run([name, root, '--json']);
+        const viaFormat = await run([name, root, '--format', 'json']);
+        assert.equal(viaFormat.code, viaJson.code);
+        assert.equal(viaFormat.stdout, viaJson.stdout);
+        assert.ok(Array.isArray(JSON.parse(viaJson.stdout)[key]));
+      });
+    }
 
     it('list --format text is the default summary', async () => {
       const file = copyFixture('jks-chain.jks', dir());
