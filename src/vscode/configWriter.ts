@@ -14,6 +14,7 @@ import { escapeXmlText } from '../core/workspace/xmlText';
 import { fileNameFor, isInside, SECURITY_DIR } from '../core/workspace/resolvePath';
 import { applyTextEdits } from './applyEdits';
 import type { Deps } from './deps';
+import { PlainSentenceError } from './errorMessages';
 
 /** The three tables a generated or imported store can be configured in. */
 export type ConfigRole = 'primary' | 'internal' | 'truststore';
@@ -38,7 +39,7 @@ export interface StoreConfig {
 export async function writeStoreConfig(deps: Deps, c: StoreConfig): Promise<string[]> {
   const ws = await deps.model.workspaceOf(c.deploymentToml);
   const doc = await deps.model.parse(c.deploymentToml);
-  if (!doc) throw new Error(`Cannot read ${c.deploymentToml}.`);
+  if (!doc) throw new PlainSentenceError(`Cannot read ${c.deploymentToml}.`);
   const table = tableOfRole(c.role);
   const values: Record<string, string> = {
     file_name: tomlString(fileNameFor(ws, c.storeFile)),

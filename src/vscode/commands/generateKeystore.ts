@@ -16,7 +16,7 @@ import { COMMANDS, SETTINGS } from '../ids';
 import { writeStoreConfig, type ConfigRole } from '../configWriter';
 import { importTrusted } from './importCertificate';
 import { command, requireTrust } from './command';
-import { sentenceFor } from '../errorMessages';
+import { PlainSentenceError, sentenceFor } from '../errorMessages';
 import { Cancelled, type Invocation, need } from './invocation';
 import { withProgress } from './progress';
 import { askPick, askText, confirm, newPasswordProblem } from './prompts';
@@ -152,8 +152,8 @@ async function gather(deps: Deps, inv: Invocation<GenerateKeystoreOptions>, pres
 async function generate(deps: Deps, inv: Invocation<GenerateKeystoreOptions>, o: GenerateKeystoreOptions): Promise<GenerateKeystoreResult> {
   requireTrust(deps, 'Generating a keystore');
   if (fs.existsSync(o.path)) {
-    if (!inv.interactive) throw new Error(`${o.path} exists already; choose another path.`);
-    throw new Error(`${path.basename(o.path)} exists already; choose another name.`);
+    if (!inv.interactive) throw new PlainSentenceError(`${o.path} exists already; choose another path.`);
+    throw new PlainSentenceError(`${path.basename(o.path)} exists already; choose another name.`);
   }
   const store = await withProgress(`Generating a ${o.keyAlgorithm} key pair…`, async () => {
     const created = await addKeyPair(createStore(o.type), {

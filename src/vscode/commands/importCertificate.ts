@@ -9,6 +9,7 @@ import { importTrustedCertificate } from '../../core/keystore';
 import { decodeCertificates } from '../../core/keystore';
 import { describeCertificate } from '../../core/keystore';
 import type { Deps } from '../deps';
+import { PlainSentenceError } from '../errorMessages';
 import { COMMANDS } from '../ids';
 import { command, requireTrust } from './command';
 import { Cancelled, type Invocation, need } from './invocation';
@@ -109,7 +110,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         let source: 'file' | 'host';
         if (o.certificate !== undefined) source = 'file';
         else if (o.host !== undefined) source = 'host';
-        else if (!inv.interactive) throw new Error('Give either "certificate" (a file) or "host" (a TLS endpoint).');
+        else if (!inv.interactive) throw new PlainSentenceError('Give either "certificate" (a file) or "host" (a TLS endpoint).');
         else {
           const s = await askPick('Import from', ['A certificate file (PEM or DER)', 'A TLS server (host and port)']);
           if (!s) throw new Cancelled();
@@ -122,7 +123,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
             return uris?.[0]?.fsPath;
           });
           const certs = decodeCertificates(await fs.promises.readFile(path.resolve(file)));
-          if (certs.length === 0) throw new Error(`${path.basename(file)} holds no certificate.`);
+          if (certs.length === 0) throw new PlainSentenceError(`${path.basename(file)} holds no certificate.`);
           der = certs[0];
         } else {
           const target = await need(inv, 'host', o.host, () => askText('Host to fetch the certificate from', undefined, { prompt: 'host or host:port' }));

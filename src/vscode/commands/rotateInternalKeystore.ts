@@ -10,6 +10,7 @@ import type { MiWorkspace } from '../../core/workspace/discover';
 import { storeById } from '../../core/workspace/effectiveConfig';
 import { applyTextEdits } from '../applyEdits';
 import type { Deps } from '../deps';
+import { PlainSentenceError } from '../errorMessages';
 import { COMMANDS } from '../ids';
 import { command, requireTrust } from './command';
 import { Cancelled, need } from './invocation';
@@ -44,7 +45,7 @@ async function pickWorkspace(deps: Deps, interactive: boolean, given: string | u
   if (given !== undefined) return deps.model.workspaceOf(path.resolve(given));
   const all = await deps.model.workspaces();
   if (all.length === 1) return all[0];
-  if (!interactive) throw new Error(all.length === 0 ? 'No MI workspace was found; give "deploymentToml".' : 'There are several MI workspaces; give "deploymentToml".');
+  if (!interactive) throw new PlainSentenceError(all.length === 0 ? 'No MI workspace was found; give "deploymentToml".' : 'There are several MI workspaces; give "deploymentToml".');
   const picked = await askPick('Rotate the internal keystore of', all.map((w) => w.deploymentToml));
   if (picked === undefined) throw new Cancelled();
   return deps.model.workspaceOf(picked);
@@ -66,7 +67,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
         // The editor's text when deployment.toml is open (unsaved changes included), else the file on disk.
         const doc = await deps.model.parse(ws.deploymentToml);
         const config = doc && (await deps.model.effective(ws, doc));
-        if (!doc || !config) throw new Error(`Cannot read ${ws.deploymentToml}.`);
+        if (!doc || !config) throw new PlainSentenceError(`Cannot read ${ws.deploymentToml}.`);
         let oldPassword = o.oldPassword;
         const plan = await withProgress('Re-encrypting the secrets…', () => planInternalRotation(config, newKey, { oldPassword })).catch(async (err) => {
           if (!(err instanceof InternalKeyUnavailableError) || !err.needsPassword || !inv.interactive) throw err;

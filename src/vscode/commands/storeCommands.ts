@@ -11,6 +11,7 @@ import type { Keystore, KeystoreFormat } from '../../core/keystore';
 import { changeKeyPassword, changeStorePassword, convert } from '../../core/keystore';
 import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
+import { PlainSentenceError } from '../errorMessages';
 import { COMMANDS } from '../ids';
 import type { LoadedKeystore } from '../../core/io/keystoreStore';
 import { command, requireTrust } from './command';
@@ -152,9 +153,9 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
             (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(keystore.replace(/\.[^./\\]+$/, '') + `.${ext}`), filters: { Keystore: [ext] } }))?.fsPath,
           ),
         );
-        if (out === path.resolve(keystore)) throw new Error('Write the converted keystore to a new file; the original stays as it is.');
+        if (out === path.resolve(keystore)) throw new PlainSentenceError('Write the converted keystore to a new file; the original stays as it is.');
         if (fs.existsSync(out)) {
-          if (!inv.interactive) throw new Error(`${out} exists already; nothing was written.`);
+          if (!inv.interactive) throw new PlainSentenceError(`${out} exists already; nothing was written.`);
           await confirm(inv, `${path.basename(out)} exists. Replace it?`, 'Replace');
         }
         const previous = await statSnapshot(out);
