@@ -14,15 +14,16 @@ import { describeCertificate } from '../../src/core/keystore';
 import { contextFor, parseSslProfiles, senderTlsSettings } from '../../src/core/tls/clientContext';
 import { missingSubjectAltNames, renewWithNames } from '../../src/core/tls/listenerRenew';
 import { sslProfileChange } from '../../src/core/tls/sslProfileFix';
-import { planDedicatedTruststore } from '../../src/core/tls/trustFixes';
+import { clientKeyCandidates, planDedicatedTruststore } from '../../src/core/tls/trustFixes';
 import { buildTrustMap } from '../../src/core/tls/trustMap';
-import { FAILING_VERDICTS } from '../../src/core/tls/verdict';
+import { FAILING_VERDICTS, type ServerObservation } from '../../src/core/tls/verdict';
 import { VERDICT_DOCS } from '../../src/core/tls/verdictDocs';
 import type { MiRuntimeHome } from '../../src/core/workspace/discover';
 import { buildEffectiveConfig } from '../../src/core/workspace/effectiveConfig';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
 import { applyChange, applyEdits } from '../helpers/configChange';
 import { keytool } from '../helpers/keytool';
+import { writeMiProject } from '../helpers/miProject';
 
 describe('trust map fixes: computed edits', function () {
   this.timeout(60_000);
@@ -161,6 +162,19 @@ describe('trust map fixes: computed edits', function () {
       });
     });
 
+    it("creates a profiles file that deployment.toml names but that does not exist yet under a project's deployment/, which the Dockerfile copies", async () => {
+      const project = writeMiProject(path.join(home, 'project'), {
+        toml: '[truststore]\nfile_name = "repository/resources/security/client-truststore.jks"\npassword = "wso2carbon"\n\n[transport.http]\nsender.ssl_profile.file_path = "conf/sslprofiles/partners.xml"\n',
+        artifacts: {},
+      });
+      const ca = path.join(home, 'c.p12');
+      keytool(['-genkeypair', '-alias', 'c', '-keyalg', 'EC', '-dname', 'CN=c', '-keystore', ca, '-storetype', 'PKCS12', '-storepass', 'changeit']);
+      const entry = findEntry(await decodeKeystore(new Uint8Array(fs.readFileSync(ca)), 'changeit'), 'c');
+      assert.ok(entry?.kind === 'private-key');
+      const plan = await planDedicatedTruststore(project, { host: 'h', port: 1, certificate: Buffer.from(entry.chain[0]).toString('base64'), clientAuth: 'none' }, { env: {} });
+      assert.equal(path.relative(project.root, plan.profilesFile), path.join('deployment', 'conf', 'sslprofiles', 'partners.xml'));
+    });
+
     it('never reuses an existing file name, and asks for a password when the sender truststore\'s is unknown', async () => {
       fs.writeFileSync(path.join(security(), 'h-1-truststore.p12'), 'taken');
       fs.writeFileSync(ws.deploymentToml, '[truststore]\nfile_name = "t.jks"\npassword = "$env{NOPE}"\n');
@@ -218,6 +232,19 @@ describe('trust map fixes: computed edits', function () {
       keytool(['-importcert', '-noprompt', '-alias', 'leaf', '-file', certFile, '-keystore', store, '-storepass', 'changeit']);
       const loaded = await decodeKeystore(new Uint8Array(fs.readFileSync(store)), 'changeit');
       await assert.rejects(renewWithNames(loaded, 'leaf', 'changeit', ['localhost'], { validityDays: 30 }), /signed by a CA/);
+    });
+  });
+
+  describe('clientKeyCandidates', () => {
+    it('offers the configured keystore whose password deployment.toml keeps in the secure vault, opened with the saved password', async () => {
+      // The usual cipher-tool setup: [keystore.primary] password = "$secret{…}", which this tool cannot read.
+      const store = path.join(security(), 'wso2carbon.jks');
+      keytool(['-genkeypair', '-alias', 'wso2carbon', '-keyalg', 'EC', '-dname', 'CN=mi.example.com', '-validity', '30', '-keystore', store, '-storetype', 'JKS', '-storepass', 'vaulted1', '-keypass', 'vaulted1']);
+      fs.writeFileSync(ws.deploymentToml, '[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.jks"\ntype = "JKS"\npassword = "$secret{keystore_password}"\nalias = "wso2carbon"\nkey_password = "$secret{keystore_password}"\n');
+      const observation: ServerObservation = { host: 'partner.example.com', port: 443, fetchedAt: new Date().toISOString(), chain: [], versions: {}, clientAuth: 'required', acceptedIssuers: [], clientCertificates: {} };
+      const saved = async (file: string) => (file === store ? 'vaulted1' : undefined);
+      const [withSaved, without] = [await clientKeyCandidates(ws, observation, { env: {}, cache: new KeystoreCache(), passwordFor: saved }), await clientKeyCandidates(ws, observation, { env: {}, cache: new KeystoreCache() })];
+      assert.deepEqual([withSaved.candidates.map((c) => [c.location, c.alias, c.accepted]), without.candidates.length], [[['repository/resources/security/wso2carbon.jks', 'wso2carbon', 'unknown']], 0]);
     });
   });
 });

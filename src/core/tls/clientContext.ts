@@ -184,9 +184,14 @@ export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): Ss
   return out;
 }
 
-/** Where a written `sender.ssl_profile.file_path` may lie in the workspace, most likely first (MI reads it relative to MI_HOME). */
+/**
+ * Where a written `sender.ssl_profile.file_path` may lie in the workspace, most likely first, the first being
+ * where a new one is created. MI reads it relative to MI_HOME, which an integration project keeps under
+ * deployment/ (what its Dockerfile copies).
+ */
 export function sslProfilesCandidates(ws: MiWorkspace, written: string): string[] {
-  return path.isAbsolute(written) ? [written] : [path.join(ws.root, written), path.join(ws.root, 'deployment', written)];
+  if (path.isAbsolute(written)) return [written];
+  return ws.kind === 'project' ? [path.join(ws.root, 'deployment', written), path.join(ws.root, written)] : [path.join(ws.root, written)];
 }
 
 /** The sender's settings with its dynamic SSL profiles read from disk (bounded to 1 MiB). */

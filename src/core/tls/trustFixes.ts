@@ -244,7 +244,8 @@ export async function clientKeyCandidates(ws: MiWorkspace, observation: ServerOb
     const names = (await fsp.readdir(securityDir)).filter((n) => STORE_FILE.test(n)).slice(0, MAX_SCANNED);
     for (const n of names) {
       const file = path.join(securityDir, n);
-      if (refs.some((r) => r.path === file)) continue;
+      // A configured store is tried here too when its password is not known to the configuration ($secret{}, unset $env{}).
+      if (refs.some((r) => r.path === file && r.password !== undefined)) continue;
       const location = locationOf(ws, file);
       if (!location) continue;
       const own = await options.passwordFor?.(file);

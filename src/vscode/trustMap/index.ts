@@ -79,6 +79,8 @@ function publish(service: TrustMapService, diagnostics: vscode.DiagnosticCollect
   for (const map of service.all()) {
     for (const c of map.connections) {
       if (!FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
+      // An expired listener certificate is the checks' certificate-expired already, on the same table, with its renew fix.
+      if (c.direction === 'inbound' && c.verdict === 'expired') continue;
       const r = c.range;
       const d = new vscode.Diagnostic(
         new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
