@@ -110,6 +110,12 @@ describe('mi-keystores: one shape for every command', () => {
       assert.equal(actual.stdout, '');
     });
 
+    it('an --out in a folder that does not exist is one line naming it, exit 1, not an unexpected failure', async () => {
+      const file = copyFixture('jks-rsa.jks', dir());
+      const actual = await run(['export-cert', file, '--alias', 'server', '--password-env', 'PW', '--out', 'no-such-folder/server.pem']);
+      assert.deepEqual([actual.code, actual.stderr], [1, 'mi-keystores: no-such-folder/server.pem: no such file.\n']);
+    });
+
     it('a missing required option is a usage error naming it, before any work', async () => {
       const actual = await run(['rename', 'nothing-here.jks', '--alias', 'a']);
       assert.equal(actual.code, 2);
