@@ -6,7 +6,9 @@
 import * as vscode from 'vscode';
 import { FileChangedError } from '../core/keystore';
 import type { TextEdit } from '../core/problem';
+import type { FileCreation } from '../core/tls/sslProfileFix';
 import { toRange } from './convert';
+import { PlainSentenceError } from './errorMessages';
 
 /** The text a file has now: its editor's (unsaved changes included) when open, else the file on disk. */
 async function currentText(file: string): Promise<string | undefined> {
@@ -20,22 +22,26 @@ async function currentText(file: string): Promise<string | undefined> {
 }
 
 /**
- * Applies `edits`; returns the files changed. `basedOn` (file → the text the edits were planned on) refuses
- * the edit with FileChangedError when a file no longer holds that text: positions planned on another
+ * Applies `edits`, and creates `creates` (never over an existing file), as one WorkspaceEdit, so one undo
+ * takes it all back; returns the files changed. `basedOn` (file → the text the edits were planned on)
+ * refuses the edit with FileChangedError when a file no longer holds that text: positions planned on another
  * version would land in the wrong place. Throws when VS Code refuses the edit.
  */
-export async function applyTextEdits(edits: readonly TextEdit[], label: string, basedOn: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
-  if (edits.length === 0) return [];
-  const files = [...new Set(edits.map((e) => e.file))];
+export async function applyTextEdits(edits: readonly TextEdit[], label: string, basedOn: ReadonlyMap<string, string> = new Map(), creates: readonly FileCreation[] = []): Promise<string[]> {
+  if (edits.length === 0 && creates.length === 0) return [];
+  const edited = [...new Set(edits.map((e) => e.file))];
   for (const [file, text] of basedOn) {
-    if (files.includes(file) && (await currentText(file)) !== text) throw new FileChangedError(file);
+    if (edited.includes(file) && (await currentText(file)) !== text) throw new FileChangedError(file);
   }
   const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath));
   const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) edit.replace(vscode.Uri.file(e.file), toRange(e.range), e.newText, { label, needsConfirmation: false });
-  const ok = await vscode.workspace.applyEdit(edit);
-  if (!ok) throw new Error(`VS Code refused the edit to ${files.join(', ')}.`);
-  for (const file of files) {
+  const meta = { label, needsConfirmation: false };
+  for (const c of creates) edit.createFile(vscode.Uri.file(c.file), { overwrite: false, contents: c.contents }, meta);
+  for (const e of edits) edit.replace(vscode.Uri.file(e.file), toRange(e.range), e.newText, meta);
+  const files = [...new Set([...creates.map((c) => c.file), ...edited])];
+  if (!(await vscode.workspace.applyEdit(edit))) throw new PlainSentenceError(`VS Code refused the edit to ${files.join(', ')}.`);
+  // MI reads the files on disk: save those the person had no unsaved changes in.
+  for (const file of edited) {
     if (dirtyBefore.has(file)) continue;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
     if (doc?.isDirty) await doc.save();

@@ -90,7 +90,6 @@ function profilesFileEdits(input: SslProfileEditInput, text: string): TextEdit[]
   if (text.length > 1024 * 1024) throw new InvalidInputError(`The SSL profiles file ${input.profilesFile} is over 1 MiB; edit it by hand.`);
   const starts = lineStartsOf(text);
   // Comments are blanked (same length) so a commented-out profile is neither matched nor edited.
-  // Comments are blanked (same length) so a commented-out profile is neither matched nor edited.
   const clean = blankComments(text);
   const server = input.server.toLowerCase();
   const edits: TextEdit[] = [];

@@ -110,7 +110,7 @@ function renewCertificateCommand(deps: Deps) {
       const entry = findEntry(loaded.store, alias);
       const leaf = entry?.kind === 'private-key' ? entry.chain[0] : undefined;
       // A CA-signed certificate can only be renewed by its CA: the person gets a CSR from the same key instead.
-      if (inv.interactive && leaf && (entry?.kind !== 'private-key' || entry.chain.length > 1 || !describeCertificate(leaf).selfSigned)) {
+      if (inv.interactive && leaf && entry?.kind === 'private-key' && (entry.chain.length > 1 || !describeCertificate(leaf).selfSigned)) {
         return { csrFor: alias } as const;
       }
       const validityDays = o.validityDays ?? vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.defaultValidityDays, 365);

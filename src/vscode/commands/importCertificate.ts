@@ -16,7 +16,7 @@ import { Cancelled, type Invocation, need } from './invocation';
 import { openStore } from './openStore';
 import { withProgress } from './progress';
 import { askPick, askText, pickKeystore } from './prompts';
-import { onStore, saveStore } from './storeWrites';
+import { onStore, saveAndAnnounce } from './storeWrites';
 import { fetchServerChain } from './tlsFetch';
 
 /** Options of importCertificate: `certificate` (a file) or `host` (+ `port`, default 443). */
@@ -61,9 +61,8 @@ export async function importTrusted(
       const answer = await vscode.window.showWarningMessage(`This certificate is already in the store as "${duplicateOf}".`, { modal: true }, go);
       if (answer !== go) throw new Cancelled();
     }
-    await withProgress('Saving the keystore…', () => saveStore(keystore, store, storePassword, loaded.snapshot));
+    await saveAndAnnounce(deps, keystore, store, storePassword, loaded.snapshot);
     deps.log.info(`Imported "${info.subject}" (SHA-256 ${info.sha256}) into ${keystore} as "${name}".`);
-    deps.model.notifyWritten([keystore]);
     if (inv.interactive) void vscode.window.showInformationMessage(`Imported the certificate of ${info.subject} as "${name}".`);
     return { keystore, alias: name, subject: info.subject, sha256: info.sha256, duplicateOf };
   });

@@ -1,7 +1,6 @@
 /**
- * The commands feature: registers every command of the extension, one concern a module, and is the one
- * module other features import from (the command wrapper, prompts, opening and saving a store, and the
- * import of a trusted certificate).
+ * The commands feature: registers every command of the extension, one concern a module. It is the one
+ * module other features may import from (eslint.config.mjs); today only extension.ts does, to register.
  */
 import type * as vscode from 'vscode';
 import type { Deps } from '../deps';
@@ -17,14 +16,6 @@ import * as rotateInternalKeystore from './rotateInternalKeystore';
 import * as storeCommands from './storeCommands';
 import * as trustMapCommands from './trustMapCommands';
 import * as viewCommands from './viewCommands';
-
-export { command, requireTrust } from './command';
-export { importTrusted } from './importCertificate';
-export { Cancelled, MissingOptionError, type Invocation } from './invocation';
-export { openStore } from './openStore';
-export { withProgress } from './progress';
-export { askText } from './prompts';
-export { onStore, saveStore } from './storeWrites';
 
 /** The features the commands act on, built before the commands are registered. */
 export interface CommandTargets {

@@ -10,11 +10,12 @@ import * as vscode from 'vscode';
 import { InvalidInputError, WrongKeyPasswordError } from '../../core/keystore';
 import { describeCertificate } from '../../core/keystore';
 import { renewWithNames } from '../../core/tls/listenerRenew';
-import type { ConfigChange } from '../../core/tls/sslProfileFix';
 import { clientKeyCandidates, planClientKeyProfile, planDedicatedTruststore, type TrustFixOptions, type TrustFixPlan } from '../../core/tls/trustFixes';
 import type { Connection, TrustMap } from '../../core/tls/trustMap';
 import type { MiWorkspace } from '../../core/workspace/discover';
+import { applyTextEdits } from '../applyEdits';
 import type { Deps } from '../deps';
+import { PlainSentenceError } from '../errorMessages';
 import { COMMANDS, SETTINGS } from '../ids';
 import type { FindWorkspace, TrustMapService } from '../trustMap/index';
 import { command, requireTrust } from './command';
@@ -64,25 +65,6 @@ export interface RenewedListener {
   readonly verdict: string | undefined;
 }
 
-/** Applies a planned change as one WorkspaceEdit (created files included), then saves what it edited. */
-export async function applyConfigChange(change: ConfigChange, label: string): Promise<string[]> {
-  const dirtyBefore = new Set(vscode.workspace.textDocuments.filter((d) => d.isDirty).map((d) => d.uri.fsPath));
-  const edit = new vscode.WorkspaceEdit();
-  const meta = { label, needsConfirmation: false };
-  for (const c of change.creates) edit.createFile(vscode.Uri.file(c.file), { overwrite: false, contents: c.contents }, meta);
-  for (const e of change.edits) edit.replace(vscode.Uri.file(e.file), new vscode.Range(e.range.start.line, e.range.start.character, e.range.end.line, e.range.end.character), e.newText, meta);
-  const files = [...new Set([...change.creates.map((c) => c.file), ...change.edits.map((e) => e.file)])];
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${files.join(', ')}.`);
-  // A file with unsaved changes of the person's is left for them to save; the others are saved now, since
-  // MI (and the next map) read the files on disk.
-  for (const file of new Set(change.edits.map((e) => e.file))) {
-    if (dirtyBefore.has(file)) continue;
-    const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
-    if (doc?.isDirty) await doc.save();
-  }
-  return files;
-}
-
 /** The fixes' commands and code actions, over the trust map of each workspace. */
 class TrustFixes {
   constructor(
@@ -99,16 +81,16 @@ class TrustFixes {
       workspaceFolder: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.root))?.uri.fsPath ?? ws.root,
       // A store of the security folder whose password no configuration names opens with one the person gave or saved.
       passwordFor: async (file) => (given?.keystore && given.password !== undefined && path.resolve(given.keystore) === file ? given.password : await deps.passwords.get(file)),
-  };
+    };
   }
   /** The workspace, its map and the outbound connection a server fix is about. */
   private async locate(o: Partial<ServerFixOptions>, what: string): Promise<{ ws: MiWorkspace; map: TrustMap; conn: Connection }> {
-    if (!o.workspace || !o.host || !o.port) throw new Error(`${what} needs workspace, host and port.`);
+    if (!o.workspace || !o.host || !o.port) throw new PlainSentenceError(`${what} needs workspace, host and port.`);
     const [ws] = await this.findWorkspace(o.workspace);
     const map = ws ? (this.service.mapOf(ws) ?? (await this.service.refresh(ws))) : undefined;
     const host = o.host.toLowerCase();
     const conn = map?.connections.find((c) => c.direction === 'outbound' && c.host === host && c.port === o.port);
-    if (!ws || !map || !conn) throw new Error(`No connection to ${o.host}:${o.port} is known; test the connection first.`);
+    if (!ws || !map || !conn) throw new PlainSentenceError(`No connection to ${o.host}:${o.port} is known; test the connection first.`);
     return { ws, map, conn };
   }
   /** Confirms (when interactive) and applies a planned profile change, then re-judges the connection. */
@@ -118,7 +100,7 @@ class TrustFixes {
       const detail = `${plan.summary}\n\nWrites ${path.relative(ws.root, plan.profilesFile)}${plan.change.edits.some((e) => e.file === ws.deploymentToml) ? ' and names it in deployment.toml' : ''}. Applied as one edit, undone as one step. The profile holds the stores' passwords in clear text, as MI reads them.`;
       if ((await vscode.window.showWarningMessage(title, { modal: true, detail }, go)) !== go) throw new Cancelled();
     }
-    const files = await applyConfigChange(plan.change, title);
+    const files = await applyTextEdits(plan.change.edits, title, undefined, plan.change.creates);
     this.deps.log.info(`${plan.summary} Changed ${files.join(', ')}.`);
     this.deps.model.notifyWritten(files);
     const map = await this.service.refresh(ws);
@@ -131,7 +113,7 @@ class TrustFixes {
     const host = conn.host as string;
     const port = conn.port as number;
     const obs = this.service.observationOf(ws, host, port);
-    if (!obs) throw new Error(`Nothing is remembered of ${host}:${port}; test the connection first.`);
+    if (!obs) throw new PlainSentenceError(`Nothing is remembered of ${host}:${port}; test the connection first.`);
     const { candidates, notes } = await clientKeyCandidates(ws, obs, this.fixOptions(ws, { keystore: o.keystore, password: o.keystorePassword }));
     for (const n of notes) this.deps.log.info(n);
     if (candidates.length === 0) throw new InvalidInputError(`No key entry of the workspace's keystores is one ${host}:${port} accepts${notes.length ? ` (${notes.length} store(s) could not be used; see the log)` : ''}.`);
@@ -194,7 +176,7 @@ class TrustFixes {
     const [ws] = o.workspace ? await this.findWorkspace(o.workspace) : [];
     const map = ws ? (this.service.mapOf(ws) ?? (await this.service.refresh(ws))) : undefined;
     const conn = map?.connections.find((c) => c.direction === 'inbound');
-    if (!ws || !conn?.truststorePath || !conn.keyAlias || !conn.host) throw new Error("MI's HTTPS listener key entry is not known here.");
+    if (!ws || !conn?.truststorePath || !conn.keyAlias || !conn.host) throw new PlainSentenceError("MI's HTTPS listener key entry is not known here.");
     const keystore = conn.truststorePath;
     const alias = conn.keyAlias;
     const hosts = [conn.host, 'localhost'];

@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { describeCertificate } from '../../core/keystore';
 import { toJsonConnection, type TlsJsonConnection } from '../../core/tls/trustMapJson';
 import type { Deps } from '../deps';
+import { PlainSentenceError } from '../errorMessages';
 import { COMMANDS } from '../ids';
 import { workspaceFinder, type FindWorkspace, type TrustMapService } from '../trustMap/index';
 import { command, requireTrust } from './command';
@@ -58,12 +59,12 @@ function trustIssuingCaCommand(deps: Deps, service: TrustMapService, findWorkspa
     return command<TrustIssuingCaOptions, { alias: string; sha256: string; keystore: string }>(deps, 'Trusting the issuing CA', async (inv) => {
     requireTrust(deps, 'Trusting a CA');
     const o = inv.options;
-    if (!o.workspace || !o.host || !o.port) throw new Error('Trusting the issuing CA needs workspace, host and port.');
+    if (!o.workspace || !o.host || !o.port) throw new PlainSentenceError('Trusting the issuing CA needs workspace, host and port.');
     const [ws] = await findWorkspace(o.workspace);
     const map = ws ? (service.mapOf(ws) ?? (await service.refresh(ws))) : undefined;
     const host = o.host.toLowerCase();
     const conn = map?.connections.find((c) => c.direction === 'outbound' && c.host === host && c.port === o.port && c.trustCandidate);
-    if (!ws || !conn?.trustCandidate || !conn.truststorePath) throw new Error(`No certificate to trust is known for ${o.host}:${o.port}; test the connection first.`);
+    if (!ws || !conn?.trustCandidate || !conn.truststorePath) throw new PlainSentenceError(`No certificate to trust is known for ${o.host}:${o.port}; test the connection first.`);
     const der = new Uint8Array(Buffer.from(conn.trustCandidate, 'base64'));
     const info = describeCertificate(der);
     if (inv.interactive) {
