@@ -175,6 +175,19 @@ describe('trust map fixes: computed edits', function () {
       assert.equal(path.relative(project.root, plan.profilesFile), path.join('deployment', 'conf', 'sslprofiles', 'partners.xml'));
     });
 
+    it("does not copy a truststore password deployment.toml keeps in $env{} into the profile, and asks for one instead", async () => {
+      const sender = path.join(security(), 'client-truststore.jks');
+      keytool(['-genkeypair', '-alias', 'x', '-keyalg', 'EC', '-dname', 'CN=x', '-keystore', sender, '-storetype', 'JKS', '-storepass', 'from-env-1']);
+      fs.writeFileSync(ws.deploymentToml, '[truststore]\nfile_name = "repository/resources/security/client-truststore.jks"\npassword = "$env{TS_PW}"\n');
+      const entry = findEntry(await decodeKeystore(new Uint8Array(fs.readFileSync(sender)), 'from-env-1'), 'x');
+      assert.ok(entry?.kind === 'private-key');
+      const input = { host: 'h', port: 1, certificate: Buffer.from(entry.chain[0]).toString('base64'), clientAuth: 'none' as const };
+      await assert.rejects(planDedicatedTruststore(ws, input, { env: { TS_PW: 'from-env-1' } }), /needs a password/);
+      const plan = await planDedicatedTruststore(ws, { ...input, password: 'given-1' }, { env: { TS_PW: 'from-env-1' } });
+      const written = [...plan.change.creates.map((c) => Buffer.from(c.contents).toString('latin1')), ...plan.change.edits.map((e) => e.newText)].join('\n');
+      assert.deepEqual([written.includes('from-env-1'), written.includes('<Password>given-1</Password>')], [false, true]);
+    });
+
     it('never reuses an existing file name, and asks for a password when the sender truststore\'s is unknown', async () => {
       fs.writeFileSync(path.join(security(), 'h-1-truststore.p12'), 'taken');
       fs.writeFileSync(ws.deploymentToml, '[truststore]\nfile_name = "t.jks"\npassword = "$env{NOPE}"\n');

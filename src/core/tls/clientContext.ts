@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { TomlDocument } from '../config/toml';
 import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
-import { storeById, type EffectiveConfig, type EffectiveStore } from '../workspace/effectiveConfig';
+import { storeById, type EffectiveConfig, type EffectiveStore, type PasswordValue } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
@@ -34,6 +34,11 @@ export interface StoreRef {
   /** Why the password is not known (`$secret{x}` not supplied...). */
   readonly passwordUnknown?: string;
   readonly keyPassword?: string;
+  /**
+   * The password (or key password) comes from `$env{}`, `$secret{}` or `$sys{}`: it may open the store here,
+   * but a fix never writes it into a file in the clear, where the person chose not to keep it.
+   */
+  readonly passwordKeptOut?: true;
   readonly keyAlias?: string;
   /** The deployment.toml or profile file and range a fix of this store's configuration points at. */
   readonly configFile: string;
@@ -93,7 +98,8 @@ export function enabledVersions(written: string | undefined): TlsVersion[] {
   return JDK_CLIENT_VERSIONS.filter((v) => listed.includes(v));
 }
 
-function storeRef(s: EffectiveStore | undefined, label: string, doc: TomlDocument): StoreRef {
+/** A configured store as the client context names it: its password when known here, else why not. */
+export function storeRef(s: EffectiveStore | undefined, label: string, doc: TomlDocument): StoreRef {
   if (!s) return { label, written: '', path: null, type: null, passwordUnknown: 'not configured', configFile: doc.file, configRange: FILE_START };
   const pw = s.password;
   const unknown =
@@ -114,10 +120,16 @@ function storeRef(s: EffectiveStore | undefined, label: string, doc: TomlDocumen
     ...(pw?.value !== undefined ? { password: pw.value } : {}),
     ...(unknown ? { passwordUnknown: unknown } : {}),
     ...(s.keyPassword?.value !== undefined ? { keyPassword: s.keyPassword.value } : {}),
+    ...(keptOut(pw) || keptOut(s.keyPassword) ? { passwordKeptOut: true as const } : {}),
     ...(s.alias ? { keyAlias: s.alias.value } : {}),
     configFile: doc.file,
     configRange: s.file.anchor,
   };
+}
+
+/** Whether a resolved password comes from outside the file ($env{}, $secret{}, $sys{}). */
+function keptOut(pw: PasswordValue | null | undefined): boolean {
+  return pw?.value !== undefined && (pw.state === 'env' || pw.state === 'secret' || pw.state === 'sys');
 }
 
 /** The HTTPS sender's settings, without the profiles file (pure). */

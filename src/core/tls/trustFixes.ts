@@ -16,7 +16,7 @@ import { buildEffectiveConfig } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside, resolveStorePath, SECURITY_DIR } from '../workspace/resolvePath';
-import { contextFor, senderTlsSettings, sslProfilesCandidates, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
+import { contextFor, senderTlsSettings, sslProfilesCandidates, storeRef, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
 import { DEFAULT_PROFILES_PATH, sslProfileChange, type ConfigChange, type ProfileStore } from './sslProfileFix';
 import { issuedByOneOf, type ServerObservation } from './verdict';
 
@@ -85,24 +85,13 @@ async function settingOf(ws: MiWorkspace, options: TrustFixOptions): Promise<Set
     const base = ws.kind === 'runtime' ? ws.root : path.join(ws.root, 'deployment');
     profiles = { file: path.join(base, ...DEFAULT_PROFILES_PATH.split('/')), written: DEFAULT_PROFILES_PATH, text: null };
   }
-  const stores: StoreRef[] = config.stores
-    .filter((s) => !s.disabled && s.path)
-    .map((s) => ({
-      label: s.label,
-      written: s.file.value,
-      path: s.path,
-      type: s.type?.value ?? null,
-      ...(s.password?.value !== undefined ? { password: s.password.value } : {}),
-      ...(s.keyPassword?.value !== undefined ? { keyPassword: s.keyPassword.value } : {}),
-      configFile: doc.file,
-      configRange: s.file.anchor,
-    }));
+  const stores = config.stores.filter((s) => !s.disabled && s.path).map((s) => storeRef(s, s.label, doc));
   return { doc, settings, stores, profiles };
 }
 
-/** A store as a profile names it, or null when its password is not known here. */
+/** A store as a profile names it, or null when its password is not known here or is kept out of the files. */
 function profileStoreOf(ref: StoreRef | undefined, format?: string): ProfileStore | null {
-  if (!ref || ref.password === undefined || !ref.written) return null;
+  if (!ref || ref.password === undefined || ref.passwordKeptOut || !ref.written) return null;
   const type = ref.type ?? format ?? (/\.(p12|pfx)$/i.test(ref.written) ? 'PKCS12' : 'JKS');
   return { location: ref.written, type, password: ref.password, ...(ref.keyPassword !== undefined ? { keyPassword: ref.keyPassword } : {}) };
 }
@@ -151,8 +140,10 @@ export interface TrustFixPlan {
 export async function planDedicatedTruststore(ws: MiWorkspace, input: DedicatedTrustInput, options: TrustFixOptions = {}): Promise<TrustFixPlan> {
   const setting = await settingOf(ws, options);
   const server = serverOf(input.host, input.port);
-  const password = input.password ?? setting.settings.sender.truststore.password;
-  if (!password) throw new InvalidInputError('The new truststore needs a password (the sender truststore\'s is not known here).');
+  const sender = setting.settings.sender.truststore;
+  // The profile holds it in the clear: a password the configuration keeps in $env{} or $secret{} is not copied there.
+  const password = input.password ?? (sender.passwordKeptOut ? undefined : sender.password);
+  if (!password) throw new InvalidInputError('The new truststore needs a password (the sender truststore\'s is not known here, or is kept out of deployment.toml).');
   const der = new Uint8Array(Buffer.from(input.certificate, 'base64'));
   const info = describeCertificate(der);
   let location = '';
@@ -331,7 +322,8 @@ export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerO
   // The password that opened the store and the one that opens its keys, found again (never returned to callers).
   const refs = [...setting.stores, ...setting.settings.profiles.flatMap((p) => (p.keystore ? [p.keystore] : []))];
   const own = await options.passwordFor?.(c.file);
-  const passwords = [...new Set([own, ...refs.flatMap((r) => [r.password, r.keyPassword])].filter((p): p is string => p !== undefined))];
+  // Only passwords that may go into the profile in the clear: given, saved, or written so in the configuration.
+  const passwords = [...new Set([own, ...refs.flatMap((r) => (r.passwordKeptOut ? [] : [r.password, r.keyPassword]))].filter((p): p is string => p !== undefined))];
   let keystore: ProfileStore | null = null;
   for (const pw of passwords) {
     const r = await cache.read(c.file, pw);
@@ -346,7 +338,7 @@ export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerO
     }
     if (keystore) break;
   }
-  if (!keystore) throw new InvalidInputError(`The keys of ${c.location} cannot be opened with a known password.`);
+  if (!keystore) throw new InvalidInputError(`The keys of ${c.location} open only with a password the configuration keeps in $env{} or $secret{}, which is not written into the profile in the clear: give the password.`);
   const truststore = profileStoreOf(ctx.truststore);
   const change = sslProfileChange({
     toml: setting.doc,
