@@ -342,6 +342,13 @@ describe('dynamic SSL profiles (pattern of MI\'s dynamicsslprofiles integration 
     assert.deepEqual(problems.map((p) => [p.code, p.range.start.line]), [['store-type-mismatch', 5], ['wrong-key-password', 7]]);
     for (const p of problems) for (const f of p.fixes) assert.ok(!f.edits || f.edits.every((e) => !e.file.endsWith('deployment.toml')), 'no TOML edit for an XML value');
   });
+  it('a commented-out profile is not read: its store that does not exist is no finding', async () => {
+    const ws = home(toml, { stores: { [`${SEC}/profile.jks`]: 'jks-keypass.jks' } });
+    const good = profile(`${SEC}/profile.jks`, 'JKS', 'storepass1', 'keypass1');
+    const old = profile(`${SEC}/gone.jks`, 'JKS', 'x', 'x').replace('<parameter name="SSLProfiles">', '').replace('</parameter>', '');
+    fs.writeFileSync(path.join(ws.root, 'conf/listenerprofiles.xml'), good.replace('</parameter>', `<!-- the old partner, kept for reference:\n${old}-->\n</parameter>`));
+    assert.deepEqual((await check(ws)).filter((p) => p.file.endsWith('.xml')), []);
+  });
   it('a good profile is silent', async () => {
     const ws = home(toml, { stores: { [`${SEC}/profile.jks`]: 'jks-keypass.jks' } });
     fs.writeFileSync(path.join(ws.root, 'conf/listenerprofiles.xml'), profile(`${SEC}/profile.jks`, 'JKS', 'storepass1', 'keypass1'));

@@ -1,11 +1,12 @@
 /**
  * Dynamic SSL profiles (`[transport.http] listener.ssl_profile.file_path`): an XML file of `<profile>`
  * elements, each with a `<KeyStore>` and `<TrustStore>` (Location, Type, Password, KeyPassword) that the
- * HTTPS listener or sender uses for one bind address or host. Read bounded, parsed with bounded
- * regular expressions; values keep their ranges in the XML so findings point into it.
+ * HTTPS listener or sender uses for one bind address or host. Read bounded, scanned linearly (./profileXml);
+ * values keep their ranges in the XML so findings point into it.
  */
 import * as fs from 'node:fs';
 import type { Range } from '../problem';
+import { blankComments, elements, firstElement } from './profileXml';
 import { lineStartsOf, positionAt } from './project';
 import { decodeXmlText } from './xmlText';
 
@@ -42,39 +43,35 @@ export function readSslProfileText(file: string): string | null {
   }
 }
 
-/** Every KeyStore/TrustStore of every profile of `xml`. */
+/** Every KeyStore/TrustStore of every profile of `xml` (commented-out profiles are not MI's, so not read). */
 export function parseSslProfiles(xml: string): SslProfileStore[] {
-  const text = xml.slice(0, MAX_SSL_PROFILE_BYTES);
+  // Comments blanked (same length, so ranges stay true); elements() scans linearly, as a hostile file needs.
+  const text = blankComments(xml.slice(0, MAX_SSL_PROFILE_BYTES));
   const lineStarts = lineStartsOf(text);
-  const value = (block: string, blockStart: number, tag: string): XmlValue | undefined => {
-    const m = new RegExp(`<${tag}>([^<]{0,4096})</${tag}>`).exec(block);
-    if (!m) return undefined;
-    const start = blockStart + m.index + tag.length + 2;
-    return { text: decodeXmlText(m[1].trim()), range: { start: positionAt(lineStarts, start), end: positionAt(lineStarts, start + m[1].length) } };
+  const value = (tag: string, from: number, to: number): XmlValue | undefined => {
+    const e = firstElement(text, tag, from, to);
+    if (!e) return undefined;
+    const raw = text.slice(e.innerStart, e.innerEnd);
+    return { text: decodeXmlText(raw.trim()), range: { start: positionAt(lineStarts, e.innerStart), end: positionAt(lineStarts, e.innerEnd) } };
   };
   const out: SslProfileStore[] = [];
-  let n = 0;
-  for (const p of text.matchAll(/<profile>([\s\S]{0,65536}?)<\/profile>/g)) {
-    const body = p[1];
-    const bodyStart = (p.index ?? 0) + '<profile>'.length;
-    const name = value(body, bodyStart, 'bindAddress')?.text ?? value(body, bodyStart, 'servers')?.text ?? `#${n + 1}`;
+  elements(text, 'profile').forEach((p, n) => {
+    const name = value('bindAddress', p.innerStart, p.innerEnd)?.text ?? value('servers', p.innerStart, p.innerEnd)?.text ?? `#${n + 1}`;
     for (const [tag, role] of [['KeyStore', 'keystore'], ['TrustStore', 'truststore']] as const) {
-      const m = new RegExp(`<${tag}>([\\s\\S]{0,16384}?)</${tag}>`).exec(body);
-      if (!m) continue;
-      const blockStart = bodyStart + m.index + tag.length + 2;
-      const location = value(m[1], blockStart, 'Location');
+      const block = firstElement(text, tag, p.innerStart, p.innerEnd);
+      if (!block) continue;
+      const location = value('Location', block.innerStart, block.innerEnd);
       if (!location) continue;
       out.push({
         profile: n,
         name,
         role,
         location,
-        type: value(m[1], blockStart, 'Type'),
-        password: value(m[1], blockStart, 'Password'),
-        ...(role === 'keystore' ? { keyPassword: value(m[1], blockStart, 'KeyPassword') } : {}),
+        type: value('Type', block.innerStart, block.innerEnd),
+        password: value('Password', block.innerStart, block.innerEnd),
+        ...(role === 'keystore' ? { keyPassword: value('KeyPassword', block.innerStart, block.innerEnd) } : {}),
       });
     }
-    n++;
-  }
+  });
   return out;
 }
