@@ -13,7 +13,7 @@ import { createLog } from './vscode/log';
 import { PasswordStore } from './vscode/passwords';
 import { WorkspaceModel } from './vscode/workspaceModel';
 import { testHooks } from './vscode/support/testHooks';
-import { answerTimes } from './vscode/assistContext';
+import { answerTimes } from './vscode/answerTimes';
 
 /** What `activate` returns: the activation time, for the performance measurement in the host. */
 export interface ExtensionApi {
@@ -29,8 +29,8 @@ export interface ExtensionApi {
     readonly hooks: typeof testHooks;
     /** Fires with the files the shared model announced as changed (the Keystores view reloads on it). */
     readonly onDidChangeModel: vscode.Event<readonly string[]>;
-    /** How long the last hover and completion answers took inside the host, in ms, oldest first. */
-    answerTimes(): readonly number[];
+    /** How many hover, completion and code-action answers there were, and how long the last took inside the host (ms). */
+    answerTimes(): { total: number; recent: readonly number[] };
   };
 }
 
@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       storagePaths: [context.globalStorageUri, context.storageUri].filter((u): u is vscode.Uri => u !== undefined).map((u) => u.fsPath),
       hooks: testHooks,
       onDidChangeModel: (listener, thisArg, disposables) => model.onDidChange((c) => listener.call(thisArg, c.files), undefined, disposables),
-      answerTimes: () => [...answerTimes],
+      answerTimes,
     },
     validateNow: async (file) => {
       await diag.validate(file);

@@ -8,6 +8,7 @@ import type { AssistContext } from '../core/config/assist';
 import type { TomlDocument } from '../core/config/toml';
 import type { MiWorkspace } from '../core/workspace/discover';
 import { createAssistContext } from '../core/workspace/assistContext';
+import { recordAnswer } from './answerTimes';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';
 
@@ -25,13 +26,9 @@ export async function answerWithin<T>(deps: Deps, document: vscode.TextDocument,
   try {
     return await answerFrom(deps, document, answer, started, storeLate);
   } finally {
-    answerTimes.push(performance.now() - started);
-    if (answerTimes.length > 100) answerTimes.shift();
+    recordAnswer(started);
   }
 }
-
-/** How long the last answers of hover and completion took inside the extension host, in ms (for the stall guard test). */
-export const answerTimes: number[] = [];
 
 async function answerFrom<T>(deps: Deps, document: vscode.TextDocument, answer: (doc: TomlDocument, ctx: AssistContext) => Promise<T>, started: number, storeLate?: (partial: T) => T): Promise<T> {
   const doc = await deps.model.parseDocumentWithin(document, ASSIST_WAIT_MS);

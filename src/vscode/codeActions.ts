@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Fix, Problem } from '../core/problem';
+import { recordAnswer } from './answerTimes';
 import { addFixToEdit, codeOf, toRange } from './convert';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
@@ -39,6 +40,15 @@ class ProblemCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly diagnostics: DiagnosticsFeature) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
+    const started = performance.now();
+    try {
+      return this.actionsFor(document, context);
+    } finally {
+      recordAnswer(started);
+    }
+  }
+
+  private actionsFor(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const problems = this.diagnostics.problems.get(document.uri.fsPath);
     if (problems.length === 0) return [];
     const wantsFixAll = context.only?.contains(FIX_ALL_KIND) || FIX_ALL_KIND.contains(context.only ?? vscode.CodeActionKind.Empty);

@@ -1,12 +1,13 @@
-// The stall guard: each file written to freeze the editor is opened in the real extension host, and hover,
-// completion, code actions and diagnostics must each answer within 200 ms while the host's event loop never
-// stops for longer (measured by a 10 ms heartbeat); the host must still answer afterwards.
+// The stall guard: each file written to freeze the editor is opened in the real extension host. Hover,
+// completion and code actions must each take the extension under 200 ms, reading the diagnostics too, while
+// the host's event loop never stops for longer than STALL_MS (measured by a 10 ms heartbeat); the host must
+// still answer afterwards.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HOSTILE } from '../fuzz/mutators';
-import { activate, closeAll, lastAnswerMs, longestStall, ourDiagnostics, tempMiHome } from './helpers';
+import { activate, closeAll, longestStall, ourDiagnostics, ownAnswerMs, tempMiHome, waitForDiagnostics } from './helpers';
 
 /** Generous for a loaded CI machine; the same answers took 85 s, 23 s or killed the host before. */
 const BUDGET_MS = 200;
@@ -61,14 +62,23 @@ describe('hostile files: the extension host never stalls', function () {
           // The workbench first builds its own model of the file (seconds for 8 MB in a loaded browser); that
           // first round trip is VS Code's, the answers timed below are the extension's.
           await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(0, 0));
-          // Round trips through the workbench (a loaded browser adds its own queueing) and the extension's own time.
-          const hoverTrip = await timed(() => vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position));
-          const hover = lastAnswerMs();
-          const completionTrip = await timed(() => vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position));
-          const completion = lastAnswerMs();
-          const actions = await timed(() => vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, range));
+          // The extension's own time in the host; the round trips through the workbench (a loaded browser adds its
+          // own queueing, hundreds of ms right after it opened 0.7 MB) are logged beside them.
+          const hover = await ownAnswerMs(() => vscode.commands.executeCommand('vscode.executeHoverProvider', uri, position));
+          const completion = await ownAnswerMs(() => vscode.commands.executeCommand('vscode.executeCompletionItemProvider', uri, position));
+          // Code actions with the check's problems in hand (the fix-all action looks at each of them).
+          await waitForDiagnostics(uri, (ds) => ds.length > 0);
+          const actions = await ownAnswerMs(() => vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, range));
           const diagnostics = await timed(async () => ourDiagnostics(uri));
-          return { hover, completion, actions, diagnostics, hoverTrip, completionTrip };
+          return {
+            hover: hover.ownMs,
+            completion: completion.ownMs,
+            actions: actions.ownMs,
+            diagnostics,
+            hoverTrip: hover.tripMs,
+            completionTrip: completion.tripMs,
+            actionsTrip: actions.tripMs,
+          };
         });
         console.log(`hostile ${c.name}: ${JSON.stringify(Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)])))} ms, longest stall ${Math.round(stallMs)} ms`);
         for (const what of ['hover', 'completion', 'actions', 'diagnostics'] as const) assert.ok(times[what] < BUDGET_MS, `${what} took ${times[what].toFixed(0)} ms`);
