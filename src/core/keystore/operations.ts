@@ -504,6 +504,8 @@ function lookupKeyPassword(passwords: Readonly<Record<string, string>> | undefin
 /** Options of renewSelfSignedCertificate. */
 export interface RenewOptions {
   readonly validityDays: number;
+  /** Names to add to the certificate's SANs, in keytool's `-ext SAN=` form (`dns:x`, `ip:y`). */
+  readonly addSubjectAltNames?: readonly string[];
   readonly now?: () => Date;
   readonly randomBytes?: (n: number) => Uint8Array;
 }
@@ -511,8 +513,8 @@ export interface RenewOptions {
 const RENEWABLE_ALGORITHMS: readonly string[] = ['SHA256withRSA', 'SHA384withRSA', 'SHA256withECDSA', 'SHA384withECDSA'];
 
 /**
- * Re-issues the self-signed certificate of `alias` with the same private key, subject and SANs and a new
- * validity (keytool -selfcert). The key is kept, so whatever was encrypted for it stays readable; a
+ * Re-issues the self-signed certificate of `alias` with the same private key, subject and SANs (plus
+ * `addSubjectAltNames`) and a new validity (keytool -selfcert). The key is kept, so whatever was encrypted for it stays readable; a
  * CA-signed certificate is refused (renew it through a CSR instead).
  */
 export async function renewSelfSignedCertificate(
@@ -532,10 +534,11 @@ export async function renewSelfSignedCertificate(
   }
   const pkcs8 = await openKey(entry, keyPassword);
   const now = clock(options.now);
+  const san = [...info.subjectAltNames.map(sanFromKeytoolPrint), ...(options.addSubjectAltNames ?? [])];
   const certificate = createSelfSignedCertificate({
     pkcs8,
     dname: info.subject,
-    san: info.subjectAltNames.length > 0 ? info.subjectAltNames.map(sanFromKeytoolPrint) : undefined,
+    san: san.length > 0 ? san : undefined,
     validityDays: options.validityDays,
     // Keep the signature algorithm when the builder can write it; otherwise keytool's default for the key.
     signatureAlgorithm: RENEWABLE_ALGORITHMS.includes(info.signatureAlgorithm) ? (info.signatureAlgorithm as SignatureAlgorithm) : undefined,
