@@ -10,7 +10,6 @@ import { findSynapseUrls } from '../../core/artifacts/synapseUrls';
 import type { MiWorkspace } from '../../core/workspace/discover';
 import { serverKey, type Connection } from '../../core/tls/trustMap';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
-import { describeCertificate } from '../../core/keystore';
 import { problemDocUrl } from '../../core/problem';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
@@ -200,25 +199,6 @@ function testTlsLenses(deps: Deps, service: TrustMapService, findWorkspace: Find
   };
 }
 
-/** "Trust the issuing CA" on an untrusted or chain-incomplete URL, its subject and fingerprint in the title. */
-function trustCaActions(service: TrustMapService, doc: vscode.TextDocument, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
-  const actions: vscode.CodeAction[] = [];
-  for (const d of ctx.diagnostics) {
-    const code = typeof d.code === 'object' ? String(d.code.value) : String(d.code);
-    if (d.source !== DIAGNOSTIC_SOURCE || (code !== 'untrusted' && code !== 'chain-incomplete')) continue;
-    const map = service.all().find((m) => m.connections.some((c) => c.file === doc.uri.fsPath));
-    const conn = map?.connections.find((c) => c.file === doc.uri.fsPath && c.range.start.line === d.range.start.line && c.trustCandidate);
-    if (!map || !conn?.trustCandidate || !conn.host || !conn.port) continue;
-    const info = describeCertificate(new Uint8Array(Buffer.from(conn.trustCandidate, 'base64')));
-    const action = new vscode.CodeAction(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, vscode.CodeActionKind.QuickFix);
-    action.diagnostics = [d];
-    action.isPreferred = true;
-    action.command = { title: action.title, command: COMMANDS.trustIssuingCa, arguments: [{ prefill: { workspace: map.workspace.root, host: conn.host, port: conn.port } }] };
-    actions.push(action);
-  }
-  return actions;
-}
-
 /** Registers the feature; call before the Keystores view registers, so its node kind is known. */
 export function register(context: vscode.ExtensionContext, deps: Deps): TrustMapService {
   const service = new TrustMapService(deps, context.workspaceState);
@@ -241,7 +221,6 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     lensChanged,
     tree.changed,
     vscode.languages.registerCodeLensProvider(selector, testTlsLenses(deps, service, findWorkspace, lensChanged.event)),
-    vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (doc, _range, ctx) => trustCaActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCodeActionsProvider([...selector, { scheme: 'file', pattern: '**/deployment.toml' }], { provideCodeActions: (doc, _range, ctx) => trustFixActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
   return service;
