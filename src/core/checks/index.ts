@@ -18,7 +18,7 @@ import { discoverWorkspaces, type MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
 import { resolveInternalKey } from '../secrets/workspaceVault';
 import type { InternalKey } from '../secrets/secretChecks';
-import { defaultKeystoreCache, type KeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
+import { defaultKeystoreCache, type KeystoreCache } from '../workspace/keystoreCache';
 import { readDockerCopies, readProjectFile } from '../workspace/project';
 import { readSslProfileText } from '../workspace/sslProfiles';
 
@@ -50,27 +50,6 @@ export interface CheckOptions {
    */
   readonly vaultFixes?: boolean;
 }
-
-/** What a pluggable workspace check gets. */
-export interface WorkspaceCheckContext {
-  readonly workspace: MiWorkspace;
-  readonly document: TomlDocument;
-  readonly config: EffectiveConfig;
-  /** The run's store reader (each file stat'ed once per run). */
-  readonly cache: KeystoreReader;
-  readonly options: CheckOptions;
-  /** The effective internal key, recovered once and shared (null when it cannot be read here). */
-  internalKey(): Promise<InternalKey | null>;
-}
-
-/** A check that needs the whole workspace context. */
-export type WorkspaceCheck = (ctx: WorkspaceCheckContext) => Promise<readonly Problem[]>;
-
-/**
- * Extra checks run after the rules, for callers that add their own; the engine's checks are the rules
- * of ./rules (their codes must be declared there to be documented).
- */
-export const WORKSPACE_CHECKS: WorkspaceCheck[] = [];
 
 /** A deployment.toml larger than this is refused with FileTooLargeError rather than parsed. */
 export const MAX_DEPLOYMENT_TOML_BYTES = 5 * 1024 * 1024;
@@ -152,8 +131,6 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
       options.disabled,
     )),
   );
-  const ctx: WorkspaceCheckContext = { workspace: ws, document: doc, config, cache, options, internalKey };
-  for (const check of WORKSPACE_CHECKS) problems.push(...(await check(ctx)));
   const disabled = new Set(options.disabled ?? []);
   const kept = problems.filter((p) => !disabled.has(p.code));
   const { readOutside, workspaceFolder } = ruleOptions;
