@@ -514,8 +514,8 @@ const RENEWABLE_ALGORITHMS: readonly string[] = ['SHA256withRSA', 'SHA384withRSA
 
 /**
  * Re-issues the self-signed certificate of `alias` with the same private key, subject and SANs (plus
- * `addSubjectAltNames`) and a new validity (keytool -selfcert). The key is kept, so whatever was encrypted for it stays readable; a
- * CA-signed certificate is refused (renew it through a CSR instead).
+ * `addSubjectAltNames`) and a new validity (keytool -selfcert). The key is kept, so whatever was encrypted
+ * for it stays readable; a CA-signed certificate is refused (renew it through a CSR instead).
  */
 export async function renewSelfSignedCertificate(
   store: Keystore,
