@@ -63,7 +63,7 @@ export const referencesRule: WorkspaceRule = {
     for (const s of ctx.config.stores) {
       if (s.disabled) continue;
       const values: [Sourced | undefined | null, string][] = [
-        [s.file, 'store file is not checked'],
+        [s.file, 'the store file is not checked'],
         [s.type, 'its type is not compared with the file'],
         [s.alias, 'the alias is not looked up'],
       ];
@@ -71,7 +71,7 @@ export const referencesRule: WorkspaceRule = {
         if (!v?.unresolved) continue;
         const name = v.key.slice(s.table.length + 1);
         ctx.report('reference-unresolved', { file: s.sourceFile,
-          message: `\`${name}\` of the ${s.label} is \`${v.written ?? v.unresolved}\`: ${explain(v.unresolved)}, so the ${what}.`,
+          message: `\`${name}\` of the ${s.label} is \`${v.written ?? v.unresolved}\`: ${explain(v.unresolved)}, so ${what}.`,
           range: v.anchor,
           subject: `${v.written ?? v.unresolved}|${v.anchor.start.line}:${v.anchor.start.character}`,
         });
