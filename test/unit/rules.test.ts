@@ -276,6 +276,14 @@ describe('misspelt keys and tables anywhere in the file', () => {
     assert.equal(p.length, 1);
     assert.match(p[0].message, /\[transport\.http\] `listener\.secured_port`/);
   });
+  it('[transport.https] listener.port / listener.enable: names the secured_ twin, never the plain HTTP listener\'s key', () => {
+    // Seen in a user's MI project (deployment/deployment.toml); MI reads the HTTPS port as listener.secured_port.
+    const p = ofCode(doc('[transport.https]\nlistener.port = 8253\nlistener.enable = false\n'), 'unknown-key');
+    assert.deepEqual(
+      p.map((x) => /did you mean (.*)\?$/.exec(x.message)?.[1]),
+      ['[transport.http] `listener.secured_port`', '[transport.http] `listener.secured_enable`'],
+    );
+  });
   it('[truststores]: unknown-table with a rename fix, its keys not repeated', () => {
     const problems = doc('[truststores]\nfile_name = "x.jks"\n');
     assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), ['unknown-table']);

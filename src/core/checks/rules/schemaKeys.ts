@@ -34,6 +34,17 @@ const KNOWN_MISTAKES: Readonly<Record<string, readonly string[]>> = {
   store_type: ['type'],
 };
 
+/**
+ * `[transport.https] listener.port` is the HTTPS listener's port to the person who wrote it, but MI reads it
+ * as `[transport.http] listener.secured_port` (key-mappings.json): the `secured_` twin of an HTTPS key, when
+ * MI has one. The nearest spelling (`[transport.http] listener.port`) would move the plain HTTP listener.
+ */
+function securedTwin(fullKey: string): string | undefined {
+  const m = /^transport\.(blocking\.|netty\.)?https\.(listener|sender)\.([a-z_]+)$/.exec(fullKey.toLowerCase());
+  const twin = m && `transport.${m[1] ?? ''}http.${m[2]}.${m[3].startsWith('secured_') ? m[3] : `secured_${m[3]}`}`;
+  return twin && isKnownKey(twin) ? twin : undefined;
+}
+
 /** `obsolete-table`, `unknown-key`, `wrong-value-type`, `invalid-store-type`. */
 export const schemaKeysRule: DocumentRule = {
   id: 'schema-keys',
@@ -130,7 +141,9 @@ function checkMisspeltDottedKey(doc: TomlDocument, table: TomlTable, entry: Toml
   if (suggestions.length === 0) {
     const last = parts[parts.length - 1].toLowerCase();
     const swapped = (KNOWN_MISTAKES[last] ?? []).map((n) => [...parts.slice(0, -1), n].join('.')).filter((k) => isKnownKey(k));
-    suggestions = [...new Set([...swapped, ...closeNames(full, knownKeyList())])].slice(0, 3);
+    const twin = securedTwin(full);
+    // The twin alone when there is one: the close spellings are the plain-HTTP keys it must not be confused with.
+    suggestions = twin ? [twin] : [...new Set([...swapped, ...closeNames(full, knownKeyList())])].slice(0, 3);
   }
   if (suggestions.length === 0) return;
   const prefix = table.name ? `${table.name}.` : '';
