@@ -82,7 +82,7 @@ describe('effective configuration', () => {
   itShared('keeps the VFS listener key password apart from its store password', () => {
     const text = fs.readFileSync(path.join(WSO2, 'deployment-toml-samples/test-vfs-listener-keystore.deployment.toml'), 'utf8');
     const vfs = store(effective(text), 'vfs-listener-keystore');
-    assert.deepEqual([vfs.password?.value, vfs.keyPassword?.value, vfs.alias?.value, vfs.keyRead], ['edcrfv', 'qazwsx', 'vfs', 'key-password']);
+    assert.deepEqual([vfs.password?.value, vfs.keyPassword?.value, vfs.alias?.value, vfs.keyRecovery], ['edcrfv', 'qazwsx', 'vfs', 'key-password']);
   });
 
   describe('passwords', () => {

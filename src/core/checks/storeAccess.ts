@@ -96,8 +96,8 @@ export class StoreAccess {
 
   /** The password the consumer recovers its keys with; undefined when none or not known here. */
   keyPasswordOf(s: EffectiveStore, storePassword: string): string | undefined {
-    if (s.keyRead === 'store-password') return storePassword;
-    if (s.keyRead === 'key-password') return s.keyPassword ? s.keyPassword.value : storePassword;
+    if (s.keyRecovery === 'store-password') return storePassword;
+    if (s.keyRecovery === 'key-password') return s.keyPassword ? s.keyPassword.value : storePassword;
     return undefined;
   }
 

@@ -99,7 +99,7 @@ export interface EffectiveStore {
   /** The consumer's own table in the file (the instance for array tables), or null when absent. */
   readonly tableNode: TomlTable | null;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRecovery;
+  readonly keyRecovery: KeyRecovery;
   readonly file: Sourced<string>;
   /** The resolved path (see resolvePath.ts); null when it points only into a container. */
   readonly path: string | null;
@@ -181,12 +181,12 @@ interface ConsumerSpec {
   readonly table: string;
   readonly array: boolean;
   readonly role: 'keystore' | 'truststore';
-  readonly keyRead: KeyRecovery;
+  readonly keyRecovery: KeyRecovery;
   readonly keys: KeystoreConsumer['keys'];
 }
 
 /** How each consumer opens keys: MI's KeyStoreManager and the RabbitMQ client use the store password. */
-function keyReadOf(c: KeystoreConsumer): KeyRecovery {
+function keyRecoveryOf(c: KeystoreConsumer): KeyRecovery {
   if (c.role === 'truststore') return 'none';
   if (c.id === 'primary' || c.id === 'internal' || /rabbitmq/.test(c.id)) return 'store-password';
   return 'key-password';
@@ -201,7 +201,7 @@ const CONSUMERS: readonly ConsumerSpec[] = KEYSTORE_TABLES.map((c) => ({
   table: c.table,
   array: c.array,
   role: c.role,
-  keyRead: keyReadOf(c),
+  keyRecovery: keyRecoveryOf(c),
   keys: c.keys,
 }));
 
@@ -451,7 +451,7 @@ function buildStore(ctx: StoreBuildContext, spec: ConsumerSpec, instance: TomlTa
     table: spec.table,
     tableNode: ownTable,
     role: spec.role,
-    keyRead: spec.keyRead,
+    keyRecovery: spec.keyRecovery,
     file,
     path: resolved.path,
     resolved,
@@ -536,7 +536,7 @@ function buildSslProfiles(index: KeyIndex, doc: TomlDocument, workspace: MiWorks
         table: key,
         tableNode: null,
         role: p.role,
-        keyRead: p.role === 'keystore' ? 'key-password' : 'none',
+        keyRecovery: p.role === 'keystore' ? 'key-password' : 'none',
         file: src(p.location, 'Location'),
         path: storePath.path,
         resolved: storePath,

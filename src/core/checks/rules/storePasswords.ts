@@ -73,7 +73,7 @@ export const storePasswordsRule: WorkspaceRule = {
       }
       const keyPassword = ctx.stores.keyPasswordOf(s, opened.password);
       if (keyPassword === undefined) {
-        if (s.keyRead === 'key-password') unresolved(ctx, s, kp, 'key');
+        if (s.keyRecovery === 'key-password') unresolved(ctx, s, kp, 'key');
         continue;
       }
       for (const key of keys.keys) {
@@ -126,7 +126,7 @@ function keyFailure(ctx: WorkspaceRuleContext, s: EffectiveStore, alias: string,
   }
   const anchorValue = kp ?? s.password;
   const message =
-    s.keyRead === 'store-password'
+    s.keyRecovery === 'store-password'
       ? `MI reads the key "${alias}" of the ${s.label} with the store password, which does not recover it (MI: "Cannot recover key"); give the key the store password.`
       : `The ${passwordName(s, kp ?? s.password, 'key password')} does not recover the key "${alias}" of ${shown} (MI: "Cannot recover key").`;
   ctx.report('wrong-key-password', { file: s.sourceFile,
