@@ -5,7 +5,7 @@
  * this; it never sees a key, a password or raw bytes beyond certificates.
  */
 import * as path from 'node:path';
-import { describeCertificate, parseCertificate, certificateUsage, commonNameOf, encodePem, type Entry, type Keystore, type KeystoreFormat, type Integrity } from './keystore';
+import { certificatesOf, describeCertificate, parseCertificate, certificateUsage, commonNameOf, encodePem, type Entry, type Keystore, type KeystoreFormat, type Integrity } from './keystore';
 import type { Range, Severity } from './problem';
 import type { EffectiveStore } from './workspace/effectiveConfig';
 import type { MiWorkspace } from './workspace/discover';
@@ -135,18 +135,14 @@ function kindName(e: Entry): EntryKindName {
   return e.kind === 'private-key' ? 'key pair' : e.kind === 'trusted-cert' ? 'trusted certificate' : 'secret key';
 }
 
-function chainOf(e: Entry): readonly Uint8Array[] {
-  return e.kind === 'private-key' ? e.chain : e.kind === 'trusted-cert' ? [e.certificate] : [];
-}
-
 /** Key pairs, then secret keys, then trusted certificates, each in file order (the Keystores view's order). */
 function rank(e: Entry): number {
   return e.kind === 'private-key' ? 0 : e.kind === 'secret-key' ? 1 : 2;
 }
 
 function rowOf(e: Entry, index: number, now: Date, warningDays: number): EntryRow {
-  const leaf = chainOf(e)[0];
-  const base = { index, alias: e.alias, kind: kindName(e), chainLength: chainOf(e).length };
+  const leaf = certificatesOf(e)[0];
+  const base = { index, alias: e.alias, kind: kindName(e), chainLength: certificatesOf(e).length };
   if (!leaf) {
     return { ...base, subjectCn: '', issuerCn: '', notAfter: null, expiry: null, keyAlgorithm: e.kind === 'secret-key' ? 'secret' : '', keySize: null, signatureAlgorithm: '', sha256: '' };
   }
@@ -178,7 +174,7 @@ export function describeKeystore(file: string, store: Keystore, usedBy: readonly
   const entries = order.map(({ e, i }) => rowOf(e, i, now, warningDays));
   let nearest: { alias: string; at: Date } | null = null;
   for (const e of store.entries) {
-    for (const der of chainOf(e)) {
+    for (const der of certificatesOf(e)) {
       let at: Date;
       try {
         at = parseCertificate(der).notAfter;
@@ -213,7 +209,7 @@ export function describeEntry(store: Keystore, index: number, options: DescribeO
   const warningDays = options.warningDays ?? 30;
   const chain: CertificateDetails[] = [];
   let unreadable = 0;
-  for (const der of chainOf(e)) {
+  for (const der of certificatesOf(e)) {
     try {
       const info = describeCertificate(der);
       const parsed = parseCertificate(der);

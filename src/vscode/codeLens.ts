@@ -4,14 +4,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findEntry, describeCertificate } from '../core/keystore';
+import { certificatesOf, describeCertificate, findEntry } from '../core/keystore';
 import { toRange } from './convert';
 import type { Deps } from './deps';
 import { ASSIST_WAIT_MS } from './workspaceModel';
 import type { DiagnosticsFeature } from './diagnostics';
 import { DEPLOYMENT_TOML } from './support/selectors';
 import { COMMANDS, SETTINGS, VIEWS } from './ids';
-import { commonName, daysUntil, expiryPhrase, leafOf } from './support/certificateText';
+import { commonName, daysUntil, expiryPhrase } from './support/certificateText';
 
 /** The lens title for a certificate, as the issue words it. */
 export function lensTitle(notAfter: string, subject: string, sha256: string): string {
@@ -51,7 +51,7 @@ class Provider implements vscode.CodeLensProvider {
         continue;
       }
       const entry = findEntry(read.store, alias.value);
-      const der = entry ? leafOf(entry) : undefined;
+      const der = entry ? certificatesOf(entry)[0] : undefined;
       if (!der) continue;
       let title: string;
       try {

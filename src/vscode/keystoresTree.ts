@@ -8,13 +8,13 @@ import { escapeMarkdown } from '../core/config/assist';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CertificateInfo, Entry } from '../core/keystore';
-import { describeCertificate } from '../core/keystore';
+import { certificatesOf, describeCertificate } from '../core/keystore';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
 import { COMMANDS, CONTEXT_VALUES, SETTINGS, VIEWS } from './ids';
 import type { CertificateNode, DetailNode, EntryNode, KeystoreNode, MessageNode, TreeNode, WorkspaceNode } from './treeNodes';
 import { toRange } from './convert';
-import { commonName, daysUntil, expiryPhrase, leafOf } from './support/certificateText';
+import { commonName, daysUntil, expiryPhrase } from './support/certificateText';
 
 /** describeCertificate that returns undefined instead of throwing on a certificate the engine cannot read. */
 function describe(der: Uint8Array | undefined): CertificateInfo | undefined {
@@ -92,9 +92,7 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
   }
 
   private chainOf(node: EntryNode): TreeNode[] {
-    const e = node.entry;
-    const chain = e.kind === 'private-key' ? e.chain : e.kind === 'trusted-cert' ? [e.certificate] : [];
-    return chain.map((der, index): CertificateNode => ({ nodeKind: 'certificate', parent: node, index, der }));
+    return certificatesOf(node.entry).map((der, index): CertificateNode => ({ nodeKind: 'certificate', parent: node, index, der }));
   }
 
   private detailsOf(node: CertificateNode): TreeNode[] {
@@ -199,7 +197,7 @@ export class KeystoresTree implements vscode.TreeDataProvider<TreeNode> {
 
   private entryItem(node: EntryNode): vscode.TreeItem {
     const e = node.entry;
-    const info = describe(leafOf(e));
+    const info = describe(certificatesOf(e)[0]);
     const item = new vscode.TreeItem(e.alias, e.kind === 'secret-key' ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
     const warnDays = vscode.workspace.getConfiguration(SETTINGS.section).get<number>(SETTINGS.expiryWarningDays, 30);
     const days = info ? daysUntil(info.notAfter) : undefined;

@@ -2,7 +2,7 @@
  * `mi-keystores list` output: a keytool-like summary (one line per entry: alias, kind, chain length, expiry,
  * SHA-256), or the JSON document other tools parse.
  */
-import type { CertificateInfo, Entry, Keystore } from '../../core/keystore';
+import { certificatesOf, type CertificateInfo, type Entry, type Keystore } from '../../core/keystore';
 
 /** One entry of `list --json` (other tools parse this shape). */
 export interface ListedEntry {
@@ -41,7 +41,7 @@ export function listKeystore(
     format: store.format,
     integrity: store.integrity,
     entries: store.entries.map((e) => {
-      const leaf = e.kind === 'private-key' ? e.chain[0] : e.kind === 'trusted-cert' ? e.certificate : undefined;
+      const leaf = certificatesOf(e)[0];
       return {
         alias: e.alias,
         kind: e.kind,
@@ -78,7 +78,7 @@ export function formatKeystoreText(store: Keystore, summarize: (der: Uint8Array)
       const secret = secrets.get(e);
       parts.push(secret ? `${secret.algorithm}, ${secret.size} bits` : 'algorithm unknown (the key password given does not open it)');
     }
-    const leaf = e.kind === 'private-key' ? e.chain[0] : e.kind === 'trusted-cert' ? e.certificate : undefined;
+    const leaf = certificatesOf(e)[0];
     if (leaf) {
       const c = summarize(leaf);
       parts.push(`expires ${c.notAfter}`, `SHA-256 ${c.sha256}`);

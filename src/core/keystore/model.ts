@@ -78,6 +78,11 @@ export interface SecretKeyEntry {
 /** One entry of a store. */
 export type Entry = PrivateKeyEntry | TrustedCertEntry | SecretKeyEntry;
 
+/** The certificates an entry holds, leaf first: a key entry's chain, the trusted certificate, none for a secret key. */
+export function certificatesOf(e: Entry): readonly Uint8Array[] {
+  return e.kind === 'private-key' ? e.chain : e.kind === 'trusted-cert' ? [e.certificate] : [];
+}
+
 /** A decoded keystore. Entries keep the order of the file. */
 export interface Keystore {
   readonly format: KeystoreFormat;

@@ -21,7 +21,7 @@ import {
   WrongKeyPasswordError,
   WrongPasswordError,
 } from './errors';
-import type { Entry, Keystore, KeystoreFormat, OpenKey, PrivateKeyEntry, TrustedCertEntry } from './model';
+import { certificatesOf, type Entry, type Keystore, type KeystoreFormat, type OpenKey, type PrivateKeyEntry, type TrustedCertEntry } from './model';
 import { certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, publicKeyOfPkcs8 } from './x509/certificate';
 import { generateKeyPair } from './keygen';
 import { whyJavaCannotParse } from './x509/javaParseLimits';
@@ -187,9 +187,10 @@ export function importTrustedCertificate(
   describeCertificate(der);
   refuseUnparsableByJava([der]);
   const id = certId(der);
-  const duplicate = store.entries.find((e) =>
-    e.kind === 'trusted-cert' ? certId(e.certificate) === id : e.kind === 'private-key' && e.chain.length > 0 && certId(e.chain[0]) === id,
-  );
+  const duplicate = store.entries.find((e) => {
+    const leaf = certificatesOf(e)[0];
+    return leaf !== undefined && certId(leaf) === id;
+  });
   const entry: TrustedCertEntry = { kind: 'trusted-cert', alias: name, created: clock(options.now), certificate: der };
   return { store: withEntry(store, entry), duplicateOf: duplicate?.alias };
 }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AssistContext, StoreSummary } from '../config/assist';
 import type { TomlDocument } from '../config/toml';
-import { describeCertificate, type CertificateInfo } from '../keystore';
+import { certificatesOf, describeCertificate, type CertificateInfo } from '../keystore';
 import type { MiWorkspace } from './discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from './effectiveConfig';
 import { defaultKeystoreCache, type KeystoreCache } from './keystoreCache';
@@ -112,11 +112,10 @@ export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, o
         path: store.path,
         format: read.store.format,
         integrity: read.store.integrity,
-        entries: read.store.entries.map((e) => ({
-          alias: e.alias,
-          kind: e.kind,
-          certificate: e.kind === 'private-key' ? (e.chain[0] ? safeDescribe(e.chain[0]) : null) : e.kind === 'trusted-cert' ? safeDescribe(e.certificate) : null,
-        })),
+        entries: read.store.entries.map((e) => {
+          const leaf = certificatesOf(e)[0];
+          return { alias: e.alias, kind: e.kind, certificate: leaf ? safeDescribe(leaf) : null };
+        }),
       };
     },
   };

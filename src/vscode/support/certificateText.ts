@@ -2,7 +2,6 @@
  * How the editor words a certificate: the days left, the expiry phrase, the common name. The Keystores
  * view and the CodeLens say it the same way, so both read it from here.
  */
-import type { Entry } from '../../core/keystore';
 
 const DAY_MS = 86_400_000;
 
@@ -16,13 +15,6 @@ export function expiryPhrase(days: number): string {
   if (days < 0) return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
   if (days === 0) return 'expires today';
   return `expires in ${days} day${days === 1 ? '' : 's'}`;
-}
-
-/** The certificate an entry shows (the leaf of a key entry, the trusted certificate), if any. */
-export function leafOf(entry: Entry): Uint8Array | undefined {
-  if (entry.kind === 'private-key') return entry.chain[0];
-  if (entry.kind === 'trusted-cert') return entry.certificate;
-  return undefined;
 }
 
 /** The CN of a DN, else the DN. */
