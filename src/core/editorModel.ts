@@ -141,8 +141,9 @@ function rank(e: Entry): number {
 }
 
 function rowOf(e: Entry, index: number, now: Date, warningDays: number): EntryRow {
-  const leaf = certificatesOf(e)[0];
-  const base = { index, alias: e.alias, kind: kindName(e), chainLength: certificatesOf(e).length };
+  const chain = certificatesOf(e);
+  const leaf = chain[0];
+  const base = { index, alias: e.alias, kind: kindName(e), chainLength: chain.length };
   if (!leaf) {
     return { ...base, subjectCn: '', issuerCn: '', notAfter: null, expiry: null, keyAlgorithm: e.kind === 'secret-key' ? 'secret' : '', keySize: null, signatureAlgorithm: '', sha256: '' };
   }

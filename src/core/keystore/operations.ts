@@ -505,7 +505,7 @@ function lookupKeyPassword(passwords: Readonly<Record<string, string>> | undefin
 /** Options of renewSelfSignedCertificate. */
 export interface RenewOptions {
   readonly validityDays: number;
-  /** Names to add to the certificate's SANs, in keytool's `-ext SAN=` form (`dns:x`, `ip:y`). */
+  /** Names to add to the certificate's SANs, as describeCertificate prints them (`DNS:x`, `IP:y`). */
   readonly addSubjectAltNames?: readonly string[];
   readonly now?: () => Date;
   readonly randomBytes?: (n: number) => Uint8Array;
@@ -535,7 +535,7 @@ export async function renewSelfSignedCertificate(
   }
   const pkcs8 = await openKey(entry, keyPassword);
   const now = clock(options.now);
-  const san = [...info.subjectAltNames.map(sanFromKeytoolPrint), ...(options.addSubjectAltNames ?? [])];
+  const san = [...info.subjectAltNames, ...(options.addSubjectAltNames ?? [])].map(sanFromKeytoolPrint);
   const certificate = createSelfSignedCertificate({
     pkcs8,
     dname: info.subject,

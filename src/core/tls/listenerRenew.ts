@@ -19,7 +19,7 @@ export function missingSubjectAltNames(subjectAltNames: readonly string[], hosts
  * its SANs plus `hosts` (the CN host too when the certificate had no SAN, since the new SAN makes clients
  * ignore the CN). A CA-signed certificate is refused: only its CA can add names.
  */
-export async function renewWithNames(store: Keystore, alias: string, keyPassword: string, hosts: readonly string[], options: RenewOptions): Promise<{ store: Keystore; added: string[] }> {
+export async function renewWithNames(store: Keystore, alias: string, keyPassword: string, hosts: readonly string[], options: Omit<RenewOptions, 'addSubjectAltNames'>): Promise<{ store: Keystore; added: string[] }> {
   const entry = findEntry(store, alias);
   if (!entry || entry.kind !== 'private-key' || entry.chain.length === 0) throw new InvalidInputError(`Alias "${alias}" is not a key entry with a certificate.`);
   const info = describeCertificate(entry.chain[0]);
@@ -29,7 +29,5 @@ export async function renewWithNames(store: Keystore, alias: string, keyPassword
   const cnHost = info.subjectAltNames.length === 0 ? /(?:^|,\s*)CN=([^,]+)/.exec(info.subject)?.[1]?.trim() : undefined;
   const added = missingSubjectAltNames(info.subjectAltNames, [...(cnHost && !/\s/.test(cnHost) ? [cnHost] : []), ...hosts]);
   if (added.length === 0) throw new InvalidInputError(`The certificate of alias "${entry.alias}" already names ${hosts.join(' and ')}.`);
-  // keytool's -ext SAN= form: lower-case type.
-  const addSubjectAltNames = added.map((s) => `${s.slice(0, s.indexOf(':')).toLowerCase()}${s.slice(s.indexOf(':'))}`);
-  return { store: await renewSelfSignedCertificate(store, alias, keyPassword, { ...options, addSubjectAltNames }), added };
+  return { store: await renewSelfSignedCertificate(store, alias, keyPassword, { ...options, addSubjectAltNames: added }), added };
 }

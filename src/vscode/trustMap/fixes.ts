@@ -8,6 +8,15 @@ import { describeCertificate } from '../../core/keystore';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import type { TrustMapService } from './service';
 
+/** The subject and SHA-256 of a base64 certificate a server sent, or undefined when it does not parse. */
+function describeCandidate(base64: string): { subject: string; sha256: string } | undefined {
+  try {
+    return describeCertificate(new Uint8Array(Buffer.from(base64, 'base64')));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The quick fixes of the trust map's diagnostics on an artifact's URL or the listener's keystore line; the
  * commands they run are in src/vscode/commands/trustFixCommands.ts.
@@ -35,9 +44,10 @@ export function trustFixActions(service: TrustMapService, doc: vscode.TextDocume
       continue;
     }
     if ((code === 'untrusted' || code === 'chain-incomplete') && conn.trustCandidate) {
-      // The subject and fingerprint in the title: a person sees what they are about to trust.
-      const info = describeCertificate(new Uint8Array(Buffer.from(conn.trustCandidate, 'base64')));
-      add(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, COMMANDS.trustIssuingCa, server, true);
+      // The subject and fingerprint in the title: a person sees what they are about to trust. The certificate
+      // came from the server: one that does not parse loses this fix, never the others.
+      const info = describeCandidate(conn.trustCandidate);
+      if (info) add(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, COMMANDS.trustIssuingCa, server, true);
       add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
     }
     if (code === 'client-certificate-required') {
