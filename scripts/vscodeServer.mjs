@@ -36,6 +36,16 @@ export const quietSettings = {
   'security.workspace.trust.enabled': false,
   // The chat view would otherwise open in the secondary side bar and take a third of the window.
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // Other extensions' work in the shared extension host, which the stall guard would count as this one's (each
+  // spawn from the big host process blocks its thread for 20-200 ms, profiled): code-server's port finder
+  // and the built-in task detectors, which search the workspace with ripgrep when files change.
+  'remote.autoForwardPorts': false,
+  'remote.autoForwardPortsSource': 'output',
+  'npm.autoDetect': 'off',
+  'grunt.autoDetect': 'off',
+  'gulp.autoDetect': 'off',
+  'jake.autoDetect': 'off',
+  'typescript.tsc.autoDetect': 'off',
 };
 
 /** The environment for anything run with Node 24: its bin folder first on PATH, no gallery. */

@@ -13,6 +13,16 @@ export function recordAnswer(started: number): void {
   total++;
 }
 
+/** Runs a synchronous provider's answer and records how long it took. */
+export function timedAnswer<T>(answer: () => T): T {
+  const started = performance.now();
+  try {
+    return answer();
+  } finally {
+    recordAnswer(started);
+  }
+}
+
 /** How many answers were recorded in all, and the durations of the last (up to 100), oldest first. */
 export function answerTimes(): { total: number; recent: readonly number[] } {
   return { total, recent: [...recent] };

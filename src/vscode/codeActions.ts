@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Fix, Problem } from '../core/problem';
-import { recordAnswer } from './answerTimes';
+import { timedAnswer } from './answerTimes';
 import { addFixToEdit, codeOf, toRange } from './convert';
 import type { Deps } from './deps';
 import type { DiagnosticsFeature } from './diagnostics';
@@ -40,12 +40,7 @@ class ProblemCodeActions implements vscode.CodeActionProvider {
   constructor(private readonly diagnostics: DiagnosticsFeature) {}
 
   provideCodeActions(document: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const started = performance.now();
-    try {
-      return this.actionsFor(document, context);
-    } finally {
-      recordAnswer(started);
-    }
+    return timedAnswer(() => this.actionsFor(document, context));
   }
 
   private actionsFor(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {

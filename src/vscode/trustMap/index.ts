@@ -11,6 +11,7 @@ import type { MiWorkspace } from '../../core/workspace/discover';
 import { serverKey, type Connection } from '../../core/tls/trustMap';
 import { FAILING_VERDICTS, type Verdict } from '../../core/tls/verdict';
 import { problemDocUrl } from '../../core/problem';
+import { timedAnswer } from '../answerTimes';
 import type { Deps } from '../deps';
 import { COMMANDS, DIAGNOSTIC_SOURCE } from '../ids';
 import { treeExtensions, type ExtensionNode, type TreeExtension } from '../treeExtensions';
@@ -221,7 +222,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): TrustMap
     lensChanged,
     tree.changed,
     vscode.languages.registerCodeLensProvider(selector, testTlsLenses(deps, service, findWorkspace, lensChanged.event)),
-    vscode.languages.registerCodeActionsProvider([...selector, { scheme: 'file', pattern: '**/deployment.toml' }], { provideCodeActions: (doc, _range, ctx) => trustFixActions(service, doc, ctx) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    vscode.languages.registerCodeActionsProvider([...selector, { scheme: 'file', pattern: '**/deployment.toml' }], { provideCodeActions: (doc, _range, ctx) => timedAnswer(() => trustFixActions(service, doc, ctx)) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
   );
   return service;
 }
