@@ -245,9 +245,9 @@ export class WorkspaceModel implements vscode.Disposable {
     }
   }
 
-  /** The parsed text of an open document (on the worker thread), cached by document version. */
-  parseDocument(doc: vscode.TextDocument): Promise<TomlDocument> {
-    return this.parseText(doc.uri.fsPath, doc.getText(), `v${doc.version}`, true);
+  /** The parsed text of an open document (on the worker thread), cached by document version; `text` if the caller has it. */
+  parseDocument(doc: vscode.TextDocument, text = doc.getText()): Promise<TomlDocument> {
+    return this.parseText(doc.uri.fsPath, text, `v${doc.version}`, true);
   }
 
   /**
@@ -260,7 +260,7 @@ export class WorkspaceModel implements vscode.Disposable {
     const file = doc.uri.fsPath;
     // One copy of the text: each getText() of a big document builds a new string on this thread.
     const text = doc.getText();
-    const parsing = this.parseText(file, text, `v${doc.version}`, true).catch(() => undefined);
+    const parsing = this.parseDocument(doc, text).catch(() => undefined);
     let timer: NodeJS.Timeout | undefined;
     const wait = text.length > QUICK_PARSE_CHARS ? 0 : ms;
     const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), wait)));
