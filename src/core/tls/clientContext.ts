@@ -16,7 +16,7 @@ import { storeById, type EffectiveConfig, type EffectiveStore, type PasswordValu
 import { resolveStorePath } from '../workspace/resolvePath';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
-import { blankComments, elements, firstElement } from '../workspace/profileXml';
+import { blankComments, elements, firstElement } from '../workspace/xmlScan';
 import type { TlsVersion } from './probe';
 import { decodeXmlText } from '../workspace/xmlText';
 

@@ -11,7 +11,7 @@ import { InvalidInputError } from '../keystore';
 import type { Range, TextEdit } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';
-import { blankComments, elements, firstElement } from '../workspace/profileXml';
+import { blankComments, elements, firstElement } from '../workspace/xmlScan';
 import { escapeXmlText } from '../workspace/xmlText';
 
 /** A store as a profile names it: Synapse's ClientConnFactoryBuilder reads every one of these fields. */

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Range } from '../problem';
+import { blankComments } from './xmlScan';
 import { decodeXmlText } from './xmlText';
 
 /** A `<name>value</name>` property of pom.xml with the range of its value text. */
@@ -98,7 +99,8 @@ export function lineStartsOf(text: string): number[] {
 /** The `keystore.*` and `ciphertool.enable` properties of a pom.xml text; comments are skipped. */
 export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
   text = text.slice(0, MAX_PROJECT_FILE_BYTES);
-  const visible = blankXmlComments(text);
+  // Comments blanked (offsets kept), so a commented-out property is not read.
+  const visible = blankComments(text);
   const starts = lineStartsOf(text);
   const found: Record<string, PomProperty> = {};
   const re = /<(keystore\.name|keystore\.alias|keystore\.type|keystore\.password|ciphertool\.enable)>([^<]*)<\/\1>/g;
@@ -123,24 +125,6 @@ export function readPomKeystoreProperties(text: string): PomKeystoreProperties {
     password: found['keystore.password'],
     ciphertoolEnable: found['ciphertool.enable'],
   };
-}
-
-/**
- * The text with every comment blanked (offsets kept) so a commented-out property is not read. One pass with
- * indexOf: a lazy pattern rescanned the rest of the file from each unclosed `<!--`. A comment never closed
- * runs to the end, as an XML parser would read it.
- */
-function blankXmlComments(text: string): string {
-  const parts: string[] = [];
-  let at = 0;
-  for (let open = text.indexOf('<!--'); open >= 0; open = text.indexOf('<!--', at)) {
-    const close = text.indexOf('-->', open + 4);
-    const end = close < 0 ? text.length : close + 3;
-    parts.push(text.slice(at, open), text.slice(open, end).replace(/[^\n]/g, ' '));
-    at = end;
-  }
-  parts.push(text.slice(at));
-  return parts.join('');
 }
 
 /** The double-quoted strings of a JSON-form COPY, scanned once (an unclosed `"` ends the list). */

@@ -1,12 +1,12 @@
 /**
  * Dynamic SSL profiles (`[transport.http] listener.ssl_profile.file_path`): an XML file of `<profile>`
  * elements, each with a `<KeyStore>` and `<TrustStore>` (Location, Type, Password, KeyPassword) that the
- * HTTPS listener or sender uses for one bind address or host. Read bounded, scanned linearly (./profileXml);
+ * HTTPS listener or sender uses for one bind address or host. Read bounded, scanned linearly (./xmlScan);
  * values keep their ranges in the XML so findings point into it.
  */
 import * as fs from 'node:fs';
 import type { Range } from '../problem';
-import { blankComments, elements, firstElement } from './profileXml';
+import { blankComments, elements, firstElement } from './xmlScan';
 import { lineStartsOf, positionAt } from './project';
 import { decodeXmlText } from './xmlText';
 

@@ -1,7 +1,7 @@
 /**
- * Linear scanning of a dynamic SSL profiles file: a workspace file may be hostile, and lazy regular
- * expressions over unclosed `<!--` or `<profile>` tags take quadratic time. Every function here finds
- * its way with indexOf, once over the text.
+ * Linear scanning of the XML a workspace holds (dynamic SSL profiles files, pom.xml): a workspace file may
+ * be hostile, and lazy regular expressions over unclosed `<!--` or `<profile>` tags take quadratic time.
+ * Every function here finds its way with indexOf, once over the text.
  */
 
 /** An element found in a text: its whole extent and the extent of its content. */
