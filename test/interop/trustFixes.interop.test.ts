@@ -188,6 +188,16 @@ describe('trust map fixes: computed edits', function () {
       assert.deepEqual([written.includes('from-env-1'), written.includes('<Password>given-1</Password>')], [false, true]);
     });
 
+    it('does not copy a password that is only partly a reference ("pre-$env{X}") into the profile either', async () => {
+      const sender = path.join(security(), 'client-truststore.jks');
+      keytool(['-genkeypair', '-alias', 'x', '-keyalg', 'EC', '-dname', 'CN=x', '-keystore', sender, '-storetype', 'JKS', '-storepass', 'pre-from-env-2']);
+      fs.writeFileSync(ws.deploymentToml, '[truststore]\nfile_name = "repository/resources/security/client-truststore.jks"\npassword = "pre-$env{TS_PW}"\n');
+      const entry = findEntry(await decodeKeystore(new Uint8Array(fs.readFileSync(sender)), 'pre-from-env-2'), 'x');
+      assert.ok(entry?.kind === 'private-key');
+      const input = { host: 'h', port: 1, certificate: Buffer.from(entry.chain[0]).toString('base64'), clientAuth: 'none' as const };
+      await assert.rejects(planDedicatedTruststore(ws, input, { env: { TS_PW: 'from-env-2' } }), /needs a password/);
+    });
+
     it('never reuses an existing file name, and asks for a password when the sender truststore\'s is unknown', async () => {
       fs.writeFileSync(path.join(security(), 'h-1-truststore.p12'), 'taken');
       fs.writeFileSync(ws.deploymentToml, '[truststore]\nfile_name = "t.jks"\npassword = "$env{NOPE}"\n');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { TomlDocument } from '../config/toml';
 import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
-import { storeById, type EffectiveConfig, type EffectiveStore, type PasswordValue } from '../workspace/effectiveConfig';
+import { hasValueReference, storeById, type EffectiveConfig, type EffectiveStore, type PasswordValue } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
@@ -127,9 +127,9 @@ export function storeRef(s: EffectiveStore | undefined, label: string, doc: Toml
   };
 }
 
-/** Whether a resolved password comes from outside the file ($env{}, $secret{}, $sys{}). */
+/** Whether a resolved password comes, wholly or in part (`pre-$env{X}`), from outside the file. */
 function keptOut(pw: PasswordValue | null | undefined): boolean {
-  return pw?.value !== undefined && (pw.state === 'env' || pw.state === 'secret' || pw.state === 'sys');
+  return pw?.value !== undefined && (pw.state === 'env' || pw.state === 'secret' || pw.state === 'sys' || hasValueReference(pw.raw));
 }
 
 /** The HTTPS sender's settings, without the profiles file (pure). */

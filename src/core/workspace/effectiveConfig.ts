@@ -344,6 +344,11 @@ function plainSecret(doc: TomlDocument, alias: string): string | undefined {
 const VALUE_REFERENCE = /\$(env|sys|secret)\{([^}]*)\}/g;
 const HAS_VALUE_REFERENCE = /\$(?:env|sys|secret)\{[^}]*\}/;
 
+/** Whether a value as written holds a `$env{}`, `$sys{}` or `$secret{}` reference (anywhere in it). */
+export function hasValueReference(written: string): boolean {
+  return HAS_VALUE_REFERENCE.test(written);
+}
+
 /**
  * Resolves the `$env{}`, `$sys{}` and `$secret{}` references of a value the way the config mapper
  * does, as far as they are known here: `$env{}` from the given environment, `$secret{}` from the
