@@ -129,6 +129,15 @@ export interface TrustFixPlan {
   readonly profilesFile: string;
   /** Absolute path of the store the profile trusts or presents. */
   readonly storeFile: string;
+  /** The texts the edits were planned on (file → text): applying them to anything else would misplace them. */
+  readonly basedOn: ReadonlyMap<string, string>;
+}
+
+/** The files a plan's edits were computed from, with their texts then. */
+function plannedOn(setting: Setting): ReadonlyMap<string, string> {
+  const texts = new Map([[setting.doc.file, setting.doc.text]]);
+  if (setting.profiles.text !== null) texts.set(setting.profiles.file, setting.profiles.text);
+  return texts;
 }
 
 /**
@@ -174,6 +183,7 @@ export async function planDedicatedTruststore(ws: MiWorkspace, input: DedicatedT
     summary: `An SSL profile for ${server} trusting "${info.subject}" (SHA-256 ${info.sha256}) in the new ${location}${keyRef && !keystore ? ' (the keystore it used has no known password, so it presents no client certificate)' : ''}.`,
     profilesFile: setting.profiles.file,
     storeFile: file,
+    basedOn: plannedOn(setting),
   };
 }
 
@@ -354,5 +364,6 @@ export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerO
     summary: `An SSL profile for ${server} presenting "${c.subject}" (alias ${c.alias} of ${c.location})${truststore ? `, trusting ${truststore.location}` : ''}${c.otherKeys ? `; the store holds ${c.otherKeys} other key(s), and MI offers whichever the server's CA names accept` : ''}.`,
     profilesFile: setting.profiles.file,
     storeFile: c.file,
+    basedOn: plannedOn(setting),
   };
 }

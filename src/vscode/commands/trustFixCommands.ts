@@ -100,7 +100,7 @@ class TrustFixes {
       const detail = `${plan.summary}\n\nWrites ${path.relative(ws.root, plan.profilesFile)}${plan.change.edits.some((e) => e.file === ws.deploymentToml) ? ' and names it in deployment.toml' : ''}. Applied as one edit, undone as one step. The profile holds the stores' passwords in clear text, as MI reads them.`;
       if ((await vscode.window.showWarningMessage(title, { modal: true, detail }, go)) !== go) throw new Cancelled();
     }
-    const files = await applyTextEdits(plan.change.edits, title, undefined, plan.change.creates);
+    const files = await applyTextEdits(plan.change.edits, title, plan.basedOn, plan.change.creates);
     this.deps.log.info(`${plan.summary} Changed ${files.join(', ')}.`);
     this.deps.model.notifyWritten(files);
     const map = await this.service.refresh(ws);
