@@ -79,8 +79,9 @@ function publish(service: TrustMapService, diagnostics: vscode.DiagnosticCollect
   for (const map of service.all()) {
     for (const c of map.connections) {
       if (!FAILING_VERDICTS.has(c.verdict) || c.file.includes('!/')) continue;
-      // An expired listener certificate is the checks' certificate-expired already, on the same table, with its renew fix.
-      if (c.direction === 'inbound' && c.verdict === 'expired') continue;
+      // A listener certificate past its end is the checks' certificate-expired already, on the same table, with its
+      // renew fix; one not valid yet (also 'expired' here) the checks do not report.
+      if (c.direction === 'inbound' && c.verdict === 'expired' && Date.parse(c.chain[0]?.notAfter ?? '') < Date.now()) continue;
       const r = c.range;
       const d = new vscode.Diagnostic(
         new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character),
