@@ -18,7 +18,7 @@ import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystore
 import { readDockerCopies } from '../workspace/project';
 import { isInside } from '../workspace/resolvePath';
 import { trustAnchorsOf, type TrustAnchor } from './certPath';
-import { contextFor, senderTlsSettings, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
+import { contextFor, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
 import { observeServer, type CandidateKey } from './observe';
 import { clientKeyEntries, evaluateConnection, FAILING_VERDICTS, type ServerObservation, type Verdict } from './verdict';
 
@@ -263,16 +263,7 @@ async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: 
     truststore: store.file.value,
     truststorePath: store.path,
   };
-  const ref: StoreRef = {
-    label: store.label,
-    written: store.file.value,
-    path: store.path,
-    type: store.type?.value ?? null,
-    ...(store.password?.value !== undefined ? { password: store.password.value } : { passwordUnknown: 'its password is not known here' }),
-    configFile: config.document.file,
-    configRange: store.file.anchor,
-  };
-  const loaded = await loadStore(ref, cache, options, ws);
+  const loaded = await loadStore(storeRef(store, store.label, config.document), cache, options, ws);
   if (!loaded.ok) return [{ ...base, verdict: 'not-checked', message: `The ${store.label} cannot be read: ${loaded.reason}.`, chain: [] }];
   const keys = clientKeyEntries(loaded.store, store.alias?.value);
   const entry = keys[0] ?? clientKeyEntries(loaded.store)[0];
