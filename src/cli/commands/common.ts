@@ -7,7 +7,6 @@
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import type { CliArgs, CliIO, CliOption } from '../command';
-import { FileAccessError } from '../../core/errors';
 import { CliFailure, UsageError, explained } from '../errors';
 import { KEY_PASSWORD_OPTIONS, STORE_PASSWORD_OPTIONS, stringOption } from '../args';
 import { passwordFromFlags, resolvePassword, type ResolvedPassword } from '../passwords';
@@ -186,10 +185,11 @@ export async function writeOutput(args: CliArgs, io: CliIO, data: string | Uint8
   const out = stringOption(args, 'out');
   if (out === undefined) return undefined;
   const file = resolveIn(io, out);
+  const { fsError } = await load.file();
   await explained({ display: out }, () =>
     // A missing folder or a read-only target is the person's to fix: say which, as for keystore files.
-    fsp.writeFile(file, data).catch((err: NodeJS.ErrnoException) => {
-      throw typeof err.code === 'string' ? new FileAccessError(file, err.code, { cause: err }) : err;
+    fsp.writeFile(file, data).catch((err: unknown) => {
+      throw fsError(file, err);
     }),
   );
   return out;

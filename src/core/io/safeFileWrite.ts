@@ -19,7 +19,7 @@ export interface FileSnapshot {
 }
 
 /** Turns a Node fs error into a FileAccessError; anything else passes through. */
-function fsError(file: string, err: unknown): unknown {
+export function fsError(file: string, err: unknown): unknown {
   if (err instanceof KeystoreError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return typeof code === 'string' ? new FileAccessError(file, code, { cause: err }) : err;
