@@ -25,6 +25,18 @@ export interface TextEdit {
   readonly newText: string;
 }
 
+/** A file a change creates (never one that exists). */
+export interface FileCreation {
+  readonly file: string;
+  readonly contents: Uint8Array;
+}
+
+/** A change of configuration files, applied as one step. */
+export interface ConfigChange {
+  readonly creates: readonly FileCreation[];
+  readonly edits: readonly TextEdit[];
+}
+
 /**
  * An engine-level action a fix may ask the adapter to run (the adapter maps it to a command).
  * `args` is plain JSON; it never holds a password. The actions:

@@ -5,8 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { FileChangedError } from '../core/keystore';
-import type { TextEdit } from '../core/problem';
-import type { FileCreation } from '../core/tls/sslProfileFix';
+import type { FileCreation, TextEdit } from '../core/problem';
 import { toRange } from './convert';
 import { PlainSentenceError } from './errorMessages';
 

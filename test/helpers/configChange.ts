@@ -2,8 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TextEdit } from '../../src/core/problem';
-import type { ConfigChange } from '../../src/core/tls/sslProfileFix';
+import type { ConfigChange, TextEdit } from '../../src/core/problem';
 import { lineStartsOf } from '../../src/core/workspace/project';
 
 /** Applies text edits to `text` (last first, as an editor applies one WorkspaceEdit). */

@@ -8,7 +8,7 @@
  */
 import type { TomlDocument } from '../config/toml';
 import { InvalidInputError } from '../keystore';
-import type { Range, TextEdit } from '../problem';
+import type { ConfigChange, FileCreation, Range, TextEdit } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';
 import { blankComments, elements, firstElement } from '../workspace/xmlScan';
@@ -22,18 +22,6 @@ export interface ProfileStore {
   readonly password: string;
   /** KeyStore only: the password of its keys (KeyManagerFactory.init). */
   readonly keyPassword?: string;
-}
-
-/** A file the change creates (never one that exists). */
-export interface FileCreation {
-  readonly file: string;
-  readonly contents: Uint8Array;
-}
-
-/** A change of configuration files, applied as one step. */
-export interface ConfigChange {
-  readonly creates: readonly FileCreation[];
-  readonly edits: readonly TextEdit[];
 }
 
 /** What the SSL profile edit needs. */

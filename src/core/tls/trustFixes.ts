@@ -11,13 +11,14 @@ import { parseDeploymentToml } from '../config/parse';
 import type { TomlDocument } from '../config/toml';
 import { encodeKeystore, InvalidInputError, type Keystore } from '../keystore';
 import { describeCertificate } from '../keystore';
+import type { ConfigChange } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside, resolveStorePath, SECURITY_DIR } from '../workspace/resolvePath';
 import { contextFor, senderTlsSettings, sslProfilesCandidates, storeRef, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
-import { DEFAULT_PROFILES_PATH, sslProfileChange, type ConfigChange, type ProfileStore } from './sslProfileFix';
+import { DEFAULT_PROFILES_PATH, sslProfileChange, type ProfileStore } from './sslProfileFix';
 import { issuedByOneOf, type ServerObservation } from './verdict';
 
 /** Where the fixes read from. */
