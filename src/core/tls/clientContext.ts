@@ -19,6 +19,7 @@ import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameV
 import { blankComments, elements, firstElement } from '../workspace/xmlScan';
 import type { TlsVersion } from './probe';
 import { decodeXmlText } from '../workspace/xmlText';
+import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
 
 /** A store as a TLS context uses it. */
 export interface StoreRef {
@@ -206,7 +207,7 @@ export function sslProfilesCandidates(ws: MiWorkspace, written: string): string[
   return ws.kind === 'project' ? [path.join(ws.root, 'deployment', written), path.join(ws.root, written)] : [path.join(ws.root, written)];
 }
 
-/** The sender's settings with its dynamic SSL profiles read from disk (bounded to 1 MiB). */
+/** The sender's settings with its dynamic SSL profiles read from disk (bounded by MAX_SSL_PROFILE_BYTES). */
 export async function senderTlsSettings(config: EffectiveConfig): Promise<SenderTlsSettings> {
   const sender = senderContext(config);
   const notes: string[] = [];
@@ -218,7 +219,7 @@ export async function senderTlsSettings(config: EffectiveConfig): Promise<Sender
     for (const file of candidates) {
       try {
         const st = await fsp.stat(file);
-        if (!st.isFile() || st.size > 1024 * 1024) continue;
+        if (!st.isFile() || st.size > MAX_SSL_PROFILE_BYTES) continue;
         profiles = parseSslProfiles(await fsp.readFile(file, 'utf8'), file, config.workspace);
         read = true;
         break;

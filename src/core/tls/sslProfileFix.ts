@@ -13,6 +13,7 @@ import { lineStartsOf, positionAt } from '../workspace/project';
 import { writtenValue } from './clientContext';
 import { blankComments, elements, firstElement } from '../workspace/xmlScan';
 import { escapeXmlText } from '../workspace/xmlText';
+import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
 
 /** A store as a profile names it: Synapse's ClientConnFactoryBuilder reads every one of these fields. */
 export interface ProfileStore {
@@ -75,7 +76,7 @@ function rangeOf(starts: readonly number[], from: number, to: number): Range {
 
 /** The edits of an existing profiles file: the server's old profiles lose it, the new profile is added. */
 function profilesFileEdits(input: SslProfileEditInput, text: string): TextEdit[] {
-  if (text.length > 1024 * 1024) throw new InvalidInputError(`The SSL profiles file ${input.profilesFile} is over 1 MiB; edit it by hand.`);
+  if (text.length > MAX_SSL_PROFILE_BYTES) throw new InvalidInputError(`The SSL profiles file ${input.profilesFile} is over 1 MiB; edit it by hand.`);
   const starts = lineStartsOf(text);
   // Comments are blanked (same length) so a commented-out profile is neither matched nor edited.
   const clean = blankComments(text);

@@ -20,6 +20,7 @@ import { isInside, resolveStorePath, SECURITY_DIR } from '../workspace/resolvePa
 import { contextFor, senderTlsSettings, sslProfilesCandidates, storeRef, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
 import { DEFAULT_PROFILES_PATH, sslProfileChange, type ProfileStore } from './sslProfileFix';
 import { issuedByOneOf, type ServerObservation } from './verdict';
+import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
 
 /** Where the fixes read from. */
 export interface TrustFixOptions {
@@ -40,8 +41,6 @@ interface Setting {
   readonly stores: readonly StoreRef[];
   readonly profiles: { readonly file: string; readonly written: string; readonly text: string | null };
 }
-
-const MAX_PROFILES_BYTES = 1024 * 1024;
 
 async function readBounded(file: string, max: number): Promise<string | null> {
   try {
@@ -75,7 +74,7 @@ async function settingOf(ws: MiWorkspace, options: TrustFixOptions): Promise<Set
     let found: Setting['profiles'] | undefined;
     for (const file of candidates) {
       if (!(await exists(file))) continue;
-      const t = await readBounded(file, MAX_PROFILES_BYTES);
+      const t = await readBounded(file, MAX_SSL_PROFILE_BYTES);
       if (t === null) throw new InvalidInputError(`The SSL profiles file ${file} cannot be read or is over 1 MiB.`);
       found = { file, written, text: t };
       break;

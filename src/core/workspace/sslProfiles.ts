@@ -10,8 +10,11 @@ import { blankComments, elements, firstElement } from './xmlScan';
 import { lineStartsOf, positionAt } from './project';
 import { decodeXmlText } from './xmlText';
 
-/** Largest SSL profile file read: a few profiles are kilobytes. */
-export const MAX_SSL_PROFILE_BYTES = 256 * 1024;
+/**
+ * Largest SSL profiles file read, by the checks, the trust map and its fixes alike: a few profiles are
+ * kilobytes, and the linear scan (./xmlScan) takes milliseconds for this much.
+ */
+export const MAX_SSL_PROFILE_BYTES = 1024 * 1024;
 
 /** A value of the XML with its range. */
 export interface XmlValue {
