@@ -16,8 +16,9 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const cli = { ...common, minify: false, minifyWhitespace: production, minifySyntax: production, keepNames: false };
 
 /**
- * The CLI is dist/cli.js, a small launcher (src/cli/bin.ts), and the bundle it runs, dist/cli/main.js, with
- * the V8 code cache of that bundle (makeCodeCache below).
+ * The CLI is dist/cli.js, a small launcher (src/cli/bin.ts), and the bundles it runs, each with its V8 code
+ * cache (makeCodeCache below): dist/cli/list.js for `list`, the command that must start fast, and
+ * dist/cli/main.js for every command.
  *
  * Third-party packages go into files of their own under dist/cli/, each `require`d on first use. V8 compiles
  * all of a script it loads, so every start-up paid to compile node-forge (about 300 KB, needed only to build
@@ -26,7 +27,12 @@ const cli = { ...common, minify: false, minifyWhitespace: production, minifySynt
  * (ES module code splitting was measured too: on Node 20 starting the ES module loader costs what it saves.)
  */
 const CLI_APART = ['node-forge', 'toml-eslint-parser'];
-const CLI_BUNDLE = 'dist/cli/main.js';
+const CLI_BUNDLES = ['dist/cli/main.js', 'dist/cli/list.js'];
+/**
+ * What the `list` bundle must not carry: the workspace engine, which `list` never runs. A loader or an import
+ * that names one of these (say, a new loader added to commands/common.ts) would silently double its size.
+ */
+const NOT_IN_LIST = /^src\/(core\/(checks|config|workspace|secrets|tls|artifacts)\/|cli\/commands\/(?!list\.ts|common\.ts))/;
 
 /** Resolves each CLI_APART package to its file next to the CLI bundle, so esbuild leaves the `require` alone. */
 const apart = {
@@ -44,15 +50,15 @@ const builds = [
   { ...common, entryPoints: ['src/vscode/engineWorker.ts'], outfile: 'dist/engineWorker.js' },
   { ...cli, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Wrapped in the function Node wraps a CommonJS module in, so the launcher need not build a second 200 KB
-  // string (one more young-generation GC in a `list`) to wrap it; the file is run only by the launcher.
-  {
+  // string (one more young-generation GC in a `list`) to wrap it; the files are run only by the launcher.
+  ...[['src/cli/main.ts', CLI_BUNDLES[0]], ['src/cli/listMain.ts', CLI_BUNDLES[1]]].map(([entry, outfile]) => ({
     ...cli,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: CLI_BUNDLE,
+    entryPoints: [entry],
+    outfile,
     plugins: [apart],
     banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
     footer: { js: '})' },
-  },
+  })),
   ...CLI_APART.map((pkg) => ({ ...cli, entryPoints: [pkg], outfile: `dist/cli/${pkg}.js` })),
 ];
 if (!production && existsSync('test/integration/index.ts')) {
@@ -78,10 +84,10 @@ function integrationEntry() {
 }
 
 /**
- * V8's code cache for the CLI bundle (read by src/cli/bin.ts): the launcher saves what V8 compiled while it
- * runs the commands that must start fast, each run adding to what the runs before it saved. Only `--help`
- * and `list` train it: the cache is read whole at every start, and commands that generate keys or write
- * stores spend far longer on that than on compiling. The cache fits only the Node that made it; any other
+ * V8's code caches for the CLI bundles (read by src/cli/bin.ts): the launcher saves what V8 compiled while it
+ * runs the commands that must start fast, each run adding to what the runs before it saved. `list` trains
+ * the list bundle's, `--help` the other's: a cache is read whole at every start, and commands that generate
+ * keys or write stores spend far longer on that than on compiling. The cache fits only the Node that made it; any other
  * Node compiles the bundle as if there were no cache.
  */
 function makeCodeCache() {
@@ -117,11 +123,14 @@ function copyCodicons() {
 
 copyCodicons();
 if (process.argv.includes('--watch')) {
-  // A rebuilt bundle makes the cache useless (the launcher checks its hash): do not leave it to be hashed.
-  rmSync(`${CLI_BUNDLE}.cache`, { force: true });
+  // A rebuilt bundle makes its cache useless (the launcher checks its hash): do not leave it to be hashed.
+  for (const b of CLI_BUNDLES) rmSync(`${b}.cache`, { force: true });
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   const results = await Promise.all(builds.map((b) => esbuild.build({ ...b, metafile: true })));
+  const listInputs = Object.keys(results[builds.findIndex((b) => b.outfile === CLI_BUNDLES[1])].metafile.inputs);
+  const stray = listInputs.filter((f) => NOT_IN_LIST.test(f));
+  if (stray.length > 0) throw new Error(`the list bundle (${CLI_BUNDLES[1]}) carries modules list never runs: ${stray.join(', ')}`);
   // Remove what earlier builds left in dist/cli/ (a package no longer apart, a map of a dev build), after
   // building so a CLI running meanwhile never misses a file.
   const written = new Set(results.flatMap((r) => Object.keys(r.metafile.outputs)).map((f) => path.resolve(f)));

@@ -1,8 +1,10 @@
 /**
- * The `mi-keystores` executable (dist/cli.js). It loads the CLI bundle (dist/cli/main.js) with the V8 code
- * cache that the build made for it (scripts/build.mjs runs a few commands and saves what V8 compiled), so a
- * command starts without compiling the bundle's functions again (what that saves: docs/benchmarks.md,
- * "Where start-up time went"). Node 22 has this built in (module.enableCompileCache); Node 20 does not.
+ * The `mi-keystores` executable (dist/cli.js). `list`, the command that must start fast, has a bundle of its
+ * own (dist/cli/list.js, from ./listMain.ts), well under half the size of the one with every command
+ * (dist/cli/main.js). The launcher loads the bundle with the V8 code cache that the build made for it
+ * (scripts/build.mjs runs a few commands and saves what V8 compiled), so a command starts without
+ * compiling the bundle's functions again (what that saves: docs/benchmarks.md, "Where start-up time went").
+ * Node 22 has this built in (module.enableCompileCache); Node 20 does not.
  *
  * The cache is only an accelerator. V8 rejects it when its version or flags differ, and the first bytes of
  * the file are the SHA-1 of the source it was made from, so an edited or rebuilt bundle never runs with
@@ -16,9 +18,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
-type CliModule = typeof import('./main');
+type CliModule = typeof import('./main') | typeof import('./listMain');
 
-const BUNDLE = join(__dirname, 'cli', 'main.js');
+/** Decided by the first argument alone: `list --help` is list's help; anything else goes to the full CLI. */
+const BUNDLE = join(__dirname, 'cli', process.argv[2] === 'list' ? 'list.js' : 'main.js');
 const CACHE = `${BUNDLE}.cache`;
 /** Set by the build: keep what this run compiled in CACHE, for the runs after it. */
 const WRITE_CACHE = process.env.MI_KEYSTORES_WRITE_CODE_CACHE === '1';

@@ -38,8 +38,18 @@ describe('the built mi-keystores executable', () => {
     fs.writeFileSync(TRUSTSTORE, (await makeDemoStores()).truststore);
   });
 
-  it('ships a code cache for its bundle', () => {
-    assert.ok(fs.statSync(path.join(DIST, 'cli/main.js.cache')).size > 0);
+  it('ships a code cache for each of its bundles', () => {
+    for (const bundle of ['main.js', 'list.js']) assert.ok(fs.statSync(path.join(DIST, 'cli', `${bundle}.cache`)).size > 0, bundle);
+  });
+
+  it('runs list from its own bundle, which has list alone, and every other command from the full one', () => {
+    const list = runExecutable(path.join(DIST, 'cli.js'), ['list', '--help']);
+    const help = runExecutable(path.join(DIST, 'cli.js'), ['--help']);
+    assert.equal(list.status, 0);
+    assert.match(list.stdout, /^Usage: mi-keystores list <keystore>/);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /^  generate /m);
+    assert.doesNotMatch(fs.readFileSync(path.join(DIST, 'cli/list.js'), 'utf8'), /generateCommand|checkCommand/);
   });
 
   it('lists a truststore of some 145 root CAs through a pipe exactly as the CLI does in-process', async () => {
@@ -65,7 +75,7 @@ describe('the built mi-keystores executable', () => {
 
   it('runs without its code cache when the cache is missing or damaged', () => {
     const cli = copyOfCli(temp());
-    const cache = path.join(temp(), 'cli/main.js.cache');
+    const cache = path.join(temp(), 'cli/list.js.cache');
     const args = ['list', fixturePath('jks-rsa.jks'), '--password-env', 'STORE_PW'];
     const expected = runExecutable(path.join(DIST, 'cli.js'), args);
     fs.writeFileSync(cache, fs.readFileSync(cache).subarray(0, 100));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { CliArgs, CliCommand, CliIO } from '../command';
 import { intOption } from '../args';
 import { CliFailure, UsageError } from '../errors';
-import { load } from './common';
+import { loadWorkspace } from './workspaceEngine';
 import { readPasswordFile, warnCommandLineSecret } from '../passwords';
 import { formatOptions, outputFormat } from '../format/outputFormat';
 import { problemsJson, problemsText } from '../format/problems';
@@ -83,7 +83,7 @@ export const checkCommand: CliCommand = {
     const secrets = await secretPasswords(args, io);
     const targets = args.positionals.length ? args.positionals : ['.'];
 
-    const engine = await load.checks();
+    const engine = await loadWorkspace.checks();
     const located: LocatedProblem[] = [];
     let found = 0;
     for (const target of targets) {
@@ -108,7 +108,7 @@ export const checkCommand: CliCommand = {
     if (format === 'json') {
       io.stdout(problemsJson(located));
     } else if (format === 'sarif') {
-      const { toSarif } = await load.sarif();
+      const { toSarif } = await loadWorkspace.sarif();
       io.stdout(`${JSON.stringify(toSarif(located, { root: io.cwd }), null, 2)}\n`);
     } else {
       const { lines, tally } = problemsText(located);

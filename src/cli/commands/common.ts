@@ -30,7 +30,11 @@ export const TYPE_OPTION: CliOption = {
  * lazily initialised wrapper, and tsx's CommonJS hook (mocha) cannot resolve `.ts` files for `import()`.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-/** Lazy loaders of the engine modules the commands use. */
+/**
+ * Lazy loaders of the keystore engine. The workspace engine (checks, trust map, secrets) has its own
+ * loaders (./workspaceEngine.ts): `list` is bundled apart from the other commands (scripts/build.mjs), and
+ * esbuild bundles every module a loader names, used or not.
+ */
 export const load = {
   keystore: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   operations: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
@@ -38,17 +42,6 @@ export const load = {
   file: async () => require('../../core/io/safeFileWrite') as typeof import('../../core/io/safeFileWrite'),
   pem: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
   x509: async () => require('../../core/keystore') as typeof import('../../core/keystore'),
-  checks: async () => require('../../core/checks/index') as typeof import('../../core/checks/index'),
-  discover: async () => require('../../core/workspace/discover') as typeof import('../../core/workspace/discover'),
-  effectiveConfig: async () => require('../../core/workspace/effectiveConfig') as typeof import('../../core/workspace/effectiveConfig'),
-  keystoreCache: async () => require('../../core/workspace/keystoreCache') as typeof import('../../core/workspace/keystoreCache'),
-  vault: async () => require('../../core/secrets/workspaceVault') as typeof import('../../core/secrets/workspaceVault'),
-  encryptPlan: async () => require('../../core/secrets/encryptPlan') as typeof import('../../core/secrets/encryptPlan'),
-  transformation: async () => require('../../core/secrets/transformation') as typeof import('../../core/secrets/transformation'),
-  rotate: async () => require('../../core/secrets/rotate') as typeof import('../../core/secrets/rotate'),
-  sarif: async () => require('../format/sarif') as typeof import('../format/sarif'),
-  trustMap: async () => require('../../core/tls/trustMap') as typeof import('../../core/tls/trustMap'),
-  verdict: async () => require('../../core/tls/verdict') as typeof import('../../core/tls/verdict'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

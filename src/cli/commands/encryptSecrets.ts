@@ -10,7 +10,7 @@ import type { CliCommand } from '../command';
 import { CliFailure, explain, explained, UsageError } from '../errors';
 import { STORE_PASSWORD_OPTIONS, flag, positionals } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { load } from './common';
+import { loadWorkspace } from './workspaceEngine';
 
 /** `encrypt-secrets`. */
 export const encryptSecretsCommand: CliCommand = {
@@ -26,7 +26,7 @@ export const encryptSecretsCommand: CliCommand = {
     const dryRun = flag(args, 'dry-run');
     const password = passwordFromFlags(args, io, 'password');
     const abs = path.resolve(io.cwd, target);
-    const [discover, cacheModule, vault, plan, transformations, effectiveConfig] = await Promise.all([load.discover(), load.keystoreCache(), load.vault(), load.encryptPlan(), load.transformation(), load.effectiveConfig()]);
+    const [discover, cacheModule, vault, plan, transformations, effectiveConfig] = await Promise.all([loadWorkspace.discover(), loadWorkspace.keystoreCache(), loadWorkspace.vault(), loadWorkspace.encryptPlan(), loadWorkspace.transformation(), loadWorkspace.effectiveConfig()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });

@@ -8,7 +8,8 @@ import type { CliCommand } from '../command';
 import { CliFailure, explained, UsageError } from '../errors';
 import { STORE_PASSWORD_OPTIONS, passwordOptions, positionals, requireOption } from '../args';
 import { passwordFromFlags } from '../passwords';
-import { load, storePassword } from './common';
+import { storePassword } from './common';
+import { loadWorkspace } from './workspaceEngine';
 
 /** `rotate-internal`. */
 export const rotateInternalCommand: CliCommand = {
@@ -29,7 +30,7 @@ export const rotateInternalCommand: CliCommand = {
     const dryRun = args.options['dry-run'] === true;
     const oldPassword = passwordFromFlags(args, io, 'old-password');
     const abs = path.resolve(io.cwd, target);
-    const [discover, vault, rotate] = await Promise.all([load.discover(), load.vault(), load.rotate()]);
+    const [discover, vault, rotate] = await Promise.all([loadWorkspace.discover(), loadWorkspace.vault(), loadWorkspace.rotate()]);
     const workspaces = await discover.discoverWorkspaces(abs).catch((err: NodeJS.ErrnoException) => {
       throw err.code === 'ENOENT' ? new UsageError(`${target}: no such file or folder`) : err;
     });

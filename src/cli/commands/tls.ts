@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { CliArgs, CliCommand, CliIO } from '../command';
 import { flag, intOption, listOption } from '../args';
 import { UsageError } from '../errors';
-import { load } from './common';
+import { loadWorkspace } from './workspaceEngine';
 import { formatOptions, outputFormat } from '../format/outputFormat';
 import { connectionProblems, connectionsJson, connectionsText, type MappedConnection } from '../format/trustMap';
 
@@ -35,8 +35,8 @@ export const tlsCommand: CliCommand = {
       secretPasswords[raw.slice(0, i)] = raw.slice(i + 1);
     }
     const targets = args.positionals.length ? args.positionals : ['.'];
-    const { discoverWorkspaces } = await load.discover();
-    const trustMap = await load.trustMap();
+    const { discoverWorkspaces } = await loadWorkspace.discover();
+    const trustMap = await loadWorkspace.trustMap();
     const rows: MappedConnection[] = [];
     let found = 0;
     for (const target of targets) {
@@ -56,12 +56,12 @@ export const tlsCommand: CliCommand = {
       }
     }
     if (found === 0) io.stderr(`mi-keystores tls: no MI runtime home or integration project found under ${targets.join(', ')}\n`);
-    const { FAILING_VERDICTS } = await load.verdict();
+    const { FAILING_VERDICTS } = await loadWorkspace.verdict();
     const failing = rows.some(({ c }) => FAILING_VERDICTS.has(c.verdict));
     if (format === 'json') {
       io.stdout(connectionsJson(rows));
     } else if (format === 'sarif') {
-      const { toSarif } = await load.sarif();
+      const { toSarif } = await loadWorkspace.sarif();
       io.stdout(`${JSON.stringify(toSarif(connectionProblems(rows, FAILING_VERDICTS)), null, 2)}\n`);
     } else {
       io.stdout(connectionsText(rows));
