@@ -31,6 +31,18 @@ describe('parse: deployment.toml with positions', () => {
     );
   });
 
+  // Seen in files written by Windows PowerShell 5 (`Set-Content -Encoding UTF8`). MI's config mapper
+  // (Tuweni's lexer, through ANTLR's CharStreams, which keeps the mark) stops at it.
+  it('says a UTF-8 byte order mark is what MI rejects, and still reads every table after it', () => {
+    const doc = parse('\uFEFF[server]\nhostname = "localhost"\n\n[keystore.primary]\nfile_name = "a.jks"\n');
+    assert.deepEqual(
+      doc.issues.map((i) => ({ kind: i.kind, range: i.range, bom: /byte order mark/.test(i.message) })),
+      [{ kind: 'syntax', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, bom: true }],
+    );
+    assert.deepEqual(keysOf(doc, 'keystore.primary'), ['file_name']);
+    assert.equal(doc.text.charCodeAt(0), 0xfeff, 'the document keeps the text as read');
+  });
+
   it('gives the header range of a table and of an array table', () => {
     const doc = parse('[truststore]  # x\n[[custom_transport.listener]]\nclass = "a"\n');
     const actual = doc.tables.filter((t) => t.headerRange).map((t) => [t.name, t.isArrayTable, t.headerRange?.end.character]);

@@ -86,8 +86,9 @@ export const NOT_CHECKED = 'toml-not-checked';
 export function parseDeploymentToml(text: string, file: string): TomlDocument {
   if (isTooLarge(text)) return oversizedDocument(file, text);
   const issues: TomlIssue[] = [];
-  // Parsed from a copy whose too-deep values are blanked (same length, so positions hold); the document keeps the text.
-  const index = new LineIndex(blankDeepNesting(text, issues));
+  // Parsed from a copy whose too-deep values (and byte order mark) are blanked: same length, so positions
+  // hold; the document keeps the text.
+  const index = new LineIndex(blankDeepNesting(withoutByteOrderMark(text, issues), issues));
   const budget = new ParseBudget(text.length);
   let raw: RawTable[];
   try {
@@ -106,6 +107,24 @@ export function parseDeploymentToml(text: string, file: string): TomlDocument {
   }
   detectDuplicates(raw, issues);
   return finish(file, text, index, raw, issues);
+}
+
+/**
+ * A UTF-8 byte order mark (EF BB BF; Windows PowerShell 5's `-Encoding UTF8` and older Notepad write one)
+ * is a syntax error for MI: its config mapper parses deployment.toml with Tuweni's TOML lexer
+ * (`Toml.parse(Path)`, through ANTLR's CharStreams, which keeps the mark), whose grammar has no rule for
+ * U+FEFF, and any parse error stops the server ("Error parsing deployment configuration"). Said as what it
+ * is, at the start of the file, rather than as an "unexpected character" nobody can see; the rest of the
+ * file is parsed (the mark blanked) so its other problems are found too.
+ */
+function withoutByteOrderMark(text: string, issues: TomlIssue[]): string {
+  if (text.charCodeAt(0) !== 0xfeff) return text;
+  issues.push({
+    kind: 'syntax',
+    message: 'The file begins with a UTF-8 byte order mark (bytes EF BB BF), which MI\'s TOML parser does not accept: save it as UTF-8 without BOM.',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+  });
+  return ` ${text.slice(1)}`;
 }
 
 /** True when `text` is over MAX_DEPLOYMENT_TOML_BYTES in UTF-8 (counted only when it could be). */
