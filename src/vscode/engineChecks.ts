@@ -4,6 +4,7 @@
  * and the shared keystore cache.
  */
 import * as vscode from 'vscode';
+import { parseOptionsOf } from '../core/config/parse';
 import type { TomlDocument } from '../core/config/toml';
 import type { Problem } from '../core/problem';
 import type { MiWorkspace } from '../core/workspace/discover';
@@ -14,7 +15,7 @@ export const CHECK_TIMEOUT_SECONDS = 60;
 
 /** Checks of the text alone, for an untrusted workspace (no other file is read), on the worker thread. */
 export function checkTextProblems(deps: Deps, ws: MiWorkspace, doc: TomlDocument): Promise<Problem[]> {
-  return deps.model.engine.request<Problem[]>({ op: 'check', file: doc.file, text: doc.text, workspace: ws, trusted: false, options: {} }, CHECK_TIMEOUT_SECONDS);
+  return deps.model.engine.request<Problem[]>({ op: 'check', file: doc.file, text: doc.text, parse: parseOptionsOf(doc), workspace: ws, trusted: false, options: {} }, CHECK_TIMEOUT_SECONDS);
 }
 
 /** Options the extension passes from its settings. */
@@ -39,6 +40,7 @@ export async function checkWorkspaceProblems(deps: Deps, ws: MiWorkspace, doc: T
       op: 'check',
       file: doc.file,
       text: doc.text,
+      parse: parseOptionsOf(doc),
       workspace: ws,
       trusted: true,
       options: {

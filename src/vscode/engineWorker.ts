@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { checkWorkspace, type CheckOptions } from '../core/checks/index';
 import { checkDocument } from '../core/checks/document';
-import { parseDeploymentToml } from '../core/config/parse';
+import { parseDeploymentToml, type ParseOptions } from '../core/config/parse';
 import { lookupKey } from '../core/config/schema';
 import type { TomlDocument } from '../core/config/toml';
 import type { Problem } from '../core/problem';
@@ -16,11 +16,12 @@ import { decodeStore, KeystoreCache, recoverKey } from '../core/workspace/keysto
 
 /** One request to the worker. */
 export type EngineRequest =
-  | { readonly op: 'parse'; readonly file: string; readonly text: string }
+  | { readonly op: 'parse'; readonly file: string; readonly text: string; readonly parse?: ParseOptions }
   | {
       readonly op: 'check';
       readonly file: string;
       readonly text: string;
+      readonly parse?: ParseOptions;
       readonly workspace: MiWorkspace;
       /** False: only the checks of the text itself (an untrusted workspace reads no other file). */
       readonly trusted: boolean;
@@ -30,15 +31,16 @@ export type EngineRequest =
   | { readonly op: 'recoverKey'; readonly entry: PrivateKeyEntry; readonly alias: string; readonly keyPassword: string };
 
 /** The last document parsed per file, so a check right after a parse of the same text does not parse again. */
-const lastParsed = new Map<string, { text: string; doc: TomlDocument }>();
+const lastParsed = new Map<string, { text: string; bom: boolean; doc: TomlDocument }>();
 /** The worker's own keystore cache (keyed by path + size + mtime, like the host's). */
 const cache = new KeystoreCache();
 
-function parsed(file: string, text: string): TomlDocument {
+function parsed(file: string, text: string, options: ParseOptions = {}): TomlDocument {
+  const bom = options.byteOrderMarkOnDisk === true;
   const hit = lastParsed.get(file);
-  if (hit && hit.text === text) return hit.doc;
-  const doc = parseDeploymentToml(text, file);
-  lastParsed.set(file, { text, doc });
+  if (hit && hit.text === text && hit.bom === bom) return hit.doc;
+  const doc = parseDeploymentToml(text, file, options);
+  lastParsed.set(file, { text, bom, doc });
   if (lastParsed.size > 32) lastParsed.delete(lastParsed.keys().next().value as string);
   return doc;
 }
@@ -71,9 +73,9 @@ function firstProblems(problems: readonly Problem[]): readonly Problem[] {
 async function answer(request: EngineRequest): Promise<unknown> {
   switch (request.op) {
     case 'parse':
-      return hostView(parsed(request.file, request.text));
+      return hostView(parsed(request.file, request.text, request.parse));
     case 'check': {
-      const document = parsed(request.file, request.text);
+      const document = parsed(request.file, request.text, request.parse);
       if (!request.trusted) return firstProblems(checkDocument(document));
       return firstProblems(await checkWorkspace(request.workspace, { ...request.options, document, cache }));
     }

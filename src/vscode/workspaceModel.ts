@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MAX_DEPLOYMENT_TOML_BYTES, oversizedDocument } from '../core/config/parse';
+import { hasByteOrderMark } from '../core/config/byteOrderMark';
+import { MAX_DEPLOYMENT_TOML_BYTES, oversizedDocument, type ParseOptions } from '../core/config/parse';
 import type { TomlDocument } from '../core/config/toml';
 import { discoverWorkspaces, workspaceForFile, type MiWorkspace } from '../core/workspace/discover';
 import { buildEffectiveConfig, type EffectiveConfig, type EffectiveStore } from '../core/workspace/effectiveConfig';
@@ -246,8 +247,10 @@ export class WorkspaceModel implements vscode.Disposable {
   }
 
   /** The parsed text of an open document (on the worker thread), cached by document version; `text` if the caller has it. */
-  parseDocument(doc: vscode.TextDocument, text = doc.getText()): Promise<TomlDocument> {
-    return this.parseText(doc.uri.fsPath, text, `v${doc.version}`, true);
+  async parseDocument(doc: vscode.TextDocument, text = doc.getText()): Promise<TomlDocument> {
+    // VS Code shows a UTF-8 file without its byte order mark and saves the mark back; MI reads it.
+    const byteOrderMarkOnDisk = doc.uri.scheme === 'file' && (await startsWithByteOrderMark(doc.uri.fsPath));
+    return this.parseText(doc.uri.fsPath, text, `v${doc.version}${byteOrderMarkOnDisk ? ':bom' : ''}`, true, { byteOrderMarkOnDisk });
   }
 
   /**
@@ -269,11 +272,11 @@ export class WorkspaceModel implements vscode.Disposable {
     return parsed ?? this.lastDone.get(file) ?? { file, text, tables: [], issues: [] };
   }
 
-  private parseText(file: string, text: string, tag: string, byVersion = false): Promise<TomlDocument> {
+  private parseText(file: string, text: string, tag: string, byVersion = false, options: ParseOptions = {}): Promise<TomlDocument> {
     const key = byVersion ? tag : `${tag}:${text.length}:${hashText(text)}`;
     const hit = this.parsed.get(file);
     if (hit && hit.key === key) return hit.doc;
-    const parsed = this.engine.request<TomlDocument>({ op: 'parse', file, text });
+    const parsed = this.engine.request<TomlDocument>({ op: 'parse', file, text, parse: options });
     void parsed.then(
       (doc) => this.lastDone.set(file, doc),
       () => this.parsed.get(file)?.doc === parsed && this.parsed.delete(file),
@@ -398,4 +401,18 @@ function hashText(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+/** Whether the file begins with a UTF-8 byte order mark (three bytes read; false when it cannot be read). */
+async function startsWithByteOrderMark(file: string): Promise<boolean> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(file, 'r');
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(3), 0, 3, 0);
+    return hasByteOrderMark(buffer.subarray(0, bytesRead));
+  } catch {
+    return false;
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
 }

@@ -1,6 +1,7 @@
 // Quick fixes through the public API: executeCodeActionProvider returns the engine's fixes for a
 // diagnostic (preferred where one is clearly right); applying one through workspace.applyEdit clears it.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { activate, closeAll, codeOf, quickFixes, tempMiHome, waitForDiagnostics } from './helpers';
 
@@ -70,6 +71,30 @@ describe('code actions', () => {
       const actual = { command: create?.command?.command, action: (create?.command?.arguments?.[0] as { action?: string } | undefined)?.action };
       const expected = { command: 'miKeystores.runFixAction', action: 'createKeystore' };
       assert.deepEqual(actual, expected);
+    } finally {
+      home.cleanup();
+    }
+  });
+
+  // Windows PowerShell 5 writes `-Encoding UTF8` files with a byte order mark, which MI's TOML parser stops
+  // at; VS Code shows the text without it, so only the file on disk tells.
+  it('reports a byte order mark the editor hides, and its fix saves the file without it', async () => {
+    const home = tempMiHome(TOML, {}, { inWorkspace: true });
+    try {
+      fs.writeFileSync(home.toml, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(home.toml)]));
+      const doc = await vscode.workspace.openTextDocument(home.toml);
+      await vscode.window.showTextDocument(doc);
+      assert.equal(doc.getText().charCodeAt(0), '['.charCodeAt(0), 'VS Code shows the text without the mark');
+      const ds = await waitForDiagnostics(doc.uri, (d) => d.some((x) => codeOf(x) === 'byte-order-mark'));
+      const diagnostic = ds.find((d) => codeOf(d) === 'byte-order-mark') as vscode.Diagnostic;
+      assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.severity], [0, 0, vscode.DiagnosticSeverity.Error]);
+      const fix = (await quickFixes(doc, diagnostic)).find((a) => a.isPreferred);
+      assert.ok(fix?.command, 'no preferred fix with a command');
+      await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+      await waitForDiagnostics(doc.uri, (d) => !d.some((x) => codeOf(x) === 'byte-order-mark'));
+      const actual = fs.readFileSync(home.toml);
+      assert.deepEqual([...actual.subarray(0, 3)], [...Buffer.from('[ke')]);
+      assert.equal(actual.toString('utf8'), TOML);
     } finally {
       home.cleanup();
     }

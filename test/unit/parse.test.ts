@@ -37,10 +37,18 @@ describe('parse: deployment.toml with positions', () => {
     const doc = parse('\uFEFF[server]\nhostname = "localhost"\n\n[keystore.primary]\nfile_name = "a.jks"\n');
     assert.deepEqual(
       doc.issues.map((i) => ({ kind: i.kind, range: i.range, bom: /byte order mark/.test(i.message) })),
-      [{ kind: 'syntax', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, bom: true }],
+      [{ kind: 'byte-order-mark', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, bom: true }],
     );
     assert.deepEqual(keysOf(doc, 'keystore.primary'), ['file_name']);
     assert.equal(doc.text.charCodeAt(0), 0xfeff, 'the document keeps the text as read');
+  });
+
+  it('reports a byte order mark that an editor hides from the text when told the file has one', () => {
+    const text = '[server]\nhostname = "localhost"\n';
+    assert.deepEqual(parse(text).issues, []);
+    const doc = parseDeploymentToml(text, '/w/deployment.toml', { byteOrderMarkOnDisk: true });
+    assert.deepEqual(doc.issues.map((i) => [i.kind, i.range]), [['byte-order-mark', { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }]]);
+    assert.equal(doc.text, text);
   });
 
   it('gives the header range of a table and of an array table', () => {

@@ -82,13 +82,24 @@ export const MAX_NESTING = 32;
 /** The issue kind of text that is not checked because it exceeds a limit (size, nesting, parse work). */
 export const NOT_CHECKED = 'toml-not-checked';
 
+/** How a deployment.toml's text was read. */
+export interface ParseOptions {
+  /** The file begins with a UTF-8 byte order mark that `text` does not show (an editor's text). */
+  readonly byteOrderMarkOnDisk?: boolean;
+}
+
+/** The options `doc` was parsed with, to parse its text again alike (the extension's worker parses twice). */
+export function parseOptionsOf(doc: TomlDocument): ParseOptions {
+  return { byteOrderMarkOnDisk: doc.text.charCodeAt(0) !== 0xfeff && doc.issues.some((i) => i.kind === 'byte-order-mark') };
+}
+
 /** Parses a deployment.toml; never throws: syntax errors and duplicates land in `issues`. */
-export function parseDeploymentToml(text: string, file: string): TomlDocument {
+export function parseDeploymentToml(text: string, file: string, options: ParseOptions = {}): TomlDocument {
   if (isTooLarge(text)) return oversizedDocument(file, text);
   const issues: TomlIssue[] = [];
   // Parsed from a copy whose too-deep values (and byte order mark) are blanked: same length, so positions
   // hold; the document keeps the text.
-  const index = new LineIndex(blankDeepNesting(withoutByteOrderMark(text, issues), issues));
+  const index = new LineIndex(blankDeepNesting(withoutByteOrderMark(text, issues, options.byteOrderMarkOnDisk === true), issues));
   const budget = new ParseBudget(text.length);
   let raw: RawTable[];
   try {
@@ -111,20 +122,21 @@ export function parseDeploymentToml(text: string, file: string): TomlDocument {
 
 /**
  * A UTF-8 byte order mark (EF BB BF; Windows PowerShell 5's `-Encoding UTF8` and older Notepad write one)
- * is a syntax error for MI: its config mapper parses deployment.toml with Tuweni's TOML lexer
- * (`Toml.parse(Path)`, through ANTLR's CharStreams, which keeps the mark), whose grammar has no rule for
- * U+FEFF, and any parse error stops the server ("Error parsing deployment configuration"). Said as what it
- * is, at the start of the file, rather than as an "unexpected character" nobody can see; the rest of the
- * file is parsed (the mark blanked) so its other problems are found too.
+ * stops MI: its config mapper parses deployment.toml with Tuweni's TOML lexer (`Toml.parse(Path)`, through
+ * ANTLR's CharStreams, which keeps the mark), whose grammar has no rule for U+FEFF, and any parse error stops
+ * the server ("Error parsing deployment configuration"). Said as what it is rather than as an "unexpected
+ * character" nobody can see; the rest of the file is parsed (the mark blanked) so its other problems are
+ * found too. An editor shows the text without the mark: `onDisk` says the file has one all the same.
  */
-function withoutByteOrderMark(text: string, issues: TomlIssue[]): string {
-  if (text.charCodeAt(0) !== 0xfeff) return text;
+function withoutByteOrderMark(text: string, issues: TomlIssue[], onDisk: boolean): string {
+  const inText = text.charCodeAt(0) === 0xfeff;
+  if (!inText && !onDisk) return text;
   issues.push({
-    kind: 'syntax',
-    message: 'The file begins with a UTF-8 byte order mark (bytes EF BB BF), which MI\'s TOML parser does not accept: save it as UTF-8 without BOM.',
-    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    kind: 'byte-order-mark',
+    message: 'The file begins with a UTF-8 byte order mark (bytes EF BB BF), which MI\'s TOML parser does not accept: MI will not start. Save it as UTF-8 without BOM.',
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: inText ? 1 : 0 } },
   });
-  return ` ${text.slice(1)}`;
+  return inText ? ` ${text.slice(1)}` : text;
 }
 
 /** True when `text` is over MAX_DEPLOYMENT_TOML_BYTES in UTF-8 (counted only when it could be). */

@@ -46,7 +46,7 @@ export interface TomlTable {
  * because it exceeds a limit (file size, bracket nesting, parse work).
  */
 export interface TomlIssue {
-  readonly kind: 'syntax' | 'duplicate-key' | 'duplicate-table' | 'toml-not-checked';
+  readonly kind: 'syntax' | 'byte-order-mark' | 'duplicate-key' | 'duplicate-table' | 'toml-not-checked';
   readonly message: string;
   readonly range: Range;
 }

@@ -14,11 +14,30 @@ import type { Deps } from '../deps';
 import { COMMANDS } from '../ids';
 import { MOVE_TO_SECRETS_NOTE_ACTION } from '../../core/checks/vaultFixes';
 import { MOVE_TO_SECRETS_NOTE } from '../../core/secrets/moveToSecrets';
+import { REMOVE_BYTE_ORDER_MARK_ACTION, removeByteOrderMark } from '../../core/config/byteOrderMark';
 
 /** Shows the reminder that MI now needs the internal keystore's password at startup (`password-tmp`). */
 function showMoveToSecretsNote(deps: Deps): void {
   deps.log.info('Moved a password into [secrets]; MI needs the keystore password at startup (password-tmp).');
   void vscode.window.showInformationMessage(MOVE_TO_SECRETS_NOTE);
+}
+
+/**
+ * Saves a deployment.toml without its byte order mark. Without unsaved changes the file is rewritten on
+ * disk without the mark (VS Code reloads it, now as UTF-8); with unsaved changes the editor's own "Save
+ * with Encoding" is opened, since the text in the editor is the one to keep.
+ */
+async function saveWithoutByteOrderMark(deps: Deps, file: string): Promise<boolean | undefined> {
+  requireTrust(deps, 'Rewriting deployment.toml');
+  const open = deps.model.openDocument(file);
+  if (open?.isDirty) {
+    await vscode.window.showTextDocument(open);
+    await vscode.commands.executeCommand('workbench.action.editor.changeEncoding');
+    return undefined;
+  }
+  const removed = await removeByteOrderMark(file);
+  deps.model.notifyWritten([file]);
+  return removed;
 }
 
 const ROLES = new Set(['primary', 'internal', 'truststore']);
@@ -43,6 +62,10 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       return vscode.commands.executeCommand(COMMANDS.generateCsr, prefill({ keystore: str(a.file), alias: str(a.alias) }));
     case 'changeKeyPassword':
       return vscode.commands.executeCommand(COMMANDS.changePassword, prefill({ keystore: str(a.file), alias: str(a.alias) }));
+    case REMOVE_BYTE_ORDER_MARK_ACTION: {
+      const file = str(a.file);
+      return file ? saveWithoutByteOrderMark(deps, file) : undefined;
+    }
     case MOVE_TO_SECRETS_NOTE_ACTION:
       showMoveToSecretsNote(deps);
       return undefined;
