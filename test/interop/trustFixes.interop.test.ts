@@ -217,16 +217,16 @@ describe('trust map fixes: computed edits', function () {
       assert.deepEqual(missingSubjectAltNames(['DNS:localhost'], ['mi.example.com', 'localhost', '10.0.0.1']), ['DNS:mi.example.com', 'IP:10.0.0.1']);
     });
 
-    it('renews a keytool-made CN-only certificate with the same key, adding the CN host and the missing names; the map turns trusted', async () => {
+    it('renews a keytool-made CN-only certificate that does not name [server] hostname with the same key, adding the CN host and the missing names; the map turns trusted', async () => {
       const store = path.join(security(), 'wso2carbon.jks');
       keytool(['-genkeypair', '-alias', 'wso2carbon', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=mi.example.com, O=Test', '-validity', '30', '-keystore', store, '-storetype', 'JKS', '-storepass', 'wso2carbon', '-keypass', 'wso2carbon']);
-      fs.writeFileSync(ws.deploymentToml, '[server]\nhostname = "mi.example.com"\n\n[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"\n');
+      fs.writeFileSync(ws.deploymentToml, '[server]\nhostname = "api.example.com"\n\n[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"\n');
       const inboundVerdict = async () => (await buildTrustMap(ws, { env: {}, cache: new KeystoreCache() })).connections.find((c) => c.direction === 'inbound')?.verdict;
       const before = await inboundVerdict();
       const loaded = await decodeKeystore(new Uint8Array(fs.readFileSync(store)), 'wso2carbon');
       const old = findEntry(loaded, 'wso2carbon');
       assert.ok(old?.kind === 'private-key');
-      const { store: renewed, added } = await renewWithNames(loaded, 'wso2carbon', 'wso2carbon', ['mi.example.com', 'localhost'], { validityDays: 365 });
+      const { store: renewed, added } = await renewWithNames(loaded, 'wso2carbon', 'wso2carbon', ['api.example.com', 'localhost'], { validityDays: 365 });
       fs.writeFileSync(store, await encodeKeystore(renewed, 'wso2carbon'));
       const listing = keytool(['-list', '-v', '-alias', 'wso2carbon', '-keystore', store, '-storepass', 'wso2carbon']);
       const now = findEntry(await decodeKeystore(new Uint8Array(fs.readFileSync(store)), 'wso2carbon'), 'wso2carbon');
@@ -235,12 +235,12 @@ describe('trust map fixes: computed edits', function () {
       const actual = {
         before,
         added,
-        san: /DNSName: mi\.example\.com\s+DNSName: localhost/.test(listing),
+        san: /DNSName: mi\.example\.com\s+DNSName: api\.example\.com\s+DNSName: localhost/.test(listing),
         subject: describeCertificate(now.chain[0]).subject,
         samePublicKey,
         after: await inboundVerdict(),
       };
-      assert.deepEqual(actual, { before: 'hostname-mismatch', added: ['DNS:mi.example.com', 'DNS:localhost'], san: true, subject: 'CN=mi.example.com, O=Test', samePublicKey: true, after: 'trusted' });
+      assert.deepEqual(actual, { before: 'hostname-mismatch', added: ['DNS:mi.example.com', 'DNS:api.example.com', 'DNS:localhost'], san: true, subject: 'CN=mi.example.com, O=Test', samePublicKey: true, after: 'trusted' });
     });
 
     it('refuses a CA-signed certificate (only its CA can add names)', async () => {

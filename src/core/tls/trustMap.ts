@@ -13,7 +13,7 @@ import { describeCertificate } from '../keystore';
 import { encodePem } from '../keystore';
 import { scanArtifacts, placeholderLookup, mapLimited, type LocatedUrl } from '../artifacts/findArtifacts';
 import type { MiWorkspace } from '../workspace/discover';
-import { buildEffectiveConfig, storeById, type EffectiveConfig } from '../workspace/effectiveConfig';
+import { buildEffectiveConfig, resolveReferences, storeById, type EffectiveConfig, type ResolveOptions } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside } from '../workspace/resolvePath';
@@ -166,7 +166,8 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
   const text = options.configText ?? (await readTextOrNull(ws.deploymentToml)) ?? '';
   const doc = parseDeploymentToml(text, ws.deploymentToml);
   const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readTextOrNull(ws.dockerfile) : null;
-  const config = buildEffectiveConfig(doc, ws, { env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] });
+  const resolve: ResolveOptions = { env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] };
+  const config = buildEffectiveConfig(doc, ws, resolve);
   const settings = await senderTlsSettings(config);
   notes.push(...settings.notes);
   const lookup = await placeholderLookup(ws, env);
@@ -189,7 +190,7 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = 
   const verdicts = new Map<string, Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>>>();
   const connections: Connection[] = [];
   for (const u of scan.urls) connections.push(await outbound(u));
-  connections.push(...(await inbound(config, cache, options, ws, now)));
+  connections.push(...(await inbound(config, resolve, cache, options, ws, now)));
   return { workspace: ws, connections, observations: made, notes };
 
   async function outbound(u: LocatedUrl): Promise<Connection> {
@@ -240,18 +241,30 @@ async function readTextOrNull(file: string): Promise<string | null> {
   }
 }
 
+/** Host names that say where MI listens, not a name clients connect to (so no certificate names them). */
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]', '*']);
+
 /**
- * MI's own HTTPS listener (inbound): its certificate must name `[server] hostname` and `localhost` (MI
- * calls its own services), allow serverAuth when it lists extended key usages, be valid now, and come
- * with its intermediates. A certificate without subject alternative names is flagged: clients that follow
- * RFC 2818 strictly ignore the CN.
+ * MI's own HTTPS listener (inbound): its certificate must be valid now, allow serverAuth when it lists
+ * extended key usages, come with its intermediates, and name `[server] hostname` when one is written (the
+ * name MI gives out in its service URLs and WSDLs, so the one clients verify). Nothing in MI calls its own
+ * listener by `localhost`, so that name is not required (a certificate from a public CA cannot have it); an
+ * artifact's call to `https://localhost:…` is an outbound connection, judged as one. A certificate
+ * without subject alternative names is flagged: clients that follow RFC 2818 strictly ignore the CN.
  */
-async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace, now: Date): Promise<Connection[]> {
+async function inbound(config: EffectiveConfig, resolve: ResolveOptions, cache: KeystoreReader, options: TrustMapOptions, ws: MiWorkspace, now: Date): Promise<Connection[]> {
   const store = storeById(config, 'https-listener-keystore') ?? storeById(config, 'primary');
   if (!store) return [];
-  const hostname = writtenValue(config.document, 'server.hostname')?.text ?? 'localhost';
-  const offset = Number(writtenValue(config.document, 'server.offset')?.text ?? '10');
-  const port = 8243 + (Number.isFinite(offset) ? offset : 10);
+  // `$env{}`/`$sys{}` resolved as MI's config mapper does (WSO2's Kubernetes guide writes `hostname = "$env{HOSTNAME}"`).
+  const setting = (key: string) => {
+    const w = writtenValue(config.document, key);
+    return w ? { written: w.text, ...resolveReferences(w.text.trim(), config.document, resolve) } : undefined;
+  };
+  const host = setting('server.hostname');
+  const hostname = host?.value ?? 'localhost';
+  const offset = Number(setting('server.offset')?.value ?? '10');
+  const securedPort = Number(setting('transport.http.listener.secured_port')?.value ?? '8243');
+  const port = (Number.isInteger(securedPort) ? securedPort : 8243) + (Number.isInteger(offset) ? offset : 10);
   const base = {
     file: config.document.file,
     range: store.file.anchor,
@@ -281,9 +294,17 @@ async function inbound(config: EffectiveConfig, cache: KeystoreReader, options: 
   if (!info.selfSigned && entry.chain.length === 1) {
     return result('chain-incomplete', `MI's HTTPS key entry holds only its own certificate, issued by "${info.issuer}": import the CA reply with its intermediates.`);
   }
+  if (host?.unresolved) {
+    return result('not-checked', `\`[server] hostname\` is "${host.written}" and ${host.unresolved} is not known here, so the name MI's HTTPS certificate "${info.subject}" must hold is not checked.`);
+  }
   const sans = info.subjectAltNames;
-  const missing = [...new Set([hostname, 'localhost'])].filter((h) => leaf.checkHost(h, { subject: sans.length ? 'default' : 'always' }) === undefined);
-  if (missing.length) return result('hostname-mismatch', `MI's HTTPS certificate "${info.subject}" does not name ${missing.join(' and ')}${sans.length ? '' : ' (it has no subject alternative names)'}.`);
+  if (!host || WILDCARD_HOSTS.has(hostname)) {
+    const which = host ? `\`[server] hostname\` "${hostname}" is not a name clients connect to` : 'no `[server] hostname` is written';
+    return result('trusted', `MI's HTTPS certificate "${info.subject}" is valid; ${which}, so no host name is required of it.`);
+  }
+  if (leaf.checkHost(hostname, { subject: sans.length ? 'default' : 'always' }) === undefined) {
+    return result('hostname-mismatch', `MI's HTTPS certificate "${info.subject}" does not name ${hostname}, the \`[server] hostname\` MI gives out in its service URLs${sans.length ? '' : ' (it has no subject alternative names)'}.`);
+  }
   if (sans.length === 0) return result('trusted', `MI's HTTPS certificate "${info.subject}" names the host only in its CN; add subject alternative names, which clients following RFC 2818 require.`);
-  return result('trusted', `MI's HTTPS certificate "${info.subject}" covers ${[...new Set([hostname, 'localhost'])].join(' and ')}.`);
+  return result('trusted', `MI's HTTPS certificate "${info.subject}" covers ${hostname}.`);
 }

@@ -53,7 +53,7 @@ export const VERDICT_DOCS: readonly VerdictDoc[] = [
   {
     code: 'hostname-mismatch',
     severity: 'error',
-    doc: "Synapse's host name check (`sender.hostname_verifier`, Default when unset) fails after the handshake: the server's certificate names another host. On MI's own listener: its certificate does not name `[server] hostname` and `localhost`.",
+    doc: "Synapse's host name check (`sender.hostname_verifier`, Default when unset) fails after the handshake: the server's certificate names another host. On MI's own listener: its certificate does not name `[server] hostname`, the name MI gives out in its service URLs.",
     advice: 'The server needs a certificate naming the host the artifact calls; for MI\'s listener, quick fix "Renew MI\'s certificate with the missing SAN" (same key).',
   },
   {

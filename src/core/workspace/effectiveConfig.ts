@@ -355,7 +355,7 @@ export function hasValueReference(written: string): boolean {
  * supplied secrets or a `[plain]` [secrets] value, `$sys{}` only for `carbon.home` at the start of a
  * path (resolvePath.ts takes it as MI_HOME). The first reference that stays unknown is returned.
  */
-function resolveReferences(text: string, doc: TomlDocument, options: ResolveOptions): { value: string; unresolved?: string } {
+export function resolveReferences(text: string, doc: TomlDocument, options: ResolveOptions): { value: string; unresolved?: string } {
   let unresolved: string | undefined;
   const value = text.replace(VALUE_REFERENCE, (all: string, kind: string, name: string, at: number) => {
     let known: string | undefined;
