@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { parseDeploymentToml } from '../../src/core/config/parse';
-import { renameKeyEdit, renameTableEdit, setValueEdits, splitKey, tableSnippet, tomlString } from '../../src/core/config/edit';
+import { removeEntryEdit, renameKeyEdit, renameTableEdit, setValueEdits, splitKey, tableSnippet, tomlString } from '../../src/core/config/edit';
 import type { TextEdit } from '../../src/core/problem';
 
 const FILE = '/w/deployment.toml';
@@ -89,5 +89,20 @@ describe('edit: renames and snippets', () => {
 
   it('splits a dotted key but not a quoted part', () => {
     assert.deepEqual(splitKey('a.\'b.c\'.d'), ['a', 'b.c', 'd']);
+  });
+});
+
+describe('edit: removeEntryEdit', () => {
+  const remove = (text: string, table: string, key: string): string | null => {
+    const doc = parseDeploymentToml(text, FILE);
+    const entry = doc.tables.find((t) => t.name === table)?.entries.find((e) => e.keyParts.join('.') === key);
+    assert.ok(entry, `${table} ${key}`);
+    const e = removeEntryEdit(doc, entry);
+    return e && apply(text, [e]);
+  };
+
+  it('removes the line of an entry with its comment, also the last line of a file without a final newline', () => {
+    const actual = [remove('[a]\nx = 1 # why\ny = 2\n', 'a', 'x'), remove('[a]\r\nx = 1\r\ny = 2', 'a', 'y'), remove('[a]\n  x = """\nmulti\n"""\ny = 2\n', 'a', 'x')];
+    assert.deepEqual(actual, ['[a]\ny = 2\n', '[a]\r\nx = 1\r\n', '[a]\ny = 2\n']);
   });
 });

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkWorkspace, type CheckOptions } from '../../src/core/checks/index';
 import { checkDocument } from '../../src/core/checks/document';
+import { applyEdits } from '../../src/core/secrets/applyEdits';
 import { PROBLEM_CODES } from '../../src/core/checks/codes';
 import { RULES } from '../../src/core/checks/rules/index';
 import { runDocumentRules } from '../../src/core/checks/engine';
@@ -302,8 +303,15 @@ describe('misspelt keys and tables anywhere in the file', () => {
 describe('risky TLS settings', () => {
   const doc = (text: string): Problem[] => checkDocument(parseDeploymentToml(text, '/w/deployment.toml'));
   it('sender.hostname_verifier = "AllowAll" (seen in MI\'s own ssl integration test) is a warning with a fix', () => {
-    const p = ofCode(doc('[transport.http]\nsender.hostname_verifier = "AllowAll"\n'), 'hostname-verification-off');
-    assert.deepEqual(p.map((x) => [x.severity, x.range.start.line, x.fixes[0].edits?.[0].newText]), [['warning', 1, '"DefaultAndLocalhost"']]);
+    const text = '[transport.http]\nsender.hostname_verifier = "AllowAll"  # for the test backend\nsender.warn = 1\n';
+    const p = ofCode(doc(text), 'hostname-verification-off');
+    // Without the key Synapse checks with `Default` (stricter than DefaultAndLocalhost): removing it is MI's default.
+    const fixed = (i: number) => applyEdits(text, p[0].fixes[i].edits ?? []);
+    assert.deepEqual(
+      p.map((x) => [x.severity, x.range.start.line, x.fixes.map((f) => [f.title, f.preferred])]),
+      [['warning', 1, [['Remove the key (host names checked as MI does by default)', true], ['Use "Strict"', false]]]],
+    );
+    assert.deepEqual([fixed(0), fixed(1)], ['[transport.http]\nsender.warn = 1\n', '[transport.http]\nsender.hostname_verifier = "Strict"  # for the test backend\nsender.warn = 1\n']);
     assert.deepEqual(ofCode(doc('[transport.http]\nsender.hostname_verifier = "Strict"\n'), 'hostname-verification-off'), []);
   });
   it('TLSv1/TLSv1.1 written in the HTTPS protocols; MI\'s own default (not written) is not judged', () => {

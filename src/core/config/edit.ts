@@ -157,6 +157,20 @@ export function appendTableEdit(doc: TomlDocument, tableText: string): TextEdit 
   return { file: doc.file, range: point(end), newText: prefix + tableText };
 }
 
+/**
+ * Removes the line(s) of `entry`, its comment included; null when something else shares them (TOML's own
+ * syntax allows that only inside an inline table), where removing the entry is not a line edit.
+ */
+export function removeEntryEdit(doc: TomlDocument, entry: TomlKeyValue): TextEdit | null {
+  const { start, end } = entry.range;
+  if (lineText(doc, start.line).slice(0, start.character).trim() !== '') return null;
+  const rest = lineText(doc, end.line).slice(end.character).trim();
+  if (rest !== '' && !rest.startsWith('#')) return null;
+  const lines = linesOf(doc);
+  const to = end.line + 1 < lines.length ? { line: end.line + 1, character: 0 } : { line: end.line, character: lines[end.line].length };
+  return { file: doc.file, range: { start: { line: start.line, character: 0 }, end: to }, newText: '' };
+}
+
 /** Renames the key of `entry` (new name relative to its table, dotted); the value and comment stay. */
 export function renameKeyEdit(doc: TomlDocument, entry: TomlKeyValue, newKey: string | readonly string[]): TextEdit {
   return { file: doc.file, range: entry.keyRange, newText: formatKey(splitKey(newKey)) };

@@ -3,7 +3,8 @@
  * offered, a JCE provider whose keystores are of another type than the ones configured.
  */
 import type { TomlDocument, TomlKeyValue } from '../../config/toml';
-import { tomlString } from '../../config/edit';
+import { removeEntryEdit, tomlString } from '../../config/edit';
+import type { Fix } from '../../problem';
 import type { DocumentRule, WorkspaceRule } from '../rule';
 import { liveTables } from './shared';
 import { isOwnLine, shownValue } from './storeHelpers';
@@ -25,6 +26,18 @@ const PROTOCOL_KEYS = new Set([
 ]);
 const LEGACY_PROTOCOL = /^(?:SSLv3|TLSv1|TLSv1\.1)$/i;
 
+/**
+ * Turning host name checks back on: without the key Synapse's ClientSSLSetupHandler uses `Default` (MI's
+ * templates write none), which is stricter than `DefaultAndLocalhost`; `Strict` is stricter still.
+ */
+function hostnameCheckFixes(doc: TomlDocument, entry: TomlKeyValue): Fix[] {
+  const remove = removeEntryEdit(doc, entry);
+  return [
+    ...(remove ? [{ title: 'Remove the key (host names checked as MI does by default)', preferred: true, edits: [remove] }] : []),
+    { title: 'Use "Strict"', preferred: remove === null, edits: [{ file: doc.file, range: entry.value.range, newText: tomlString('Strict') }] },
+  ];
+}
+
 /** `hostname-verification-off`, `legacy-tls-protocol`. */
 export const tlsSettingsRule: DocumentRule = {
   id: 'tls-settings',
@@ -35,7 +48,7 @@ export const tlsSettingsRule: DocumentRule = {
       code: 'hostname-verification-off',
       severity: 'warning',
       doc: '`sender.hostname_verifier = "AllowAll"`: the HTTPS sender accepts any certificate host name, so a trusted certificate of any site passes for the endpoint.',
-      advice: 'Quick fix: use `DefaultAndLocalhost` (MI\'s default) or `Strict`.',
+      advice: 'Quick fix: remove the key (Synapse then checks host names with `Default`, as MI does out of the box) or use `Strict`.',
     },
     {
       code: 'legacy-tls-protocol',
@@ -51,7 +64,7 @@ export const tlsSettingsRule: DocumentRule = {
         report('hostname-verification-off', {
           message: `\`${entry.keyParts.join('.')}\` is "AllowAll": the HTTPS sender accepts a certificate issued for any host name, which defeats TLS server authentication.`,
           range: entry.value.range,
-          fixes: [{ title: 'Use "DefaultAndLocalhost" (MI\'s default)', preferred: true, edits: [{ file: doc.file, range: entry.value.range, newText: tomlString('DefaultAndLocalhost') }] }],
+          fixes: hostnameCheckFixes(doc, entry),
         });
       }
       if (PROTOCOL_KEYS.has(key)) {
