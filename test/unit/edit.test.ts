@@ -60,7 +60,29 @@ describe('edit: renames and snippets', () => {
   it('renames a key and keeps its value and comment', () => {
     const text = '[keystore.primary]\nname = "a.jks" # c\n';
     const doc = parseDeploymentToml(text, FILE);
-    assert.equal(apply(text, [renameKeyEdit(doc, doc.tables[1].entries[0], 'file_name')]), '[keystore.primary]\nfile_name = "a.jks" # c\n');
+    const edit = renameKeyEdit(doc, doc.tables[1].entries[0], 'file_name');
+    assert.ok(edit);
+    assert.equal(apply(text, [edit]), '[keystore.primary]\nfile_name = "a.jks" # c\n');
+  });
+
+  it('renames a key inside an inline table within the braces, and refuses a name outside that table', () => {
+    const text = '[keystore]\ninternal = { file_name = "i.p12", alis = "i" }\n';
+    const doc = parseDeploymentToml(text, FILE);
+    const entry = doc.tables[1].entries[1];
+    const inside = renameKeyEdit(doc, entry, 'internal.alias');
+    assert.ok(inside);
+    assert.deepEqual([apply(text, [inside]), renameKeyEdit(doc, entry, 'primary.alias'), renameKeyEdit(doc, entry, 'internal')], ['[keystore]\ninternal = { file_name = "i.p12", alias = "i" }\n', null, null]);
+  });
+
+  it('sets a value inside an inline table, and adds a new key inside its braces (TOML closes an inline table)', () => {
+    const text = '[keystore]\ninternal = { file_name = "i.p12", sub = { x = 1 }, alias = "i" }\n';
+    const actual = [edit(text, 'keystore.internal', 'alias', '"j"'), edit(text, 'keystore.internal', 'type', '"PKCS12"'), edit(text, 'keystore.internal.sub', 'y', '2')];
+    assert.deepEqual(actual, [
+      '[keystore]\ninternal = { file_name = "i.p12", sub = { x = 1 }, alias = "j" }\n',
+      '[keystore]\ninternal = { file_name = "i.p12", sub = { x = 1 }, alias = "i", type = "PKCS12" }\n',
+      '[keystore]\ninternal = { file_name = "i.p12", sub = { x = 1, y = 2 }, alias = "i" }\n',
+    ]);
+    for (const t of actual) assert.deepEqual(parseDeploymentToml(t, FILE).issues, []);
   });
 
   it('renames a table header and keeps its comment', () => {

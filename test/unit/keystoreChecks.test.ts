@@ -76,6 +76,20 @@ describe('keystore checks', () => {
     });
   });
 
+  // Legal TOML that MI's config mapper reads like [keystore.primary] (Tuweni's dottedKeySet walks into it).
+  describe('a keystore written as an inline table', () => {
+    const inline = (file: string, type = 'JKS') =>
+      `[keystore]\nprimary = { file_name = "${SEC}${file}", type = "${type}", password = "changeit", alias = "server", key_password = "changeit" }\n\n[truststore]\nfile_name = "${SEC}t.jks"\npassword = "changeit"\n`;
+    it('is checked like the table: a missing file, a wrong type', async () => {
+      const missing = ofCode(await check(home(inline('nosuch.jks'), GOOD)), 'keystore-not-found').map(lineOf);
+      const mistyped = ofCode(await check(home(inline('k.p12'), { [`${SEC}k.p12`]: 'p12-default.p12', [`${SEC}t.jks`]: 'jks-trust.jks' })), 'store-type-mismatch');
+      assert.deepEqual([missing, mistyped.map(lineOf), mistyped[0]?.fixes[0].edits?.[0].newText], [[2], [2], '"PKCS12"']);
+    });
+    it('is the store MI uses: a sound one gives no error', async () => {
+      assert.deepEqual((await check(home(inline('k.jks'), GOOD))).filter((p) => p.severity === 'error'), []);
+    });
+  });
+
   describe('keystore-not-found', () => {
     it('triggers on the file_name value when the file is missing', async () => {
       const ws = home(toml(), { [`${SEC}t.jks`]: 'jks-trust.jks' });

@@ -51,6 +51,18 @@ describe('parse: deployment.toml with positions', () => {
     assert.equal(doc.text, text);
   });
 
+  // MI's config mapper takes Tuweni's dottedKeySet(), which walks into inline tables: the same keys as a [table].
+  it('reads the keys of an inline table as the keys of its table, each with its own ranges', () => {
+    const doc = parse('[keystore]\ninternal = { file_name = "i.p12", alias = "i", more = { a = 1 } }\nempty = {}\n');
+    const entries = doc.tables[1].entries.map((e) => [e.fullKey, e.keyPrefix, e.value.raw, e.keyRange.start.character, e.value.range.start.character]);
+    assert.deepEqual(entries, [
+      ['keystore.internal.file_name', 1, '"i.p12"', 13, 25],
+      ['keystore.internal.alias', 1, '"i"', 34, 42],
+      ['keystore.internal.more.a', 2, '1', 56, 60],
+      ['keystore.empty', undefined, '{}', 0, 8],
+    ]);
+  });
+
   it('gives the header range of a table and of an array table', () => {
     const doc = parse('[truststore]  # x\n[[custom_transport.listener]]\nclass = "a"\n');
     const actual = doc.tables.filter((t) => t.headerRange).map((t) => [t.name, t.isArrayTable, t.headerRange?.end.character]);

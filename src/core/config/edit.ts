@@ -100,6 +100,8 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
     // Written dotted in a parent table (`[keystore]` + `primary.password`): edit it there.
     (target?.isArrayTable ? undefined : entriesByFullKey(doc).get(fullKey));
   if (existing) return [{ file: doc.file, range: existing.value.range, newText: rawTomlValue }];
+  const inline = target ? undefined : inlineTableOf(doc, fullKey);
+  if (inline) return [{ file: doc.file, range: point(inline.last.range.end), newText: `, ${formatKey(splitKey(fullKey).slice(inline.parts))} = ${rawTomlValue}` }];
   const nl = eol(doc);
   const line = `${formatKey(parts)} = ${rawTomlValue}`;
   if (target) {
@@ -118,6 +120,26 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
     return [{ file: doc.file, range: point({ line: 0, character: 0 }), newText: `${line}${nl}` }];
   }
   return [appendTableEdit(doc, tableSnippet(tableName, { [parts.join('.')]: rawTomlValue }, nl))];
+}
+
+/**
+ * The inline table that must hold `fullKey` (`keystore.internal.type` when `[keystore]` has
+ * `internal = { … }`), by its last key and the number of parts of its own name: TOML closes an inline
+ * table, so a new key goes inside the braces, never into a `[table]` of the same name.
+ */
+function inlineTableOf(doc: TomlDocument, fullKey: string): { last: TomlKeyValue; parts: number } | undefined {
+  // The innermost such table, and of its keys the last (its keys come in the order written).
+  let found: { last: TomlKeyValue; parts: number } | undefined;
+  for (const t of doc.tables) {
+    if (t.isArrayTable) continue;
+    for (const e of t.entries) {
+      if (e.keyPrefix === undefined) continue;
+      const name = [...t.nameParts, ...e.keyParts.slice(0, e.keyPrefix)];
+      if (!fullKey.startsWith(`${name.join('.')}.`) || (found && name.length < found.parts)) continue;
+      found = { last: e, parts: name.length };
+    }
+  }
+  return found;
 }
 
 const fullKeyIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();
@@ -162,6 +184,7 @@ export function appendTableEdit(doc: TomlDocument, tableText: string): TextEdit 
  * syntax allows that only inside an inline table), where removing the entry is not a line edit.
  */
 export function removeEntryEdit(doc: TomlDocument, entry: TomlKeyValue): TextEdit | null {
+  if (entry.keyPrefix !== undefined) return null;
   const { start, end } = entry.range;
   if (lineText(doc, start.line).slice(0, start.character).trim() !== '') return null;
   const rest = lineText(doc, end.line).slice(end.character).trim();
@@ -171,9 +194,15 @@ export function removeEntryEdit(doc: TomlDocument, entry: TomlKeyValue): TextEdi
   return { file: doc.file, range: { start: { line: start.line, character: 0 }, end: to }, newText: '' };
 }
 
-/** Renames the key of `entry` (new name relative to its table, dotted); the value and comment stay. */
-export function renameKeyEdit(doc: TomlDocument, entry: TomlKeyValue, newKey: string | readonly string[]): TextEdit {
-  return { file: doc.file, range: entry.keyRange, newText: formatKey(splitKey(newKey)) };
+/**
+ * Renames the key of `entry` (new name relative to its table, dotted); the value and comment stay. Inside an
+ * inline table only the part within the braces can change: null when the new name leaves that table.
+ */
+export function renameKeyEdit(doc: TomlDocument, entry: TomlKeyValue, newKey: string | readonly string[]): TextEdit | null {
+  const parts = splitKey(newKey);
+  const outer = entry.keyParts.slice(0, entry.keyPrefix ?? 0);
+  if (parts.length <= outer.length || outer.some((p, i) => parts[i] !== p)) return null;
+  return { file: doc.file, range: entry.keyRange, newText: formatKey(parts.slice(outer.length)) };
 }
 
 /** Renames the header of `table` (keeping `[[...]]` for array tables and any trailing comment). */

@@ -319,7 +319,7 @@ function convertProgram(ast: AST.TOMLProgram, lineShift: number, index: LineInde
   for (const node of top.body) {
     if (node.type === 'TOMLKeyValue') {
       root ??= { nameParts: [], isArrayTable: false, headerRange: null, start: { line: lineShift, character: 0 }, entries: [] };
-      root.entries.push(convertKeyValue(node, [], lineShift, index));
+      root.entries.push(...convertKeyValue(node, [], lineShift, index));
     } else {
       const nameParts = keyParts(node.key);
       const headerRange = headerRangeOf(node, lineShift, index);
@@ -328,7 +328,7 @@ function convertProgram(ast: AST.TOMLProgram, lineShift: number, index: LineInde
         isArrayTable: node.kind === 'array',
         headerRange,
         start: headerRange.start,
-        entries: node.body.map((kv) => convertKeyValue(kv, nameParts, lineShift, index)),
+        entries: node.body.flatMap((kv) => convertKeyValue(kv, nameParts, lineShift, index)),
       });
     }
   }
@@ -351,15 +351,27 @@ function headerRangeOf(node: AST.TOMLTable, lineShift: number, index: LineIndex)
   return { start, end: { line: keyEnd.line, character: c } };
 }
 
-function convertKeyValue(kv: AST.TOMLKeyValue, tableParts: readonly string[], lineShift: number, index: LineIndex): TomlKeyValue {
-  const parts = keyParts(kv.key);
-  return {
-    keyParts: parts,
-    fullKey: [...tableParts, ...parts].join('.'),
-    keyRange: rangeOf(kv.key, lineShift),
-    value: convertValue(kv.value, lineShift, index),
-    range: rangeOf(kv, lineShift),
-  };
+/**
+ * The entries of one `key = value`. An inline table gives one entry per key inside it, as MI's config
+ * mapper sees it (Tuweni's `dottedKeySet()` walks into inline tables): `internal = { alias = "a" }` in
+ * `[keystore]` is `keystore.internal.alias`, exactly like `internal.alias = "a"` or `[keystore.internal]`.
+ * Each keeps its own ranges inside the braces; `keyPrefix` counts the parts written before them.
+ */
+function convertKeyValue(kv: AST.TOMLKeyValue, tableParts: readonly string[], lineShift: number, index: LineIndex, outer: readonly string[] = []): TomlKeyValue[] {
+  const parts = [...outer, ...keyParts(kv.key)];
+  if (kv.value.type === 'TOMLInlineTable' && kv.value.body.length > 0) {
+    return kv.value.body.flatMap((member) => convertKeyValue(member, tableParts, lineShift, index, parts));
+  }
+  return [
+    {
+      keyParts: parts,
+      fullKey: [...tableParts, ...parts].join('.'),
+      keyRange: rangeOf(kv.key, lineShift),
+      value: convertValue(kv.value, lineShift, index),
+      range: rangeOf(kv, lineShift),
+      ...(outer.length > 0 ? { keyPrefix: outer.length } : {}),
+    },
+  ];
 }
 
 function convertValue(node: AST.TOMLContentNode, lineShift: number, index: LineIndex): TomlValue {
@@ -570,6 +582,7 @@ function shiftTable(t: RawTable, lines: number): RawTable {
       keyRange: shiftRange(kv.keyRange, lines),
       value: { type: kv.value.type, value: kv.value.value, raw: kv.value.raw, range: shiftRange(kv.value.range, lines) },
       range: shiftRange(kv.range, lines),
+      ...(kv.keyPrefix !== undefined ? { keyPrefix: kv.keyPrefix } : {}),
     })),
   };
 }

@@ -25,6 +25,11 @@ export interface TomlKeyValue {
   readonly value: TomlValue;
   /** The whole `key = value` (without a trailing comment). */
   readonly range: Range;
+  /**
+   * Set for a key inside an inline table (`internal = { alias = "a" }`): how many of `keyParts` are written
+   * before the braces (1: `internal`), so `keyRange` holds only the rest (`alias`).
+   */
+  readonly keyPrefix?: number;
 }
 
 /** A `[table]` or `[[array.table]]` (or the root, which has no header), with its key/values in order. */

@@ -140,11 +140,12 @@ function checkSecretsEntry(doc: TomlDocument, entry: TomlKeyValue, report: Repor
   const alias = entry.keyParts.join('.');
   if (entry.keyParts.length > 1) {
     // Quoting keeps the dots inside one key: the alias `$secret{a.b}` names.
+    const quote = renameKeyEdit(doc, entry, [alias]);
     report(
       'secret-alias-invalid',
       `\`${alias}\` is a dotted key: TOML reads it as a table \`${entry.keyParts[0]}\` inside [secrets], not as the alias \`${alias}\`; quote it to make it one alias.`,
       entry.keyRange,
-      [{ title: `Quote it as ${formatKey([alias])}`, preferred: true, edits: [renameKeyEdit(doc, entry, [alias])] }],
+      quote ? [{ title: `Quote it as ${formatKey([alias])}`, preferred: true, edits: [quote] }] : [],
     );
   } else if (PROPERTIES_KEY_BREAKERS.test(alias) || alias === '') {
     report(

@@ -158,9 +158,7 @@ function checkMisspeltDottedKey(doc: TomlDocument, table: TomlTable, entry: Toml
   report('unknown-key', {
     message: `MI does not read \`${entry.keyParts.join('.')}\`${where} and silently ignores it; did you mean ${suggestions.map(shown).join(' or ')}?`,
     range: entry.keyRange,
-    fixes: suggestions
-      .filter((k) => relative(k) !== null)
-      .map((k, i, all) => ({ title: `Change to \`${relative(k)}\``, preferred: i === 0 && all.length === 1, edits: [renameKeyEdit(doc, entry, relative(k) as string)] })),
+    fixes: renameFixes(doc, entry, suggestions.map(relative).filter((k): k is string => k !== null)),
   });
 }
 
@@ -214,12 +212,17 @@ function checkUnknownKey(doc: TomlDocument, table: TomlTable, entry: TomlKeyValu
   report('unknown-key', {
     message: `MI does not read \`${key}\` in [${table.name}] and silently ignores it${hint}`,
     range: entry.keyRange,
-    fixes: suggestions.map((s, i) => ({
-      title: `Change to \`${s}\``,
-      preferred: i === 0 && suggestions.length === 1,
-      edits: [renameKeyEdit(doc, entry, s)],
-    })),
+    fixes: renameFixes(doc, entry, suggestions),
   });
+}
+
+/** "Change to `k`" for each suggested key (relative to the table) that can be written where the key is; preferred when it is the only one. */
+function renameFixes(doc: TomlDocument, entry: TomlKeyValue, keys: readonly string[]): Fix[] {
+  const fixes = keys.flatMap((k) => {
+    const edit = renameKeyEdit(doc, entry, k);
+    return edit ? [{ title: `Change to \`${k}\``, edits: [edit] }] : [];
+  });
+  return fixes.map((f) => ({ ...f, preferred: fixes.length === 1 }));
 }
 
 const tableKeySets = new WeakMap<TomlTable, Set<string>>();
