@@ -314,6 +314,23 @@ describe('risky TLS settings', () => {
     assert.deepEqual([fixed(0), fixed(1)], ['[transport.http]\nsender.warn = 1\n', '[transport.http]\nsender.hostname_verifier = "Strict"  # for the test backend\nsender.warn = 1\n']);
     assert.deepEqual(ofCode(doc('[transport.http]\nsender.hostname_verifier = "Strict"\n'), 'hostname-verification-off'), []);
   });
+  // ClientSSLSetupHandler compares "Strict", "AllowAll" and "DefaultAndLocalhost" with equals(); anything else
+  // leaves `valid` false, so every HTTPS call fails. `Default` is only what an absent parameter means.
+  it('a hostname_verifier Synapse does not know is an error: every HTTPS call fails', () => {
+    const verdicts = ['Default', 'strict', 'allowall', 'Strict', 'DefaultAndLocalhost'].map((v) => {
+      const problems = doc(`[transport.http]\nsender.hostname_verifier = "${v}"\n`);
+      const unknown = ofCode(problems, 'hostname-verifier-unknown');
+      return [v, unknown.map((p) => [p.severity, p.fixes.map((f) => `${f.title}${f.preferred ? ' *' : ''}`)]), ofCode(problems, 'hostname-verification-off').length];
+    });
+    const remove = 'Remove the key (host names checked as MI does by default)';
+    assert.deepEqual(verdicts, [
+      ['Default', [['error', [`${remove} *`, 'Use "Strict"']]], 0],
+      ['strict', [['error', ['Change to "Strict" *', remove, 'Use "Strict"']]], 0],
+      ['allowall', [['error', [`${remove} *`, 'Use "Strict"']]], 0],
+      ['Strict', [], 0],
+      ['DefaultAndLocalhost', [], 0],
+    ]);
+  });
   it('TLSv1/TLSv1.1 written in the HTTPS protocols; MI\'s own default (not written) is not judged', () => {
     const p = ofCode(doc('[transport.http]\nlistener.secured_protocols = "TLSv1,TLSv1.1,TLSv1.2"\n'), 'legacy-tls-protocol');
     assert.equal(p.length, 1);

@@ -13,6 +13,9 @@ import { x509Of } from './certPath';
 /** The values Synapse knows, `Default` when the parameter is absent. */
 export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll';
 
+/** The values the parameter may take, compared exactly (`"Strict".equals(…)` in ClientSSLSetupHandler). */
+export const HOSTNAME_VERIFIERS = ['Strict', 'AllowAll', 'DefaultAndLocalhost'] as const;
+
 /** The configured verifier: a known one, or the unknown text written. */
 export type HostnameVerifierSetting = { readonly name: HostnameVerifierName } | { readonly unknown: string };
 
@@ -23,7 +26,7 @@ const BAD_COUNTRY_2LDS = new Set(['ac', 'co', 'com', 'ed', 'edu', 'go', 'gouv', 
 export function parseHostnameVerifier(value: string | undefined): HostnameVerifierSetting {
   if (value === undefined) return { name: 'Default' };
   const v = value.trim();
-  return v === 'Strict' || v === 'AllowAll' || v === 'DefaultAndLocalhost' ? { name: v } : { unknown: value };
+  return (HOSTNAME_VERIFIERS as readonly string[]).includes(v) ? { name: v as HostnameVerifierName } : { unknown: value };
 }
 
 function isIpAddress(host: string): boolean {

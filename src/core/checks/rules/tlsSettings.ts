@@ -5,6 +5,7 @@
 import type { TomlDocument, TomlKeyValue } from '../../config/toml';
 import { removeEntryEdit, tomlString } from '../../config/edit';
 import type { Fix } from '../../problem';
+import { HOSTNAME_VERIFIERS, parseHostnameVerifier } from '../../tls/hostnameVerifier';
 import type { DocumentRule, WorkspaceRule } from '../rule';
 import { liveTables } from './shared';
 import { isOwnLine, shownValue } from './storeHelpers';
@@ -38,7 +39,7 @@ function hostnameCheckFixes(doc: TomlDocument, entry: TomlKeyValue): Fix[] {
   ];
 }
 
-/** `hostname-verification-off`, `legacy-tls-protocol`. */
+/** `hostname-verification-off`, `hostname-verifier-unknown`, `legacy-tls-protocol`. */
 export const tlsSettingsRule: DocumentRule = {
   id: 'tls-settings',
   description: 'The HTTPS transports verify host names and offer only current TLS versions.',
@@ -51,6 +52,12 @@ export const tlsSettingsRule: DocumentRule = {
       advice: 'Quick fix: remove the key (Synapse then checks host names with `Default`, as MI does out of the box) or use `Strict`.',
     },
     {
+      code: 'hostname-verifier-unknown',
+      severity: 'error',
+      doc: '`sender.hostname_verifier` is not `Strict`, `AllowAll` or `DefaultAndLocalhost`, spelled exactly so: Synapse\'s ClientSSLSetupHandler then accepts no host, and every HTTPS call fails with "Host name verification failed for host". `Default` is what an absent key means, not a value.',
+      advice: 'Quick fix: remove the key (Synapse then checks host names with `Default`), use `Strict`, or correct the spelling.',
+    },
+    {
       code: 'legacy-tls-protocol',
       severity: 'warning',
       doc: 'TLSv1, TLSv1.1 or SSLv3 is listed among the HTTPS protocols; they are deprecated (RFC 8996) and disabled by current JDKs unless java.security is weakened.',
@@ -60,7 +67,19 @@ export const tlsSettingsRule: DocumentRule = {
   check({ document: doc, report }) {
     for (const { key, entry } of writtenValues(doc)) {
       const value = String(entry.value.value).trim();
-      if (VERIFIER_KEYS.has(key) && value.toLowerCase() === 'allowall') {
+      const verifier = VERIFIER_KEYS.has(key) ? parseHostnameVerifier(value) : undefined;
+      if (verifier && 'unknown' in verifier) {
+        const meant = HOSTNAME_VERIFIERS.find((v) => v.toLowerCase() === value.toLowerCase());
+        report('hostname-verifier-unknown', {
+          message: `\`${entry.keyParts.join('.')}\` is "${value}", which Synapse does not know (it compares Strict, AllowAll and DefaultAndLocalhost exactly): every HTTPS call of MI will fail with "Host name verification failed for host".`,
+          range: entry.value.range,
+          fixes: [
+            ...(meant && meant !== 'AllowAll' ? [{ title: `Change to "${meant}"`, preferred: true, edits: [{ file: doc.file, range: entry.value.range, newText: tomlString(meant) }] }] : []),
+            ...hostnameCheckFixes(doc, entry).map((f) => (meant && meant !== 'AllowAll' ? { ...f, preferred: false } : f)),
+          ],
+        });
+      }
+      if (verifier && 'name' in verifier && verifier.name === 'AllowAll') {
         report('hostname-verification-off', {
           message: `\`${entry.keyParts.join('.')}\` is "AllowAll": the HTTPS sender accepts a certificate issued for any host name, which defeats TLS server authentication.`,
           range: entry.value.range,
