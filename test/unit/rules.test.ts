@@ -285,6 +285,14 @@ describe('misspelt keys and tables anywhere in the file', () => {
       ['[transport.http] `listener.secured_port`', '[transport.http] `listener.secured_enable`'],
     );
   });
+  // TOML reads `keystore.primary.file_name` under [server] as server.keystore.primary.file_name, which MI ignores.
+  it('a whole key MI reads, pasted under another table, names the table it belongs to', () => {
+    const problems = doc('[server]\nhostname = "localhost"\nkeystore.primary.file_name = "repository/resources/security/a.jks"\n');
+    assert.deepEqual(
+      ofCode(problems, 'unknown-key').map((p) => [p.range.start.line, p.message, p.fixes.length]),
+      [[2, 'MI does not read `keystore.primary.file_name` in [server] and silently ignores it; did you mean [keystore.primary] `file_name`?', 0]],
+    );
+  });
   it('[truststores]: unknown-table with a rename fix, its keys not repeated', () => {
     const problems = doc('[truststores]\nfile_name = "x.jks"\n');
     assert.deepEqual(codes(problems).filter((c) => c.startsWith('unknown')), ['unknown-table']);

@@ -138,6 +138,10 @@ function checkMisspeltDottedKey(doc: TomlDocument, table: TomlTable, entry: Toml
     if (!spec || spec.array || spec.obsolete || !isModeledLocation(t, parts.slice(i))) continue;
     suggestions = suggestKeysOf(t, parts.slice(i), new Set()).map((k) => `${t}.${k}`);
   }
+  // A whole key MI reads, pasted under another table (`[server]` + `keystore.primary.file_name` is
+  // `server.keystore.primary.file_name`): the table it belongs to.
+  const pasted = entry.keyParts.join('.');
+  if (suggestions.length === 0 && table.name !== '' && entry.keyParts.length > 1 && isKnownKey(pasted)) suggestions = [pasted];
   if (suggestions.length === 0) {
     const last = parts[parts.length - 1].toLowerCase();
     const swapped = (KNOWN_MISTAKES[last] ?? []).map((n) => [...parts.slice(0, -1), n].join('.')).filter((k) => isKnownKey(k));
