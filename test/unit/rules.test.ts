@@ -353,6 +353,17 @@ describe('risky TLS settings', () => {
     assert.deepEqual(errors(bcfks), []);
     assert.deepEqual(ofCode(bcfks, 'invalid-store-type'), []);
   });
+  // MI's "Single key encryption" page writes `[encryption] key = "value"`: an AES key, no keystore password.
+  it('[encryption] key is not judged as a keystore password (only its plain text is noted)', () => {
+    const problems = doc('[encryption]\nkey = "value"\n');
+    assert.deepEqual(problems.filter((p) => ['default-password', 'password-too-short', 'plaintext-password'].includes(p.code)).map((p) => p.code), ['plaintext-password']);
+  });
+  // MI's "Configure the Crypto Provider" page: `type = "BCFKS"` with `-Dsecurity.jce.provider=BCFIPS` at start-up,
+  // which deployment.toml does not show.
+  it('type = "BCFKS" without [jce_provider] is not invalid: the provider may come from the command line', () => {
+    const problems = doc('[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.bcfks"\ntype = "BCFKS"\n[truststore]\ntype = "BCFKS"\n');
+    assert.deepEqual(ofCode(problems, 'invalid-store-type'), []);
+  });
 });
 
 describe('trusted certificates of the truststores', () => {

@@ -3,6 +3,16 @@ import { lookupKey } from '../../config/schema';
 import type { DocumentRule } from '../rule';
 import { DEFAULT_PASSWORD, isLiteralString, liveTables } from './shared';
 
+/**
+ * Secrets of the schema that are not keystore passwords: `[encryption] key` is the AES key of carbon's
+ * symmetric crypto provider (carbon.xml `<Secret>`), which no keystore opens with.
+ */
+const SYMMETRIC_KEYS = new Set(['encryption.key']);
+
+function fullKeyOf(table: string, entry: { readonly keyParts: readonly string[] }): string {
+  return [table, ...entry.keyParts].filter((p) => p !== '').join('.');
+}
+
 /** `default-password`, `password-too-short`, `plaintext-password`. */
 export const passwordsRule: DocumentRule = {
   id: 'passwords',
@@ -37,8 +47,10 @@ export const passwordsRule: DocumentRule = {
         if (value === '') continue;
         const key = entry.keyParts.join('.');
         const range = entry.value.range;
-        if (value === DEFAULT_PASSWORD) report('default-password', { message: `\`${key}\` is MI's well-known default password; anyone who has MI knows it.`, range });
-        else if ([...value].length < 6) report('password-too-short', { message: `\`${key}\` is shorter than 6 characters, which keytool refuses for a keystore password.`, range });
+        // The symmetric key is no keystore password: MI's default and keytool's length rule say nothing of it.
+        const storePassword = !SYMMETRIC_KEYS.has(fullKeyOf(table.name, entry));
+        if (storePassword && value === DEFAULT_PASSWORD) report('default-password', { message: `\`${key}\` is MI's well-known default password; anyone who has MI knows it.`, range });
+        else if (storePassword && [...value].length < 6) report('password-too-short', { message: `\`${key}\` is shorter than 6 characters, which keytool refuses for a keystore password.`, range });
         report('plaintext-password', { message: `\`${key}\` is written in plain text; it could be a \`$secret{alias}\` the cipher tool encrypts.`, range });
       }
     }

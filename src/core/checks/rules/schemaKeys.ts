@@ -9,7 +9,6 @@ import { consumersOfTable, isKnownKey, isKnownTable, isModeledLocation, knownKey
 import { renameKeyEdit, renameTableEdit, tomlString } from '../../config/edit';
 import type { DocumentRule, Report } from '../rule';
 import { isLiteralString, liveTables } from './shared';
-import { jceProvider } from './tlsSettings';
 
 /** Misspellings seen in real files (other Carbon products, old docs), by last key part. */
 const KNOWN_MISTAKES: Readonly<Record<string, readonly string[]>> = {
@@ -78,7 +77,7 @@ export const schemaKeysRule: DocumentRule = {
     {
       code: 'invalid-store-type',
       severity: 'error',
-      doc: 'A keystore `type` other than JKS or PKCS12.',
+      doc: 'A keystore `type` other than JKS or PKCS12 (or BCFKS, the Bouncy Castle FIPS type, which MI loads when started with that provider).',
       advice: 'Quick fix: set `type` to `JKS` or `PKCS12`.',
     },
   ],
@@ -292,8 +291,10 @@ function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks
   }
   if (!isLiteralString(entry)) return;
   const value = entry.value.value;
-  // With a JCE provider (MI 4.6: Bouncy Castle, FIPS) the stores may be BCFKS.
-  const providerType = value.toUpperCase() === 'BCFKS' && jceProvider(doc) !== null;
+  // BCFKS is the store type of the Bouncy Castle FIPS provider, which MI loads from `[jce_provider]` (4.6) or
+  // from `-Dsecurity.jce.provider=BCFIPS` on its command line (MI's "Configure the Crypto Provider" page),
+  // which deployment.toml does not show: never invalid.
+  const providerType = value.toUpperCase() === 'BCFKS';
   if (ks.role === 'type' && value !== '' && ks.allowed && !providerType && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
     const guess = guessStoreType(table, ks);
     report('invalid-store-type', {
