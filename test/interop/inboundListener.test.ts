@@ -31,19 +31,22 @@ describe("the trust map's inbound listener (keytool keystores)", function () {
   });
   after(() => fs.rmSync(home, { recursive: true, force: true }));
 
-  async function inbound(toml: string, env: Record<string, string> = {}): Promise<Pick<Connection, 'verdict' | 'host' | 'port'>> {
+  async function inbound(toml: string, env: Record<string, string> = {}): Promise<Pick<Connection, 'verdict' | 'host' | 'port' | 'range'>> {
     fs.writeFileSync(ws.deploymentToml, toml + PRIMARY);
     const conn = (await buildTrustMap(ws, { env, cache: new KeystoreCache() })).connections.find((c) => c.direction === 'inbound');
     assert.ok(conn, 'no inbound connection');
-    return { verdict: conn.verdict, host: conn.host, port: conn.port };
+    return { verdict: conn.verdict, host: conn.host, port: conn.port, range: conn.range };
   }
 
   it('accepts a certificate that names [server] hostname and not localhost', async () => {
-    assert.deepEqual(await inbound('[server]\nhostname = "mi.example.com"\n'), { verdict: 'trusted', host: 'mi.example.com', port: 8253 });
+    const { range, ...actual } = await inbound('[server]\nhostname = "mi.example.com"\n');
+    assert.deepEqual(actual, { verdict: 'trusted', host: 'mi.example.com', port: 8253 });
+    assert.equal(range.start.line, 3, 'on the file_name of the keystore it judges');
   });
 
-  it('reports a certificate that does not name [server] hostname', async () => {
-    assert.equal((await inbound('[server]\nhostname = "esb.example.com"\n')).verdict, 'hostname-mismatch');
+  it('reports a certificate that does not name [server] hostname, on that line', async () => {
+    const actual = await inbound('[server]\nhostname = "esb.example.com"\n');
+    assert.deepEqual([actual.verdict, actual.range.start], ['hostname-mismatch', { line: 1, character: 11 }]);
   });
 
   it('resolves $env{} in [server] hostname as MI does, and leaves it unchecked when the variable is not set here', async () => {

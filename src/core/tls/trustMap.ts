@@ -258,7 +258,7 @@ async function inbound(config: EffectiveConfig, resolve: ResolveOptions, cache: 
   // `$env{}`/`$sys{}` resolved as MI's config mapper does (WSO2's Kubernetes guide writes `hostname = "$env{HOSTNAME}"`).
   const setting = (key: string) => {
     const w = writtenValue(config.document, key);
-    return w ? { written: w.text, ...resolveReferences(w.text.trim(), config.document, resolve) } : undefined;
+    return w ? { written: w.text, range: w.range, ...resolveReferences(w.text.trim(), config.document, resolve) } : undefined;
   };
   const host = setting('server.hostname');
   const hostname = host?.value ?? 'localhost';
@@ -284,7 +284,7 @@ async function inbound(config: EffectiveConfig, resolve: ResolveOptions, cache: 
   const chain = chainOf(entry.chain.map((c) => Buffer.from(c).toString('base64')));
   const leaf = new X509Certificate(entry.chain[0]);
   const info = describeCertificate(entry.chain[0]);
-  const result = (verdict: Verdict, message: string): Connection[] => [{ ...base, verdict, message: `${message} (alias ${entry.alias})`, chain, keyAlias: entry.alias }];
+  const result = (verdict: Verdict, message: string, range = base.range): Connection[] => [{ ...base, range, verdict, message: `${message} (alias ${entry.alias})`, chain, keyAlias: entry.alias }];
   if (now > new Date(info.notAfter)) return result('expired', `MI's HTTPS certificate "${info.subject}" expired on ${info.notAfter}.`);
   if (now < new Date(info.notBefore)) return result('expired', `MI's HTTPS certificate "${info.subject}" is not valid before ${info.notBefore}.`);
   const eku = leaf.keyUsage;
@@ -303,7 +303,9 @@ async function inbound(config: EffectiveConfig, resolve: ResolveOptions, cache: 
     return result('trusted', `MI's HTTPS certificate "${info.subject}" is valid; ${which}, so no host name is required of it.`);
   }
   if (leaf.checkHost(hostname, { subject: sans.length ? 'default' : 'always' }) === undefined) {
-    return result('hostname-mismatch', `MI's HTTPS certificate "${info.subject}" does not name ${hostname}, the \`[server] hostname\` MI gives out in its service URLs${sans.length ? '' : ' (it has no subject alternative names)'}.`);
+    // Shown on `[server] hostname`, the name the certificate lacks.
+    const message = `MI's HTTPS certificate "${info.subject}" does not name ${hostname}, the \`[server] hostname\` MI gives out in its service URLs${sans.length ? '' : ' (it has no subject alternative names)'}.`;
+    return result('hostname-mismatch', message, host.range);
   }
   if (sans.length === 0) return result('trusted', `MI's HTTPS certificate "${info.subject}" names the host only in its CN; add subject alternative names, which clients following RFC 2818 require.`);
   return result('trusted', `MI's HTTPS certificate "${info.subject}" covers ${hostname}.`);
