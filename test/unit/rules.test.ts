@@ -349,9 +349,15 @@ describe('risky TLS settings', () => {
   it('[jce_provider] BCFIPS with JKS stores: provider-store-type; BCFKS stores are neither invalid nor opened', async () => {
     const jks = await check(home('[jce_provider]\nprovider_name = "BCFIPS"\n'));
     assert.ok(ofCode(jks, 'provider-store-type').length >= 1);
-    const bcfks = await check(home('[jce_provider]\nprovider_name = "BCFIPS"\n[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.bcfks"\ntype = "BCFKS"\n[truststore]\nfile_name = "repository/resources/security/client-truststore.bcfks"\ntype = "BCFKS"\n'));
+    // Present (their bytes are never decoded: any file will do).
+    const stores = { [`${SEC}/wso2carbon.bcfks`]: 'jks-rsa.jks', [`${SEC}/client-truststore.bcfks`]: 'jks-rsa.jks' };
+    const bcfks = await check(home('[jce_provider]\nprovider_name = "BCFIPS"\n[keystore.primary]\nfile_name = "repository/resources/security/wso2carbon.bcfks"\ntype = "BCFKS"\n[truststore]\nfile_name = "repository/resources/security/client-truststore.bcfks"\ntype = "BCFKS"\n', { stores }));
     assert.deepEqual(errors(bcfks), []);
     assert.deepEqual(ofCode(bcfks, 'invalid-store-type'), []);
+  });
+  it('a BCFKS store that does not exist is keystore-not-found, like any other', async () => {
+    const missing = await check(home('[keystore.primary]\nfile_name = "repository/resources/security/nosuch.bcfks"\ntype = "BCFKS"\n'));
+    assert.deepEqual(ofCode(missing, 'keystore-not-found').map((p) => p.range.start.line), [1]);
   });
   // MI's "Single key encryption" page writes `[encryption] key = "value"`: an AES key, no keystore password.
   it('[encryption] key is not judged as a keystore password (only its plain text is noted)', () => {

@@ -68,11 +68,12 @@ export class StoreAccess {
   }
 
   private async doOpen(s: EffectiveStore): Promise<OpenedStore> {
-    // BCFKS (Bouncy Castle FIPS) stores are not read here: nothing about them is guessed.
-    if (!this.mayRead(s) || s.type?.value.trim().toUpperCase() === 'BCFKS') return { state: 'skipped' };
+    if (!this.mayRead(s)) return { state: 'skipped' };
     const file = s.path as string;
     const sniff = await this.cache.sniff(file);
     if (!sniff.ok) return sniff.kind === 'not-found' ? { state: 'not-found' } : { state: 'unreadable', message: sniff.message };
+    // BCFKS (Bouncy Castle FIPS) stores are not decoded here: beyond that they exist, nothing about them is guessed.
+    if (s.type?.value.trim().toUpperCase() === 'BCFKS') return { state: 'skipped' };
     if (sniff.format === null) return { state: 'not-a-keystore' };
     const password = this.passwordOf(s);
     if (password === undefined) return { state: 'no-password', format: sniff.format };
