@@ -85,6 +85,12 @@ describe('edit: renames and snippets', () => {
     for (const t of actual) assert.deepEqual(parseDeploymentToml(t, FILE).issues, []);
   });
 
+  it('adds a key inside an inline table of a table that exists, never as a line after the braces', () => {
+    const text = '[transport.http]\nlistener.keystore = { location = "my.jks" }\nlistener.port = 8280\n';
+    const actual = edit(text, 'transport.http', 'listener.keystore.password', '"x"');
+    assert.equal(actual, '[transport.http]\nlistener.keystore = { location = "my.jks", password = "x" }\nlistener.port = 8280\n');
+  });
+
   it('renames a table header and keeps its comment', () => {
     const text = '[keystore.tls]   # old\nalias = "a"\n';
     const doc = parseDeploymentToml(text, FILE);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkWorkspace, type CheckOptions } from '../../src/core/checks/index';
+import { applyEdits } from '../../src/core/secrets/applyEdits';
 import { KEYSTORE_CODES } from '../helpers/keystoreCodes';
 import type { Problem } from '../../src/core/problem';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
@@ -84,6 +85,13 @@ describe('keystore checks', () => {
       const missing = ofCode(await check(home(inline('nosuch.jks'), GOOD)), 'keystore-not-found').map(lineOf);
       const mistyped = ofCode(await check(home(inline('k.p12'), { [`${SEC}k.p12`]: 'p12-default.p12', [`${SEC}t.jks`]: 'jks-trust.jks' })), 'store-type-mismatch');
       assert.deepEqual([missing, mistyped.map(lineOf), mistyped[0]?.fixes[0].edits?.[0].newText], [[2], [2], '"PKCS12"']);
+    });
+    it('gets its fixes inside the braces: a missing type is set in the inline table, where MI reads it', async () => {
+      const text = `[keystore]\nprimary = { file_name = "${SEC}k.p12", password = "changeit", alias = "server", key_password = "changeit" }\n\n[truststore]\nfile_name = "${SEC}t.jks"\npassword = "changeit"\n`;
+      const problems = await check(home(text, { [`${SEC}k.p12`]: 'p12-default.p12', [`${SEC}t.jks`]: 'jks-trust.jks' }));
+      const fix = ofCode(problems, 'store-type-mismatch')[0]?.fixes.find((f) => f.preferred);
+      assert.ok(fix?.edits, 'no preferred fix with edits');
+      assert.equal(applyEdits(text, fix.edits), text.replace('key_password = "changeit" }', 'key_password = "changeit", type = "PKCS12" }'));
     });
     it('is the store MI uses: a sound one gives no error', async () => {
       assert.deepEqual((await check(home(inline('k.jks'), GOOD))).filter((p) => p.severity === 'error'), []);

@@ -100,7 +100,7 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
     // Written dotted in a parent table (`[keystore]` + `primary.password`): edit it there.
     (target?.isArrayTable ? undefined : entriesByFullKey(doc).get(fullKey));
   if (existing) return [{ file: doc.file, range: existing.value.range, newText: rawTomlValue }];
-  const inline = target ? undefined : inlineTableOf(doc, fullKey);
+  const inline = target?.isArrayTable ? undefined : inlineTableOf(doc, fullKey);
   if (inline) return [{ file: doc.file, range: point(inline.last.range.end), newText: `, ${formatKey(splitKey(fullKey).slice(inline.parts))} = ${rawTomlValue}` }];
   const nl = eol(doc);
   const line = `${formatKey(parts)} = ${rawTomlValue}`;
@@ -124,22 +124,34 @@ export function setValueEdits(doc: TomlDocument, table: string | TomlTable, key:
 
 /**
  * The inline table that must hold `fullKey` (`keystore.internal.type` when `[keystore]` has
- * `internal = { … }`), by its last key and the number of parts of its own name: TOML closes an inline
- * table, so a new key goes inside the braces, never into a `[table]` of the same name.
+ * `internal = { … }`): the innermost one whose name starts the key, by its last key and the number of parts
+ * of its name. TOML closes an inline table, so a new key goes inside the braces, never after them.
  */
 function inlineTableOf(doc: TomlDocument, fullKey: string): { last: TomlKeyValue; parts: number } | undefined {
-  // The innermost such table, and of its keys the last (its keys come in the order written).
-  let found: { last: TomlKeyValue; parts: number } | undefined;
-  for (const t of doc.tables) {
-    if (t.isArrayTable) continue;
-    for (const e of t.entries) {
-      if (e.keyPrefix === undefined) continue;
-      const name = [...t.nameParts, ...e.keyParts.slice(0, e.keyPrefix)];
-      if (!fullKey.startsWith(`${name.join('.')}.`) || (found && name.length < found.parts)) continue;
-      found = { last: e, parts: name.length };
-    }
+  const index = inlineTables(doc);
+  if (index.size === 0) return undefined;
+  const parts = splitKey(fullKey);
+  for (let n = parts.length - 1; n >= 1; n--) {
+    const last = index.get(parts.slice(0, n).join('.'));
+    if (last) return { last, parts: n };
   }
-  return found;
+  return undefined;
+}
+
+const inlineTableIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();
+
+/** Each inline table of the non-array tables by full name, with its last key (keys come in the order written); once per document. */
+function inlineTables(doc: TomlDocument): Map<string, TomlKeyValue> {
+  let index = inlineTableIndex.get(doc);
+  if (!index) {
+    index = new Map();
+    for (const t of doc.tables) {
+      if (t.isArrayTable) continue;
+      for (const e of t.entries) if (e.keyPrefix !== undefined) index.set([...t.nameParts, ...e.keyParts.slice(0, e.keyPrefix)].join('.'), e);
+    }
+    inlineTableIndex.set(doc, index);
+  }
+  return index;
 }
 
 const fullKeyIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();

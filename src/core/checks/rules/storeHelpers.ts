@@ -21,8 +21,11 @@ export function valueEdits(config: EffectiveConfig, store: EffectiveStore, v: So
     const parts = v.origin.via.split('.');
     return setValueEdits(doc, parts.slice(0, -1).join('.'), parts[parts.length - 1], rawToml);
   }
-  const rel = v.key.slice(store.table.length + 1);
-  return setValueEdits(doc, store.tableNode ?? store.table, rel, rawToml);
+  // Relative to the table the store is written in: `[keystore]` + `primary.file_name` (or `primary = { … }`)
+  // gets `primary.type`, not a `type` that would be keystore.type.
+  const table = store.tableNode ?? store.table;
+  const tableName = typeof table === 'string' ? table : table.name;
+  return setValueEdits(doc, table, tableName ? v.key.slice(tableName.length + 1) : v.key, rawToml);
 }
 
 /**
