@@ -63,6 +63,11 @@ describe('parse: deployment.toml with positions', () => {
     ]);
   });
 
+  it('reports a [table] that redefines an inline table, also when another error is in the file', () => {
+    const doc = parse('[keystore]\ninternal = { alias = "a" }\n\n[keystore.internal]\ntype = "JKS"\n\n[server]\nx = \n');
+    assert.deepEqual(doc.issues.map((i) => [i.kind, i.range.start.line]), [['duplicate-table', 3], ['syntax', 7]]);
+  });
+
   it('gives the header range of a table and of an array table', () => {
     const doc = parse('[truststore]  # x\n[[custom_transport.listener]]\nclass = "a"\n');
     const actual = doc.tables.filter((t) => t.headerRange).map((t) => [t.name, t.isArrayTable, t.headerRange?.end.character]);

@@ -754,7 +754,11 @@ function detectDuplicates(tables: readonly RawTable[], issues: TomlIssue[]): voi
       }
       if (clash) push({ kind: 'duplicate-key', message: `Key '${key}' is defined more than once in ${name ? `[${name}]` : 'the root table'}.`, range: kv.keyRange });
       seen.add(key);
-      if (!t.isArrayTable) valueKeys.add(kv.fullKey);
+      if (!t.isArrayTable) {
+        valueKeys.add(kv.fullKey);
+        // An inline table is a value too: a later `[keystore.internal]` after `internal = { … }` redefines it.
+        if (kv.keyPrefix !== undefined) valueKeys.add([...t.nameParts, ...parts.slice(0, kv.keyPrefix)].join('.'));
+      }
     }
   }
 }
