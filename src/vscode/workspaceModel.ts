@@ -63,6 +63,11 @@ export class WorkspaceModel implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private discovered: Promise<MiWorkspace[]> | undefined;
   private readonly parsed = new Map<string, { key: string; doc: Promise<TomlDocument> }>();
+  /**
+   * Whether each deployment.toml begins with a byte order mark on disk, which VS Code hides from the text
+   * (and saves back): read once, forgotten when the file changes or is saved.
+   */
+  private readonly byteOrderMarks = new Map<string, Promise<boolean>>();
   /** The last document each file parsed to, for answers that cannot wait for the current parse. */
   private readonly lastDone = new Map<string, TomlDocument>();
   private readonly effectiveCache = new Map<string, { doc: TomlDocument; copiesKey: string; config: EffectiveConfig }>();
@@ -96,7 +101,7 @@ export class WorkspaceModel implements vscode.Disposable {
       const base = path.basename(file);
       const structural = kind !== 'change' && (base === 'deployment.toml' || base === 'pom.xml' || base === 'Dockerfile');
       if (structural) this.discovered = undefined;
-      if (isDeploymentToml(file)) this.parsed.delete(file);
+      if (isDeploymentToml(file)) this.forgetText(file);
       this.changed.fire({ files: [file], workspacesChanged: structural });
     };
     this.disposables.push(
@@ -106,6 +111,8 @@ export class WorkspaceModel implements vscode.Disposable {
       watcher.onDidDelete(onFile('delete')),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.refresh()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire({ files: [], workspacesChanged: false })),
+      // A save may change the encoding (Save with Encoding), and the watcher does not see files outside the folders.
+      vscode.workspace.onDidSaveTextDocument((d) => d.uri.scheme === 'file' && isDeploymentToml(d.uri.fsPath) && this.byteOrderMarks.delete(d.uri.fsPath)),
     );
     // The watcher sees only the window's folders and, on Linux, can miss files created in a folder it is
     // still adding; configured stores are few, so their stat is also polled (cheap, and never blocks).
@@ -171,15 +178,22 @@ export class WorkspaceModel implements vscode.Disposable {
   refresh(): void {
     this.discovered = undefined;
     this.parsed.clear();
+    this.byteOrderMarks.clear();
     this.changed.fire({ files: [], workspacesChanged: true });
   }
 
   /** Announces that files were written by a command, so views and diagnostics follow at once. */
   notifyWritten(files: readonly string[]): void {
-    for (const f of files) if (isDeploymentToml(f)) this.parsed.delete(f);
+    for (const f of files) if (isDeploymentToml(f)) this.forgetText(f);
     const structural = files.some((f) => ['deployment.toml', 'pom.xml', 'Dockerfile'].includes(path.basename(f)));
     if (structural) this.discovered = undefined;
     this.changed.fire({ files, workspacesChanged: structural });
+  }
+
+  /** Forgets what was read of a deployment.toml: its parse and whether it begins with a byte order mark. */
+  private forgetText(file: string): void {
+    this.parsed.delete(file);
+    this.byteOrderMarks.delete(file);
   }
 
   /** Every MI workspace under the window's folders, sorted by root (discovered once, then cached). */
@@ -239,8 +253,11 @@ export class WorkspaceModel implements vscode.Disposable {
       const uri = vscode.Uri.file(file);
       const stat = await vscode.workspace.fs.stat(uri);
       if (stat.size > MAX_DEPLOYMENT_TOML_BYTES) return oversizedDocument(file);
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      return await this.parseText(file, Buffer.from(bytes).toString('utf8'), `disk`);
+      const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+      // Parsed as the editor will show it, without the mark, so positions agree once the file is opened.
+      const byteOrderMarkOnDisk = text.charCodeAt(0) === 0xfeff;
+      this.byteOrderMarks.set(file, Promise.resolve(byteOrderMarkOnDisk));
+      return await this.parseText(file, byteOrderMarkOnDisk ? text.slice(1) : text, byteOrderMarkOnDisk ? 'disk:bom' : 'disk', false, { byteOrderMarkOnDisk });
     } catch {
       return undefined;
     }
@@ -249,8 +266,14 @@ export class WorkspaceModel implements vscode.Disposable {
   /** The parsed text of an open document (on the worker thread), cached by document version; `text` if the caller has it. */
   async parseDocument(doc: vscode.TextDocument, text = doc.getText()): Promise<TomlDocument> {
     // VS Code shows a UTF-8 file without its byte order mark and saves the mark back; MI reads it.
-    const byteOrderMarkOnDisk = doc.uri.scheme === 'file' && (await startsWithByteOrderMark(doc.uri.fsPath));
+    const byteOrderMarkOnDisk = doc.uri.scheme === 'file' && (await this.byteOrderMarkOf(doc.uri.fsPath));
     return this.parseText(doc.uri.fsPath, text, `v${doc.version}${byteOrderMarkOnDisk ? ':bom' : ''}`, true, { byteOrderMarkOnDisk });
+  }
+
+  private byteOrderMarkOf(file: string): Promise<boolean> {
+    let known = this.byteOrderMarks.get(file);
+    if (!known) this.byteOrderMarks.set(file, (known = startsWithByteOrderMark(file)));
+    return known;
   }
 
   /**
