@@ -76,7 +76,9 @@ class TrustFixes {
   private fixOptions(ws: MiWorkspace, given?: { keystore?: string; password?: string }): TrustFixOptions {
     const deps = this.deps;
     return {
-      env: process.env,
+      // The extension host's environment is VS Code's, not the one MI will start with ($env{HOSTNAME} is a
+      // container's id in a dev container): references to it stay unresolved, as in the checks.
+      env: {},
       cache: deps.model.cache,
       workspaceFolder: vscode.workspace.getWorkspaceFolder(vscode.Uri.file(ws.root))?.uri.fsPath ?? ws.root,
       // A store of the security folder whose password no configuration names opens with one the person gave or saved.

@@ -63,7 +63,9 @@ export class TrustMapService implements vscode.Disposable {
   async refresh(ws: MiWorkspace, connect = false, only?: ReadonlySet<string>): Promise<TrustMap | undefined> {
     if (!this.deps.model.trusted) return undefined;
     const map = await buildTrustMap(ws, {
-      env: process.env,
+      // The extension host's environment is VS Code's, not the one MI will start with ($env{HOSTNAME} is a
+      // container's id in a dev container): references to it stay unresolved, as in the checks.
+      env: {},
       cache: this.deps.model.cache,
       observations: this.remembered(ws),
       ...(connect ? { connect: { timeoutMs: TIMEOUT_MS, ...(only ? { only } : {}) } } : {}),
