@@ -9,9 +9,6 @@ import { DEFAULT_PASSWORD, isLiteralString, liveTables } from './shared';
  */
 const SYMMETRIC_KEYS = new Set(['encryption.key']);
 
-function fullKeyOf(table: string, entry: { readonly keyParts: readonly string[] }): string {
-  return [table, ...entry.keyParts].filter((p) => p !== '').join('.');
-}
 
 /** `default-password`, `password-too-short`, `plaintext-password`. */
 export const passwordsRule: DocumentRule = {
@@ -48,7 +45,7 @@ export const passwordsRule: DocumentRule = {
         const key = entry.keyParts.join('.');
         const range = entry.value.range;
         // The symmetric key is no keystore password: MI's default and keytool's length rule say nothing of it.
-        const storePassword = !SYMMETRIC_KEYS.has(fullKeyOf(table.name, entry));
+        const storePassword = !SYMMETRIC_KEYS.has(entry.fullKey);
         if (storePassword && value === DEFAULT_PASSWORD) report('default-password', { message: `\`${key}\` is MI's well-known default password; anyone who has MI knows it.`, range });
         else if (storePassword && [...value].length < 6) report('password-too-short', { message: `\`${key}\` is shorter than 6 characters, which keytool refuses for a keystore password.`, range });
         report('plaintext-password', { message: `\`${key}\` is written in plain text; it could be a \`$secret{alias}\` the cipher tool encrypts.`, range });

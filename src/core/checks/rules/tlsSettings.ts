@@ -102,7 +102,7 @@ export const tlsSettingsRule: DocumentRule = {
 };
 
 /** The JCE provider named in `[jce_provider]`, with its line; null when none. */
-export function jceProvider(doc: TomlDocument): { name: string; entry: TomlKeyValue } | null {
+function jceProvider(doc: TomlDocument): { name: string; entry: TomlKeyValue } | null {
   const hit = writtenValues(doc).find((v) => v.key === 'jce_provider.provider_name');
   return hit ? { name: String(hit.entry.value.value).trim(), entry: hit.entry } : null;
 }
