@@ -71,6 +71,23 @@ describe('keystore checks', () => {
       assert.equal(lineOf(actual[0]), 3);
       assert.equal(actual[0].fixes[0].edits?.[0].newText, '"PKCS12"');
     });
+    // JDK 17 harness against MI's load (KeyStore.getInstance(type).load): keystore.type.compat lets JKS and
+    // PKCS12 read each other, JCEKS reads JKS; a JCEKS file under JKS or PKCS12 fails "Invalid keystore format".
+    it('a JCEKS file typed JKS (or left to the JKS default) is store-type-unloadable, an error; JCEKS itself is a valid type', async () => {
+      const jceks = { [`${SEC}k.jks`]: 'jceks.jceks', [`${SEC}t.jks`]: 'jks-trust.jks' };
+      const typed = await check(home(toml({ type: 'JKS' }), jceks));
+      const defaulted = await check(home(toml(), jceks));
+      const asJceks = await check(home(toml({ type: 'JCEKS' }), jceks));
+      const jksAsJceks = await check(home(toml({ type: 'JCEKS' }), GOOD));
+      const codesOf = (ps: Problem[]) => ps.filter((p) => /store-type|invalid-store-type/.test(p.code)).map((p) => `${p.code} ${p.severity}`);
+      assert.deepEqual([codesOf(typed), codesOf(defaulted), codesOf(asJceks), codesOf(jksAsJceks)], [
+        ['store-type-unloadable error'],
+        ['store-type-unloadable error'],
+        [],
+        ['store-type-mismatch warning'],
+      ]);
+      assert.equal(ofCode(typed, 'store-type-unloadable')[0].fixes[0].edits?.[0].newText, '"JCEKS"');
+    });
     it('stays silent when type matches the content', async () => {
       const ws = home(toml({ file: 'k.p12', type: 'PKCS12' }), { [`${SEC}k.p12`]: 'p12-default.p12', [`${SEC}t.jks`]: 'jks-trust.jks' });
       assert.deepEqual(ofCode(await check(ws), 'store-type-mismatch'), []);
@@ -418,6 +435,7 @@ describe('keystore checks', () => {
         'alias-not-private-key': 'error', 'wrong-key-password': 'error', 'key-password-differs': 'warning', 'certificate-expired': 'error',
         'certificate-expiring': 'warning', 'weak-key': 'warning', 'weak-signature': 'warning', 'self-signed-primary': 'information',
         'internal-same-as-primary': 'information', 'truststore-missing-primary-cert': 'warning', 'project-keystore-mismatch': 'warning',
+        'store-type-unloadable': 'error',
       };
       assert.deepEqual({ ...KEYSTORE_CODES }, documented);
       const problems = await check(home(toml({ alias: 'nope', keyPassword: 'x-other' }), { [`${SEC}k.jks`]: 'jks-rsa.jks', [`${SEC}t.jks`]: 'ca.jks' }));

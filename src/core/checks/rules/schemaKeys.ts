@@ -77,7 +77,7 @@ export const schemaKeysRule: DocumentRule = {
     {
       code: 'invalid-store-type',
       severity: 'error',
-      doc: 'A keystore `type` other than JKS or PKCS12 (or BCFKS, the Bouncy Castle FIPS type, which MI loads when started with that provider).',
+      doc: 'A keystore `type` the JDK has no keystore for (`P12`, `PKCS#12`, `BKS`, …): MI cannot load the store. JKS and PKCS12 are what MI documents; JCEKS and BCFKS (with the Bouncy Castle FIPS provider) load too.',
       advice: 'Quick fix: set `type` to `JKS` or `PKCS12`.',
     },
   ],
@@ -277,6 +277,9 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Store types KeyStore.getInstance finds (upper case; the JDK's lookup ignores case), beyond the ones MI documents. */
+const LOADABLE_STORE_TYPES = new Set(['JKS', 'PKCS12', 'JCEKS', 'CASEEXACTJKS', 'DKS', 'BCFKS']);
+
 function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks: KeySpec, report: Report): void {
   const v = entry.value;
   const key = entry.keyParts.join('.');
@@ -291,11 +294,12 @@ function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks
   }
   if (!isLiteralString(entry)) return;
   const value = entry.value.value;
-  // BCFKS is the store type of the Bouncy Castle FIPS provider, which MI loads from `[jce_provider]` (4.6) or
-  // from `-Dsecurity.jce.provider=BCFIPS` on its command line (MI's "Configure the Crypto Provider" page),
-  // which deployment.toml does not show: never invalid.
-  const providerType = value.toUpperCase() === 'BCFKS';
-  if (ks.role === 'type' && value !== '' && ks.allowed && !providerType && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
+  // MI loads a store with KeyStore.getInstance(type): any type the JDK provides loads (JCEKS too, though MI
+  // documents JKS and PKCS12), and BCFKS with the Bouncy Castle FIPS provider, which MI loads from
+  // `[jce_provider]` (4.6) or from `-Dsecurity.jce.provider=BCFIPS` on its command line (MI's "Configure the
+  // Crypto Provider" page), which deployment.toml does not show.
+  const loadable = LOADABLE_STORE_TYPES.has(value.toUpperCase());
+  if (ks.role === 'type' && value !== '' && ks.allowed && !loadable && !ks.allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
     const guess = guessStoreType(table, ks);
     report('invalid-store-type', {
       message: `\`${key}\` is \`${value}\`; MI documents ${ks.allowed.map((a) => `\`${a}\``).join(' and ')}.`,

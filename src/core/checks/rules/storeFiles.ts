@@ -10,7 +10,7 @@ import { LEGACY_SECURITY_DIR, fileNameFor } from '../../workspace/resolvePath';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine, shownFile, shownValue, valueEdits } from './storeHelpers';
 
-/** `keystore-not-found`, `keystore-in-legacy-folder`, `keystore-unreadable`, `store-type-mismatch`, `integrity-unverifiable`. */
+/** `keystore-not-found`, `keystore-in-legacy-folder`, `keystore-unreadable`, `store-type-mismatch`, `store-type-unloadable`, `integrity-unverifiable`. */
 export const storeFilesRule: WorkspaceRule = {
   id: 'store-files',
   description: 'Every store a consumer uses exists, loads, and is of its configured type.',
@@ -38,6 +38,12 @@ export const storeFilesRule: WorkspaceRule = {
       code: 'store-type-mismatch',
       severity: 'warning',
       doc: "The configured `type` differs from the file's real format (the JDK may still load it).",
+      advice: "Quick fix: set `type` to the file's real format.",
+    },
+    {
+      code: 'store-type-unloadable',
+      severity: 'error',
+      doc: "The configured `type` is a keystore that cannot read the file's real format: the JDK's keystore compatibility covers only JKS and PKCS12 (and JCEKS reads JKS files), so a JCEKS file typed JKS or PKCS12, or a PKCS12 file typed JCEKS, fails with \"Invalid keystore format\".",
       advice: "Quick fix: set `type` to the file's real format.",
     },
     {
@@ -74,17 +80,26 @@ export const storeFilesRule: WorkspaceRule = {
       const format = opened.format;
       if (s.type && !s.type.unresolved && s.type.value.toUpperCase() !== format) {
         const written = shownValue(s.type);
-        ctx.report('store-type-mismatch', { file: s.sourceFile,
-          message:
-            `The ${s.label} is configured as type ${written}${s.type.origin.kind === 'default' ? " (MI's default)" : ''}, but ${shown} is ${format}` +
-            (format === 'PKCS12' && s.type.value.toUpperCase() === 'JKS'
-              ? " (the JDK's keystore compatibility mode still loads it, but tools that trust `type` do not)."
-              : '.'),
-          range: s.type.anchor,
-          subject: `${subject}|${s.type.value}`,
-          ownLine: isOwnLine(s, s.type),
-          fixes: [{ title: `Set type to "${format}"`, preferred: true, safe: true, edits: valueEdits(ctx.config, s, s.type, tomlString(format)) }],
-        });
+        const configured = `The ${s.label} is configured as type ${written}${s.type.origin.kind === 'default' ? " (MI's default)" : ''}, but ${shown} is ${format}`;
+        const fixes: Fix[] = [{ title: `Set type to "${format}"`, preferred: true, safe: true, edits: valueEdits(ctx.config, s, s.type, tomlString(format)) }];
+        const loads = loadsFormat(s.type.value, format);
+        if (loads === false) {
+          ctx.report('store-type-unloadable', { file: s.sourceFile,
+            message: `${configured}, which the JDK's ${s.type.value.trim().toUpperCase()} keystore cannot read: MI fails to load it ("Invalid keystore format").`,
+            range: s.type.anchor,
+            subject: `${subject}|${s.type.value}`,
+            ownLine: isOwnLine(s, s.type),
+            fixes,
+          });
+        } else {
+          ctx.report('store-type-mismatch', { file: s.sourceFile,
+            message: configured + (loads ? " (the JDK still loads it, but tools that trust `type` do not)." : '.'),
+            range: s.type.anchor,
+            subject: `${subject}|${s.type.value}`,
+            ownLine: isOwnLine(s, s.type),
+            fixes,
+          });
+        }
       }
       if (opened.state === 'failed' && opened.error.kind !== 'wrong-password') {
         ctx.report('keystore-unreadable', { file: s.sourceFile, message: `The ${s.label} ${shown} cannot be loaded: ${opened.error.message}`, range: s.file.anchor, subject, ownLine: ownFile });
@@ -136,4 +151,22 @@ function notFound(ctx: WorkspaceRuleContext, s: EffectiveStore, shown: string, o
     ownLine: ownFile,
     fixes,
   });
+}
+
+/**
+ * Whether the JDK's keystore of `type` reads a file of `format`: with keystore.type.compat (on by default
+ * since JDK 9) the JKS and PKCS12 keystores each read the other's files, and JCEKS reads JKS files
+ * (JceKeyStore accepts both magic numbers); nothing reads a JCEKS file but JCEKS. Undefined for a type not
+ * modelled here (BCFKS, DKS, …).
+ */
+function loadsFormat(type: string, format: 'JKS' | 'JCEKS' | 'PKCS12'): boolean | undefined {
+  switch (type.trim().toUpperCase()) {
+    case 'JKS':
+    case 'PKCS12':
+      return format !== 'JCEKS';
+    case 'JCEKS':
+      return format !== 'PKCS12';
+    default:
+      return undefined;
+  }
 }
