@@ -286,6 +286,12 @@ describe('keystore checks', () => {
     it('stays silent for a current certificate', async () => {
       assert.deepEqual(ofCode(await check(home(toml(), GOOD)), 'certificate-expired'), []);
     });
+    // The internal keystore serves no TLS: a JDK harness encrypted and decrypted with an expired one.
+    it('says nothing of the dates of a separate internal keystore, whose key only encrypts secrets', async () => {
+      const internal = `\n[keystore.internal]\nfile_name = "${SEC}i.jks"\npassword = "changeit"\nalias = "expired"\nkey_password = "changeit"\n`;
+      const ws = home(toml({ extra: internal }), { ...GOOD, [`${SEC}i.jks`]: 'jks-expired.jks' });
+      assert.deepEqual((await check(ws)).filter((p) => /^certificate-/.test(p.code)), []);
+    });
     it('warns within the expiry window and not outside it', async () => {
       const store = await decodeKeystore(fs.readFileSync(path.join(FIXTURES, 'jks-rsa.jks')), 'changeit');
       const entry = store.entries.find((e) => e.alias === 'server');

@@ -43,7 +43,12 @@ export const certificatesRule: WorkspaceRule = {
   description: 'The certificates of the configured keys are current and strong.',
   scope: 'workspace',
   codes: [
-    { code: 'certificate-expired', severity: 'error', doc: 'The certificate of the configured key has expired.', advice: 'Renew: generate a new key pair or import a renewed CA reply.' },
+    {
+      code: 'certificate-expired',
+      severity: 'error',
+      doc: "The certificate of a configured key that serves TLS has expired (the internal keystore's dates are not judged: its key only encrypts secrets, which works whatever they are).",
+      advice: 'Renew: generate a new key pair or import a renewed CA reply.',
+    },
     {
       code: 'certificate-expiring',
       severity: 'warning',
@@ -82,6 +87,12 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     const subject = `${file}|${key.alias.toLowerCase()}|${d.info.sha256}`;
     const renew: Fix[] = i === 0 ? [{ title: `Renew the certificate of "${key.alias}"`, run: { action: 'renewCertificate', args: { file, alias: key.alias } } }] : [];
     const at = { range: anchorValue.anchor, subject, ownLine: own, file: s.sourceFile };
+    // The internal keystore serves no TLS: its key encrypts and decrypts secrets whatever the certificate's
+    // dates and signature (a JDK harness decrypted with an expired one), so only its key size is judged.
+    if (s.consumer === 'internal') {
+      if (i === 0) checkKeySize(ctx, d, who, at, renew);
+      return;
+    }
     if (d.notAfter.getTime() < now.getTime()) {
       ctx.report('certificate-expired', { ...at, message: `${who} (${shortName(d.info.subject)}) expired on ${isoDay(d.notAfter)}; TLS clients reject it.`, fixes: renew });
     } else if (d.notAfter.getTime() < now.getTime() + ctx.options.expiryDays * DAY_MS) {
@@ -95,10 +106,7 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     // A self-signed CA at the end of a chain is trusted by identity, not by its own signature.
     const isRoot = i > 0 && d.info.selfSigned;
     if (i === 0 || !isRoot) {
-      const alg = d.info.publicKeyAlgorithm.toUpperCase();
-      const size = d.info.publicKeySize;
-      const min = alg === 'RSA' || alg === 'DSA' ? 2048 : alg === 'EC' ? 256 : 0;
-      if (size !== null && size < min) ctx.report('weak-key', { ...at, message: `${who} has a ${size}-bit ${alg} key; use at least ${min} bits.`, fixes: renew });
+      checkKeySize(ctx, d, who, at, renew);
       if (/SHA1|SHA-1|MD5|MD2/i.test(d.info.signatureAlgorithm) && !isRoot) {
         ctx.report('weak-signature', { ...at, message: `${who} is signed with ${d.info.signatureAlgorithm}, which clients reject; re-sign it with SHA-256.`, fixes: renew });
       }
@@ -111,4 +119,12 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
       });
     }
   });
+}
+
+/** `weak-key`: RSA and DSA below 2048 bits, EC below 256. */
+function checkKeySize(ctx: WorkspaceRuleContext, d: NonNullable<ReturnType<typeof certDetails>>, who: string, at: Omit<Parameters<WorkspaceRuleContext['report']>[1], 'message'>, renew: Fix[]): void {
+  const alg = d.info.publicKeyAlgorithm.toUpperCase();
+  const size = d.info.publicKeySize;
+  const min = alg === 'RSA' || alg === 'DSA' ? 2048 : alg === 'EC' ? 256 : 0;
+  if (size !== null && size < min) ctx.report('weak-key', { ...at, message: `${who} has a ${size}-bit ${alg} key; use at least ${min} bits.`, fixes: renew });
 }
