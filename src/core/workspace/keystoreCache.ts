@@ -6,7 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { decodeKeystore, detectFormat, findEntry, openKey, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
+import { decodeKeystore, detectFormat, findEntry, openKey, openSecretKey, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
 import { FileAccessError, FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../errors';
 import { isUncPath } from './resolvePath';
 import { MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/safeFileWrite';
@@ -64,6 +64,7 @@ interface FileEntry {
   readonly bytes: Promise<Uint8Array | null>;
   readonly decodes: Map<string, Promise<StoreRead | StoreError>>;
   readonly keys: Map<string, Promise<RecoveredKey | KeyError>>;
+  readonly secretKeys: Map<string, Promise<boolean | undefined>>;
 }
 
 /** What the checks read stores through: a KeystoreCache or one of its sessions. */
@@ -71,6 +72,7 @@ export interface KeystoreReader {
   sniff(file: string): Promise<SniffResult | StoreError>;
   read(file: string, password: string): Promise<StoreRead | StoreError>;
   key(file: string, storePassword: string, alias: string, keyPassword: string): Promise<RecoveredKey | KeyError>;
+  secretKeyOpens(file: string, storePassword: string, alias: string, keyPassword: string): Promise<boolean | undefined>;
   passwordTag(password: string): string;
 }
 
@@ -210,6 +212,7 @@ export class KeystoreCache implements KeystoreReader {
       bytes,
       decodes: new Map(),
       keys: new Map(),
+      secretKeys: new Map(),
     };
     this.files.delete(file);
     this.files.set(file, entry);
@@ -268,6 +271,34 @@ export class KeystoreCache implements KeystoreReader {
   }
 
   /**
+   * Whether `keyPassword` opens the secret key `alias` of the store opened with `storePassword` (undefined
+   * when the store does not open or `alias` is no secret key). Slow (a JCEKS secret key is 200,000 MD5
+   * rounds), hence cached like key().
+   */
+  async secretKeyOpens(file: string, storePassword: string, alias: string, keyPassword: string, memo?: Map<string, Promise<FileEntry | StoreError>>): Promise<boolean | undefined> {
+    const read = await this.read(file, storePassword, memo);
+    if (!read.ok) return undefined;
+    const entry = await this.entry(file, memo);
+    if ('ok' in entry) return undefined;
+    const cacheKey = `${this.passwordKey(storePassword)}:${this.passwordKey(keyPassword)}:${alias.toLowerCase()}`;
+    let result = entry.secretKeys.get(cacheKey);
+    if (!result) {
+      result = (async () => {
+        const found = findEntry(read.store, alias);
+        if (found?.kind !== 'secret-key') return undefined;
+        try {
+          await openSecretKey(found, keyPassword);
+          return true;
+        } catch (err) {
+          return err instanceof WrongKeyPasswordError ? false : undefined;
+        }
+      })();
+      entry.secretKeys.set(cacheKey, result);
+    }
+    return result;
+  }
+
+  /**
    * A view that stats each file once: one check run sees one version of each file and does not pay
    * a stat per consumer (deployment-full.toml has 22 consumers of two files).
    */
@@ -277,6 +308,7 @@ export class KeystoreCache implements KeystoreReader {
       sniff: (file) => this.sniff(file, memo),
       read: (file, password) => this.read(file, password, memo),
       key: (file, storePassword, alias, keyPassword) => this.key(file, storePassword, alias, keyPassword, memo),
+      secretKeyOpens: (file, storePassword, alias, keyPassword) => this.secretKeyOpens(file, storePassword, alias, keyPassword, memo),
       passwordTag: (password) => this.passwordTag(password),
     };
   }

@@ -80,9 +80,30 @@ export const storePasswordsRule: WorkspaceRule = {
         const recovered = await ctx.cache.key(s.path as string, opened.password, key.alias, keyPassword);
         if (!recovered.ok && recovered.kind === 'wrong-key-password') keyFailure(ctx, s, key.alias, opened.password, keyPassword, opened.store, opened.subject);
       }
+      // A consumer of the whole store (no alias: a transport's keystore) hands it to a KeyManagerFactory, whose
+      // SunX509 key manager calls getKey on every key entry with the key password, secret keys included: one
+      // it cannot open stops the transport (UnrecoverableKeyException; found with a JDK harness).
+      if (!s.alias) await checkSecretKeys(ctx, s, opened.store, opened.password, keyPassword, opened.subject);
     }
   },
 };
+
+/** At most this many secret keys of a store are tried: each may cost a second (JCEKS: 200,000 MD5 rounds). */
+const MAX_SECRET_KEYS_TRIED = 8;
+
+async function checkSecretKeys(ctx: WorkspaceRuleContext, s: EffectiveStore, store: Keystore, storePassword: string, keyPassword: string, pwSubject: string): Promise<void> {
+  const secrets = store.entries.filter((e) => e.kind === 'secret-key').slice(0, MAX_SECRET_KEYS_TRIED);
+  for (const e of secrets) {
+    if ((await ctx.cache.secretKeyOpens(s.path as string, storePassword, e.alias, keyPassword)) !== false) continue;
+    const anchorValue = s.keyPassword ?? s.password;
+    ctx.report('wrong-key-password', { file: s.sourceFile,
+      message: `The ${passwordName(s, anchorValue, 'key password')} does not open the secret key "${e.alias}" of ${shownFile(ctx.config, s)}; the ${s.label}'s key manager reads every key entry with it, so the transport does not start (MI: "Cannot recover key").`,
+      range: anchorValue?.anchor ?? s.file.anchor,
+      subject: `${pwSubject}|${e.alias.toLowerCase()}|${ctx.cache.passwordTag(keyPassword)}`,
+      ownLine: isOwnLine(s, anchorValue ?? null),
+    });
+  }
+}
 
 /**
  * Names a password by its owner: a consumer that inherits `[keystore.primary] password` gets "the
