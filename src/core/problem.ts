@@ -44,7 +44,7 @@ export interface ConfigChange {
  * - `changeKeyPassword` {file, alias, consumer}: give the key the store password.
  * - `renewCertificate` {file, alias}: a new self-signed certificate (or a CSR) for the key.
  * - `createCsr` {file, alias}: start getting a CA-signed certificate.
- * - `separateInternalKeystore` {root}: create an internal keystore and write `[keystore.internal]`.
+ * - `separateInternalKeystore` {root, keyAlgorithm?}: create an internal keystore and write `[keystore.internal]`.
  * - `importCertificate` {from, alias, into}: import the certificate of `from`/`alias` into the store `into`.
  * - `moveToSecretsNote` {}: remind the person that MI needs the keystore password at startup.
  */

@@ -115,6 +115,21 @@ describe('keystore checks', () => {
     });
   });
 
+  // JDK harness: the cipher tool's RSA/ECB/OAEPwithSHA1andMGF1Padding with an EC key fails (InvalidKeyException).
+  describe('internal-key-not-rsa', () => {
+    it('is an error on [secrets] when the internal key is EC, with the fix that makes an RSA internal keystore', async () => {
+      const internal = `\n[keystore.internal]\nfile_name = "${SEC}i.jks"\npassword = "changeit"\nalias = "ec256"\nkey_password = "changeit"\n\n[secrets]\nadmin = "[admin-password]"\n`;
+      const problems = ofCode(await check(home(toml({ extra: internal }), { ...GOOD, [`${SEC}i.jks`]: 'jks-ec.jks' })), 'internal-key-not-rsa');
+      assert.deepEqual(problems.map((p) => [p.severity, lineOf(p), p.fixes[0]?.run?.args.keyAlgorithm]), [['error', 17, 'RSA']]);
+    });
+    it('says nothing without [secrets], nor with an RSA internal key', async () => {
+      const ec = `\n[keystore.internal]\nfile_name = "${SEC}i.jks"\npassword = "changeit"\nalias = "ec256"\nkey_password = "changeit"\n`;
+      const none = ofCode(await check(home(toml({ extra: ec }), { ...GOOD, [`${SEC}i.jks`]: 'jks-ec.jks' })), 'internal-key-not-rsa');
+      const rsa = ofCode(await check(home(toml({ extra: '\n[secrets]\nadmin = "[admin-password]"\n' }), GOOD)), 'internal-key-not-rsa');
+      assert.deepEqual([none, rsa], [[], []]);
+    });
+  });
+
   describe('keystore-not-found', () => {
     it('triggers on the file_name value when the file is missing', async () => {
       const ws = home(toml(), { [`${SEC}t.jks`]: 'jks-trust.jks' });

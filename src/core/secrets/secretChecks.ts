@@ -140,9 +140,25 @@ export interface SecretsCheckInput extends TransformationReadOptions {
  * keystore checks say why.
  */
 export async function checkWorkspaceSecrets(input: SecretsCheckInput): Promise<Problem[]> {
-  if (checkableCiphertexts(input.document).length === 0) return [];
+  const doc = input.document;
+  const secrets = doc.tables.filter((t) => t.name === 'secrets' && !t.isArrayTable).flatMap((t) => t.entries);
+  if (secrets.length === 0) return [];
   const key = await input.internalKey();
   if (!key) return [];
+  // MI's crypto (and the cipher tool) use an RSA transformation: no other key type can hold a secret (JDK harness: InvalidKeyException).
+  const keyType = new crypto.X509Certificate(key.certificate).publicKey.asymmetricKeyType;
+  if (keyType !== 'rsa') {
+    const table = doc.tables.find((t) => t.name === 'secrets' && t.headerRange);
+    return [{
+      code: 'internal-key-not-rsa',
+      severity: 'error',
+      message: `The internal key "${key.alias}" of ${path.basename(key.path)} is ${keyType === 'ec' ? 'an EC' : `a ${String(keyType).toUpperCase()}`} key, but MI decrypts [secrets] with an RSA transformation, so none of them can be resolved; give the internal keystore an RSA key.`,
+      file: doc.file,
+      range: table?.headerRange ?? secrets[0].keyRange,
+      fixes: [{ title: 'Create a separate internal keystore (RSA)', preferred: true, run: { action: 'separateInternalKeystore', args: { root: input.workspace.root, keyAlgorithm: 'RSA' } } }],
+    }];
+  }
+  if (checkableCiphertexts(doc).length === 0) return [];
   const effective = await workspaceTransformation(input.document, input.workspace, input);
-  return checkSecretsDecryptable(input.document, key, effective);
+  return checkSecretsDecryptable(doc, key, effective);
 }

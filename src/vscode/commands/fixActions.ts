@@ -71,7 +71,7 @@ export async function runFixAction(deps: Deps, run: FixAction): Promise<unknown>
       return undefined;
     case 'separateInternalKeystore':
       // The workspace the finding came from, so the person is not asked for it again.
-      return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({ root: str(a.root) }));
+      return vscode.commands.executeCommand(COMMANDS.separateInternalKeystore, prefill({ root: str(a.root), keyAlgorithm: str(a.keyAlgorithm) }));
     case 'importCertificate': {
       const from = str(a.from);
       const into = str(a.into);

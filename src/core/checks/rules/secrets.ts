@@ -56,7 +56,7 @@ function ignoredLines(doc: TomlDocument): Set<number> {
   return lines;
 }
 
-/** `secret-undecryptable` and `secret-transformation-mismatch`, with the effective internal key and transformation. */
+/** `secret-undecryptable`, `secret-transformation-mismatch` and `internal-key-not-rsa`, with the effective internal key and transformation. */
 export const secretDecryptionRule: WorkspaceRule = {
   id: 'secret-decryption',
   description: 'Every [secrets] ciphertext decrypts with the effective internal key and the transformation MI uses.',
@@ -74,6 +74,12 @@ export const secretDecryptionRule: WorkspaceRule = {
       doc: 'A [secrets] ciphertext decrypts only with a padding MI will not use (MI 4.x decrypts with RSA/ECB/OAEPwithSHA1andMGF1Padding unless configured otherwise).',
       advice:
         "Quick fix: re-encrypt it with the transformation MI uses (`[system.parameter] 'org.wso2.CipherTransformation'`, else the home's conf/carbon.properties, else RSA/ECB/OAEPwithSHA1andMGF1Padding). `mi-keystores encrypt-secrets` and the quick fixes always encrypt with it.",
+    },
+    {
+      code: 'internal-key-not-rsa',
+      severity: 'error',
+      doc: 'The internal key is not an RSA key, but MI decrypts [secrets] (and the cipher tool encrypts them) with an RSA transformation: with any other key every secret fails ("InvalidKeyException").',
+      advice: 'Quick fix: create a separate internal keystore with an RSA key (command "Separate Internal Keystore"), then encrypt the secrets with it.',
     },
   ],
   async check(ctx) {
