@@ -83,7 +83,9 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
   key.chain.forEach((der, i) => {
     const d = certDetails(der);
     if (!d) return;
-    const who = i === 0 ? `The certificate of key "${key.alias}"` : `The chain certificate ${shortName(d.info.subject)} of key "${key.alias}"`;
+    // Without an alias the consumer's key manager may present any key of the store: say so, since the key is not one a line names.
+    const whose = s.alias ? `key "${key.alias}"` : `key "${key.alias}" (the ${s.label} has no alias, so its key manager may present any key)`;
+    const who = i === 0 ? `The certificate of ${whose}` : `The chain certificate ${shortName(d.info.subject)} of ${whose}`;
     const subject = `${file}|${key.alias.toLowerCase()}|${d.info.sha256}`;
     const renew: Fix[] = i === 0 ? [{ title: `Renew the certificate of "${key.alias}"`, run: { action: 'renewCertificate', args: { file, alias: key.alias } } }] : [];
     const at = { range: anchorValue.anchor, subject, ownLine: own, file: s.sourceFile };
