@@ -10,9 +10,9 @@ import { parseDeploymentToml, type ParseOptions } from '../core/config/parse';
 import { lookupKey } from '../core/config/schema';
 import type { TomlDocument } from '../core/config/toml';
 import type { Problem } from '../core/problem';
-import type { KeystoreFormat, PrivateKeyEntry } from '../core/keystore';
+import type { KeystoreFormat, PrivateKeyEntry, SecretKeyEntry } from '../core/keystore';
 import type { MiWorkspace } from '../core/workspace/discover';
-import { decodeStore, KeystoreCache, recoverKey } from '../core/workspace/keystoreCache';
+import { decodeStore, KeystoreCache, recoverKey, secretKeyOpens } from '../core/workspace/keystoreCache';
 
 /** One request to the worker. */
 export type EngineRequest =
@@ -28,7 +28,8 @@ export type EngineRequest =
       readonly options: Pick<CheckOptions, 'expiryDays' | 'storePasswords' | 'readOutside' | 'workspaceFolder' | 'env' | 'vaultFixes'>;
     }
   | { readonly op: 'decode'; readonly bytes: Uint8Array; readonly password: string; readonly format: KeystoreFormat }
-  | { readonly op: 'recoverKey'; readonly entry: PrivateKeyEntry; readonly alias: string; readonly keyPassword: string };
+  | { readonly op: 'recoverKey'; readonly entry: PrivateKeyEntry; readonly alias: string; readonly keyPassword: string }
+  | { readonly op: 'secretKeyOpens'; readonly entry: SecretKeyEntry; readonly keyPassword: string };
 
 /** The last document parsed per file, so a check right after a parse of the same text does not parse again. */
 const lastParsed = new Map<string, { text: string; bom: boolean; doc: TomlDocument }>();
@@ -83,6 +84,8 @@ async function answer(request: EngineRequest): Promise<unknown> {
       return decodeStore(request.bytes, request.password, request.format);
     case 'recoverKey':
       return recoverKey(request.entry, request.alias, request.keyPassword);
+    case 'secretKeyOpens':
+      return secretKeyOpens(request.entry, request.keyPassword);
   }
 }
 

@@ -87,6 +87,7 @@ export class WorkspaceModel implements vscode.Disposable {
         this.keystoreEngine.request<StoreRead | StoreError>({ op: 'decode', bytes, password, format }).catch((err: Error) => ({ ok: false as const, kind: 'malformed' as const, message: `The keystore could not be decoded: ${err.message}`, format })),
       recoverKey: (entry, alias, keyPassword) =>
         this.keystoreEngine.request<RecoveredKey | KeyError>({ op: 'recoverKey', entry, alias, keyPassword }).catch((err: Error) => ({ ok: false as const, kind: 'unsupported' as const, message: `The key of alias "${alias}" could not be recovered: ${err.message}` })),
+      secretKeyOpens: (entry, keyPassword) => this.keystoreEngine.request<boolean | undefined>({ op: 'secretKeyOpens', entry, keyPassword }).catch(() => undefined),
     },
   });
 
@@ -256,7 +257,6 @@ export class WorkspaceModel implements vscode.Disposable {
       const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
       // Parsed as the editor will show it, without the mark, so positions agree once the file is opened.
       const byteOrderMarkOnDisk = text.charCodeAt(0) === 0xfeff;
-      this.byteOrderMarks.set(file, Promise.resolve(byteOrderMarkOnDisk));
       return await this.parseText(file, byteOrderMarkOnDisk ? text.slice(1) : text, byteOrderMarkOnDisk ? 'disk:bom' : 'disk', false, { byteOrderMarkOnDisk });
     } catch {
       return undefined;

@@ -3,11 +3,11 @@
  */
 import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from './jks/javaKeystore';
 import { decodePkcs12, encodePkcs12, decryptPkcs12Key, decryptPkcs12Secret } from './pkcs12/pkcs12Keystore';
-import { unsealJceksSecretKey } from './jks/jceksSecretKey';
+import { jceksSecretKeyIterations, unsealJceksSecretKey } from './jks/jceksSecretKey';
 import { secretKeySize, type SecretKeyMaterial } from './secretKeyInfo';
 import { detectFormat } from './detectFormat';
 import { UnknownFormatError, WrongEntryKindError } from './errors';
-import type { EncodeOptions, Entry, Keystore, KeystoreFormat } from './model';
+import type { EncodeOptions, Entry, Keystore, KeystoreFormat, SecretKeyEntry } from './model';
 
 /** Decodes a JKS, JCEKS or PKCS12 store and checks its integrity with `password`. */
 export async function decodeKeystore(bytes: Uint8Array, password: string): Promise<Keystore> {
@@ -44,6 +44,16 @@ export async function openSecretKey(entry: Entry, password: string): Promise<Sec
   return secret.format === 'PKCS12'
     ? decryptPkcs12Secret(secret.der, password, entry.alias)
     : unsealJceksSecretKey(secret.der, password, entry.alias);
+}
+
+/**
+ * How many key-derivation iterations opening a sealed secret key costs, read without opening it; undefined
+ * for PKCS12, whose secret keys are sealed with the store password like the rest of the store.
+ */
+export function secretKeyOpeningWork(entry: SecretKeyEntry): number | undefined {
+  const secret = entry.secret;
+  if (secret.sealed === 'open') return 0;
+  return secret.format === 'JCEKS' ? jceksSecretKeyIterations(secret.der, entry.alias) : undefined;
 }
 
 /** What `list` says about a secret key: algorithm and strength in bits (DES parity bits not counted, as keytool). */

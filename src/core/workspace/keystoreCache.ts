@@ -6,7 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import { decodeKeystore, detectFormat, findEntry, openKey, openSecretKey, type Keystore, type KeystoreFormat, type PrivateKeyEntry } from '../keystore';
+import { decodeKeystore, detectFormat, findEntry, openKey, openSecretKey, type Keystore, type KeystoreFormat, type PrivateKeyEntry, type SecretKeyEntry } from '../keystore';
 import { FileAccessError, FileTooLargeError, MalformedKeystoreError, UnknownFormatError, UnsupportedAlgorithmError, WrongKeyPasswordError, WrongPasswordError } from '../errors';
 import { isUncPath } from './resolvePath';
 import { MAX_KEYSTORE_BYTES, readKeystoreFile, type FileSnapshot } from '../io/safeFileWrite';
@@ -93,6 +93,7 @@ export interface KeystoreCacheOptions {
 export interface KeystoreOffload {
   decode(bytes: Uint8Array, password: string, format: KeystoreFormat): Promise<StoreRead | StoreError>;
   recoverKey(entry: PrivateKeyEntry, alias: string, keyPassword: string): Promise<RecoveredKey | KeyError>;
+  secretKeyOpens(entry: SecretKeyEntry, keyPassword: string): Promise<boolean | undefined>;
 }
 
 /** Decodes a store's bytes into a value: the store, or why not (never throws). */
@@ -119,8 +120,18 @@ export async function recoverKey(entry: PrivateKeyEntry, alias: string, keyPassw
   }
 }
 
-/** Both in this thread. */
-const IN_THREAD: KeystoreOffload = { decode: decodeStore, recoverKey };
+/** Whether `keyPassword` opens a secret-key entry; undefined when it cannot be told (never throws). */
+export async function secretKeyOpens(entry: SecretKeyEntry, keyPassword: string): Promise<boolean | undefined> {
+  try {
+    await openSecretKey(entry, keyPassword);
+    return true;
+  } catch (err) {
+    return err instanceof WrongKeyPasswordError ? false : undefined;
+  }
+}
+
+/** All in this thread. */
+const IN_THREAD: KeystoreOffload = { decode: decodeStore, recoverKey, secretKeyOpens };
 
 function storeError(kind: StoreErrorKind, message: string, format: KeystoreFormat | null = null): StoreError {
   return { ok: false, kind, message, format };
@@ -283,16 +294,8 @@ export class KeystoreCache implements KeystoreReader {
     const cacheKey = `${this.passwordKey(storePassword)}:${this.passwordKey(keyPassword)}:${alias.toLowerCase()}`;
     let result = entry.secretKeys.get(cacheKey);
     if (!result) {
-      result = (async () => {
-        const found = findEntry(read.store, alias);
-        if (found?.kind !== 'secret-key') return undefined;
-        try {
-          await openSecretKey(found, keyPassword);
-          return true;
-        } catch (err) {
-          return err instanceof WrongKeyPasswordError ? false : undefined;
-        }
-      })();
+      const found = findEntry(read.store, alias);
+      result = found?.kind === 'secret-key' ? this.offload.secretKeyOpens(found, keyPassword) : Promise.resolve(undefined);
       entry.secretKeys.set(cacheKey, result);
     }
     return result;

@@ -4,7 +4,7 @@
  * password that is a reference not resolvable here is said once instead of guessed.
  */
 import { describeSecretReference } from '../../secrets/references';
-import type { Keystore } from '../../keystore';
+import { secretKeyOpeningWork, type Keystore } from '../../keystore';
 import type { EffectiveStore, PasswordValue } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine, passwordAnchor, shownFile, valueEdits, wrongPasswordWords } from './storeHelpers';
@@ -88,12 +88,25 @@ export const storePasswordsRule: WorkspaceRule = {
   },
 };
 
-/** At most this many secret keys of a store are tried: each may cost a second (JCEKS: 200,000 MD5 rounds). */
-const MAX_SECRET_KEYS_TRIED = 8;
+/**
+ * The key-derivation work spent on the secret keys of one store at most: five JCEKS keys at the JDK's
+ * 200,000 iterations (about a second each here). A key past it is not tried: its seal may ask up to
+ * 5,000,000 iterations, and a hostile store may hold many.
+ */
+const SECRET_KEY_WORK = 1_000_000;
 
 async function checkSecretKeys(ctx: WorkspaceRuleContext, s: EffectiveStore, store: Keystore, storePassword: string, keyPassword: string, pwSubject: string): Promise<void> {
-  const secrets = store.entries.filter((e) => e.kind === 'secret-key').slice(0, MAX_SECRET_KEYS_TRIED);
-  for (const e of secrets) {
+  let budget = SECRET_KEY_WORK;
+  for (const e of store.entries) {
+    if (e.kind !== 'secret-key') continue;
+    let work: number | undefined;
+    try {
+      work = secretKeyOpeningWork(e);
+    } catch {
+      continue; // a seal that does not parse: not this rule's to judge
+    }
+    if (work === undefined || work > budget) continue;
+    budget -= work;
     if ((await ctx.cache.secretKeyOpens(s.path as string, storePassword, e.alias, keyPassword)) !== false) continue;
     const anchorValue = s.keyPassword ?? s.password;
     ctx.report('wrong-key-password', { file: s.sourceFile,

@@ -40,11 +40,8 @@ function asObject(v: JavaValue, what: string): JavaObject {
   return v;
 }
 
-/**
- * Opens a sealed JCEKS secret key with its key password (KeyProtector.unseal): WrongKeyPasswordError when the
- * password does not decrypt it.
- */
-export async function unsealJceksSecretKey(sealed: Uint8Array, password: string, alias: string): Promise<SecretKeyMaterial> {
+/** The sealed object of a JCEKS secret key: its PBE parameters and ciphertext. */
+function sealedObject(sealed: Uint8Array, alias: string): { encodedParams: Uint8Array; encrypted: Uint8Array } {
   const obj = asObject(readJavaObject(new ByteReader(sealed), `the secret key of alias "${alias}"`), `the secret key of alias "${alias}"`);
   const encodedParams = field(obj, 'encodedParams');
   const encrypted = field(obj, 'encryptedContent');
@@ -56,6 +53,20 @@ export async function unsealJceksSecretKey(sealed: Uint8Array, password: string,
   if (paramsAlg !== PBE_ALGORITHM || sealAlg !== PBE_ALGORITHM) {
     throw new UnsupportedAlgorithmError(String(sealAlg), `secret key seal of alias "${alias}"`);
   }
+  return { encodedParams, encrypted };
+}
+
+/** How many PBE iterations opening a sealed JCEKS secret key costs (read without opening it). */
+export function jceksSecretKeyIterations(sealed: Uint8Array, alias: string): number {
+  return parseParams(sealedObject(sealed, alias).encodedParams, alias).iterations;
+}
+
+/**
+ * Opens a sealed JCEKS secret key with its key password (KeyProtector.unseal): WrongKeyPasswordError when the
+ * password does not decrypt it.
+ */
+export async function unsealJceksSecretKey(sealed: Uint8Array, password: string, alias: string): Promise<SecretKeyMaterial> {
+  const { encodedParams, encrypted } = sealedObject(sealed, alias);
   const { salt, iterations } = parseParams(encodedParams, alias);
   const plain = await pbeMd5TripleDesDecrypt(password, salt, iterations, encrypted);
   if (plain === null) throw new WrongKeyPasswordError(alias);
