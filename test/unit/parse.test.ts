@@ -66,6 +66,8 @@ describe('parse: deployment.toml with positions', () => {
   it('reports a [table] that redefines an inline table, also when another error is in the file', () => {
     const doc = parse('[keystore]\ninternal = { alias = "a" }\n\n[keystore.internal]\ntype = "JKS"\n\n[server]\nx = \n');
     assert.deepEqual(doc.issues.map((i) => [i.kind, i.range.start.line]), [['duplicate-table', 3], ['syntax', 7]]);
+    const nested = parse('[keystore]\ninternal = { sub = { a = 1 } }\n\n[keystore.internal]\ntype = "JKS"\n\n[server]\nx = \n');
+    assert.deepEqual(nested.issues.map((i) => [i.kind, i.range.start.line]), [['duplicate-table', 3], ['syntax', 7]]);
   });
 
   it('gives the header range of a table and of an array table', () => {

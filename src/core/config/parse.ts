@@ -756,8 +756,9 @@ function detectDuplicates(tables: readonly RawTable[], issues: TomlIssue[]): voi
       seen.add(key);
       if (!t.isArrayTable) {
         valueKeys.add(kv.fullKey);
-        // An inline table is a value too: a later `[keystore.internal]` after `internal = { … }` redefines it.
-        if (kv.keyPrefix !== undefined) valueKeys.add([...t.nameParts, ...parts.slice(0, kv.keyPrefix)].join('.'));
+        // An inline table is a value too, and so is each one around it: a later `[keystore.internal]` after
+        // `internal = { … }` (or `internal = { sub = { … } }`) redefines it.
+        for (let n = 1; n <= (kv.keyPrefix ?? 0); n++) valueKeys.add([...t.nameParts, ...parts.slice(0, n)].join('.'));
       }
     }
   }

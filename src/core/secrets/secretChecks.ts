@@ -8,7 +8,7 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import type { Problem } from '../problem';
-import type { TomlDocument } from '../config/toml';
+import type { TomlDocument, TomlKeyValue } from '../config/toml';
 import { ciphertextBytes, decryptSecret, encryptSecret, isOaep, isPkcs1, type CiphertextForm } from './cipher';
 import type { MiWorkspace } from '../workspace/discover';
 import { sha256Fingerprint } from '../keystore';
@@ -40,11 +40,14 @@ export function isDeployTimeReference(value: string): boolean {
  * must carry over (it refuses any it cannot decrypt, references included, rather than drop one).
  */
 export function secretCiphertexts(doc: TomlDocument) {
-  return doc.tables
-    .filter((t) => t.name === 'secrets' && !t.isArrayTable)
-    .flatMap((t) => t.entries)
+  return secretsTableEntries(doc)
     .filter((e) => e.value.type === 'string' && !isPlainSecret(String(e.value.value)))
     .map((e) => ({ alias: e.keyParts.join('.'), ciphertext: String(e.value.value), range: e.value.range }));
+}
+
+/** Every key/value of the `[secrets]` tables, in order. */
+function secretsTableEntries(doc: TomlDocument): TomlKeyValue[] {
+  return doc.tables.filter((t) => t.name === 'secrets' && !t.isArrayTable).flatMap((t) => t.entries);
 }
 
 /**
@@ -126,6 +129,15 @@ export function checkSecretsDecryptable(doc: TomlDocument, key: InternalKey, eff
   return problems;
 }
 
+/** The type of a PKCS#8 private key (`rsa`, `ec`, …), or undefined when Node cannot read it. */
+function privateKeyType(pkcs8: Uint8Array): string | undefined {
+  try {
+    return crypto.createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'pkcs8' }).asymmetricKeyType;
+  } catch {
+    return undefined;
+  }
+}
+
 /** What the workspace check of the secrets needs. */
 export interface SecretsCheckInput extends TransformationReadOptions {
   readonly document: TomlDocument;
@@ -141,13 +153,13 @@ export interface SecretsCheckInput extends TransformationReadOptions {
  */
 export async function checkWorkspaceSecrets(input: SecretsCheckInput): Promise<Problem[]> {
   const doc = input.document;
-  const secrets = doc.tables.filter((t) => t.name === 'secrets' && !t.isArrayTable).flatMap((t) => t.entries);
+  const secrets = secretsTableEntries(doc);
   if (secrets.length === 0) return [];
   const key = await input.internalKey();
   if (!key) return [];
   // MI's crypto (and the cipher tool) use an RSA transformation: no other key type can hold a secret (JDK harness: InvalidKeyException).
-  const keyType = new crypto.X509Certificate(key.certificate).publicKey.asymmetricKeyType;
-  if (keyType !== 'rsa') {
+  const keyType = privateKeyType(key.pkcs8);
+  if (keyType !== undefined && keyType !== 'rsa') {
     const table = doc.tables.find((t) => t.name === 'secrets' && t.headerRange);
     return [{
       code: 'internal-key-not-rsa',

@@ -70,12 +70,12 @@ export const certificatesRule: WorkspaceRule = {
       const opened = await ctx.stores.open(s);
       if (opened.state !== 'open') continue;
       const keys = ctx.stores.keysOf(s, opened.store);
-      if (keys.state === 'keys') for (const key of keys.keys) checkChain(ctx, s, key);
+      if (keys.state === 'keys') for (const key of keys.keys) checkChain(ctx, s, key, keys.keys.length > 1);
     }
   },
 };
 
-function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKeyEntry): void {
+function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKeyEntry, oneOfSeveral: boolean): void {
   const file = s.path as string;
   const anchorValue: Sourced = s.alias ?? s.file;
   const own = isOwnLine(s, anchorValue);
@@ -84,7 +84,7 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     const d = certDetails(der);
     if (!d) return;
     // Without an alias the consumer's key manager may present any key of the store: say so, since the key is not one a line names.
-    const whose = s.alias ? `key "${key.alias}"` : `key "${key.alias}" (the ${s.label} has no alias, so its key manager may present any key)`;
+    const whose = !s.alias && oneOfSeveral ? `key "${key.alias}" (the ${s.label} has no alias, so its key manager may present any of its keys)` : `key "${key.alias}"`;
     const who = i === 0 ? `The certificate of ${whose}` : `The chain certificate ${shortName(d.info.subject)} of ${whose}`;
     const subject = `${file}|${key.alias.toLowerCase()}|${d.info.sha256}`;
     const renew: Fix[] = i === 0 ? [{ title: `Renew the certificate of "${key.alias}"`, run: { action: 'renewCertificate', args: { file, alias: key.alias } } }] : [];

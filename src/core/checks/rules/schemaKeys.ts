@@ -277,8 +277,11 @@ export function editDistance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** Store types KeyStore.getInstance finds (upper case; the JDK's lookup ignores case), beyond the ones MI documents. */
-const LOADABLE_STORE_TYPES = new Set(['JKS', 'PKCS12', 'JCEKS', 'CASEEXACTJKS', 'DKS', 'BCFKS']);
+/**
+ * Store types KeyStore.getInstance finds and `load(stream, password)` reads (upper case; the JDK's lookup
+ * ignores case), beyond the ones MI documents. Not DKS: a domain keystore loads only from its own parameter.
+ */
+const LOADABLE_STORE_TYPES = new Set(['JKS', 'PKCS12', 'JCEKS', 'CASEEXACTJKS', 'BCFKS']);
 
 function checkValue(doc: TomlDocument, table: TomlTable, entry: TomlKeyValue, ks: KeySpec, report: Report): void {
   const v = entry.value;
