@@ -8,7 +8,7 @@
 export * from './model';
 export * from './errors';
 export { detectFormat } from './detectFormat';
-export { decodeKeystore, describeSecretKey, encodeKeystore, findEntry, MI_STORE_TYPES, openKey, openSecretKey, secretKeyOpeningWork } from './keystoreCodec';
+export { decodeKeystore, describeSecretKey, encodeKeystore, findEntry, MI_STORE_TYPES, keyOpeningWork, openKey, openSecretKey } from './keystoreCodec';
 export type { SecretKeyMaterial } from './secretKeyInfo';
 export * from './operations';
 export { generateKeyPair, type KeyAlgorithm, type KeyGenOptions, type NamedCurve } from './keygen';

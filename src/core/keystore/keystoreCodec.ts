@@ -1,13 +1,13 @@
 /**
  * Decode, encode and open keys whatever the format: dispatches on the detected format to ./jks or ./pkcs12.
  */
-import { decodeJavaKeystore, encodeJavaKeystore, recoverJavaKey } from './jks/javaKeystore';
-import { decodePkcs12, encodePkcs12, decryptPkcs12Key, decryptPkcs12Secret } from './pkcs12/pkcs12Keystore';
+import { decodeJavaKeystore, encodeJavaKeystore, javaKeyIterations, recoverJavaKey } from './jks/javaKeystore';
+import { decodePkcs12, encodePkcs12, decryptPkcs12Key, decryptPkcs12Secret, pkcs12BagIterations } from './pkcs12/pkcs12Keystore';
 import { jceksSecretKeyIterations, unsealJceksSecretKey } from './jks/jceksSecretKey';
 import { secretKeySize, type SecretKeyMaterial } from './secretKeyInfo';
 import { detectFormat } from './detectFormat';
 import { UnknownFormatError, WrongEntryKindError } from './errors';
-import type { EncodeOptions, Entry, Keystore, KeystoreFormat, SecretKeyEntry } from './model';
+import type { EncodeOptions, Entry, Keystore, KeystoreFormat, PrivateKeyEntry, SecretKeyEntry } from './model';
 
 /** Decodes a JKS, JCEKS or PKCS12 store and checks its integrity with `password`. */
 export async function decodeKeystore(bytes: Uint8Array, password: string): Promise<Keystore> {
@@ -47,13 +47,16 @@ export async function openSecretKey(entry: Entry, password: string): Promise<Sec
 }
 
 /**
- * How many key-derivation iterations opening a sealed secret key costs, read without opening it; undefined
- * for PKCS12, whose secret keys are sealed with the store password like the rest of the store.
+ * How many key-derivation iterations opening a key entry costs, read from its seal without opening it: 0 for
+ * a key in the clear or behind JKS's protector (one SHA-1 stream), else the PBE iteration count (PKCS12
+ * bags, JCEKS's PBEWithMD5AndTripleDES, each up to 5,000,000). For callers that open many keys to bound
+ * their total. Throws MalformedKeystoreError for a seal that does not parse.
  */
-export function secretKeyOpeningWork(entry: SecretKeyEntry): number | undefined {
-  const secret = entry.secret;
-  if (secret.sealed === 'open') return 0;
-  return secret.format === 'JCEKS' ? jceksSecretKeyIterations(secret.der, entry.alias) : undefined;
+export function keyOpeningWork(entry: PrivateKeyEntry | SecretKeyEntry): number {
+  const sealed = entry.kind === 'private-key' ? entry.key : entry.secret;
+  if (sealed.sealed === 'open') return 0;
+  if (sealed.format === 'PKCS12') return pkcs12BagIterations(sealed.der);
+  return entry.kind === 'private-key' ? javaKeyIterations(sealed.der, entry.alias) : jceksSecretKeyIterations(sealed.der, entry.alias);
 }
 
 /** What `list` says about a secret key: algorithm and strength in bits (DES parity bits not counted, as keytool). */

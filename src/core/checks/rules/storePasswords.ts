@@ -4,7 +4,7 @@
  * password that is a reference not resolvable here is said once instead of guessed.
  */
 import { describeSecretReference } from '../../secrets/references';
-import { secretKeyOpeningWork, type Keystore } from '../../keystore';
+import { keyOpeningWork, type Entry, type Keystore } from '../../keystore';
 import type { EffectiveStore, PasswordValue } from '../../workspace/effectiveConfig';
 import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine, passwordAnchor, shownFile, valueEdits, wrongPasswordWords } from './storeHelpers';
@@ -76,37 +76,45 @@ export const storePasswordsRule: WorkspaceRule = {
         if (s.keyRecovery === 'key-password') unresolved(ctx, s, kp, 'key');
         continue;
       }
+      // A consumer of the whole store (no alias: a transport's keystore) hands it to a KeyManagerFactory, whose
+      // SunX509 key manager calls getKey on every key entry with the key password, secret keys included: one
+      // it cannot open stops the transport (UnrecoverableKeyException; found with a JDK harness). Each key may
+      // cost 5,000,000 iterations to open, so what one store's keys may cost in all is bounded.
+      const budget = { left: s.alias ? Infinity : KEY_WORK };
       for (const key of keys.keys) {
+        if (!affordable(key, budget)) continue;
         const recovered = await ctx.cache.key(s.path as string, opened.password, key.alias, keyPassword);
         if (!recovered.ok && recovered.kind === 'wrong-key-password') keyFailure(ctx, s, key.alias, opened.password, keyPassword, opened.store, opened.subject);
       }
-      // A consumer of the whole store (no alias: a transport's keystore) hands it to a KeyManagerFactory, whose
-      // SunX509 key manager calls getKey on every key entry with the key password, secret keys included: one
-      // it cannot open stops the transport (UnrecoverableKeyException; found with a JDK harness).
-      if (!s.alias) await checkSecretKeys(ctx, s, opened.store, opened.password, keyPassword, opened.subject);
+      if (!s.alias) await checkSecretKeys(ctx, s, opened.store, opened.password, keyPassword, opened.subject, budget);
     }
   },
 };
 
 /**
- * The key-derivation work spent on the secret keys of one store at most: five JCEKS keys at the JDK's
- * 200,000 iterations (about a second each here). A key past it is not tried: its seal may ask up to
- * 5,000,000 iterations, and a hostile store may hold many.
+ * The key-derivation work spent on opening the keys of one whole-store consumer at most: five JCEKS keys at
+ * the JDK's 200,000 iterations (about a second each here), or a few dozen PKCS12 keys. A key past it is not
+ * judged (a missed error, never a false one): a seal may ask 5,000,000 iterations, and a hostile store may
+ * hold many keys.
  */
-const SECRET_KEY_WORK = 1_000_000;
+const KEY_WORK = 1_000_000;
 
-async function checkSecretKeys(ctx: WorkspaceRuleContext, s: EffectiveStore, store: Keystore, storePassword: string, keyPassword: string, pwSubject: string): Promise<void> {
-  let budget = SECRET_KEY_WORK;
+/** Whether opening `entry` fits in what is left of `budget` (then spent); a seal that does not parse costs nothing to refuse. */
+function affordable(entry: Entry & { kind: 'private-key' | 'secret-key' }, budget: { left: number }): boolean {
+  let work: number;
+  try {
+    work = keyOpeningWork(entry);
+  } catch {
+    return true;
+  }
+  if (work > budget.left) return false;
+  budget.left -= work;
+  return true;
+}
+
+async function checkSecretKeys(ctx: WorkspaceRuleContext, s: EffectiveStore, store: Keystore, storePassword: string, keyPassword: string, pwSubject: string, budget: { left: number }): Promise<void> {
   for (const e of store.entries) {
-    if (e.kind !== 'secret-key') continue;
-    let work: number | undefined;
-    try {
-      work = secretKeyOpeningWork(e);
-    } catch {
-      continue; // a seal that does not parse: not this rule's to judge
-    }
-    if (work === undefined || work > budget) continue;
-    budget -= work;
+    if (e.kind !== 'secret-key' || !affordable(e, budget)) continue;
     if ((await ctx.cache.secretKeyOpens(s.path as string, storePassword, e.alias, keyPassword)) !== false) continue;
     const anchorValue = s.keyPassword ?? s.password;
     ctx.report('wrong-key-password', { file: s.sourceFile,

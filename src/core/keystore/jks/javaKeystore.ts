@@ -33,7 +33,7 @@ import {
   recoverJksKey,
   unsupportedProtector,
 } from './javaKeyProtector';
-import { JCEKS_KEY_PROTECTOR_OID, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
+import { JCEKS_KEY_PROTECTOR_OID, parseParams, protectJceksKey, recoverJceksKey } from './jceksKeyProtector';
 import type { EncodeOptions, Entry, Keystore, SealedKey } from '../model';
 import { whyJavaCannotParse } from '../x509/javaParseLimits';
 import { readSealedSecretKey, sealJceksSecretKey } from './jceksSecretKey';
@@ -335,6 +335,12 @@ export async function sealJavaKey(
 }
 
 /** Recovers the PKCS#8 DER of a JKS/JCEKS protected key; WrongKeyPasswordError when `password` does not open it. */
+/** How many PBE iterations recovering a JKS/JCEKS key costs, read without recovering it (JKS's protector: none). */
+export function javaKeyIterations(der: Uint8Array, alias: string): number {
+  const info = parseEncryptedPrivateKeyInfo(der, alias);
+  return bytesEqual(info.oid, JCEKS_KEY_PROTECTOR_OID) ? parseParams(info.params, alias).iterations : 0;
+}
+
 export async function recoverJavaKey(format: JavaKeystoreFormat, der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
   const info = parseEncryptedPrivateKeyInfo(der, alias);
   // Dispatch on the OID the key carries; JceKeyStore reads JKS-protected keys too (KeyProtector.recover).

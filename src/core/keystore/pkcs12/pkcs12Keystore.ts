@@ -529,6 +529,22 @@ async function decryptBag(der: Uint8Array, password: string, alias: string): Pro
 }
 
 /** Decrypts a shrouded key bag's EncryptedPrivateKeyInfo (RFC 5208 §6) to PKCS#8 PrivateKeyInfo DER. */
+/** How many key-derivation iterations opening a PKCS12 key or secret bag costs, read without opening it. */
+export function pkcs12BagIterations(der: Uint8Array): number {
+  const buf = asBuffer(der);
+  const r = new DerReader(buf, undefined);
+  try {
+    const epki = r.expect(0, buf.length, TAG.SEQUENCE, 'EncryptedPrivateKeyInfo');
+    const [alg] = r.children(epki, 'EncryptedPrivateKeyInfo');
+    if (!alg) r.fail('EncryptedPrivateKeyInfo: expected algorithm and data', epki.start);
+    const cipher = parseCipher(r, alg);
+    return cipher.kind === 'pbes2' ? cipher.params.iterations : cipher.iterations;
+  } catch (e) {
+    if (e instanceof KeystoreError) throw e;
+    throw new MalformedKeystoreError('unexpected key structure', undefined, { cause: e });
+  }
+}
+
 export async function decryptPkcs12Key(der: Uint8Array, password: string, alias: string): Promise<Uint8Array> {
   const plain = await decryptBag(der, password, alias);
   // A wrong password passes the padding check 1 time in 256: PrivateKeyInfo's shape catches those.
