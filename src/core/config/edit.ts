@@ -50,23 +50,21 @@ export function splitKey(key: string | readonly string[]): string[] {
   return parts;
 }
 
-const eolCache = new WeakMap<TomlDocument, string>();
+/** `build`, computed once per document (documents are immutable): the checks build fixes for every table. */
+function perDocument<T>(build: (doc: TomlDocument) => T): (doc: TomlDocument) => T {
+  const cache = new WeakMap<TomlDocument, T>();
+  return (doc) => {
+    let value = cache.get(doc);
+    if (value === undefined) cache.set(doc, (value = build(doc)));
+    return value;
+  };
+}
 
 /** The document's line ending, found once per document (a scan of the whole text per fix was quadratic). */
-function eol(doc: TomlDocument): string {
-  let found = eolCache.get(doc);
-  if (found === undefined) eolCache.set(doc, (found = doc.text.includes('\r\n') ? '\r\n' : '\n'));
-  return found;
-}
+const eol = perDocument((doc) => (doc.text.includes('\r\n') ? '\r\n' : '\n'));
 
-const linesCache = new WeakMap<TomlDocument, readonly string[]>();
-
-/** The document's lines, split once per document: the checks build fixes for every table, and a split per call was quadratic. */
-function linesOf(doc: TomlDocument): readonly string[] {
-  let lines = linesCache.get(doc);
-  if (!lines) linesCache.set(doc, (lines = doc.text.split('\n')));
-  return lines;
-}
+/** The document's lines, split once per document: a split per call was quadratic. */
+const linesOf = perDocument((doc): readonly string[] => doc.text.split('\n'));
 
 function lineText(doc: TomlDocument, line: number): string {
   const lines = linesOf(doc);
@@ -138,40 +136,28 @@ function inlineTableOf(doc: TomlDocument, fullKey: string): { last: TomlKeyValue
   return undefined;
 }
 
-const inlineTableIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();
-
-/** Each inline table of the non-array tables by full name, with its last key (keys come in the order written); once per document. */
-function inlineTables(doc: TomlDocument): Map<string, TomlKeyValue> {
-  let index = inlineTableIndex.get(doc);
-  if (!index) {
-    index = new Map();
-    for (const t of doc.tables) {
-      if (t.isArrayTable) continue;
-      for (const e of t.entries) if (e.keyPrefix !== undefined) index.set([...t.nameParts, ...e.keyParts.slice(0, e.keyPrefix)].join('.'), e);
-    }
-    inlineTableIndex.set(doc, index);
+/** Each inline table of the non-array tables by full name, with its last key (keys come in the order written). */
+const inlineTables = perDocument((doc) => {
+  const index = new Map<string, TomlKeyValue>();
+  for (const t of doc.tables) {
+    if (t.isArrayTable) continue;
+    for (const e of t.entries) if (e.keyPrefix !== undefined) index.set([...t.nameParts, ...e.keyParts.slice(0, e.keyPrefix)].join('.'), e);
   }
   return index;
-}
-
-const fullKeyIndex = new WeakMap<TomlDocument, Map<string, TomlKeyValue>>();
+});
 
 /**
  * The first entry of each full key in the non-array tables, indexed once per document: a linear scan per
  * call made checking a deployment.toml with thousands of duplicate tables quadratic (minutes for a few MB).
  */
-function entriesByFullKey(doc: TomlDocument): Map<string, TomlKeyValue> {
-  let index = fullKeyIndex.get(doc);
-  if (!index) {
-    index = new Map();
-    for (const t of doc.tables) {
-      if (t.isArrayTable) continue;
-      for (const e of t.entries) if (!index.has(e.fullKey)) index.set(e.fullKey, e);
-    }
-    fullKeyIndex.set(doc, index);
+const entriesByFullKey = perDocument((doc) => {
+  const index = new Map<string, TomlKeyValue>();
+  for (const t of doc.tables) {
+    if (t.isArrayTable) continue;
+    for (const e of t.entries) if (!index.has(e.fullKey)) index.set(e.fullKey, e);
   }
   return index;
-}
+});
 
 function point(p: Position): { start: Position; end: Position } {
   return { start: p, end: p };
