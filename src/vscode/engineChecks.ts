@@ -15,7 +15,7 @@ export const CHECK_TIMEOUT_SECONDS = 60;
 
 /** Checks of the text alone, for an untrusted workspace (no other file is read), on the worker thread. */
 export function checkTextProblems(deps: Deps, ws: MiWorkspace, doc: TomlDocument): Promise<Problem[]> {
-  return deps.model.engine.request<Problem[]>({ op: 'check', file: doc.file, text: doc.text, parse: parseOptionsOf(doc), workspace: ws, trusted: false, options: {} }, CHECK_TIMEOUT_SECONDS);
+  return deps.model.engine.request<Problem[]>({ op: 'check', file: doc.file, text: doc.text, parse: parseOptionsOf(doc), workspace: ws, trusted: false, options: { env: {} } }, CHECK_TIMEOUT_SECONDS);
 }
 
 /** Options the extension passes from its settings. */

@@ -66,12 +66,12 @@ describe('secure vault files against the JDK', () => {
   }
 
   async function undecryptable(): Promise<number[]> {
-    const problems = await checkWorkspace(home(), { now: NOW, cache: new KeystoreCache() });
+    const problems = await checkWorkspace(home(), { env: {}, now: NOW, cache: new KeystoreCache() });
     return problems.filter((p) => p.code === 'secret-undecryptable').map((p) => p.range.start.line);
   }
 
   async function secretFindings(): Promise<Problem[]> {
-    const problems = await checkWorkspace(home(), { now: NOW, cache: new KeystoreCache() });
+    const problems = await checkWorkspace(home(), { env: {}, now: NOW, cache: new KeystoreCache() });
     return problems.filter((p) => p.code.startsWith('secret-'));
   }
 

@@ -191,7 +191,7 @@ describe('secret-transformation-mismatch', () => {
 
   it('fires in an MI home for a PKCS#1 v1.5 secret, and not when the home configures "RSA" in carbon.properties', async () => {
     const secrets = `[secrets]\na = "${encryptSecret('x', key.certificate, 'RSA')}"\n`;
-    const codes = async (ws: MiRuntimeHome) => (await checkWorkspace(ws, { cache: new KeystoreCache() })).filter((p) => p.code.startsWith('secret-')).map((p) => p.code);
+    const codes = async (ws: MiRuntimeHome) => (await checkWorkspace(ws, { env: {}, cache: new KeystoreCache() })).filter((p) => p.code.startsWith('secret-')).map((p) => p.code);
     assert.deepEqual([await codes(home(secrets)), await codes(home(secrets, 'org.wso2.CipherTransformation=RSA\n'))], [['secret-transformation-mismatch'], []]);
   });
 });

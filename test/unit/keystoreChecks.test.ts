@@ -45,7 +45,7 @@ function toml(o: { file?: string; type?: string; password?: string; alias?: stri
 
 const GOOD = { [`${SEC}k.jks`]: 'jks-rsa.jks', [`${SEC}t.jks`]: 'jks-trust.jks' };
 
-async function check(ws: MiWorkspace, options: CheckOptions = {}): Promise<Problem[]> {
+async function check(ws: MiWorkspace, options: Partial<CheckOptions> = {}): Promise<Problem[]> {
   return checkWorkspace(ws, { cache: new KeystoreCache(), env: {}, ...options });
 }
 
@@ -219,7 +219,7 @@ describe('keystore checks', () => {
       assert.deepEqual(ofCode(problems, 'certificate-expired'), []);
     });
     it('stays silent when the caller supplies the secret, and the store is checked', async () => {
-      const problems = await check(home(secretToml, GOOD), { secretPasswords: { ks_pw: 'changeit' } });
+      const problems = await check(home(secretToml, GOOD), { env: {}, secretPasswords: { ks_pw: 'changeit' } });
       assert.deepEqual(ofCode(problems, 'password-unresolved'), []);
       assert.deepEqual(ofCode(problems, 'wrong-store-password'), []);
     });
@@ -313,8 +313,8 @@ describe('keystore checks', () => {
       assert.ok(entry && entry.kind === 'private-key');
       const notAfter = parseCertificate(entry.chain[0]).notAfter;
       const now = new Date(notAfter.getTime() - 10 * 86_400_000);
-      assert.equal(ofCode(await check(home(toml(), GOOD), { now }), 'certificate-expiring').length, 1);
-      assert.deepEqual(ofCode(await check(home(toml(), GOOD), { now, expiryDays: 5 }), 'certificate-expiring'), []);
+      assert.equal(ofCode(await check(home(toml(), GOOD), { env: {}, now }), 'certificate-expiring').length, 1);
+      assert.deepEqual(ofCode(await check(home(toml(), GOOD), { env: {}, now, expiryDays: 5 }), 'certificate-expiring'), []);
     });
   });
 
@@ -415,7 +415,7 @@ describe('keystore checks', () => {
       fs.copyFileSync(path.join(FIXTURES, 'jks-expired.jks'), path.join(outside, 'k.jks'));
       const text = toml({ alias: 'expired' }).replace(`"${SEC}k.jks"`, JSON.stringify(path.join(outside, 'k.jks')));
       const trusted = await check(home(text, { [`${SEC}t.jks`]: 'jks-trust.jks' }));
-      const untrusted = await check(home(text, { [`${SEC}t.jks`]: 'jks-trust.jks' }), { readOutside: false });
+      const untrusted = await check(home(text, { [`${SEC}t.jks`]: 'jks-trust.jks' }), { env: {}, readOutside: false });
       assert.equal(ofCode(trusted, 'certificate-expired').length, 1);
       assert.deepEqual(ofCode(untrusted, 'certificate-expired'), []);
     });

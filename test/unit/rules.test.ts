@@ -52,7 +52,7 @@ function home(toml: string, o: { launcher?: string; layout?: 'mi' | 'carbon'; st
   return workspaceForFile(path.join(conf, 'deployment.toml'));
 }
 
-async function check(ws: MiWorkspace, options: CheckOptions = {}): Promise<Problem[]> {
+async function check(ws: MiWorkspace, options: Partial<CheckOptions> = {}): Promise<Problem[]> {
   return checkWorkspace(ws, { cache: new KeystoreCache(), env: {}, ...options });
 }
 

@@ -399,7 +399,7 @@ describeShared('secret-undecryptable in an MI home', () => {
 
   it("reports WSO2's test-securevault-secrets sample with WSO2's default stores", async () => {
     const sample = fs.readFileSync(path.join(WSO2, 'deployment-toml-samples/test-securevault-secrets.deployment.toml'), 'utf8');
-    const problems = await checkWorkspace(home(sample), { now: NOW, cache: new KeystoreCache() });
+    const problems = await checkWorkspace(home(sample), { env: {}, now: NOW, cache: new KeystoreCache() });
     const actual = problems.filter((p) => p.code === 'secret-undecryptable').map((p) => [p.severity, p.range.start.line]);
     const expectedLine = sample.split('\n').findIndex((l) => l.startsWith('rabbit_pwd'));
     assert.deepEqual(actual, [['error', expectedLine]]);
@@ -407,14 +407,14 @@ describeShared('secret-undecryptable in an MI home', () => {
 
   it("reports it too with MI 4.4's default stores (kernel 4.9.27, PKCS12 named .jks)", async () => {
     const sample = fs.readFileSync(path.join(WSO2, 'deployment-toml-samples/test-securevault-secrets.deployment.toml'), 'utf8');
-    const problems = await checkWorkspace(home(sample, ''), { now: NOW, cache: new KeystoreCache() });
+    const problems = await checkWorkspace(home(sample, ''), { env: {}, now: NOW, cache: new KeystoreCache() });
     assert.equal(problems.filter((p) => p.code === 'secret-undecryptable').length, 1);
   });
 
   it('is silent for a secret our encryptor made with the default internal key', async () => {
     const defaultKey = await readInternalKey(path.join(WSO2, 'keystores/wso2carbon.kernel-4.9.x-head.jks'), 'wso2carbon', 'wso2carbon');
     const ws = home(`[secrets]\nrabbit_pwd = "${encryptSecret('guest', defaultKey.certificate)}"\n`);
-    const problems = await checkWorkspace(ws, { now: NOW, cache: new KeystoreCache() });
+    const problems = await checkWorkspace(ws, { env: {}, now: NOW, cache: new KeystoreCache() });
     assert.deepEqual(problems.filter((p) => p.code === 'secret-undecryptable'), []);
   });
 

@@ -37,7 +37,7 @@ function home(password: string, rest: string): MiRuntimeHome {
 }
 
 async function problemsOf(ws: MiRuntimeHome, code: string): Promise<Problem[]> {
-  return (await checkWorkspace(ws, { cache: new KeystoreCache(), vaultFixes: true })).filter((p) => p.code === code);
+  return (await checkWorkspace(ws, { env: {}, cache: new KeystoreCache(), vaultFixes: true })).filter((p) => p.code === code);
 }
 
 describe('vault fixes from the engine', () => {
@@ -64,7 +64,7 @@ describe('vault fixes from the engine', () => {
 
   it('attaches none unless the caller offers fixes (the CLI does not)', async () => {
     const ws = home('changeit', '[secrets]\nadmin_password = "[s3cret-Admin]"\n');
-    const problems = await checkWorkspace(ws, { cache: new KeystoreCache() });
+    const problems = await checkWorkspace(ws, { env: {}, cache: new KeystoreCache() });
     const actual = problems.filter((p) => p.code === 'secret-plain' || p.code === 'plaintext-password').map((p) => p.fixes.length);
     assert.deepEqual([actual.length > 1, actual.every((n) => n === 0)], [true, true]);
   });

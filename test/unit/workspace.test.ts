@@ -235,7 +235,7 @@ describe('workspace', () => {
       const home = makeHome('h');
       fs.copyFileSync(path.join(FIXTURES, 'jks-rsa.jks'), path.join(home.root, 'repository/resources/security/k.jks'));
       const text = '[keystore.primary]\nfile_name = "repository/resources/security/k.jks"\npassword = "changeit"\n';
-      const ctx = createAssistContext(home, parseDeploymentToml(text, home.deploymentToml), { cache: new KeystoreCache() });
+      const ctx = createAssistContext(home, parseDeploymentToml(text, home.deploymentToml), { env: {}, cache: new KeystoreCache() });
       assert.deepEqual(await ctx.keystoreFiles(), ['repository/resources/security/k.jks']);
       const store = await ctx.storeForTable('keystore.primary');
       assert.ok(store && 'entries' in store);
@@ -245,7 +245,7 @@ describe('workspace', () => {
     it('says why a store cannot be opened', async () => {
       const home = makeHome('h');
       const text = '[keystore.primary]\nfile_name = "repository/resources/security/none.jks"\n';
-      const ctx = createAssistContext(home, parseDeploymentToml(text, home.deploymentToml), { cache: new KeystoreCache() });
+      const ctx = createAssistContext(home, parseDeploymentToml(text, home.deploymentToml), { env: {}, cache: new KeystoreCache() });
       const store = await ctx.storeForTable('keystore.primary');
       assert.ok(store && 'error' in store);
     });

@@ -28,8 +28,11 @@ export interface CheckOptions {
   readonly expiryDays?: number;
   /** The clock (default: now). */
   readonly now?: Date;
-  /** Where `$env{VAR}` comes from (default: process.env). */
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where `$env{VAR}` comes from: MI's environment as the caller knows it (the CLI's own, `{}` in an editor whose
+   * environment is not MI's). Required, so no caller resolves from this process by accident.
+   */
+  readonly env: Readonly<Record<string, string | undefined>>;
   /** `$secret{alias}` → its clear value, supplied by the caller. */
   readonly secretPasswords?: Readonly<Record<string, string>>;
   /** Absolute store path → password, for stores whose configured password is not resolvable. */
@@ -86,7 +89,7 @@ function compareProblems(a: Problem, b: Problem): number {
  * Every problem of one workspace, sorted by file and position. Throws only when deployment.toml
  * itself cannot be read (an I/O failure); broken keystores are problems.
  */
-export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}): Promise<Problem[]> {
+export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions): Promise<Problem[]> {
   const cache = (options.cache ?? defaultKeystoreCache).session();
   // The three reads run concurrently; only a deployment.toml that cannot be read rejects.
   const [doc, pomXml, dockerfile] = await Promise.all([
@@ -96,7 +99,7 @@ export async function checkWorkspace(ws: MiWorkspace, options: CheckOptions = {}
   ]);
   const folder = options.workspaceFolder ?? ws.root;
   const config = buildEffectiveConfig(doc, ws, {
-    env: options.env ?? process.env,
+    env: options.env,
     secretPasswords: options.secretPasswords,
     dockerCopies: dockerfile !== null ? readDockerCopies(dockerfile) : [],
     // An untrusted workspace reads no SSL profile outside its folder.
@@ -152,7 +155,7 @@ export interface CheckPathResult {
 }
 
 /** Finds every MI workspace at or under `folder` (or the one of a deployment.toml) and checks each. */
-export async function checkPath(folder: string, options: CheckOptions = {}): Promise<CheckPathResult> {
+export async function checkPath(folder: string, options: CheckOptions): Promise<CheckPathResult> {
   const workspaces = await discoverWorkspaces(folder);
   const problems: Problem[] = [];
   for (const ws of workspaces) problems.push(...(await checkWorkspace(ws, { ...options, document: undefined })));

@@ -63,7 +63,7 @@ export interface LoadedDeploymentToml {
 }
 
 /** Reads and parses the workspace's deployment.toml and builds its effective configuration. */
-export async function loadDeploymentToml(ws: MiWorkspace, env: Readonly<Record<string, string | undefined>> = process.env): Promise<LoadedDeploymentToml> {
+export async function loadDeploymentToml(ws: MiWorkspace, env: Readonly<Record<string, string | undefined>>): Promise<LoadedDeploymentToml> {
   const { bytes, snapshot } = await readKeystoreFile(ws.deploymentToml);
   const doc = parseDeploymentToml(Buffer.from(bytes).toString('utf8'), ws.deploymentToml);
   return { doc, config: buildEffectiveConfig(doc, ws, { env }), snapshot };

@@ -24,7 +24,8 @@ import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
 
 /** Where the fixes read from. */
 export interface TrustFixOptions {
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where `$env{VAR}` comes from (MI's environment as the caller knows it; required, see CheckOptions.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly secretPasswords?: Readonly<Record<string, string>>;
   readonly cache?: KeystoreReader;
   /** false for an untrusted workspace: no store outside `workspaceFolder` is read. */
@@ -65,7 +66,7 @@ async function settingOf(ws: MiWorkspace, options: TrustFixOptions): Promise<Set
   const text = (await readBounded(ws.deploymentToml, 5 * 1024 * 1024)) ?? '';
   const doc = parseDeploymentToml(text, ws.deploymentToml);
   const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readBounded(ws.dockerfile, 256 * 1024) : null;
-  const config = buildEffectiveConfig(doc, ws, { env: options.env ?? process.env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] });
+  const config = buildEffectiveConfig(doc, ws, { env: options.env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] });
   const settings = await senderTlsSettings(config);
   const written = writtenValue(doc, 'transport.http.sender.ssl_profile.file_path')?.text;
   let profiles: Setting['profiles'];
@@ -146,7 +147,7 @@ function plannedOn(setting: Setting): ReadonlyMap<string, string> {
  * and a profile for `host:port` naming it, with the keystore the server already got (a profile's own,
  * else the sender's when the server asks for a client certificate: a profile without a KeyStore presents none).
  */
-export async function planDedicatedTruststore(ws: MiWorkspace, input: DedicatedTrustInput, options: TrustFixOptions = {}): Promise<TrustFixPlan> {
+export async function planDedicatedTruststore(ws: MiWorkspace, input: DedicatedTrustInput, options: TrustFixOptions): Promise<TrustFixPlan> {
   const setting = await settingOf(ws, options);
   const server = serverOf(input.host, input.port);
   const sender = setting.settings.sender.truststore;
@@ -233,7 +234,7 @@ interface ReadStore {
  * of the chain issued by a CA its CertificateRequest names (SunX509), else one a handshake saw accepted.
  * A store is usable only when one key password opens all its keys, as KeyManagerFactory.init demands.
  */
-export async function clientKeyCandidates(ws: MiWorkspace, observation: ServerObservation, options: TrustFixOptions = {}): Promise<ClientKeyCandidates> {
+export async function clientKeyCandidates(ws: MiWorkspace, observation: ServerObservation, options: TrustFixOptions): Promise<ClientKeyCandidates> {
   const setting = await settingOf(ws, options);
   const cache = options.cache ?? defaultKeystoreCache.session();
   const notes: string[] = [];
@@ -321,7 +322,7 @@ export interface ClientKeyChoice {
  * "Choose the client key for mutual TLS": an SSL profile for `host:port` whose KeyStore is the store of
  * the chosen key, keeping the truststore the server is judged against now.
  */
-export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerObservation, choice: ClientKeyChoice, options: TrustFixOptions = {}): Promise<TrustFixPlan> {
+export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerObservation, choice: ClientKeyChoice, options: TrustFixOptions): Promise<TrustFixPlan> {
   const { candidates } = await clientKeyCandidates(ws, observation, options);
   const c = candidates.find((x) => x.file === choice.file && x.alias.toLowerCase() === choice.alias.toLowerCase());
   if (!c) throw new InvalidInputError(`"${choice.alias}" of ${choice.file} is not a client key the server accepts, or its store cannot be opened with a known password.`);

@@ -67,7 +67,8 @@ export interface TrustMap {
 
 /** Options of a trust map. */
 export interface TrustMapOptions {
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where `$env{VAR}` comes from (MI's environment as the caller knows it; required, see CheckOptions.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly secretPasswords?: Readonly<Record<string, string>>;
   readonly cache?: KeystoreReader;
   readonly now?: Date;
@@ -158,8 +159,8 @@ async function observeServers(
 }
 
 /** Builds the map of one workspace. */
-export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions = {}): Promise<TrustMap> {
-  const env = options.env ?? process.env;
+export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): Promise<TrustMap> {
+  const env = options.env;
   const cache = options.cache ?? defaultKeystoreCache.session();
   const now = options.now ?? new Date();
   const notes: string[] = [];

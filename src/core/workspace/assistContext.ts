@@ -19,7 +19,8 @@ import { productOf, type Product } from '../checks/product';
 /** Options of `createAssistContext`. */
 export interface AssistContextOptions {
   readonly cache?: KeystoreCache;
-  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where `$env{VAR}` comes from (MI's environment as the caller knows it; required, see CheckOptions.env). */
+  readonly env: Readonly<Record<string, string | undefined>>;
   readonly secretPasswords?: Readonly<Record<string, string>>;
   readonly storePasswords?: Readonly<Record<string, string>>;
   /** false for an untrusted workspace: open nothing outside `workspaceFolder`. */
@@ -51,7 +52,7 @@ function safeDescribe(der: Uint8Array): CertificateInfo | null {
 }
 
 /** An `AssistContext` for `doc` in `workspace`. */
-export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, options: AssistContextOptions = {}): AssistContext {
+export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, options: AssistContextOptions): AssistContext {
   const cache = options.cache ?? defaultKeystoreCache;
   let config: EffectiveConfig | undefined;
   const effective = (): EffectiveConfig => {
@@ -64,7 +65,7 @@ export function createAssistContext(workspace: MiWorkspace, doc: TomlDocument, o
           copies = [];
         }
       }
-      config = buildEffectiveConfig(doc, workspace, { env: options.env ?? process.env, secretPasswords: options.secretPasswords, dockerCopies: copies });
+      config = buildEffectiveConfig(doc, workspace, { env: options.env, secretPasswords: options.secretPasswords, dockerCopies: copies });
     }
     return config;
   };
