@@ -57,6 +57,30 @@ describe('client TLS context of the HTTPS sender', () => {
     assert.deepEqual(actual, ['ssl-profile', 'repository/resources/security/partner-ts.jks', 'tp', 'sender', 1]);
   });
 
+  it('reads a profile as the checks read it: entities decoded, a block without <Location> kept with no file', async () => {
+    fs.writeFileSync(
+      path.join(home, 'conf', 'sslprofiles', 'odd.xml'),
+      `<parameter name="customSSLProfiles">
+  <profile>
+    <servers>odd.example.com:443</servers>
+    <KeyStore><Type>JKS</Type><Password>kp</Password></KeyStore>
+    <TrustStore><Location>repository/resources/security/odd-ts.jks</Location><Password>a&amp;b</Password></TrustStore>
+  </profile>
+</parameter>`,
+    );
+    const toml = '[transport.http]\nsender.ssl_profile.file_path = "conf/sslprofiles/odd.xml"\n';
+    const config = buildEffectiveConfig(parseDeploymentToml(toml, ws.deploymentToml), ws, { env: {}, readSslProfiles: (f) => fs.readFileSync(f, 'utf8') });
+    const s = await senderTlsSettings(config);
+    const odd = contextFor(s, 'odd.example.com', 443);
+    const checked = config.stores.filter((st) => st.consumer === 'https-sender-ssl-profile').map((st) => [st.role, st.file.value, st.password?.value]);
+    const actual = { truststore: [odd.truststore.written, odd.truststore.password], keystore: odd.keystore.written, checked };
+    assert.deepEqual(actual, {
+      truststore: ['repository/resources/security/odd-ts.jks', 'a&b'],
+      keystore: '',
+      checked: [['truststore', 'repository/resources/security/odd-ts.jks', 'a&b']],
+    });
+  });
+
   it('says when the SSL profiles file cannot be read', async () => {
     const s = await settingsOf('[transport.http]\nsender.ssl_profile.file_path = "conf/missing.xml"\n');
     assert.match(s.notes[0], /conf\/missing\.xml cannot be read/);

@@ -14,12 +14,9 @@ import type { Range } from '../problem';
 import type { MiWorkspace } from '../workspace/discover';
 import { hasValueReference, storeById, type EffectiveConfig, type EffectiveStore, type PasswordValue } from '../workspace/effectiveConfig';
 import { resolveStorePath } from '../workspace/resolvePath';
-import { lineStartsOf, positionAt } from '../workspace/project';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
-import { blankComments, elements, firstElement } from '../workspace/xmlScan';
 import type { TlsVersion } from './probe';
-import { decodeXmlText } from '../workspace/xmlText';
-import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
+import { MAX_SSL_PROFILE_BYTES, parseSslProfiles as readProfiles, type SslProfileStore } from '../workspace/sslProfiles';
 
 /** A store as a TLS context uses it. */
 export interface StoreRef {
@@ -149,52 +146,28 @@ export function senderContext(config: EffectiveConfig): ClientTlsContext {
   };
 }
 
-/** The trimmed text of the first `<tag>` between `from` and `to`, entities decoded; undefined when absent or holding elements. */
-function textOf(xml: string, tag: string, from = 0, to = xml.length): string | undefined {
-  const b = firstElement(xml, tag, from, to);
-  if (!b) return undefined;
-  const inner = xml.slice(b.innerStart, b.innerEnd);
-  // MI's XML parser hands Synapse the text with its entities decoded (a password may hold `&amp;`).
-  return inner.includes('<') ? undefined : decodeXmlText(inner.trim());
-}
-
 /**
  * Reads a dynamic SSL profiles file (`<parameter name="customSSLProfiles"><profile><servers>h:p,…</servers>
  * <KeyStore>…</KeyStore><TrustStore>…</TrustStore></profile>…`). Store locations resolve as `file_name` does.
  */
 export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): SslProfile[] {
-  const out: SslProfile[] = [];
-  const clean = blankComments(xml);
-  const starts = lineStartsOf(clean);
-  for (const p of elements(clean, 'profile')) {
-    const servers = (textOf(clean, 'servers', p.innerStart, p.innerEnd) ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean);
-    const at = positionAt(starts, p.start);
-    const range: Range = { start: at, end: at };
-    const store = (tag: 'KeyStore' | 'TrustStore'): StoreRef | undefined => {
-      const s = firstElement(clean, tag, p.innerStart, p.innerEnd);
+  return readProfiles(xml).map((p) => {
+    const store = (s: SslProfileStore | undefined): StoreRef | undefined => {
       if (!s) return undefined;
-      const field = (name: string) => textOf(clean, name, s.innerStart, s.innerEnd);
-      const location = field('Location') ?? '';
-      const password = field('Password');
-      const keyPassword = field('KeyPassword');
-      const resolved = resolveStorePath(ws, location);
+      const location = s.location?.text ?? '';
       return {
-        label: `SSL profile for ${servers.join(', ')} ${tag === 'KeyStore' ? 'keystore' : 'truststore'}`,
+        label: `SSL profile for ${p.servers.join(', ')} ${s.role}`,
         written: location,
-        path: resolved.path,
-        type: field('Type') ?? null,
-        ...(password !== undefined ? { password } : { passwordUnknown: 'the profile names no password' }),
-        ...(keyPassword !== undefined ? { keyPassword } : {}),
+        path: resolveStorePath(ws, location).path,
+        type: s.type?.text ?? null,
+        ...(s.password ? { password: s.password.text } : { passwordUnknown: 'the profile names no password' }),
+        ...(s.keyPassword ? { keyPassword: s.keyPassword.text } : {}),
         configFile: file,
-        configRange: range,
+        configRange: p.at,
       };
     };
-    out.push({ servers, truststore: store('TrustStore'), keystore: store('KeyStore') });
-  }
-  return out;
+    return { servers: p.servers, truststore: store(p.truststore), keystore: store(p.keystore) };
+  });
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Range } from '../problem';
 import type { TomlDocument, TomlKeyValue, TomlTable } from '../config/toml';
 import type { MiWorkspace } from './discover';
 import { resolveStorePath, type ResolvedStorePath } from './resolvePath';
-import { parseSslProfiles, type XmlValue } from './sslProfiles';
+import { parseSslProfiles, type SslProfileStore, type XmlValue } from './sslProfiles';
 import type { DockerCopy } from './project';
 import { KEYSTORE_TABLES, lookupKey, type KeystoreConsumer } from '../config/schema';
 
@@ -528,7 +528,11 @@ function buildSslProfiles(index: KeyIndex, doc: TomlDocument, workspace: MiWorks
     const xml = options.readSslProfiles(resolved.path);
     if (xml === null) continue;
     const xmlFile = resolved.path;
-    parseSslProfiles(xml).forEach((p, i) => {
+    // A block without <Location> names no file to check.
+    const located = parseSslProfiles(xml)
+      .flatMap((p) => [p.keystore, p.truststore])
+      .filter((s): s is SslProfileStore & { location: XmlValue } => s?.location !== undefined);
+    located.forEach((p, i) => {
       const src = (v: XmlValue, k: string): Sourced<string> => ({ value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}` });
       const pw = (v: XmlValue | undefined, k: string): PasswordValue | null =>
         v ? { state: 'plain', value: v.text, origin: { kind: 'line', range: v.range, key: `${key}.${k}` }, anchor: v.range, key: `${key}.${k}`, raw: v.text } : null;

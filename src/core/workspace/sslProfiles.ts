@@ -29,10 +29,25 @@ export interface SslProfileStore {
   /** `<bindAddress>` (listener) or `<servers>` (sender), for messages. */
   readonly name: string;
   readonly role: 'keystore' | 'truststore';
-  readonly location: XmlValue;
+  /** Absent when the block names no `<Location>`. */
+  readonly location?: XmlValue;
   readonly type?: XmlValue;
   readonly password?: XmlValue;
   readonly keyPassword?: XmlValue;
+}
+
+/** One `<profile>`: where it starts, whom it serves, and its stores. */
+export interface SslProfileXml {
+  /** 0-based index of the `<profile>`. */
+  readonly index: number;
+  /** `<bindAddress>` (listener) or `<servers>` (sender), else `#n`, for messages. */
+  readonly name: string;
+  /** `<servers>` split at commas, trimmed and lower-cased, as Synapse matches `host:port`. */
+  readonly servers: readonly string[];
+  /** The empty range at the `<profile>` tag. */
+  readonly at: Range;
+  readonly keystore?: SslProfileStore;
+  readonly truststore?: SslProfileStore;
 }
 
 /** The text of a profile file, or null when it cannot be read or is too large. */
@@ -46,35 +61,43 @@ export function readSslProfileText(file: string): string | null {
   }
 }
 
-/** Every KeyStore/TrustStore of every profile of `xml` (commented-out profiles are not MI's, so not read). */
-export function parseSslProfiles(xml: string): SslProfileStore[] {
+/**
+ * Every `<profile>` of `xml` with its KeyStore and TrustStore, as the listener's and the sender's profiles are
+ * read alike (commented-out profiles are not MI's, so not read).
+ */
+export function parseSslProfiles(xml: string): SslProfileXml[] {
   // Comments blanked (same length, so ranges stay true); elements() scans linearly, as a hostile file needs.
   const text = blankComments(xml.slice(0, MAX_SSL_PROFILE_BYTES));
   const lineStarts = lineStartsOf(text);
+  /** The trimmed text of the first `<tag>` in from..to, entities decoded (MI's XML parser hands Synapse it so); undefined when absent or holding elements. */
   const value = (tag: string, from: number, to: number): XmlValue | undefined => {
     const e = firstElement(text, tag, from, to);
     if (!e) return undefined;
     const raw = text.slice(e.innerStart, e.innerEnd);
+    if (raw.includes('<')) return undefined;
     return { text: decodeXmlText(raw.trim()), range: { start: positionAt(lineStarts, e.innerStart), end: positionAt(lineStarts, e.innerEnd) } };
   };
-  const out: SslProfileStore[] = [];
-  elements(text, 'profile').forEach((p, n) => {
-    const name = value('bindAddress', p.innerStart, p.innerEnd)?.text ?? value('servers', p.innerStart, p.innerEnd)?.text ?? `#${n + 1}`;
-    for (const [tag, role] of [['KeyStore', 'keystore'], ['TrustStore', 'truststore']] as const) {
+  return elements(text, 'profile').map((p, index) => {
+    const servers = value('servers', p.innerStart, p.innerEnd);
+    const name = value('bindAddress', p.innerStart, p.innerEnd)?.text ?? servers?.text ?? `#${index + 1}`;
+    const store = (tag: 'KeyStore' | 'TrustStore', role: SslProfileStore['role']): SslProfileStore | undefined => {
       const block = firstElement(text, tag, p.innerStart, p.innerEnd);
-      if (!block) continue;
-      const location = value('Location', block.innerStart, block.innerEnd);
-      if (!location) continue;
-      out.push({
-        profile: n,
-        name,
-        role,
-        location,
-        type: value('Type', block.innerStart, block.innerEnd),
-        password: value('Password', block.innerStart, block.innerEnd),
-        ...(role === 'keystore' ? { keyPassword: value('KeyPassword', block.innerStart, block.innerEnd) } : {}),
-      });
-    }
+      if (!block) return undefined;
+      const field = (t: string) => value(t, block.innerStart, block.innerEnd);
+      const [location, type, password] = [field('Location'), field('Type'), field('Password')];
+      const keyPassword = role === 'keystore' ? field('KeyPassword') : undefined;
+      return { profile: index, name, role, ...(location ? { location } : {}), ...(type ? { type } : {}), ...(password ? { password } : {}), ...(keyPassword ? { keyPassword } : {}) };
+    };
+    const at = positionAt(lineStarts, p.start);
+    const keystore = store('KeyStore', 'keystore');
+    const truststore = store('TrustStore', 'truststore');
+    return {
+      index,
+      name,
+      servers: (servers?.text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+      at: { start: at, end: at },
+      ...(keystore ? { keystore } : {}),
+      ...(truststore ? { truststore } : {}),
+    };
   });
-  return out;
 }
