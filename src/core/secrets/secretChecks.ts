@@ -164,7 +164,7 @@ export async function checkWorkspaceSecrets(input: SecretsCheckInput): Promise<P
     return [{
       code: 'internal-key-not-rsa',
       severity: 'error',
-      message: `The internal key "${key.alias}" of ${path.basename(key.path)} is ${keyType === 'ec' ? 'an EC' : `a ${String(keyType).toUpperCase()}`} key, but MI decrypts [secrets] with an RSA transformation, so none of them can be resolved; give the internal keystore an RSA key.`,
+      message: `The internal key "${key.alias}" of ${path.basename(key.path)} is ${keyType === 'ec' ? 'an EC' : `a ${keyType.toUpperCase()}`} key, but MI decrypts [secrets] with an RSA transformation, so none of them can be resolved; give the internal keystore an RSA key.`,
       file: doc.file,
       range: table?.headerRange ?? secrets[0].keyRange,
       fixes: [{ title: 'Create a separate internal keystore (RSA)', preferred: true, run: { action: 'separateInternalKeystore', args: { root: input.workspace.root, keyAlgorithm: 'RSA' } } }],

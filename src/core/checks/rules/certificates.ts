@@ -5,7 +5,7 @@
 import type { Fix } from '../../problem';
 import { describeCertificate, parseCertificate, type CertificateInfo, type PrivateKeyEntry } from '../../keystore';
 import type { EffectiveStore, Sourced } from '../../workspace/effectiveConfig';
-import type { WorkspaceRule, WorkspaceRuleContext } from '../rule';
+import type { Finding, WorkspaceRule, WorkspaceRuleContext } from '../rule';
 import { isOwnLine } from './storeHelpers';
 
 const DAY_MS = 86_400_000;
@@ -92,7 +92,7 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     // The internal keystore serves no TLS: its key encrypts and decrypts secrets whatever the certificate's
     // dates and signature (a JDK harness decrypted with an expired one), so only its key size is judged.
     if (s.consumer === 'internal') {
-      if (i === 0) checkKeySize(ctx, d, who, at, renew);
+      if (i === 0) checkKeySize(ctx, d.info, who, at, renew);
       return;
     }
     if (d.notAfter.getTime() < now.getTime()) {
@@ -108,7 +108,7 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
     // A self-signed CA at the end of a chain is trusted by identity, not by its own signature.
     const isRoot = i > 0 && d.info.selfSigned;
     if (i === 0 || !isRoot) {
-      checkKeySize(ctx, d, who, at, renew);
+      checkKeySize(ctx, d.info, who, at, renew);
       if (/SHA1|SHA-1|MD5|MD2/i.test(d.info.signatureAlgorithm) && !isRoot) {
         ctx.report('weak-signature', { ...at, message: `${who} is signed with ${d.info.signatureAlgorithm}, which clients reject; re-sign it with SHA-256.`, fixes: renew });
       }
@@ -124,9 +124,9 @@ function checkChain(ctx: WorkspaceRuleContext, s: EffectiveStore, key: PrivateKe
 }
 
 /** `weak-key`: RSA and DSA below 2048 bits, EC below 256. */
-function checkKeySize(ctx: WorkspaceRuleContext, d: NonNullable<ReturnType<typeof certDetails>>, who: string, at: Omit<Parameters<WorkspaceRuleContext['report']>[1], 'message'>, renew: Fix[]): void {
-  const alg = d.info.publicKeyAlgorithm.toUpperCase();
-  const size = d.info.publicKeySize;
+function checkKeySize(ctx: WorkspaceRuleContext, info: CertificateInfo, who: string, at: Omit<Finding, 'message'>, renew: Fix[]): void {
+  const alg = info.publicKeyAlgorithm.toUpperCase();
+  const size = info.publicKeySize;
   const min = alg === 'RSA' || alg === 'DSA' ? 2048 : alg === 'EC' ? 256 : 0;
   if (size !== null && size < min) ctx.report('weak-key', { ...at, message: `${who} has a ${size}-bit ${alg} key; use at least ${min} bits.`, fixes: renew });
 }
