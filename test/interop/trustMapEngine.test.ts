@@ -12,7 +12,7 @@ import { certificateToTrust, checkServerChain, trustAnchorsOf, type TrustAnchor 
 import { verifyHostname, parseHostnameVerifier } from '../../src/core/tls/hostnameVerifier';
 import { buildTrustMap, serverKey } from '../../src/core/tls/trustMap';
 import { KeystoreCache } from '../../src/core/workspace/keystoreCache';
-import { makeTestPki, startTlsServer, type Identity, type TestPki } from '../helpers/tlsPki';
+import { makeTestPki, openssl, startTlsServer, type Identity, type TestPki } from '../helpers/tlsPki';
 import { tomlFor, writeMiProject } from '../helpers/miProject';
 import { keytool } from '../helpers/keytool';
 import { runCli } from '../helpers/cli';
@@ -89,9 +89,52 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
         ok('DefaultAndLocalhost', 'api.example.com', other),
         ok('Strict', 'OTHER.example.com', other),
         ok('AllowAll', 'anything', other),
+        ok('allowall', 'anything', other),
         ok('default', 'other.example.com', other),
       ];
-      assert.deepEqual(actual, [true, true, false, true, false, true, true, false]);
+      assert.deepEqual(actual, [true, true, false, true, false, true, true, true, true]);
+    });
+
+    // What httpclient 4.5.13's AbstractVerifier (wso2-synapse's version) decides, run under Synapse's
+    // ClientSSLSetupHandler verifiers: SANs of the host's kind first, the CN only without them.
+    it('reads SANs of the host kind first and the CN only without them, as httpclient 4.5 does', () => {
+      const cert = (name: string, subject: string, san?: string) => {
+        const out = path.join(tmp, `hv-${name}.crt`);
+        const key = path.join(tmp, `hv-${name}.key`);
+        openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', out, '-subj', subject, '-days', '2', ...(san ? ['-addext', `subjectAltName=${san}`] : [])], tmp);
+        return decodeCertificates(fs.readFileSync(out, 'utf8'))[0];
+      };
+      const sanOther = cert('san-other', '/CN=localhost', 'DNS:api.example.org');
+      const ipOnly = cert('ip-only', '/CN=myserver', 'IP:10.1.2.3,IP:::1');
+      const cnWildcard = cert('cn-wildcard', '/O=x/CN=*.example.com');
+      const prefixWildcard = cert('prefix-wildcard', '/CN=x', 'DNS:api*.corp.example.com,DNS:*.co.uk');
+      const loopback = cert('loopback-dns', '/CN=loopback', 'DNS:localhost');
+      const check = (host: string, leaf: Uint8Array, v?: string) => verifyHostname(parseHostnameVerifier(v), host, leaf).ok;
+      const actual = {
+        // The CN names the host, but a DNS SAN exists that does not: httpclient 4.5 refuses.
+        cnIgnoredBesideDnsSan: check('localhost', sanOther),
+        ipSan: check('10.1.2.3', ipOnly),
+        ipv6San: check('[0:0:0:0:0:0:0:1]', ipOnly),
+        // An IP SAN says nothing about a name: with no DNS SAN the CN decides.
+        nameAgainstCn: [check('myserver', ipOnly), check('other', ipOnly)],
+        cnWildcard: [check('a.example.com', cnWildcard), check('a.b.example.com', cnWildcard), check('a.b.example.com', cnWildcard, 'Strict'), check('example.com', cnWildcard)],
+        prefixWildcard: [check('api1.corp.example.com', prefixWildcard), check('web.corp.example.com', prefixWildcard)],
+        countryWildcard: [check('shop.co.uk', prefixWildcard), check('shop.co.uk', prefixWildcard, 'Strict')],
+        // 127.0.0.1 resolves back to localhost, the name MI then checks.
+        loopbackByName: check('127.0.0.1', loopback),
+      };
+      assert.deepEqual(actual, {
+        cnIgnoredBesideDnsSan: false,
+        ipSan: true,
+        ipv6San: true,
+        nameAgainstCn: [true, false],
+        cnWildcard: [true, true, false, false],
+        prefixWildcard: [true, false],
+        countryWildcard: [true, false],
+        loopbackByName: true,
+      });
+      const other = verifyHostname({ name: 'Default' }, '10.9.9.9', ipOnly);
+      assert.ok(!other.ok && other.reason.includes('reverse DNS'), JSON.stringify(other));
     });
   });
 

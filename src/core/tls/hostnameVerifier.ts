@@ -1,57 +1,79 @@
 /**
- * The host name check MI's HTTPS sender runs after the handshake (Synapse `ClientSSLSetupHandler` with the
- * `HostnameVerifier` transport parameter, `[transport.http] sender.hostname_verifier`), which is not the
- * JDK's RFC 2818 check: the names are the most specific CN of the subject *and* the DNS subject
- * alternative names (IP SANs are not read); `*.` wildcards match any depth except with `Strict`, which
- * matches exactly one label; wildcards never match an IP address nor stand for a second-level country
- * domain (`*.co.uk`). `DefaultAndLocalhost` accepts `localhost`, `localhost.localdomain`, `127.0.0.1`
- * and `::1` whatever the certificate; `AllowAll` accepts everything. Without the parameter Synapse uses
- * `Default`; an unknown value leaves every connection unverified, which Synapse treats as a failure.
+ * The host name check MI's HTTPS sender runs after the handshake: Synapse's `ClientSSLSetupHandler` verifiers,
+ * chosen by the `HostnameVerifier` transport parameter (`[transport.http] sender.hostname_verifier`), which
+ * WSO2's `ClientConnFactoryBuilder.parseSSL` compares with `equalsIgnoreCase` against `Strict`, `AllowAll` and
+ * `DefaultAndLocalhost`; any other value, or none, is `Default`. The verifiers extend httpclient 4.5.13's
+ * `AbstractVerifier` (the version wso2-synapse builds with), which is RFC 2818's rule, not the older "CN or any
+ * SAN": an IP address is compared with the certificate's IP subject alternative names, a name with its DNS
+ * ones, and the most specific subject CN counts only when the certificate has no SAN of that kind. A wildcard
+ * is a first label ending in `*` with at least two labels after it (`*.example.com`, `api*.example.com`);
+ * `Strict` also wants as many dots in the host as in the name and refuses `*.co.uk`-style names.
+ * `DefaultAndLocalhost` accepts `localhost`, `localhost.localdomain`, `127.0.0.1` and `::1` whatever the
+ * certificate; `AllowAll` accepts everything.
+ *
+ * The host checked is `InetSocketAddress.getHostName()` of the connection: the name of the URL as written, but
+ * for an IP address the name it resolves back to (reverse DNS), when it has one, in MI's network. A loopback
+ * address resolves to `localhost`; for another address that is not knowable here, so a failure says so.
  */
+import { isIP } from 'node:net';
 import { x509Of } from './certPath';
 
-/** The values Synapse knows, `Default` when the parameter is absent. */
+/** The verifiers Synapse has. */
 export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll';
 
-/** The values the parameter may take, compared exactly (`"Strict".equals(…)` in ClientSSLSetupHandler). */
-export const HOSTNAME_VERIFIERS = ['Strict', 'AllowAll', 'DefaultAndLocalhost'] as const;
+/** The verifier in effect, and the written value when Synapse does not know it (it then uses `Default`). */
+export interface HostnameVerifierSetting {
+  readonly name: HostnameVerifierName;
+  readonly unknown?: string;
+}
 
-/** The configured verifier: a known one, or the unknown text written. */
-export type HostnameVerifierSetting = { readonly name: HostnameVerifierName } | { readonly unknown: string };
-
+const NAMED: readonly HostnameVerifierName[] = ['Strict', 'AllowAll', 'DefaultAndLocalhost'];
 const LOCALHOSTS = new Set(['::1', '127.0.0.1', 'localhost', 'localhost.localdomain']);
 const BAD_COUNTRY_2LDS = new Set(['ac', 'co', 'com', 'ed', 'edu', 'go', 'gouv', 'gov', 'info', 'lg', 'ne', 'net', 'or', 'org']);
 
-/** Parses the written parameter (case-sensitive, as Synapse compares it). */
+/** The verifier a written parameter selects, as `parseSSL` does (case-insensitive; anything else is Default). */
 export function parseHostnameVerifier(value: string | undefined): HostnameVerifierSetting {
   if (value === undefined) return { name: 'Default' };
-  const v = value.trim();
-  return (HOSTNAME_VERIFIERS as readonly string[]).includes(v) ? { name: v as HostnameVerifierName } : { unknown: value };
+  const v = value.trim().toLowerCase();
+  const known = NAMED.find((n) => n.toLowerCase() === v);
+  if (known) return { name: known };
+  // "Default" is no branch of parseSSL, but it falls to the Default verifier all the same, as was meant.
+  return v === 'default' ? { name: 'Default' } : { name: 'Default', unknown: value };
 }
 
-function isIpAddress(host: string): boolean {
-  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host) || host.includes(':');
+/** The identities of a server certificate that the verifier reads. */
+interface CertificateIdentities {
+  /** The most specific subject CN. */
+  readonly cn?: string;
+  readonly dns: readonly string[];
+  /** IP subject alternative names, in the form `canonicalIp` gives. */
+  readonly ips: readonly string[];
 }
 
-/** False for `*.co.uk`-style wildcards, which would match a whole country's second-level domain. */
-function acceptableCountryWildcard(cn: string): boolean {
-  const parts = cn.split('.');
-  if (parts.length !== 3 || parts[2].length !== 2) return true;
-  return !BAD_COUNTRY_2LDS.has(parts[1]);
-}
-
-/** The names Synapse compares: the most specific subject CN first, then the DNS SANs. */
-export function certificateHostNames(der: Uint8Array): string[] {
+function identitiesOf(der: Uint8Array): CertificateIdentities {
   const x = x509Of(der);
-  const names: string[] = [];
   // Node lists the subject in DER order, one attribute per line; the most specific CN is the last one.
   const cns = x.subject
     .split('\n')
     .filter((l) => l.startsWith('CN='))
     .map((l) => l.slice(3));
-  if (cns.length) names.push(cns[cns.length - 1]);
-  for (const part of splitSan(x.subjectAltName ?? '')) if (part.startsWith('DNS:')) names.push(part.slice(4));
-  return names;
+  const dns: string[] = [];
+  const ips: string[] = [];
+  for (const part of splitSan(x.subjectAltName ?? '')) {
+    if (part.startsWith('DNS:')) dns.push(part.slice(4));
+    else if (part.startsWith('IP Address:')) ips.push(canonicalIp(part.slice(11)));
+  }
+  return { ...(cns.length ? { cn: cns[cns.length - 1] } : {}), dns, ips };
+}
+
+/** An IP address in one spelling (IPv6 compressed and lower-case), as httpclient normalises IPv6 before comparing. */
+function canonicalIp(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
 }
 
 /** Splits Node's `subjectAltName` text, where a name holding `, ` is JSON-quoted. */
@@ -72,23 +94,51 @@ function splitSan(san: string): string[] {
   return out;
 }
 
-/** Whether MI accepts `host` for the server certificate `leaf`; the reason when it does not. */
+/** httpclient 4.5's `matchIdentity`: exact, or a wildcard first label (`*`, `api*`) over at least three labels. */
+function matchIdentity(host: string, identity: string, strict: boolean): boolean {
+  const h = host.toLowerCase();
+  const id = identity.toLowerCase();
+  const parts = id.split('.');
+  const wildcard = parts.length >= 3 && parts[0].endsWith('*') && (!strict || validCountryWildcard(parts));
+  if (!wildcard) return h === id;
+  const prefix = parts[0].slice(0, -1);
+  const match = h.startsWith(prefix) && h.slice(prefix.length).endsWith(id.slice(parts[0].length));
+  return match && (!strict || dots(h) === dots(id));
+}
+
+/** False for `*.co.uk`-style names, which would match a whole country's second-level domain. */
+function validCountryWildcard(parts: readonly string[]): boolean {
+  return parts.length !== 3 || parts[2].length !== 2 || !BAD_COUNTRY_2LDS.has(parts[1]);
+}
+
+function dots(s: string): number {
+  return s.split('.').length - 1;
+}
+
+/** Why `host` fails the verifier for these identities, or null when it passes. */
+function mismatch(host: string, ids: CertificateIdentities, strict: boolean): string | null {
+  const ip = isIP(host) !== 0;
+  const sans = ip ? ids.ips : ids.dns;
+  const h = ip ? canonicalIp(host) : host;
+  if (sans.length) return sans.some((s) => matchIdentity(h, s, strict)) ? null : `${host} is not among the ${ip ? 'IP addresses' : 'DNS names'} of the certificate's subject alternative names (${sans.join(', ')})`;
+  if (ids.cn !== undefined) return matchIdentity(h, canonicalIp(ids.cn), strict) ? null : `the certificate has no ${ip ? 'IP' : 'DNS'} subject alternative name and its CN ${ids.cn} is not ${host}`;
+  return 'the certificate has neither a CN nor a subject alternative name';
+}
+
+/** Whether MI accepts `host` (as the URL writes it) for the server certificate `leaf`; the reason when it does not. */
 export function verifyHostname(setting: HostnameVerifierSetting, host: string, leaf: Uint8Array): { ok: true } | { ok: false; reason: string } {
-  if ('unknown' in setting) return { ok: false, reason: `sender.hostname_verifier "${setting.unknown}" is not Strict, AllowAll or DefaultAndLocalhost, so MI accepts no host` };
   if (setting.name === 'AllowAll') return { ok: true };
-  const h = host.trim().toLowerCase().replace(/%.*$/, '');
-  if (setting.name === 'DefaultAndLocalhost' && LOCALHOSTS.has(h)) return { ok: true };
-  const names = certificateHostNames(leaf);
-  if (names.length === 0) return { ok: false, reason: 'the certificate has no CN and no DNS subject alternative name' };
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  const loopback = h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  // MI checks the name the address resolves back to: `localhost` for a loopback address.
+  const checked = loopback ? 'localhost' : h;
+  if (setting.name === 'DefaultAndLocalhost' && LOCALHOSTS.has(checked)) return { ok: true };
+  const ids = identitiesOf(leaf);
   const strict = setting.name === 'Strict';
-  for (const raw of names) {
-    const cn = raw.toLowerCase();
-    const wildcard = cn.startsWith('*.') && cn.indexOf('.', 2) > 0 && acceptableCountryWildcard(cn) && !isIpAddress(h);
-    if (wildcard) {
-      if (h.endsWith(cn.slice(1)) && (!strict || h.split('.').length === cn.split('.').length)) return { ok: true };
-    } else if (h === cn) {
-      return { ok: true };
-    }
-  }
-  return { ok: false, reason: `${host} is not among the names of the certificate (${names.join(', ')})` };
+  const reason = mismatch(checked, ids, strict);
+  if (reason === null) return { ok: true };
+  // An address without a reverse name in MI's network is checked as the address itself.
+  if (loopback && mismatch(h, ids, strict) === null) return { ok: true };
+  if (isIP(h) !== 0 && !loopback) return { ok: false, reason: `${reason}, unless ${h} resolves back (reverse DNS) in MI's network to a name the certificate holds: MI checks that name when there is one` };
+  return { ok: false, reason };
 }

@@ -5,7 +5,7 @@
 import type { TomlDocument, TomlKeyValue } from '../../config/toml';
 import { removeEntryEdit, tomlString } from '../../config/edit';
 import type { Fix } from '../../problem';
-import { HOSTNAME_VERIFIERS, parseHostnameVerifier } from '../../tls/hostnameVerifier';
+import { parseHostnameVerifier } from '../../tls/hostnameVerifier';
 import type { DocumentRule, WorkspaceRule } from '../rule';
 import { liveTables } from './shared';
 import { isOwnLine, shownValue } from './storeHelpers';
@@ -53,9 +53,9 @@ export const tlsSettingsRule: DocumentRule = {
     },
     {
       code: 'hostname-verifier-unknown',
-      severity: 'error',
-      doc: '`sender.hostname_verifier` is not `Strict`, `AllowAll` or `DefaultAndLocalhost`, spelled exactly so: Synapse\'s ClientSSLSetupHandler then accepts no host, and every HTTPS call fails with "Host name verification failed for host". `Default` is what an absent key means, not a value.',
-      advice: 'Quick fix: remove the key (Synapse then checks host names with `Default`), use `Strict`, or correct the spelling.',
+      severity: 'warning',
+      doc: '`sender.hostname_verifier` is not `Strict`, `AllowAll`, `DefaultAndLocalhost` or `Default` (in any case): MI\'s `ClientConnFactoryBuilder` then checks host names with `Default`, which is likely not what was meant (a misspelt `AllowAll` still verifies every host).',
+      advice: 'Quick fix: remove the key (the same `Default` check, said plainly) or write one of the four values.',
     },
     {
       code: 'legacy-tls-protocol',
@@ -68,20 +68,16 @@ export const tlsSettingsRule: DocumentRule = {
     for (const { key, entry } of writtenValues(doc)) {
       const value = String(entry.value.value).trim();
       const verifier = VERIFIER_KEYS.has(key) ? parseHostnameVerifier(value) : undefined;
-      if (verifier && 'unknown' in verifier) {
-        const meant = HOSTNAME_VERIFIERS.find((v) => v.toLowerCase() === value.toLowerCase());
+      if (verifier?.unknown !== undefined) {
         report('hostname-verifier-unknown', {
-          message: `\`${entry.keyParts.join('.')}\` is "${value}", which Synapse does not know (it compares Strict, AllowAll and DefaultAndLocalhost exactly): every HTTPS call of MI will fail with "Host name verification failed for host".`,
+          message: `\`${entry.keyParts.join('.')}\` is "${value}", which is none of Strict, AllowAll, DefaultAndLocalhost and Default: MI checks host names with Default.`,
           range: entry.value.range,
-          fixes: [
-            ...(meant && meant !== 'AllowAll' ? [{ title: `Change to "${meant}"`, preferred: true, edits: [{ file: doc.file, range: entry.value.range, newText: tomlString(meant) }] }] : []),
-            ...hostnameCheckFixes(doc, entry).map((f) => (meant && meant !== 'AllowAll' ? { ...f, preferred: false } : f)),
-          ],
+          fixes: hostnameCheckFixes(doc, entry),
         });
       }
-      if (verifier && 'name' in verifier && verifier.name === 'AllowAll') {
+      if (verifier?.name === 'AllowAll') {
         report('hostname-verification-off', {
-          message: `\`${entry.keyParts.join('.')}\` is "AllowAll": the HTTPS sender accepts a certificate issued for any host name, which defeats TLS server authentication.`,
+          message: `\`${entry.keyParts.join('.')}\` is "${value}": the HTTPS sender accepts a certificate issued for any host name, which defeats TLS server authentication.`,
           range: entry.value.range,
           fixes: hostnameCheckFixes(doc, entry),
         });
