@@ -161,6 +161,62 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
     });
   });
 
+  // Synapse's ClientConnFactory.getSSLContext: the profile for getHostName():port (a loopback address is
+  // `localhost`), else the catch-all `*`, else the sender; novalidatecert="true" without a TrustStore trusts all.
+  describe('SSL profiles as MI looks them up', () => {
+    let servers: { port: number; close: () => Promise<void> }[];
+    let otherTruststore: string;
+    before(async () => {
+      servers = [await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true }), await startTlsServer(pki, { leaf: pki.leaves.selfSigned })];
+      otherTruststore = path.join(tmp, 'other-truststore.jks');
+      keytool(['-importcert', '-noprompt', '-alias', 'clientca', '-file', pki.clientCa.cert, '-keystore', otherTruststore, '-storetype', 'JKS', '-storepass', 'trustpass']);
+    });
+    after(async () => {
+      for (const s of servers) await s.close();
+    });
+
+    const verdictsWith = async (name: string, profiles: string) => {
+      const ws = writeMiProject(path.join(tmp, `profiles-${name}`), {
+        toml: `${tomlFor({ truststore: otherTruststore, keystore: pki.clientKeystore, keyAlias: 'client' })}\n[transport.http]\nsender.ssl_profile.file_path = "conf/sslprofiles/senderprofiles.xml"\n`,
+        artifacts: {
+          'endpoints/Good.xml': `<endpoint name="Good"><address uri="https://127.0.0.1:${servers[0].port}/a"/></endpoint>`,
+          'endpoints/Self.xml': `<endpoint name="Self"><address uri="https://localhost:${servers[1].port}/b"/></endpoint>`,
+        },
+      });
+      const file = path.join(ws.root, 'deployment', 'conf', 'sslprofiles', 'senderprofiles.xml');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, `<parameter name="customSSLProfiles">${profiles}</parameter>`);
+      const map = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } });
+      return map.connections.filter((c) => c.direction === 'outbound').map((c) => c.verdict);
+    };
+    const trusting = (servers: string, attrs = '') =>
+      `<profile${attrs}><servers>${servers}</servers><TrustStore><Location>${pki.truststore}</Location><Type>JKS</Type><Password>trustpass</Password></TrustStore></profile>`;
+
+    it('uses the catch-all profile for every server without its own', async () => {
+      assert.deepEqual(await verdictsWith('catch-all', trusting('*')), ['trusted', 'untrusted']);
+    });
+
+    it('looks a loopback address up as localhost, so a profile keyed 127.0.0.1 is not used', async () => {
+      const actual = [await verdictsWith('by-ip', trusting(`127.0.0.1:${servers[0].port}`)), await verdictsWith('by-name', trusting(`localhost:${servers[0].port}`))];
+      assert.deepEqual(actual, [
+        ['untrusted', 'untrusted'],
+        ['trusted', 'untrusted'],
+      ]);
+    });
+
+    it('trusts any certificate under novalidatecert="true" without a TrustStore, and ignores it beside one', async () => {
+      const port = servers[1].port;
+      const actual = [
+        await verdictsWith('novalidate', `<profile novalidatecert="true"><servers>localhost:${port}</servers></profile>`),
+        await verdictsWith('novalidate-ts', trusting(`localhost:${port}`, ' novalidatecert="true"')),
+      ];
+      assert.deepEqual(actual, [
+        ['untrusted', 'trusted'],
+        ['untrusted', 'untrusted'],
+      ]);
+    });
+  });
+
   describe('mi-keystores tls', () => {
     let dir: string;
     let servers: { port: number; close: () => Promise<void> }[];

@@ -49,6 +49,10 @@ export interface StoreRef {
 export interface ClientTlsContext {
   /** `sender`, or `ssl-profile` when a dynamic SSL profile matches the server. */
   readonly source: 'sender' | 'ssl-profile';
+  /** The `<servers>` entry of the profile that matched (`host:port`, or `*` for every other server). */
+  readonly profileServer?: string;
+  /** The profile has `novalidatecert="true"` and no TrustStore: Synapse accepts any server certificate. */
+  readonly noValidateCert?: true;
   readonly truststore: StoreRef;
   readonly keystore: StoreRef;
   readonly hostnameVerifier: HostnameVerifierSetting;
@@ -61,6 +65,7 @@ export interface ClientTlsContext {
 /** One dynamic SSL profile. */
 export interface SslProfile {
   readonly servers: readonly string[];
+  readonly noValidateCert: boolean;
   readonly truststore?: StoreRef;
   readonly keystore?: StoreRef;
 }
@@ -166,7 +171,7 @@ export function parseSslProfiles(xml: string, file: string, ws: MiWorkspace): Ss
         configRange: p.at,
       };
     };
-    return { servers: p.servers, truststore: store(p.truststore), keystore: store(p.keystore) };
+    return { servers: p.servers, noValidateCert: p.noValidateCert, truststore: store(p.truststore), keystore: store(p.keystore) };
   });
 }
 
@@ -205,14 +210,32 @@ export async function senderTlsSettings(config: EffectiveConfig): Promise<Sender
   return { sender, profiles, notes };
 }
 
-/** The context MI uses for `host:port`: a matching SSL profile's stores, else the sender's. */
+/**
+ * The `<servers>` entry Synapse's `ClientConnFactory` looks a connection up by: `getHostName()` of the remote
+ * address and the port. That is the URL's name as written, but a loopback address resolves back to `localhost`.
+ */
+export function profileKey(host: string, port: number): string {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  const loopback = h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+  return `${loopback ? 'localhost' : h}:${port}`;
+}
+
+/**
+ * The context MI uses for `host:port`: the SSL profile listing it, else the catch-all profile `*`, else the
+ * sender's (ClientConnFactory.getSSLContext: `sslByHostMap.get(host)`, then `sslByHostMap.get("*")`).
+ */
 export function contextFor(settings: SenderTlsSettings, host: string, port: number): ClientTlsContext {
-  const key = `${host.toLowerCase()}:${port}`;
-  const profile = settings.profiles.find((p) => p.servers.includes(key));
+  const key = profileKey(host, port);
+  const find = (server: string) => settings.profiles.find((p) => p.servers.includes(server));
+  const exact = find(key);
+  const profile = exact ?? find('*');
   if (!profile) return settings.sender;
+  const noValidateCert = profile.noValidateCert && !profile.truststore;
   return {
     ...settings.sender,
     source: 'ssl-profile',
+    profileServer: exact ? key : '*',
+    ...(noValidateCert ? { noValidateCert: true as const } : {}),
     // Without <TrustStore> the JVM's default trust applies, which MI points at [truststore] like the sender's;
     // without <KeyStore> SSLContext.init gets no key managers: the server sees no client certificate.
     truststore: profile.truststore ?? settings.sender.truststore,

@@ -17,7 +17,7 @@ import { buildEffectiveConfig } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside, resolveStorePath, SECURITY_DIR } from '../workspace/resolvePath';
-import { contextFor, senderTlsSettings, sslProfilesCandidates, storeRef, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
+import { contextFor, profileKey, senderTlsSettings, sslProfilesCandidates, storeRef, writtenValue, type SenderTlsSettings, type StoreRef } from './clientContext';
 import { DEFAULT_PROFILES_PATH, sslProfileChange, type ProfileStore } from './sslProfileFix';
 import { issuedByOneOf, type ServerObservation } from './verdict';
 import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
@@ -102,11 +102,6 @@ function safeName(host: string): string {
   return host.toLowerCase().replace(/[^a-z0-9.-]/g, '_').slice(0, 64);
 }
 
-/** The `host:port` a profile names, as Synapse looks it up (the URL's host and port). */
-function serverOf(host: string, port: number): string {
-  return `${host.toLowerCase()}:${port}`;
-}
-
 /** What "add an SSL profile" trusts: a new store with the certificate the server chains to. */
 export interface DedicatedTrustInput {
   readonly host: string;
@@ -149,7 +144,7 @@ function plannedOn(setting: Setting): ReadonlyMap<string, string> {
  */
 export async function planDedicatedTruststore(ws: MiWorkspace, input: DedicatedTrustInput, options: TrustFixOptions): Promise<TrustFixPlan> {
   const setting = await settingOf(ws, options);
-  const server = serverOf(input.host, input.port);
+  const server = profileKey(input.host, input.port);
   const sender = setting.settings.sender.truststore;
   // The profile holds it in the clear: a password the configuration keeps in $env{} or $secret{} is not copied there.
   const password = input.password ?? (sender.passwordKeptOut ? undefined : sender.password);
@@ -328,7 +323,7 @@ export async function planClientKeyProfile(ws: MiWorkspace, observation: ServerO
   if (!c) throw new InvalidInputError(`"${choice.alias}" of ${choice.file} is not a client key the server accepts, or its store cannot be opened with a known password.`);
   const setting = await settingOf(ws, options);
   const cache = options.cache ?? defaultKeystoreCache.session();
-  const server = serverOf(choice.host, choice.port);
+  const server = profileKey(choice.host, choice.port);
   const ctx = contextFor(setting.settings, choice.host, choice.port);
   // The password that opened the store and the one that opens its keys, found again (never returned to callers).
   const refs = [...setting.stores, ...setting.settings.profiles.flatMap((p) => (p.keystore ? [p.keystore] : []))];

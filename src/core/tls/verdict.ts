@@ -125,18 +125,25 @@ export function evaluateConnection(obs: ServerObservation, input: EvaluationInpu
   }
   if (obs.chain.length === 0) return { verdict: 'not-checked', message: obs.failure ?? 'The server sent no certificate.' };
   const chain = obs.chain.map(der);
-  const candidate = certificateToTrust(chain);
-  const trustCandidate = candidate ? Buffer.from(candidate).toString('base64') : undefined;
-  if (!input.anchors) return { verdict: 'not-checked', message: `The ${context.truststore.label} cannot be read: ${input.truststoreProblem ?? 'unknown reason'}.`, ...(trustCandidate ? { trustCandidate } : {}) };
-
-  const path = checkServerChain(chain, input.anchors, input.path);
-  if (!path.ok) {
-    return {
-      verdict: path.verdict,
-      message: path.message,
-      ...(path.missingCa ? { missingCa: path.missingCa } : {}),
-      ...(trustCandidate && (path.verdict === 'untrusted' || path.verdict === 'chain-incomplete') ? { trustCandidate } : {}),
-    };
+  // Synapse's NoValidateCertTrustManager (a profile with novalidatecert="true" and no TrustStore) checks no
+  // chain, date or algorithm; the client certificate and the host name checks still run.
+  let trustedBy: string;
+  if (context.noValidateCert) {
+    trustedBy = `Accepted without validation: the SSL profile for ${context.profileServer ?? input.host} has novalidatecert="true" and no TrustStore, so MI trusts any certificate this server presents (WSO2: "DO NOT USE IN PRODUCTION").`;
+  } else {
+    const candidate = certificateToTrust(chain);
+    const trustCandidate = candidate ? Buffer.from(candidate).toString('base64') : undefined;
+    if (!input.anchors) return { verdict: 'not-checked', message: `The ${context.truststore.label} cannot be read: ${input.truststoreProblem ?? 'unknown reason'}.`, ...(trustCandidate ? { trustCandidate } : {}) };
+    const path = checkServerChain(chain, input.anchors, input.path);
+    if (!path.ok) {
+      return {
+        verdict: path.verdict,
+        message: path.message,
+        ...(path.missingCa ? { missingCa: path.missingCa } : {}),
+        ...(trustCandidate && (path.verdict === 'untrusted' || path.verdict === 'chain-incomplete') ? { trustCandidate } : {}),
+      };
+    }
+    trustedBy = `Trusted through "${describeCertificate(path.anchor.der).subject}" (alias ${path.anchor.alias}) of the ${context.truststore.label}.`;
   }
 
   if (obs.clientAuth === 'required') {
@@ -169,8 +176,7 @@ export function evaluateConnection(obs: ServerObservation, input: EvaluationInpu
 
   const host = verifyHostname(context.hostnameVerifier, input.host, chain[0]);
   if (!host.ok) return { verdict: 'hostname-mismatch', message: `MI's host name check fails: ${host.reason}.` };
-  const anchorInfo = describeCertificate(path.anchor.der);
-  return { verdict: 'trusted', message: `Trusted through "${anchorInfo.subject}" (alias ${path.anchor.alias}) of the ${context.truststore.label}.` };
+  return { verdict: 'trusted', message: trustedBy };
 }
 
 /** A DER name in keytool's form. */

@@ -46,6 +46,8 @@ export interface SslProfileXml {
   readonly servers: readonly string[];
   /** The empty range at the `<profile>` tag. */
   readonly at: Range;
+  /** `novalidatecert="true"` on the tag (compared exactly, as Synapse does): without a TrustStore, no certificate is validated. */
+  readonly noValidateCert: boolean;
   readonly keystore?: SslProfileStore;
   readonly truststore?: SslProfileStore;
 }
@@ -96,6 +98,7 @@ export function parseSslProfiles(xml: string): SslProfileXml[] {
       name,
       servers: (servers?.text ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
       at: { start: at, end: at },
+      noValidateCert: /\snovalidatecert\s*=\s*(["'])true\1/.test(text.slice(p.start, p.innerStart)),
       ...(keystore ? { keystore } : {}),
       ...(truststore ? { truststore } : {}),
     };
