@@ -91,7 +91,7 @@ describe('trust map fixes agree with JSSE (SSL profiles, local servers)', functi
           profilesFile: profiles,
           profilesText: null,
           profilesWritten: 'conf/sslprofiles/senderprofiles.xml',
-          server: `127.0.0.1:${server.port}`,
+          server: `localhost:${server.port}`, // MI looks 127.0.0.1 up as localhost
           truststore: { location: pki.truststore, type: 'JKS', password: 'trustpass' },
         }),
       );
