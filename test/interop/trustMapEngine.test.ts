@@ -217,6 +217,38 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
     });
   });
 
+  // OAuthClient makes the token request with NoopHostnameVerifier; a WSDL is fetched at deployment by the JDK's
+  // HttpsURLConnection, whose host name check reads SANs of the host's kind and no profile.
+  describe('how MI makes the call', () => {
+    it('checks no host name for an OAuth token URL, and the JDK\'s for a WSDL fetch', async () => {
+      const good = await startTlsServer(pki, { leaf: pki.leaves.good, sendIntermediate: true });
+      const other = await startTlsServer(pki, { leaf: pki.leaves.mismatch, sendIntermediate: true });
+      try {
+        const ws = writeMiProject(path.join(tmp, 'kinds'), {
+          toml: tomlFor({ truststore: pki.truststore, keystore: pki.clientKeystore, keyAlias: 'client' }),
+          artifacts: {
+            'endpoints/Api.xml': `<endpoint name="Api"><http method="get" uri-template="https://127.0.0.1:${other.port}/api"><authentication><oauth><clientCredentials>
+  <tokenUrl>https://127.0.0.1:${other.port}/token</tokenUrl>
+</clientCredentials></oauth></authentication></http></endpoint>`,
+            'endpoints/Wsdl.xml': `<endpoint name="Wsdl"><wsdl uri="https://127.0.0.1:${good.port}/?wsdl" service="S" port="P"/></endpoint>`,
+            'endpoints/WsdlOther.xml': `<endpoint name="WsdlOther"><wsdl uri="https://localhost:${other.port}/?wsdl" service="S" port="P"/></endpoint>`,
+          },
+        });
+        const map = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } });
+        const actual = map.connections.filter((c) => c.direction === 'outbound').map((c) => [path.basename(c.file), c.kind, c.verdict]);
+        assert.deepEqual(actual, [
+          ['Api.xml', 'call', 'hostname-mismatch'],
+          ['Api.xml', 'oauth-token', 'trusted'],
+          ['Wsdl.xml', 'wsdl', 'trusted'],
+          ['WsdlOther.xml', 'wsdl', 'hostname-mismatch'],
+        ]);
+      } finally {
+        await good.close();
+        await other.close();
+      }
+    });
+  });
+
   describe('mi-keystores tls', () => {
     let dir: string;
     let servers: { port: number; close: () => Promise<void> }[];

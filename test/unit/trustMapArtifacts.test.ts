@@ -62,7 +62,7 @@ describe('Synapse URL finder', () => {
   });
 
   it('parses host and port, IPv6 included, and rejects bad ports', () => {
-    assert.deepEqual(hostAndPort('https://[::1]:8443/x'), { host: '::1', port: 8443 });
+    assert.deepEqual(hostAndPort('https://[::1]:8443/x'), { host: '::1', port: 8443, portWritten: 8443 });
     assert.deepEqual(hostAndPort('https://user@Example.COM'), { host: 'example.com', port: 443 });
     assert.ok('reason' in hostAndPort('https://x:99999/'));
   });
@@ -72,11 +72,55 @@ describe('Synapse URL finder', () => {
     assert.deepEqual(actual, { A: 'x y', B: 'z' });
   });
 
-  it('handles a hostile artifact (100k unclosed tags) within a second', () => {
-    const text = '<a uri="https://x'.repeat(100_000);
-    const started = Date.now();
-    findSynapseUrls(text, none);
-    assert.ok(Date.now() - started < 5000);
+  // Seen in WSO2's docs and users' projects: a JSON schema local entry, payloads, CORS headers, namespaces,
+  // an OAuth client's scope. None is a server MI connects to.
+  it('lists addresses only: not URLs inside text, namespaces, headers, properties, payloads or OAuth form fields', () => {
+    const xml = `<api name="Orders" context="/orders" xmlns="http://ws.apache.org/ns/synapse"><resource methods="POST"><inSequence>
+      <property name="Access-Control-Allow-Origin" scope="transport" value="https://portal.example.com"/>
+      <property name="uri.var.backend" value="https://backend.example.com"/>
+      <header name="To" value="https://to.example.com/svc"/>
+      <header name="Link" value="https://docs.example.com"/>
+      <payloadFactory media-type="xml"><format><ord:order xmlns:ord="https://schemas.example.com/order/v1" href="https://x.example.com">https://y.example.com</ord:order></format><args/></payloadFactory>
+      <call-template target="T"><with-param name="url" value="https://param.example.com/api"/></call-template>
+      <call><endpoint><http method="post" uri-template="legacy-encoding:https://legacy.example.com/{uri.var.q}">
+        <authentication><oauth><clientCredentials>
+          <tokenUrl>https://login.example.com/token</tokenUrl>
+          <requestParameters><parameter name="scope">https://graph.example.com/.default</parameter></requestParameters>
+        </clientCredentials></oauth></authentication>
+      </http></endpoint></call>
+    </inSequence></resource></api>
+    <localEntry key="schema">{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://id.example.com/s"}</localEntry>
+    <proxy name="P"><publishWSDL uri="https://wsdl.example.com/svc?wsdl"/></proxy>`;
+    const actual = findSynapseUrls(xml, none).map((u) => [u.host, u.kind]);
+    assert.deepEqual(actual, [
+      ['backend.example.com', 'call'],
+      ['to.example.com', 'call'],
+      ['param.example.com', 'call'],
+      ['legacy.example.com', 'call'],
+      ['login.example.com', 'oauth-token'],
+      ['wsdl.example.com', 'wsdl'],
+    ]);
+  });
+
+  it('resolves $FILE:NAME through the lookup, as Synapse resolves conf/file.properties', () => {
+    const lookup: PlaceholderLookup = (kind, name) => (kind === 'file' && name === 'backend' ? 'https://file.example.com' : undefined);
+    const actual = findSynapseUrls('<endpoint name="E"><address uri="$FILE:backend"/></endpoint><endpoint name="F"><address uri="$FILE:none"/></endpoint>', lookup).map((u) => [u.host, u.unresolved ?? null]);
+    assert.deepEqual(actual, [
+      ['file.example.com', null],
+      [null, '$FILE:none has no value in .env, the config properties or the environment'],
+    ]);
+  });
+
+  // Each of these took seconds to minutes with the regular expressions this scan replaced (quadratic backtracking).
+  it('handles hostile artifacts (unclosed tags, a 1 MB name, 1 MB of ">", 1 MB of attribute-like text) within seconds', () => {
+    const MB = 1024 * 1024;
+    const texts = ['<a uri="https://x'.repeat(100_000), `<${'a'.repeat(MB)}`, '>'.repeat(MB), `<x ${'a'.repeat(MB)}>`, `<x ${'a="'.repeat(MB / 3)}>`, `<${'<a'.repeat(MB / 2)}`];
+    const times = texts.map((text) => {
+      const started = Date.now();
+      findSynapseUrls(text, none);
+      return Date.now() - started;
+    });
+    assert.ok(times.every((t) => t < 5000), times.join(', '));
   });
 });
 
@@ -128,6 +172,30 @@ describe('artifact layouts', () => {
       ['BackendEP-1.0.0.xml', 'car.example.com', 8443],
     ]);
     assert.match(scan.urls[1].file, /App_1\.0\.0\.car!\/BackendEP_1\.0\.0\//);
+  });
+});
+
+describe('placeholder values of a workspace', () => {
+  let tmp: string;
+  before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'placeholders-'))));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  // A project's .env reaches MI as environment variables (micro-integrator.sh --env-file), so $SYSTEM: reads it;
+  // $FILE: is Synapse's resolver of a runtime home's conf/file.properties.
+  it('reads $SYSTEM from a project\'s .env, $FILE from a home\'s conf/file.properties, the environment first', async () => {
+    const project = writeMiProject(path.join(tmp, 'p'), { toml: '', artifacts: {}, env: 'HOST=dotenv.example.com\nurl=https://configs.example.com\n' });
+    const home = path.join(tmp, 'home');
+    fs.mkdirSync(path.join(home, 'conf'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'conf', 'deployment.toml'), '');
+    fs.mkdirSync(path.join(home, 'repository'));
+    fs.writeFileSync(path.join(home, 'conf', 'file.properties'), 'backend=https://file.example.com\n');
+    fs.writeFileSync(path.join(home, '.env'), 'HOST=home-dotenv.example.com\n');
+    const homeWs = runtimeHomeAt(home);
+    assert.ok(homeWs);
+    const p = await placeholderLookup(project, {});
+    const h = await placeholderLookup(homeWs, { HOST: 'env.example.com' });
+    const actual = [p('system', 'HOST'), p('configs', 'url'), p('file', 'backend'), h('file', 'backend'), h('system', 'HOST'), h('configs', 'backend')];
+    assert.deepEqual(actual, ['dotenv.example.com', 'https://configs.example.com', undefined, 'https://file.example.com', 'env.example.com', 'https://file.example.com']);
   });
 });
 

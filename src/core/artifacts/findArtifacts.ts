@@ -115,19 +115,26 @@ async function readSmall(file: string, max: number): Promise<string | null> {
 }
 
 /**
- * The lookup of `${configs.NAME}` and `$SYSTEM:NAME` for a workspace: the environment first (MI reads
- * environment variables before its properties file), then the project's `.env`, then a runtime home's
- * `conf/file.properties`. A config property declared in `config.properties` without a value is unset.
+ * The lookup of `${configs.NAME}`, `$SYSTEM:NAME` and `$FILE:NAME` for a workspace: the environment first (MI
+ * reads environment variables before its properties file), then a runtime home's `conf/file.properties`, then
+ * the `.env`. A config property declared in `config.properties` without a value is unset.
  */
 export async function placeholderLookup(ws: MiWorkspace, env: Readonly<Record<string, string | undefined>>): Promise<PlaceholderLookup> {
-  const files = ws.kind === 'project' ? [path.join(ws.root, '.env')] : [path.join(ws.root, 'conf', 'file.properties'), path.join(ws.root, '.env')];
-  const values = new Map<string, string>();
-  for (const f of files) {
+  const read = async (f: string) => {
     const text = await readSmall(f, 1024 * 1024);
-    if (text === null) continue;
-    for (const [k, v] of parseKeyValueLines(text)) if (!values.has(k)) values.set(k, v);
-  }
-  return (kind, name) => env[name] ?? (kind === 'configs' ? values.get(name) : undefined);
+    return new Map(text === null ? [] : parseKeyValueLines(text));
+  };
+  const dotEnv = await read(path.join(ws.root, '.env'));
+  const fileProperties = ws.kind === 'runtime' ? await read(path.join(ws.root, 'conf', 'file.properties')) : new Map<string, string>();
+  return (kind, name) => {
+    // $FILE: is Synapse's resolver of conf/file.properties.
+    if (kind === 'file') return fileProperties.get(name);
+    if (env[name] !== undefined) return env[name];
+    // `${configs.*}` come from file.properties, then .env; a project's .env is handed to MI as environment
+    // variables (--env-file), so $SYSTEM: reads it too.
+    if (kind === 'configs') return fileProperties.get(name) ?? dotEnv.get(name);
+    return ws.kind === 'project' ? dotEnv.get(name) : undefined;
+  };
 }
 
 /** Every HTTPS URL of the workspace's artifacts, in file order. */

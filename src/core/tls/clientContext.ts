@@ -17,6 +17,7 @@ import { resolveStorePath } from '../workspace/resolvePath';
 import { parseHostnameVerifier, type HostnameVerifierSetting } from './hostnameVerifier';
 import type { TlsVersion } from './probe';
 import { MAX_SSL_PROFILE_BYTES, parseSslProfiles as readProfiles, type SslProfileStore } from '../workspace/sslProfiles';
+import type { UrlKind } from '../artifacts/synapseUrls';
 
 /** A store as a TLS context uses it. */
 export interface StoreRef {
@@ -47,8 +48,8 @@ export interface StoreRef {
 
 /** The client TLS context of one server. */
 export interface ClientTlsContext {
-  /** `sender`, or `ssl-profile` when a dynamic SSL profile matches the server. */
-  readonly source: 'sender' | 'ssl-profile';
+  /** `sender`, `ssl-profile` when a dynamic SSL profile matches the server, `jdk` for a WSDL fetched at deployment. */
+  readonly source: 'sender' | 'ssl-profile' | 'jdk';
   /** The `<servers>` entry of the profile that matched (`host:port`, or `*` for every other server). */
   readonly profileServer?: string;
   /** The profile has `novalidatecert="true"` and no TrustStore: Synapse accepts any server certificate. */
@@ -73,6 +74,8 @@ export interface SslProfile {
 /** The TLS settings of a workspace's HTTPS sender. */
 export interface SenderTlsSettings {
   readonly sender: ClientTlsContext;
+  /** `[truststore]`: what the JDK's own HTTPS client trusts in MI, judged so (WSDL fetches at deployment). */
+  readonly jvmTruststore: StoreRef;
   readonly profiles: readonly SslProfile[];
   /** Problems reading the profiles file, one sentence each. */
   readonly notes: readonly string[];
@@ -207,7 +210,8 @@ export async function senderTlsSettings(config: EffectiveConfig): Promise<Sender
     }
     if (!read) notes.push(`The SSL profiles file ${written.text} cannot be read; the sender's stores are used for every server.`);
   }
-  return { sender, profiles, notes };
+  const jvmTruststore = storeRef(storeById(config, 'truststore'), 'truststore ([truststore])', config.document);
+  return { sender, jvmTruststore, profiles, notes };
 }
 
 /**
@@ -225,7 +229,26 @@ export function profileKey(host: string, port: number): string {
  * sender's (ClientConnFactory.getSSLContext: `sslByHostMap.get(host)`, then `sslByHostMap.get("*")`).
  */
 export function contextFor(settings: SenderTlsSettings, host: string, port: number): ClientTlsContext {
-  const key = profileKey(host, port);
+  return contextByKey(settings, profileKey(host, port));
+}
+
+/**
+ * The context of one artifact URL, by how MI makes the call: the sender's (above); an OAuth token request
+ * (OAuthClient: the profile for `url.getHost():url.getPort()`, -1 when the URL writes no port, else `*`, else
+ * the sender's, with NoopHostnameVerifier: no host name check); a WSDL fetched at deployment by the JDK's
+ * HttpsURLConnection (no profile, no client key, the JDK's host name check).
+ */
+export function contextForUrl(settings: SenderTlsSettings, url: { kind: UrlKind; host: string; port: number; portWritten?: number }): ClientTlsContext {
+  if (url.kind === 'oauth-token') return { ...contextByKey(settings, `${url.host}:${url.portWritten ?? -1}`), hostnameVerifier: { name: 'AllowAll' } };
+  if (url.kind === 'wsdl') {
+    const none: StoreRef = { ...settings.jvmTruststore, label: 'JDK default keystore (none)', written: '', path: null, passwordUnknown: 'the JDK client presents no key', absent: true };
+    return { ...settings.sender, source: 'jdk', truststore: settings.jvmTruststore, keystore: none, hostnameVerifier: { name: 'JDK' } };
+  }
+  return contextFor(settings, url.host, url.port);
+}
+
+/** The context for a profile key: its profile, else `*`'s, else the sender's. */
+function contextByKey(settings: SenderTlsSettings, key: string): ClientTlsContext {
   const find = (server: string) => settings.profiles.find((p) => p.servers.includes(server));
   const exact = find(key);
   const profile = exact ?? find('*');

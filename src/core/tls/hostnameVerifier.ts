@@ -18,8 +18,12 @@
 import { isIP } from 'node:net';
 import { x509Of } from './certPath';
 
-/** The verifiers Synapse has. */
-export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll';
+/**
+ * The verifiers Synapse has, and `JDK`: the check of the JDK's own HttpsURLConnection (RFC 2818 as
+ * sun.security.util.HostnameChecker does it: the URL's host as written, a wildcard for one label, an IP
+ * address only against IP SANs), which MI's deployment-time WSDL fetches get.
+ */
+export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll' | 'JDK';
 
 /** The verifier in effect, and the written value when Synapse does not know it (it then uses `Default`). */
 export interface HostnameVerifierSetting {
@@ -129,6 +133,11 @@ function mismatch(host: string, ids: CertificateIdentities, strict: boolean): st
 export function verifyHostname(setting: HostnameVerifierSetting, host: string, leaf: Uint8Array): { ok: true } | { ok: false; reason: string } {
   if (setting.name === 'AllowAll') return { ok: true };
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (setting.name === 'JDK') {
+    const ids = identitiesOf(leaf);
+    const reason = isIP(h) !== 0 && ids.ips.length === 0 ? `the certificate has no IP subject alternative name, which the JDK requires for ${host}` : mismatch(h, ids, true);
+    return reason === null ? { ok: true } : { ok: false, reason };
+  }
   const loopback = h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
   // MI checks the name the address resolves back to: `localhost` for a loopback address.
   const checked = loopback ? 'localhost' : h;

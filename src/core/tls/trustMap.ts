@@ -12,13 +12,14 @@ import type { Keystore } from '../keystore';
 import { describeCertificate } from '../keystore';
 import { encodePem } from '../keystore';
 import { scanArtifacts, placeholderLookup, mapLimited, type LocatedUrl } from '../artifacts/findArtifacts';
+import type { UrlKind } from '../artifacts/synapseUrls';
 import type { MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, resolveReferences, storeById, type EffectiveConfig, type ResolveOptions } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
 import { isInside } from '../workspace/resolvePath';
 import { trustAnchorsOf, type TrustAnchor } from './certPath';
-import { contextFor, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
+import { contextForUrl, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
 import { observeServer, type CandidateKey } from './observe';
 import { clientKeyEntries, evaluateConnection, FAILING_VERDICTS, type ServerObservation, type Verdict } from './verdict';
 
@@ -39,6 +40,8 @@ export interface Connection {
   readonly host: string | null;
   readonly port: number | null;
   readonly direction: 'outbound' | 'inbound';
+  /** Outbound: how MI makes the call (through the sender, an OAuth token request, a WSDL fetch at deployment). */
+  readonly kind?: UrlKind;
   /** The artifact that calls it (`endpoint BackendEP`), empty when unnamed. */
   readonly artifact: string;
   /** The truststore the connection is judged against (path as written; the keystore for inbound). */
@@ -149,7 +152,7 @@ async function observeServers(
     if (!u.host || !u.port) continue;
     const key = serverKey(u.host, u.port);
     if (connect.only && !connect.only.has(key)) continue;
-    if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextFor(settings, u.host, u.port) });
+    if (!targets.has(key)) targets.set(key, { host: u.host, port: u.port, ctx: contextForUrl(settings, { ...u, host: u.host, port: u.port }) });
   }
   return mapLimited([...targets.values()], connect.concurrency ?? 16, async (t) => {
     const ks = await load(t.ctx.keystore);
@@ -195,22 +198,22 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
   return { workspace: ws, connections, observations: made, notes };
 
   async function outbound(u: LocatedUrl): Promise<Connection> {
-    const base = { file: u.file, range: u.range, url: u.url ?? u.raw, host: u.host, port: u.port, direction: 'outbound' as const, artifact: u.artifact };
+    const base = { file: u.file, range: u.range, url: u.url ?? u.raw, host: u.host, port: u.port, direction: 'outbound' as const, kind: u.kind, artifact: u.artifact };
     if (!u.host || !u.port) {
       return { ...base, truststore: settings.sender.truststore.written, truststorePath: settings.sender.truststore.path, verdict: 'not-checked', message: `Not checked: ${u.unresolved ?? 'no host'}.`, chain: [] };
     }
-    const ctx = contextFor(settings, u.host, u.port);
+    const ctx = contextForUrl(settings, { ...u, host: u.host, port: u.port });
     const ts = { truststore: ctx.truststore.written, truststorePath: ctx.truststore.path };
     const obs = observations.get(serverKey(u.host, u.port));
     if (!obs) return { ...base, ...ts, verdict: 'not-checked', message: 'Not checked yet: test the connection to fetch the server certificate.', chain: [] };
     // Many artifacts call the same server: its verdict is decided once per server and context.
-    const memoKey = `${serverKey(u.host, u.port)}|${ctx.source}`;
+    const memoKey = `${serverKey(u.host, u.port)}|${u.kind}|${ctx.source}|${ctx.profileServer ?? ''}`;
     let decided = verdicts.get(memoKey);
-    if (!decided) verdicts.set(memoKey, (decided = decide(u.host, ctx, obs)));
+    if (!decided) verdicts.set(memoKey, (decided = decide(u.host, ctx, obs, u.kind)));
     return { ...base, ...ts, ...(await decided) };
   }
 
-  async function decide(host: string, ctx: ClientTlsContext, obs: ServerObservation): Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>> {
+  async function decide(host: string, ctx: ClientTlsContext, obs: ServerObservation, kind: UrlKind): Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>> {
     const [trust, client] = await Promise.all([load(ctx.truststore), load(ctx.keystore)]);
     const anchors: TrustAnchor[] | null = trust.ok ? trustAnchorsOf(trust.store) : null;
     const r = evaluateConnection(obs, {
@@ -221,7 +224,10 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
       clientStore: client.ok ? client.store : null,
       path: { now, ...(options.jdkCaSha256 ? { jdkCaSha256: options.jdkCaSha256 } : {}) },
     });
-    const via = ctx.source === 'ssl-profile' ? ' (SSL profile)' : '';
+    const via =
+      kind === 'wsdl'
+        ? ' (WSDL fetched at deployment by the JDK: SSL profiles and sender.hostname_verifier do not apply)'
+        : `${ctx.source === 'ssl-profile' ? ' (SSL profile)' : ''}${kind === 'oauth-token' ? ' (OAuth token request: MI checks no host name)' : ''}`;
     return {
       verdict: r.verdict,
       message: r.message + via,

@@ -48,9 +48,10 @@ export function trustFixActions(service: TrustMapService, doc: vscode.TextDocume
       // came from the server: one that does not parse loses this fix, never the others.
       const info = describeCandidate(conn.trustCandidate);
       if (info) add(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, COMMANDS.trustIssuingCa, server, true);
-      add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
+      // A WSDL is fetched by the JDK's own client at deployment: SSL profiles do not apply to it.
+      if (conn.kind !== 'wsdl') add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
     }
-    if (code === 'client-certificate-required') {
+    if (code === 'client-certificate-required' && conn.kind !== 'wsdl') {
       add(`Choose the client key for mutual TLS with ${conn.host}:${conn.port}…`, COMMANDS.chooseClientKey, server, true);
       add(`Add an SSL profile for ${conn.host}:${conn.port} with a client key it accepts`, COMMANDS.addSslProfile, server);
     }
