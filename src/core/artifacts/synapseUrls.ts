@@ -52,6 +52,9 @@ const CONFIGS = /\$\{configs\.([\w.-]+)\}/g;
 const RESOLVER_WHOLE = /^\$(SYSTEM|FILE):([\w.-]+)$/;
 /** Synapse's prefix asking for the legacy encoding of a uri-template's variables; the URL follows it. */
 const LEGACY_ENCODING = /^legacy-encoding:/i;
+/** At most this many URLs per artifact, and attributes per tag: real ones have a few; a hostile one must not cost seconds. */
+const MAX_URLS = 1000;
+const MAX_ATTRIBUTES = 64;
 /** Blocks whose content is never an address: payloads and the OAuth token request's form fields. */
 const CONTENT_BLOCKS = ['format', 'requestParameters'];
 const ARTIFACT_ROOTS = /<(endpoint|api|proxy|sequence|template|inboundEndpoint|localEntry|task|messageStore|messageProcessor)\b[^<>]*?\b(?:name|key)\s*=\s*["']([^"'<>]*)["']/;
@@ -177,7 +180,7 @@ function forwardFinder(text: string, ch: string): (from: number) => number {
 function attributesOf(text: string, start: number, end: number): Attribute[] {
   const out: Attribute[] = [];
   let i = start;
-  while (i < end) {
+  while (i < end && out.length < MAX_ATTRIBUTES) {
     while (i < end && !isNameChar(text.charCodeAt(i))) i++;
     const nameStart = i;
     while (i < end && isNameChar(text.charCodeAt(i))) i++;
@@ -197,10 +200,9 @@ function attributesOf(text: string, start: number, end: number): Attribute[] {
 }
 
 /** Every start tag of the text, in order, found in one pass (a `<` that starts no name is skipped). */
-function startTags(text: string): StartTag[] {
+function* startTags(text: string): Generator<StartTag> {
   const nextGt = forwardFinder(text, '>');
   const nextLt = forwardFinder(text, '<');
-  const tags: StartTag[] = [];
   for (let lt = nextLt(0); lt >= 0; lt = nextLt(lt + 1)) {
     let i = lt + 1;
     while (i < text.length && isNameChar(text.charCodeAt(i))) i++;
@@ -210,16 +212,14 @@ function startTags(text: string): StartTag[] {
     // A `<` before the `>` means this tag is unclosed: it has no attributes MI would read.
     const lt2 = nextLt(i);
     if (lt2 >= 0 && lt2 < gt) continue;
-    tags.push({ name: text.slice(lt + 1, i), attributes: attributesOf(text, i, gt) });
+    yield { name: text.slice(lt + 1, i), attributes: attributesOf(text, i, gt) };
   }
-  return tags;
 }
 
 /** Each element text (between a `>` and the next `<`) with its offset, found in one pass. */
-function textNodes(text: string): { body: string; offset: number; element: string }[] {
+function* textNodes(text: string): Generator<{ body: string; offset: number; element: string }> {
   const nextGt = forwardFinder(text, '>');
   const nextLt = forwardFinder(text, '<');
-  const out: { body: string; offset: number; element: string }[] = [];
   let tagStart = nextLt(0);
   for (let pos = 0; ; ) {
     const gt = nextGt(pos);
@@ -228,12 +228,11 @@ function textNodes(text: string): { body: string; offset: number; element: strin
     if (lt < 0) break;
     if (lt > gt + 1) {
       const name = tagStart >= 0 && tagStart < gt ? /^<([\w:.-]+)/.exec(text.slice(tagStart, Math.min(gt, tagStart + 200)))?.[1] : undefined;
-      out.push({ body: text.slice(gt + 1, lt), offset: gt + 1, element: name ?? '' });
+      yield { body: text.slice(gt + 1, lt), offset: gt + 1, element: name ?? '' };
     }
     tagStart = lt;
     pos = lt;
   }
-  return out;
 }
 
 /** The local name of a tag (`syn:address` → `address`). */
@@ -286,6 +285,7 @@ export function findSynapseUrls(xml: string, lookup: PlaceholderLookup): Artifac
   };
 
   for (const tag of startTags(text)) {
+    if (found.length >= MAX_URLS) break;
     const nameAttribute = tag.attributes.find((a) => a.name === 'name')?.value;
     const local = localName(tag.name);
     for (const a of tag.attributes) {
@@ -295,6 +295,7 @@ export function findSynapseUrls(xml: string, lookup: PlaceholderLookup): Artifac
   }
   // Element text that is wholly one URL or placeholder (a local entry, a connector's hostUrl, an OAuth tokenUrl).
   for (const t of textNodes(text)) {
+    if (found.length >= MAX_URLS) break;
     const trimmed = t.body.trim();
     if (trimmed === '' || /\s/.test(trimmed)) continue;
     add(t.body, t.offset, false, localName(t.element) === 'tokenUrl' ? 'oauth-token' : 'call');
