@@ -85,3 +85,53 @@ describe('certificates JDK 17 cannot parse (X9.42 Diffie-Hellman keys)', functio
     assert.equal(importTrustedCertificate(createStore('PKCS12'), 'ca', caCert).store.entries.length, 1);
   });
 });
+
+// Found by trying real users' inputs: OpenSSL writes explicit curve parameters with `-param_enc explicit` and
+// compressed points with `-conv_form compressed`, and SM2 certificates name a curve the JDK lacks. keytool
+// refuses each as "Input not an X.509 certificate" and cannot load a store holding one.
+describe('EC certificates JDK 17 cannot parse (explicit parameters, unknown curves, compressed points)', function () {
+  const tmp = useTempDir('mi-ks-ec-java-', 'all');
+  const certs: Record<string, Uint8Array> = {};
+
+  before(() => {
+    const dir = tmp();
+    const selfSigned = (name: string, key: string) => {
+      openssl(dir, ['req', '-x509', '-key', key, '-subj', `/CN=${name}`, '-days', '30', '-out', `${name}.pem`]);
+      [certs[name]] = decodeCertificates(fs.readFileSync(tmp(`${name}.pem`)));
+    };
+    openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'named.key']);
+    selfSigned('named', 'named.key');
+    openssl(dir, ['ecparam', '-name', 'brainpoolP256r1', '-genkey', '-noout', '-out', 'brainpool.key']);
+    selfSigned('brainpool', 'brainpool.key');
+    openssl(dir, ['ecparam', '-name', 'secp256k1', '-genkey', '-noout', '-out', 'k1.key']);
+    selfSigned('k1', 'k1.key');
+    openssl(dir, ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-param_enc', 'explicit', '-out', 'explicit.key']);
+    selfSigned('explicit', 'explicit.key');
+    openssl(dir, ['ec', '-in', 'named.key', '-conv_form', 'compressed', '-out', 'compressed.key']);
+    selfSigned('compressed', 'compressed.key');
+    openssl(dir, ['ecparam', '-name', 'brainpoolP256t1', '-genkey', '-noout', '-out', 'twisted.key']);
+    selfSigned('twisted', 'twisted.key');
+  });
+
+  it('refuses to import exactly the certificates keytool refuses', () => {
+    const actual = Object.entries(certs).map(([name, der]) => {
+      const keytool = runKeytool(['-importcert', '-noprompt', '-alias', name, '-file', tmp(`${name}.pem`), '-keystore', tmp(`kt-${name}.p12`), '-storepass', 'changeit']).status === 0;
+      let ours = true;
+      try {
+        importTrustedCertificate(createStore('PKCS12'), name, der);
+      } catch (e) {
+        assert.ok(e instanceof InvalidInputError, String(e));
+        ours = false;
+      }
+      return [name, keytool, ours];
+    });
+    assert.deepEqual(actual, [
+      ['named', true, true],
+      ['brainpool', true, true],
+      ['k1', true, true],
+      ['explicit', false, false],
+      ['compressed', false, false],
+      ['twisted', false, false],
+    ]);
+  });
+});
