@@ -45,6 +45,20 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     assert.deepEqual(actual, [expected]);
   });
 
+  // WSO2's shipped client-truststore.jks is a PKCS12 without a MAC: any password "opens" it. A mistyped one
+  // must not seal it (MI opens it with the configured password); keytool writes it back without a MAC too.
+  it('import-cert with a mistyped password into a store without integrity check leaves it openable by its own', async () => {
+    const file = dir('nomac-trust.p12');
+    keytool(['-J-Dkeystore.pkcs12.macAlgorithm=NONE', '-J-Dkeystore.pkcs12.certProtectionAlgorithm=NONE', '-importcert', '-noprompt', '-alias', 'ca', '-file', fixturePath('pem/ca.pem'), '-keystore', file, '-storetype', 'PKCS12', '-storepass', 'wso2carbon']);
+    const r = await runCli(['import-cert', 'nomac-trust.p12', fixturePath('pem/server-selfsigned.pem'), '--alias', 'server', '--password-env', 'TYPO'], { env: { TYPO: 'wso2carbn' }, cwd: dir() });
+    const actual = {
+      code: r.code,
+      note: r.stderr.includes('written back without one'),
+      withConfigured: keytoolList(file, 'wso2carbon').entries.map((e) => e.alias),
+    };
+    assert.deepEqual(actual, { code: 0, note: true, withConfigured: ['ca', 'server'] });
+  });
+
   it('import-reply: keytool shows the chain of 2 on the pending key, and recovers the key', async () => {
     const file = copy('jks-pending.jks');
     await cli(['import-reply', file, fixturePath('pem/pending-reply-chain.pem'), '--alias', 'pending', '--password-env', 'PW']);

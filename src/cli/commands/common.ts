@@ -129,7 +129,7 @@ export async function updateStore(
         }
         // A PKCS12 without MAC "opens" with any password: prove it before writing a MAC with it.
         if (!(await operations.proveStorePassword(loaded.store, password.value))) {
-          io.stderr(`mi-keystores: note: ${display} had no integrity check, so its password could not be verified; it is now protected with the password given.\n`);
+          io.stderr(`mi-keystores: note: ${display} has no integrity check, so its password could not be verified; it is written back without one, as keytool does ("passwd" protects it).\n`);
         }
         store = loaded.store;
         snapshot = loaded.snapshot;

@@ -593,9 +593,26 @@ async function sealKey(pkcs8: Uint8Array, password: string, legacy: boolean, ran
   return seq(algorithm, octetString(ciphertext));
 }
 
+/** The safe of all certificates: in the clear, or encrypted as keytool 17 (PBES2) or Java 8 (RC2-40) does. */
+async function certificateSafe(plain: Buffer, password: string, protection: 'none' | 'legacy' | 'pbes2', random: (n: number) => Buffer): Promise<Buffer> {
+  if (protection === 'none') return seq(oid(OID_DATA), explicit(0, octetString(plain)));
+  let algorithm: Buffer;
+  let ciphertext: Buffer;
+  if (protection === 'legacy') {
+    const salt = random(SALT_LEN);
+    ciphertext = await pkcs12PbeEncrypt(PKCS12_PBE[PBE_SHA1_RC2_40], password, salt, LEGACY_PBE_ITERATIONS, plain);
+    algorithm = seq(oid(PBE_SHA1_RC2_40), seq(octetString(salt), integer(LEGACY_PBE_ITERATIONS)));
+  } else {
+    ({ algorithm, ciphertext } = await pbes2Encrypt(password, plain, random(SALT_LEN), random(16), DEFAULT_ITERATIONS));
+  }
+  const encryptedData = seq(integer(0), seq(oid(OID_DATA), algorithm, tlv(TAG.CTX0_PRIMITIVE, ciphertext)));
+  return seq(oid(OID_ENCRYPTED_DATA), explicit(0, encryptedData));
+}
+
 /**
  * Encodes `store` as the PKCS12 layout keytool 17 writes (or its legacy layout with `options.legacy`):
- * key bags in a plain data safe, all certificates in one encrypted safe, and an HMAC over both.
+ * key bags in a plain data safe, all certificates in one encrypted safe, and an HMAC over both; a store read
+ * without integrity protection keeps none (certificates in the clear, no MAC).
  */
 export async function encodePkcs12(store: Keystore, password: string, options: EncodeOptions = {}): Promise<Uint8Array> {
   checkPassword(password);
@@ -658,21 +675,12 @@ export async function encodePkcs12(store: Keystore, password: string, options: E
 
   const safes: Buffer[] = [];
   if (keyBags.length) safes.push(seq(oid(OID_DATA), explicit(0, octetString(seq(...keyBags)))));
-  if (certBags.length) {
-    const plain = seq(...certBags);
-    let algorithm: Buffer;
-    let ciphertext: Buffer;
-    if (legacy) {
-      const salt = random(SALT_LEN);
-      ciphertext = await pkcs12PbeEncrypt(PKCS12_PBE[PBE_SHA1_RC2_40], password, salt, LEGACY_PBE_ITERATIONS, plain);
-      algorithm = seq(oid(PBE_SHA1_RC2_40), seq(octetString(salt), integer(LEGACY_PBE_ITERATIONS)));
-    } else {
-      ({ algorithm, ciphertext } = await pbes2Encrypt(password, plain, random(SALT_LEN), random(16), DEFAULT_ITERATIONS));
-    }
-    const encryptedData = seq(integer(0), seq(oid(OID_DATA), algorithm, tlv(TAG.CTX0_PRIMITIVE, ciphertext)));
-    safes.push(seq(oid(OID_ENCRYPTED_DATA), explicit(0, encryptedData)));
-  }
+  // A store read without a MAC (WSO2's shipped client-truststore.jks) is written back the same way, as keytool
+  // does: its password could not be proven, so sealing the file with it would lock MI out after one typo.
+  const unprotected = store.integrity === 'unverifiable';
+  if (certBags.length) safes.push(await certificateSafe(seq(...certBags), password, unprotected ? 'none' : legacy ? 'legacy' : 'pbes2', random));
   const authSafe = seq(...safes);
+  if (unprotected) return seq(integer(3), seq(oid(OID_DATA), explicit(0, octetString(authSafe))));
 
   const macSalt = random(SALT_LEN);
   const macIterations = legacy ? LEGACY_MAC_ITERATIONS : DEFAULT_ITERATIONS;
