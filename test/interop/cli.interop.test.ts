@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FIXTURE_STORES, REPO_ROOT, WSO2_STORES, itShared, copyFixture, fixturePath, fixtureStorePassword, useTempDir, wso2StorePath } from '../helpers/fixtures';
 import { keytool, keytoolImportKeystore, keytoolList, keytoolListText } from '../helpers/keytool';
 import { runCli } from '../helpers/cli';
+import { openssl } from '../helpers/tlsPki';
 
 describe('mi-keystores CLI against keytool (interop)', function () {
   this.timeout(180000);
@@ -65,6 +66,55 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     const pending = keytoolList(dir(file), 'changeit').entries.find((e) => e.alias === 'pending');
     assert.equal(pending?.chainLength, 2);
     assertKeytoolRecoversKey(file, 'changeit', 'pending');
+  });
+
+  // certbot's fullchain.pem and most CAs' bundles stop below the root (a server never sends it). keytool
+  // -noprompt installs such a reply after "Top-level certificate in reply ... is not trusted"; so do we, saying so.
+  it('import-reply of a leaf + intermediate without the root: installed as keytool does, with a note; completed when the root is trusted', async () => {
+    const ca = (name: string, subject: string, issuer?: string) => {
+      const ext = dir(`${name}.ext`);
+      fs.writeFileSync(ext, 'basicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\n');
+      if (!issuer) return openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir(`${name}.key`), '-out', dir(`${name}.pem`), '-subj', subject, '-days', '30', '-addext', 'basicConstraints=critical,CA:true'], dir());
+      openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir(`${name}.key`), '-out', dir(`${name}.csr`), '-subj', subject], dir());
+      return openssl(['x509', '-req', '-in', dir(`${name}.csr`), '-CA', dir(`${issuer}.pem`), '-CAkey', dir(`${issuer}.key`), '-CAcreateserial', '-out', dir(`${name}.pem`), '-days', '30', '-extfile', ext], dir());
+    };
+    ca('root', '/CN=Reply Test Root');
+    ca('inter', '/CN=Reply Test Issuing CA', 'root');
+    await cli(['generate', 'norootA.jks', '--alias', 'mi', '--dname', 'CN=mi.example.com', '--password-env', 'PW']);
+    await cli(['csr', 'norootA.jks', '--alias', 'mi', '--out', 'mi.csr', '--password-env', 'PW']);
+    openssl(['x509', '-req', '-in', dir('mi.csr'), '-CA', dir('inter.pem'), '-CAkey', dir('inter.key'), '-CAcreateserial', '-out', dir('mi.pem'), '-days', '30'], dir());
+    fs.writeFileSync(dir('fullchain.pem'), fs.readFileSync(dir('mi.pem'), 'utf8') + fs.readFileSync(dir('inter.pem'), 'utf8'));
+    // The same key in store B, whose root is trusted: there the chain is completed up to it.
+    fs.copyFileSync(dir('norootA.jks'), dir('norootB.jks'));
+    await cli(['import-cert', 'norootB.jks', dir('root.pem'), '--alias', 'root', '--password-env', 'PW']);
+    const reply = (file: string) => runCli(['import-reply', file, 'fullchain.pem', '--alias', 'mi', '--password-env', 'PW'], { env: { PW: 'changeit' }, cwd: dir() });
+    const [a, b] = [await reply('norootA.jks'), await reply('norootB.jks')];
+    const chainOf = (file: string) => keytoolList(dir(file), 'changeit').entries.find((e) => e.alias === 'mi')?.chainLength;
+    const actual = {
+      codes: [a.code, b.code],
+      notes: [/the chain ends at "CN=Reply Test Issuing CA"/.test(a.stderr), b.stderr.includes('the chain ends')],
+      keytoolChains: [chainOf('norootA.jks'), chainOf('norootB.jks')],
+    };
+    assert.deepEqual(actual, { codes: [0, 0], notes: [true, false], keytoolChains: [2, 3] });
+  });
+
+  it("import-cert onto a key entry's alias installs the CA reply, as keytool -importcert does, and keeps the key", async () => {
+    const file = copy('jks-pending.jks');
+    const out = await cli(['import-cert', file, fixturePath('pem/pending-signed.pem'), '--alias', 'pending', '--password-env', 'PW']);
+    const pending = keytoolList(dir(file), 'changeit').entries.find((e) => e.alias === 'pending');
+    assert.deepEqual([/installed as its CA reply/.test(out), pending?.chainLength], [true, 2]);
+    assertKeytoolRecoversKey(file, 'changeit', 'pending');
+  });
+
+  it('export-cert and csr never write --out over a keystore (keytool would replace it with a PEM)', async () => {
+    const file = copy('jks-rsa.jks');
+    const before = fs.readFileSync(dir(file));
+    const runs = [
+      await runCli(['export-cert', file, '--alias', 'server', '--out', file, '--password-env', 'PW'], { env: { PW: 'changeit' }, cwd: dir() }),
+      await runCli(['csr', file, '--alias', 'server', '--out', file, '--password-env', 'PW'], { env: { PW: 'changeit' }, cwd: dir() }),
+    ];
+    const actual = { codes: runs.map((r) => r.code), said: runs.map((r) => r.stderr.trim()), kept: fs.readFileSync(dir(file)).equals(before) };
+    assert.deepEqual(actual, { codes: [1, 1], said: Array(2).fill(`mi-keystores: ${file} is a keystore; choose another file for --out.`), kept: true });
   });
 
   it('import-pem: keytool shows the key with its chain of 2 and recovers it', async () => {

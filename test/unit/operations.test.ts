@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey, AliasExistsError, AliasNotFoundError, IncompleteChainError, InvalidPasswordError, KeyMismatchError, WrongEntryKindError, WrongKeyPasswordError, WrongPasswordError, UnsupportedEntriesError, UnsupportedOperationError, addKeyPair, convertKeystore, changeKeyPassword, changeStorePassword, convert, createCsrFor, createStore, deleteEntry, exportCertificate, importCaReply, importKeyAndChain, importTrustedCertificate, proveStorePassword, renameAlias, renewSelfSignedCertificate, decodeCertificates, decodePrivateKey, certificatesMatchKey, describeCertificate, isIssuedBy, parseCsr, generateKeyPair, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
+import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey, AliasExistsError, AliasNotFoundError, IncompleteChainError, InvalidInputError, InvalidPasswordError, KeyMismatchError, WrongEntryKindError, WrongKeyPasswordError, WrongPasswordError, UnsupportedEntriesError, UnsupportedOperationError, addKeyPair, convertKeystore, changeKeyPassword, changeStorePassword, convert, createCsrFor, createStore, deleteEntry, exportCertificate, importCaReply, importKeyAndChain, importTrustedCertificate, proveStorePassword, renameAlias, renewSelfSignedCertificate, decodeCertificates, decodePrivateKey, certificatesMatchKey, describeCertificate, isIssuedBy, parseCsr, generateKeyPair, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import { readFixture } from '../helpers/fixtures';
 
 const load = (name: string, password = 'changeit') => decodeKeystore(readFixture(name), password);
@@ -130,6 +130,12 @@ describe('keystore operations', () => {
     it('refuses a reply whose chain cannot reach a root with IncompleteChainError', async () => {
       const store = deleteEntry(await load('jks-pending.jks'), 'ca');
       await assert.rejects(importCaReply(store, 'pending', 'changeit', pem('pending-signed.pem')), IncompleteChainError);
+    });
+
+    it('refuses a reply holding a certificate that does not chain from the key, as keytool does', async () => {
+      const store = await load('jks-pending.jks');
+      const reply = [...pem('pending-signed.pem'), ...pem('server-selfsigned.pem')];
+      await assert.rejects(importCaReply(store, 'pending', 'changeit', reply), (e: unknown) => e instanceof InvalidInputError && /do not chain from the key/.test(e.message));
     });
 
     it('refuses a reply for another key with KeyMismatchError', async () => {

@@ -4,7 +4,7 @@
  * to check. The engine is imported lazily so `mi-keystores --help` starts without loading it.
  */
 // fs.promises, not 'node:fs/promises': the getter loads it (and readline with it) only when a command writes.
-import { promises as fsp } from 'node:fs';
+import { closeSync, openSync, promises as fsp, readSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CliArgs, CliIO, CliOption } from '../command';
 import { CliFailure, UsageError, explained } from '../errors';
@@ -173,12 +173,28 @@ export async function openStore(args: CliArgs, io: CliIO, display: string): Prom
   return { store: loaded.store, password };
 }
 
+/** The first bytes of a file, or none when it cannot be read (absent, a folder). */
+function readHead(file: string): Uint8Array {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(16);
+    return head.subarray(0, readSync(fd, head, 0, 16, 0));
+  } catch {
+    return new Uint8Array(0);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Writes command output (a certificate, a CSR) to `--out`, or returns false when there is no `--out`. */
 export async function writeOutput(args: CliArgs, io: CliIO, data: string | Uint8Array): Promise<string | undefined> {
   const out = stringOption(args, 'out');
   if (out === undefined) return undefined;
   const file = resolveIn(io, out);
-  const { fsError } = await load.file();
+  const [{ fsError }, { detectFormat }] = await Promise.all([load.file(), load.keystore()]);
+  // keytool writes over anything; a keystore (the one being read, most likely) is never worth losing to a PEM.
+  if (detectFormat(readHead(file)) !== null) throw new CliFailure(`${out} is a keystore; choose another file for --out.`);
   await explained({ display: out }, () =>
     // A missing folder or a read-only target is the person's to fix: say which, as for keystore files.
     fsp.writeFile(file, data).catch((err: unknown) => {

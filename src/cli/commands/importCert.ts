@@ -2,12 +2,12 @@
 import { positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
 import { CliFailure, explained } from '../errors';
-import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, load, readInput, updateStore } from './common';
+import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore } from './common';
 
 /** `import-cert <keystore> <cert-file> --alias A [--type T]`. */
 export const importCertCommand: CliCommand = {
   name: 'import-cert',
-  summary: 'Add a trusted certificate (PEM or DER) under a new alias; creates the keystore when it does not exist.',
+  summary: "Add a trusted certificate (PEM or DER) under a new alias (onto a key entry's alias: install it as the key's CA reply, as keytool does); creates the keystore when it does not exist.",
   operands: '<keystore> <cert-file>',
   options: [{ name: 'alias', type: 'string', required: true, value: 'ALIAS', help: 'Alias of the new trusted-certificate entry.' }, TYPE_OPTION, ...STORE_AND_KEY_OPTIONS],
   async run(args, io) {
@@ -22,12 +22,25 @@ export const importCertCommand: CliCommand = {
       );
     }
     let duplicateOf: string | undefined;
-    await updateStore(args, io, file, { create: true }, async ({ store }) => {
+    let reply = false;
+    await updateStore(args, io, file, { create: true }, async ({ store, password }, context) => {
       const operations = await load.operations();
+      // keytool -importcert onto a key entry's alias installs the certificate as that key's CA reply, which is
+      // how CA instructions say to do it; deleting the entry first would delete the key.
+      if (operations.findEntry(store, alias)?.kind === 'private-key') {
+        reply = true;
+        const keyPassword = keyPasswordFor(args, io, store, password);
+        context.keyPassword = keyPassword;
+        return { store: await operations.importCaReply(store, alias, keyPassword.value, certs) };
+      }
       const result = operations.importTrustedCertificate(store, alias, certs[0]);
       duplicateOf = result.duplicateOf;
       return { store: result.store };
     });
+    if (reply) {
+      io.stdout(`"${alias}" is a key entry: the certificate was installed as its CA reply in ${file}, as keytool -importcert does.\n`);
+      return 0;
+    }
     if (duplicateOf !== undefined) {
       io.stderr(`mi-keystores: note: this certificate was already in ${file} under alias "${duplicateOf}"; it was added again as "${alias}".\n`);
     }

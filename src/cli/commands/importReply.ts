@@ -17,6 +17,7 @@ export const importReplyCommand: CliCommand = {
     const pem = await load.pem();
     const certs = await explained({ display: replyFile }, async () => pem.decodeCertificates(input));
     let chainLength = 0;
+    let untrustedTop: string | null = null;
     await updateStore(args, io, file, { create: false }, async ({ store, password }, context) => {
       const operations = await load.operations();
       const keyPassword = keyPasswordFor(args, io, store, password);
@@ -24,9 +25,13 @@ export const importReplyCommand: CliCommand = {
       const next = await operations.importCaReply(store, alias, keyPassword.value, certs);
       const entry = next.entries.find((e) => e.alias.toLowerCase() === alias.toLowerCase());
       chainLength = entry?.kind === 'private-key' ? entry.chain.length : 0;
+      untrustedTop = operations.untrustedChainTop(next, alias);
       return { store: next };
     });
     io.stdout(`Certificate reply installed on "${alias}" in ${file} (chain of ${chainLength}).\n`);
+    if (untrustedTop !== null) {
+      io.stderr(`mi-keystores: note: the chain ends at "${untrustedTop}", which is not a root and which no trusted certificate of ${file} issued; clients must trust its root (import-cert adds the root here).\n`);
+    }
     return 0;
   },
 };

@@ -243,13 +243,46 @@ export async function importCaReply(
     // keytool: "Certificate reply and certificate in keystore are identical".
     throw new InvalidInputError(`The CA reply is the certificate alias "${entry.alias}" already holds; nothing to import.`);
   }
-  const chain = completeChain(
-    leaf,
-    replyCerts.filter((c) => c !== leaf),
-    trustedCertificates(store),
-  );
+  const rest = replyCerts.filter((c) => c !== leaf);
+  const chain = rest.length > 0 ? replyChain(leaf, rest, trustedCertificates(store)) : completeChain(leaf, [], trustedCertificates(store));
   const updated: PrivateKeyEntry = { ...entry, chain, created: clock(options.now) };
   return withEntry(store, updated, entry);
+}
+
+/**
+ * keytool's validateReply for a reply of several certificates (certbot's fullchain.pem, a CA's PKCS#7): ordered
+ * from the leaf as the reply links them, every reply certificate in the chain, then completed from the store's
+ * trusted certificates. A top that nothing in the store issued is kept: a server sends its chain without the
+ * root, and keytool -noprompt installs such a reply after "Top-level certificate in reply ... is not trusted"
+ * (untrustedChainTop says so).
+ */
+function replyChain(leaf: Uint8Array, rest: readonly Uint8Array[], trusted: readonly Uint8Array[]): Uint8Array[] {
+  const chain = orderPartialChain(leaf, rest);
+  if (chain.length !== rest.length + 1) {
+    const loose = rest.filter((c) => !chain.includes(c)).map((c) => describeCertificate(c).subject);
+    throw new InvalidInputError(`The CA reply holds certificates that do not chain from the key's certificate (${loose.join('; ')}); keytool refuses it as an incomplete chain.`);
+  }
+  const ids = new Set(chain.map(certId));
+  let current = chain[chain.length - 1];
+  while (!isIssuedBy(current, current)) {
+    const issuer = trusted.find((c) => !ids.has(certId(c)) && isIssuedBy(current, c));
+    if (!issuer) break;
+    chain.push(issuer);
+    ids.add(certId(issuer));
+    current = issuer;
+  }
+  return chain;
+}
+
+/**
+ * The subject of the top certificate of a key entry's chain when it is not a root and no trusted certificate of
+ * the store issued it (clients must get that root elsewhere), else null.
+ */
+export function untrustedChainTop(store: Keystore, alias: string): string | null {
+  const entry = requireKeyEntry(store, alias);
+  const top = entry.chain[entry.chain.length - 1];
+  if (!top || isIssuedBy(top, top) || trustedCertificates(store).some((c) => isIssuedBy(top, c))) return null;
+  return describeCertificate(top).subject;
 }
 
 /** The certificate of an entry (keytool -exportcert): the leaf of a key entry, or the trusted certificate. */
