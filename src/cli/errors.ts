@@ -68,7 +68,11 @@ function engineLine(err: KeystoreError, context: ErrorContext): string {
     return `wrong password for ${where}: the integrity check failed. Check ${check(context.storePassword)}.`;
   }
   if (err instanceof WrongKeyPasswordError) {
-    const keySource = context.keyPassword && context.keyPassword !== context.storePassword ? check(context.keyPassword) : '--key-password-env (JKS keys may have their own password)';
+    // PKCS12 keys are sealed with the store password; JKS and JCEKS keys may have their own.
+    const keySource =
+      context.keyPassword && context.keyPassword !== context.storePassword
+        ? check(context.keyPassword)
+        : `${check(context.storePassword)} (a PKCS12 key opens with the store password; a JKS or JCEKS key may have its own: --key-password-env)`;
     return `wrong key password for alias "${err.alias}" in ${where}: the key cannot be recovered. Check ${keySource}.`;
   }
   if (err instanceof FileAccessError || err instanceof FileChangedError || err instanceof FileTooLargeError || err instanceof FileLockedError || err instanceof LockPathError) {

@@ -141,6 +141,18 @@ describe('mi-keystores CLI (in-process)', () => {
     assert.match(actual.stderr, /--dname/);
   });
 
+  it('exits 2 with one rule for --key-size, whatever the size refused', async () => {
+    const runs = await Promise.all(['512', '1024', '8192'].map((n) => run(['generate', 'x.jks', '--alias', 'a', '--dname', 'CN=a', '--key-size', n, '--password-env', 'PW'])));
+    assert.deepEqual(
+      runs.map((r) => [r.code, /--key-size must be 2048, 3072 or 4096/.test(r.stderr)]),
+      [
+        [2, true],
+        [2, true],
+        [2, true],
+      ],
+    );
+  });
+
   it('exits 1 when a new store password is too short', async () => {
     const actual = await run(['generate', 'x.jks', '--alias', 'a', '--dname', 'CN=a', '--key-alg', 'EC', '--password', 'abc']);
     assert.equal(actual.code, 1);

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidInputError, decodeCertificates, decodePrivateKey, encodePem } from '../../src/core/keystore';
@@ -46,6 +47,13 @@ describe('pem: decodeCertificates', () => {
 
   it('reads one DER certificate', () => {
     assert.deepEqual(hex(decodeCertificates(read('ca.der'))), hex([read('ca.der')]));
+  });
+
+  // keytool reads these (its CertificateFactory stops after one element); seen as .cer files with an editor's newline.
+  it('reads a DER certificate followed by a newline or zero padding, and still refuses other trailing bytes', () => {
+    const actual = [Buffer.from('\n'), Buffer.from([0, 0]), Buffer.from('\r\n \t')].map((tail) => decodeCertificates(Buffer.concat([read('ca.der'), tail])).length);
+    assert.deepEqual(actual, [1, 1, 1]);
+    assert.throws(() => decodeCertificates(Buffer.concat([read('ca.der'), Buffer.from('garbage')])), isCleanInputError);
   });
 
   it('reads concatenated DER certificates', () => {
@@ -113,6 +121,14 @@ describe('pem: decodePrivateKey', () => {
   const pkcs8 = bodies('server-key.pkcs8.pem')[0];
   const samePrivateKey = (a: Uint8Array, b: Uint8Array): boolean =>
     createPrivateKey({ key: Buffer.from(a), format: 'der', type: 'pkcs8' }).equals(createPrivateKey({ key: Buffer.from(b), format: 'der', type: 'pkcs8' }));
+
+  it('reads a traditional "DSA PRIVATE KEY" PEM, as OpenSSL writes it', () => {
+    const dsa = generateKeyPairSync('dsa', { modulusLength: 1024, divisorLength: 160 }).privateKey;
+    const pkcs8Pem = dsa.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const traditional = execFileSync('openssl', ['dsa'], { input: pkcs8Pem, encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] });
+    assert.ok(traditional.startsWith('-----BEGIN DSA PRIVATE KEY-----'), traditional.slice(0, 40));
+    assert.ok(samePrivateKey(decodePrivateKey(traditional), dsa.export({ type: 'pkcs8', format: 'der' })));
+  });
 
   it('returns a PKCS#8 PEM key byte for byte', () => {
     assert.deepEqual(Buffer.from(decodePrivateKey(text('server-key.pkcs8.pem'))), pkcs8);

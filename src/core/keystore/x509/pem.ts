@@ -86,11 +86,19 @@ function berPkcs7Certificates(der: Uint8Array): Uint8Array[] | null {
 }
 
 /** Splits concatenated DER elements; null when the bytes are not a clean sequence of DER SEQUENCEs. */
+/** Whitespace or zero bytes only. */
+function isPadding(rest: Uint8Array): boolean {
+  return rest.every((b) => b === 0x00 || b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09);
+}
+
 function derElements(der: Uint8Array): Uint8Array[] | null {
   const out: Uint8Array[] = [];
   let off = 0;
   try {
     while (off < der.length) {
+      // The JDK's CertificateFactory reads one element and ignores what follows: a newline or zero padding an
+      // editor or a transfer added after the last certificate is not a reason to refuse the file.
+      if (out.length > 0 && isPadding(der.subarray(off))) break;
       const t = readTlv(der, off);
       if (t.tag !== TAG.SEQUENCE) return null;
       out.push(new Uint8Array(der.subarray(t.start, t.end)));
@@ -149,7 +157,7 @@ export function decodeCertificates(input: Uint8Array | string): Uint8Array[] {
   return elements.map((c, j) => checkCertificate(c, elements.length === 1 ? 'The input' : `DER element ${j + 1}`));
 }
 
-const KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
+const KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY', 'ENCRYPTED PRIVATE KEY']);
 
 /** Maps Node's key-loading failures to one clear sentence (never echoing the password). */
 function keyError(cause: unknown, password: string | undefined): InvalidInputError {
