@@ -43,7 +43,7 @@ export const generateCommand: CliCommand = {
     const dname = requireOption(args, 'dname');
     const keyAlg = (stringOption(args, 'key-alg') ?? 'RSA').toUpperCase();
     if (keyAlg !== 'RSA' && keyAlg !== 'EC') throw new UsageError(`--key-alg must be RSA or EC, not "${keyAlg}"`);
-    const keySize = intOption(args, 'key-size', 1024, 16384);
+    const keySize = intOption(args, 'key-size', 1, 65536);
     if (keySize !== undefined && keyAlg !== 'RSA') throw new UsageError('--key-size applies to RSA keys; use --curve for EC');
     if (keySize !== undefined && ![2048, 3072, 4096].includes(keySize)) throw new UsageError(`--key-size must be 2048, 3072 or 4096, not ${keySize}`);
     const curveArg = stringOption(args, 'curve');
