@@ -132,6 +132,14 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     assertKeytoolRecoversKey(file, 'newpass1', 'signer', 'keypass1');
   });
 
+  // MI's primary keystore has key_password = password; keytool -storepasswd leaves the key behind silently.
+  it('passwd (JKS) names the keys that still open with the old password, and keytool agrees', async () => {
+    const file = copy('jks-rsa.jks');
+    const r = await runCli(['passwd', file, '--password-env', 'PW', '--new-password-env', 'NEW'], { env: { PW: 'changeit', NEW: 'newpass1' }, cwd: dir() });
+    assert.deepEqual([r.code, /the key "server" still opens with the old password/.test(r.stderr)], [0, true]);
+    assertKeytoolRecoversKey(file, 'newpass1', 'server', 'changeit');
+  });
+
   it('passwd (PKCS12): keytool opens the store and the key with the new password', async () => {
     const file = copy('p12-default.p12');
     await cli(['passwd', file, '--password-env', 'PW', '--new-password-env', 'NEW']);
