@@ -249,6 +249,37 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
     });
   });
 
+  // MI's ConfigDeployer imports a project's `cert` configurables into the HTTPS sender truststore at deployment
+  // (WSO2's externalized-configuration guide: `http_connection_cert:cert`).
+  describe('cert configurables', () => {
+    it('trusts a server whose certificate a cert configurable names, and only through the sender truststore', async () => {
+      const server = await startTlsServer(pki, { leaf: pki.leaves.selfSigned });
+      try {
+        const verdictWith = async (name: string, env: string) => {
+          const ws = writeMiProject(path.join(tmp, name), {
+            toml: tomlFor({ truststore: pki.truststore, keystore: pki.clientKeystore, keyAlias: 'client' }),
+            artifacts: { 'endpoints/E.xml': `<endpoint name="E"><address uri="\${configs.url}"/></endpoint>` },
+            env,
+          });
+          const conf = path.join(ws.root, 'src', 'main', 'wso2mi', 'resources', 'conf');
+          fs.mkdirSync(conf, { recursive: true });
+          fs.writeFileSync(path.join(conf, 'config.properties'), 'url:string\nbackend_cert:cert\n');
+          const map = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), connect: { timeoutMs: 5000 } });
+          const c = map.connections.find((x) => x.direction === 'outbound');
+          return [c?.verdict, /cert configurable/.test(c?.message ?? '')];
+        };
+        const url = `url=https://127.0.0.1:${server.port}/svc\n`;
+        const actual = [await verdictWith('cert-configurable', `${url}backend_cert=${pki.leaves.selfSigned.cert}\n`), await verdictWith('no-cert-configurable', url)];
+        assert.deepEqual(actual, [
+          ['trusted', true],
+          ['untrusted', false],
+        ]);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe('mi-keystores tls', () => {
     let dir: string;
     let servers: { port: number; close: () => Promise<void> }[];

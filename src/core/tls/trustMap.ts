@@ -19,6 +19,7 @@ import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystore
 import { readDockerCopies } from '../workspace/project';
 import { isInside } from '../workspace/resolvePath';
 import { trustAnchorsOf, type TrustAnchor } from './certPath';
+import { deployedCertificates } from './deployedCertificates';
 import { contextForUrl, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
 import { observeServer, type CandidateKey } from './observe';
 import { clientKeyEntries, evaluateConnection, FAILING_VERDICTS, type ServerObservation, type Verdict } from './verdict';
@@ -176,6 +177,7 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
   notes.push(...settings.notes);
   const lookup = await placeholderLookup(ws, env);
   const scan = await scanArtifacts(ws, lookup);
+  const deployed = await deployedCertificates(ws, lookup);
   for (const s of scan.skipped) notes.push(`${s.file} was not read: ${s.reason}.`);
 
   // Stores are read once per context.
@@ -215,7 +217,9 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
 
   async function decide(host: string, ctx: ClientTlsContext, obs: ServerObservation, kind: UrlKind): Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>> {
     const [trust, client] = await Promise.all([load(ctx.truststore), load(ctx.keystore)]);
-    const anchors: TrustAnchor[] | null = trust.ok ? trustAnchorsOf(trust.store) : null;
+    // A project's cert configurables join the sender's truststore when MI deploys it.
+    const deployedHere = ctx.truststore.path !== null && ctx.truststore.path === settings.sender.truststore.path ? deployed : [];
+    const anchors: TrustAnchor[] | null = trust.ok ? [...trustAnchorsOf(trust.store), ...deployedHere] : null;
     const r = evaluateConnection(obs, {
       host,
       context: ctx,
