@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey, AliasExistsError, AliasNotFoundError, IncompleteChainError, InvalidInputError, InvalidPasswordError, KeyMismatchError, WrongEntryKindError, WrongKeyPasswordError, WrongPasswordError, UnsupportedEntriesError, UnsupportedOperationError, addKeyPair, convertKeystore, changeKeyPassword, changeStorePassword, convert, createCsrFor, createStore, deleteEntry, exportCertificate, importCaReply, importKeyAndChain, importTrustedCertificate, proveStorePassword, renameAlias, renewSelfSignedCertificate, decodeCertificates, decodePrivateKey, certificatesMatchKey, describeCertificate, isIssuedBy, parseCsr, generateKeyPair, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeKeystore, encodeKeystore, findEntry, openKey, openSecretKey, AliasExistsError, AliasNotFoundError, IncompleteChainError, InvalidInputError, InvalidPasswordError, KeyMismatchError, WrongEntryKindError, WrongKeyPasswordError, WrongPasswordError, UnsupportedEntriesError, UnsupportedOperationError, addKeyPair, convertKeystore, changeKeyPassword, changeStorePassword, convert, createCsrFor, createStore, deleteEntry, exportCertificate, importCaReply, importKeyAndChain, importTrustedCertificate, proveStorePassword, renameAlias, renewSelfSignedCertificate, decodeCertificates, decodePrivateKey, certificatesMatchKey, describeCertificate, isIssuedBy, parseCertificate, parseCsr, generateKeyPair, type Keystore, type PrivateKeyEntry } from '../../src/core/keystore';
 import { readFixture } from '../helpers/fixtures';
 
 const load = (name: string, password = 'changeit') => decodeKeystore(readFixture(name), password);
@@ -179,6 +183,22 @@ describe('keystore operations', () => {
       assert.equal(actual.subject, info.subject);
       assert.deepEqual(actual.san, ['dns:localhost', 'ip:127.0.0.1']);
       assert.ok(actual.signatureValid);
+    });
+
+    // Seen on EV-style subjects (UTF8String, businessCategory) and Windows certificates (a registeredID SAN):
+    // keytool -certreq copies the subject's bytes and writes the request.
+    it("copies the leaf's subject bytes and leaves out SAN kinds a request cannot carry here", async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'csr-subject-'));
+      try {
+        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-utf8', '-subj', '/CN=Zürich Server/O=Example AG', '-addext', 'subjectAltName=DNS:zurich.example.com,RID:1.2.3.4', '-days', '2'], { cwd: dir, stdio: 'ignore' });
+        const [cert] = decodeCertificates(fs.readFileSync(path.join(dir, 'c.pem')));
+        const store = importKeyAndChain(createStore('PKCS12'), 'k', decodePrivateKey(fs.readFileSync(path.join(dir, 'k.pem'))), [cert], 'changeit');
+        const csr = parseCsr(await createCsrFor(store, 'k', 'changeit'));
+        const { subject } = parseCertificate(cert);
+        assert.deepEqual([Buffer.from(csr.subjectDer).equals(cert.subarray(subject.start, subject.end)), csr.san, csr.signatureValid], [true, ['dns:zurich.example.com'], true]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('requests the SANs given instead of the leaf ones', async () => {

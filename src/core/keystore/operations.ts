@@ -306,11 +306,16 @@ export async function createCsrFor(
   const entry = requireKeyEntry(store, alias);
   if (entry.chain.length === 0) throw new InvalidInputError(`Alias "${entry.alias}" has no certificate to take the subject from.`);
   const pkcs8 = await openKey(entry, keyPassword);
-  const info = describeCertificate(entry.chain[0]);
-  const san = options.san ?? info.subjectAltNames.map(sanFromKeytoolPrint);
+  const leaf = entry.chain[0];
+  const info = describeCertificate(leaf);
+  // The leaf's names a request can carry; kinds --san cannot write (a directory name, an otherName) are left out.
+  const san = options.san ?? info.subjectAltNames.map(sanFromKeytoolPrint).filter((n) => /^(?:dns|ip|uri|email):/.test(n));
+  const { subject } = parseCertificate(leaf);
   return createCsr({
     pkcs8,
     dname: info.subject,
+    // The subject's bytes as the certificate holds them (string types included), as keytool -certreq copies them.
+    subjectDer: leaf.subarray(subject.start, subject.end),
     san: san.length > 0 ? [...san] : undefined,
     // keytool -certreq signs with the key's default algorithm, not the one of the self-signed leaf.
     signatureAlgorithm: options.signatureAlgorithm,

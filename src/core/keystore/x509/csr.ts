@@ -17,6 +17,8 @@ export interface CsrOptions {
   readonly pkcs8: Uint8Array;
   /** keytool `-dname` syntax. */
   readonly dname: string;
+  /** The subject as DER, used byte for byte instead of `dname` (keytool -certreq copies the certificate's). */
+  readonly subjectDer?: Uint8Array;
   /** `dns:x` / `ip:y` entries requested as SubjectAltName. */
   readonly san?: readonly string[];
   readonly signatureAlgorithm?: SignatureAlgorithm;
@@ -29,7 +31,7 @@ export function createCsr(opts: CsrOptions): Uint8Array {
   if (opts.san && opts.san.length > 0) exts.push(extension('2.5.29.17', false, encodeSubjectAltNames(opts.san)));
   const info = seq([
     smallInteger(0),
-    encodeName(parseDistinguishedName(opts.dname)),
+    opts.subjectDer ? rawAsn1(opts.subjectDer) : encodeName(parseDistinguishedName(opts.dname)),
     rawAsn1(signer.spki),
     // attributes [0] IMPLICIT SET OF Attribute
     ctx(0, true, [seq([oid(EXTENSION_REQUEST), set([seq(exts)])])]),
