@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURE_STORES, REPO_ROOT, WSO2_STORES, itShared, copyFixture, fixturePath, fixtureStorePassword, useTempDir, wso2StorePath } from '../helpers/fixtures';
-import { keytool, keytoolImportKeystore, keytoolList, keytoolListText } from '../helpers/keytool';
+import { keytool, keytoolImportKeystore, keytoolList, keytoolListText, runKeytool } from '../helpers/keytool';
 import { runCli } from '../helpers/cli';
 import { openssl } from '../helpers/tlsPki';
 
@@ -138,6 +138,15 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     const r = await runCli(['passwd', file, '--password-env', 'PW', '--new-password-env', 'NEW'], { env: { PW: 'changeit', NEW: 'newpass1' }, cwd: dir() });
     assert.deepEqual([r.code, /the key "server" still opens with the old password/.test(r.stderr)], [0, true]);
     assertKeytoolRecoversKey(file, 'newpass1', 'server', 'changeit');
+  });
+
+  // An OpenSSL or Windows .pfx with a non-ASCII password: we can read it, Java 17 (keytool, MI) cannot.
+  it('list says when Java refuses the PKCS12 password, as keytool does', async () => {
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir('u.key'), '-out', dir('u.pem'), '-subj', '/CN=u', '-days', '2'], dir());
+    openssl(['pkcs12', '-export', '-inkey', dir('u.key'), '-in', dir('u.pem'), '-name', 'u', '-out', dir('unicode.p12'), '-passout', 'pass:pässwörd€1'], dir());
+    const r = await runCli(['list', 'unicode.p12', '--password-env', 'UPW'], { env: { UPW: 'pässwörd€1' }, cwd: dir() });
+    const kt = runKeytool(['-list', '-keystore', dir('unicode.p12'), '-storepass', 'pässwörd€1']);
+    assert.deepEqual([r.code, /Java 17 refuses this PKCS12 password/.test(r.stderr), kt.status !== 0], [0, true, true]);
   });
 
   it('passwd (PKCS12): keytool opens the store and the key with the new password', async () => {

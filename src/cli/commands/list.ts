@@ -39,9 +39,12 @@ export const listCommand: CliCommand = {
     const [file] = positionals(args, ['keystore']);
     const password = await storePassword(args, io, file);
     const json = outputFormat(args, ['text', 'json']) === 'json';
+    let javaRefusesPassword = false;
     const text = await explained({ display: file, storePassword: password }, async () => {
       const [store, x509] = await Promise.all([load.store(), load.x509()]);
       const loaded = await store.loadKeystore(resolveIn(io, file), password.value, BLOCKING);
+      // OpenSSL and Windows write PKCS12 files under any password; Java 17 opens them only with a printable ASCII one.
+      javaRefusesPassword = loaded.store.format === 'PKCS12' && !/^[\x20-\x7e]*$/.test(password.value);
       const secrets = await describeSecrets(loaded.store, password.value, passwordFromFlags(args, io, 'key-password')?.value);
       if (json) return `${JSON.stringify(listKeystore(file, loaded.store, x509.describeCertificate, secrets), null, 2)}\n`;
       // The summary needs only expiry and fingerprint: skip the full description (names, extensions) of each certificate.
@@ -51,6 +54,7 @@ export const listCommand: CliCommand = {
       }), secrets);
     });
     io.stdout(text);
+    if (javaRefusesPassword) io.stderr(`mi-keystores: note: Java 17 refuses this PKCS12 password (not printable ASCII), so keytool and MI cannot open ${file}; give it an ASCII one with passwd.\n`);
     return 0;
   },
 };
