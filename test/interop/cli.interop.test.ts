@@ -117,6 +117,17 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     assert.deepEqual(actual, { codes: [1, 1], said: Array(2).fill(`mi-keystores: ${file} is a keystore; choose another file for --out.`), kept: true });
   });
 
+  it("import-cert warns, as keytool does, of a disabled or legacy signature or key size (JDK 17's java.security)", async () => {
+    const make = (name: string, args: string[]) => openssl(['req', '-x509', '-nodes', '-keyout', dir(`${name}.key`), '-out', dir(`${name}.pem`), '-days', '2', ...args], dir());
+    make('ca-weak', ['-newkey', 'rsa:2048', '-subj', '/CN=weak ca']);
+    openssl(['req', '-newkey', 'rsa:1024', '-nodes', '-keyout', dir('w.key'), '-out', dir('w.csr'), '-subj', '/CN=weak leaf'], dir());
+    openssl(['x509', '-req', '-in', dir('w.csr'), '-CA', dir('ca-weak.pem'), '-CAkey', dir('ca-weak.key'), '-CAcreateserial', '-sha1', '-out', dir('w.pem'), '-days', '2'], dir());
+    const r = await runCli(['import-cert', 'weak.jks', 'w.pem', '--alias', 'w', '--password-env', 'PW'], { env: { PW: 'changeit' }, cwd: dir() });
+    const strong = await runCli(['import-cert', 'weak.jks', 'ca-weak.pem', '--alias', 'ca', '--password-env', 'PW'], { env: { PW: 'changeit' }, cwd: dir() });
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('warning'));
+    assert.deepEqual([r.code, warnings.length, /SHA1withRSA .*will be disabled/.test(r.stderr), /1024-bit RSA key/.test(r.stderr), strong.stderr], [0, 2, true, true, '']);
+  });
+
   it('import-pem: keytool shows the key with its chain of 2 and recovers it', async () => {
     await cli(['import-pem', 'srv.p12', fixturePath('pem/server-key.pkcs8.pem'), fixturePath('pem/reply-chain.pem'), '--alias', 'server', '--password-env', 'PW']);
     const actual = keytoolList(dir('srv.p12'), 'changeit').entries;

@@ -173,6 +173,15 @@ export async function openStore(args: CliArgs, io: CliIO, display: string): Prom
   return { store: loaded.store, password };
 }
 
+/** keytool's warnings for certificates being imported (weak signature or key), one stderr line each. */
+export async function warnWeakAlgorithms(io: CliIO, certs: readonly Uint8Array[]): Promise<void> {
+  const { describeCertificate, weakAlgorithmWarnings } = await load.keystore();
+  for (const der of certs) {
+    const info = describeCertificate(der);
+    for (const w of weakAlgorithmWarnings(info)) io.stderr(`mi-keystores: warning: the certificate "${info.subject}": ${w}.\n`);
+  }
+}
+
 /** The first bytes of a file, or none when it cannot be read (absent, a folder). */
 function readHead(file: string): Uint8Array {
   let fd: number | undefined;

@@ -2,7 +2,7 @@
 import { positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
 import { CliFailure, explained } from '../errors';
-import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore } from './common';
+import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore, warnWeakAlgorithms } from './common';
 
 /** `import-cert <keystore> <cert-file> --alias A [--type T]`. */
 export const importCertCommand: CliCommand = {
@@ -39,12 +39,13 @@ export const importCertCommand: CliCommand = {
     });
     if (reply) {
       io.stdout(`"${alias}" is a key entry: the certificate was installed as its CA reply in ${file}, as keytool -importcert does.\n`);
-      return 0;
+    } else {
+      if (duplicateOf !== undefined) {
+        io.stderr(`mi-keystores: note: this certificate was already in ${file} under alias "${duplicateOf}"; it was added again as "${alias}".\n`);
+      }
+      io.stdout(`Certificate added to ${file} as trusted entry "${alias}".\n`);
     }
-    if (duplicateOf !== undefined) {
-      io.stderr(`mi-keystores: note: this certificate was already in ${file} under alias "${duplicateOf}"; it was added again as "${alias}".\n`);
-    }
-    io.stdout(`Certificate added to ${file} as trusted entry "${alias}".\n`);
+    await warnWeakAlgorithms(io, certs);
     return 0;
   },
 };

@@ -3,7 +3,7 @@ import { positionals, requireOption, passwordOptions } from '../args';
 import type { CliCommand } from '../command';
 import { explained } from '../errors';
 import { passwordFromFlags } from '../passwords';
-import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore } from './common';
+import { STORE_AND_KEY_OPTIONS, TYPE_OPTION, keyPasswordFor, load, readInput, updateStore, warnWeakAlgorithms } from './common';
 
 /** `import-pem <keystore> <key.pem> <chain.pem> --alias A`. */
 export const importPemCommand: CliCommand = {
@@ -35,6 +35,7 @@ export const importPemCommand: CliCommand = {
       return { store: next };
     });
     io.stdout(`Private key and chain of ${length} added to ${file} as "${alias}".\n`);
+    await warnWeakAlgorithms(io, chain);
     return 0;
   },
 };

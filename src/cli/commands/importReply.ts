@@ -2,7 +2,7 @@
 import { positionals, requireOption } from '../args';
 import type { CliCommand } from '../command';
 import { explained } from '../errors';
-import { STORE_AND_KEY_OPTIONS, keyPasswordFor, load, readInput, updateStore } from './common';
+import { STORE_AND_KEY_OPTIONS, keyPasswordFor, load, readInput, updateStore, warnWeakAlgorithms } from './common';
 
 /** `import-reply <keystore> <reply-file> --alias A`. */
 export const importReplyCommand: CliCommand = {
@@ -32,6 +32,7 @@ export const importReplyCommand: CliCommand = {
     if (untrustedTop !== null) {
       io.stderr(`mi-keystores: note: the chain ends at "${untrustedTop}", which is not a root and which no trusted certificate of ${file} issued; clients must trust its root (import-cert adds the root here).\n`);
     }
+    await warnWeakAlgorithms(io, certs);
     return 0;
   },
 };

@@ -24,6 +24,7 @@ export {
   type ParsedCertificate,
 } from './x509/certificate';
 export { decodeCertificates, decodePrivateKey, encodePem } from './x509/pem';
+export { weakAlgorithmWarnings } from './x509/weakAlgorithms';
 export { formatDerName, formatDistinguishedName, namesMatch, parseDistinguishedName, type Rdn } from './x509/distinguishedName';
 export { certificateUsage, commonNameOf, type CertificateUsage } from './x509/extensions';
 export { createSelfSignedCertificate, type SelfSignedOptions, type SignatureAlgorithm } from './x509/certBuilder';
