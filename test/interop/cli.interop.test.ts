@@ -128,6 +128,22 @@ describe('mi-keystores CLI against keytool (interop)', function () {
     assert.deepEqual([r.code, warnings.length, /SHA1withRSA .*will be disabled/.test(r.stderr), /1024-bit RSA key/.test(r.stderr), strong.stderr], [0, 2, true, true, '']);
   });
 
+  // A self-run CA's fullchain.pem (seen in a public repository): the intermediate has the root's name and no
+  // AuthorityKeyIdentifier, so the JDK takes the first certificate of that name as its issuer.
+  it('import-pem into PKCS12 of a chain whose intermediate shares its root\'s name: keytool reads the whole chain', async () => {
+    const ext = (name: string, text: string) => fs.writeFileSync(dir(name), text);
+    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir('u-root.key'), '-out', dir('u-root.pem'), '-subj', '/CN=Universal', '-days', '30'], dir());
+    ext('u-inter.ext', 'basicConstraints=critical,CA:true\nauthorityKeyIdentifier=none\nsubjectKeyIdentifier=hash\n');
+    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir('u-inter.key'), '-out', dir('u-inter.csr'), '-subj', '/CN=Universal'], dir());
+    openssl(['x509', '-req', '-in', dir('u-inter.csr'), '-CA', dir('u-root.pem'), '-CAkey', dir('u-root.key'), '-CAcreateserial', '-out', dir('u-inter.pem'), '-days', '30', '-extfile', dir('u-inter.ext')], dir());
+    ext('u-leaf.ext', 'basicConstraints=CA:false\nauthorityKeyIdentifier=keyid\n');
+    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', dir('u-leaf.key'), '-out', dir('u-leaf.csr'), '-subj', '/CN=leaf'], dir());
+    openssl(['x509', '-req', '-in', dir('u-leaf.csr'), '-CA', dir('u-inter.pem'), '-CAkey', dir('u-inter.key'), '-CAcreateserial', '-out', dir('u-leaf.pem'), '-days', '30', '-extfile', dir('u-leaf.ext')], dir());
+    fs.writeFileSync(dir('u-chain.pem'), ['u-leaf.pem', 'u-inter.pem', 'u-root.pem'].map((f) => fs.readFileSync(dir(f), 'utf8')).join(''));
+    await cli(['import-pem', 'universal.p12', dir('u-leaf.key'), 'u-chain.pem', '--alias', 'server', '--password-env', 'PW']);
+    assert.equal(keytoolList(dir('universal.p12'), 'changeit').entries.find((e) => e.alias === 'server')?.chainLength, 3);
+  });
+
   it('import-pem: keytool shows the key with its chain of 2 and recovers it', async () => {
     await cli(['import-pem', 'srv.p12', fixturePath('pem/server-key.pkcs8.pem'), fixturePath('pem/reply-chain.pem'), '--alias', 'server', '--password-env', 'PW']);
     const actual = keytoolList(dir('srv.p12'), 'changeit').entries;

@@ -33,7 +33,7 @@ import {
   pkcs12PbeDecrypt,
   pkcs12PbeEncrypt,
 } from './rfc7292KeyDerivation';
-import { Bag, CertBag, KeyBag, certBag, keyBag, linksOf, parseSafeContents, secretBag } from './safeBags';
+import { Bag, CertBag, KeyBag, certBag, certLinks, keyBag, linksOf, parseSafeContents, secretBag } from './safeBags';
 import { decodeSecretKeyInfo, encodeSecretKeyInfo, secretKeyAlgorithmOid, type SecretKeyMaterial } from '../secretKeyInfo';
 
 /** PKCS#7 data content type (RFC 2315 §14). */
@@ -593,6 +593,19 @@ async function sealKey(pkcs8: Uint8Array, password: string, legacy: boolean, ran
   return seq(algorithm, octetString(ciphertext));
 }
 
+/**
+ * The certificates after the leaf, in the order they are written. PKCS12KeyStore.findIssuer takes the first
+ * certificate of a Name when a link has no AuthorityKeyIdentifier: where two certificates of the chain share a
+ * Name (an intermediate named like its root, as in a real self-run CA's fullchain.pem), the higher one must come
+ * first, or the JDK (and MI) would read the chain short.
+ */
+function issuersInWritingOrder(chain: readonly Uint8Array[]): readonly Uint8Array[] {
+  const rest = chain.slice(1);
+  if (rest.length < 2) return rest;
+  const names = new Set(rest.map((c) => certLinks(Buffer.from(c.buffer, c.byteOffset, c.byteLength)).subject));
+  return names.size < rest.length ? [...rest].reverse() : rest;
+}
+
 /** The safe of all certificates: in the clear, or encrypted as keytool 17 (PBES2) or Java 8 (RC2-40) does. */
 async function certificateSafe(plain: Buffer, password: string, protection: 'none' | 'legacy' | 'pbes2', random: (n: number) => Buffer): Promise<Buffer> {
   if (protection === 'none') return seq(oid(OID_DATA), explicit(0, octetString(plain)));
@@ -650,7 +663,7 @@ export async function encodePkcs12(store: Keystore, password: string, options: E
       keyJobs.push(epki.then((der) => keyBag(der, entry.alias, keyId)));
       // A key without certificates (as the JDK loads a key whose localKeyId matches none) keeps its bag alone.
       if (entry.chain.length > 0) certBags.push(certBag(entry.chain[0], entry.alias, keyId, false));
-      for (const c of entry.chain.slice(1)) certBags.push(certBag(c, null, null, false));
+      for (const c of issuersInWritingOrder(entry.chain)) certBags.push(certBag(c, null, null, false));
     } else if (entry.kind === 'trusted-cert') {
       certBags.push(certBag(entry.certificate, entry.alias, null, true));
     } else {

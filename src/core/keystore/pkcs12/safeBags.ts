@@ -153,7 +153,7 @@ export function linksOf(bag: CertBag): CertLinks {
 const LINKS = new WeakMap<CertBag, CertLinks>();
 
 /** Reads issuer, subject and key identifiers from a certificate's TBSCertificate (RFC 5280 §4.1) without parsing the rest. */
-function certLinks(cert: Buffer): CertLinks {
+export function certLinks(cert: Buffer): CertLinks {
   const der = new DerReader(cert, undefined);
   const outer = der.expect(0, cert.length, TAG.SEQUENCE, 'certificate');
   if (outer.end !== cert.length) der.fail('certificate: trailing bytes', outer.end);
