@@ -133,6 +133,13 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
         countryWildcard: [true, false],
         loopbackByName: true,
       });
+      // The JDK's own check (WSDL fetches): wildcards within any label but the last, two-label names included.
+      const twoLabel = cert('two-label', '/CN=x', 'DNS:*.local,DNS:web-*.svc.example');
+      const jdk = (host: string, leaf: Uint8Array) => verifyHostname({ name: 'JDK' }, host, leaf).ok;
+      assert.deepEqual(
+        [jdk('a.local', twoLabel), jdk('web-1.svc.example', twoLabel), jdk('a.b.local', twoLabel), jdk('shop.co.uk', prefixWildcard), jdk('10.1.2.3', ipOnly), jdk('myserver', ipOnly)],
+        [true, true, false, true, true, true],
+      );
       const other = verifyHostname({ name: 'Default' }, '10.9.9.9', ipOnly);
       assert.ok(!other.ok && other.reason.includes('reverse DNS'), JSON.stringify(other));
     });

@@ -102,6 +102,11 @@ describe('Synapse URL finder', () => {
     ]);
   });
 
+  it('reads on after a self-closing payload format (`<format key="…"/>`)', () => {
+    const xml = '<payloadFactory><format key="conf:/payload.json"/><args/></payloadFactory><call><endpoint><address uri="https://after.example.com"/></endpoint></call>';
+    assert.deepEqual(findSynapseUrls(xml, none).map((u) => u.host), ['after.example.com']);
+  });
+
   it('resolves $FILE:NAME through the lookup, as Synapse resolves conf/file.properties', () => {
     const lookup: PlaceholderLookup = (kind, name) => (kind === 'file' && name === 'backend' ? 'https://file.example.com' : undefined);
     const actual = findSynapseUrls('<endpoint name="E"><address uri="$FILE:backend"/></endpoint><endpoint name="F"><address uri="$FILE:none"/></endpoint>', lookup).map((u) => [u.host, u.unresolved ?? null]);
@@ -112,9 +117,9 @@ describe('Synapse URL finder', () => {
   });
 
   // Each of these took seconds to minutes with the regular expressions this scan replaced (quadratic backtracking).
-  it('handles hostile artifacts (unclosed tags, a 1 MB name, 1 MB of ">", 1 MB of attribute-like text) within seconds', () => {
+  it('handles hostile artifacts (unclosed tags, comments, CDATA and formats, a 1 MB name, 1 MB of ">" or attribute-like text) within seconds', () => {
     const MB = 1024 * 1024;
-    const texts = ['<a uri="https://x'.repeat(100_000), `<${'a'.repeat(MB)}`, '>'.repeat(MB), `<x ${'a'.repeat(MB)}>`, `<x ${'a="'.repeat(MB / 3)}>`, `<${'<a'.repeat(MB / 2)}`];
+    const texts = ['<a uri="https://x'.repeat(100_000), `<${'a'.repeat(MB)}`, '>'.repeat(MB), `<x ${'a'.repeat(MB)}>`, `<x ${'a="'.repeat(MB / 3)}>`, `<${'<a'.repeat(MB / 2)}`, '<!--'.repeat(MB / 4), '<![CDATA['.repeat(MB / 9), '<format>'.repeat(MB / 8), '<format '.repeat(MB / 8)];
     const times = texts.map((text) => {
       const started = Date.now();
       findSynapseUrls(text, none);

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { MiWorkspace } from '../workspace/discover';
 import { findSynapseUrls, type ArtifactUrl, type PlaceholderLookup } from './synapseUrls';
 import { readZipEntries } from './zipReader';
+import { readBoundedText } from '../io/boundedRead';
 
 /** A URL with the file it is written in (`x.car!/folder/ep.xml` for a file inside a Carbon application). */
 export interface LocatedUrl extends ArtifactUrl {
@@ -104,16 +105,6 @@ export function parseKeyValueLines(text: string): Map<string, string> {
   return out;
 }
 
-async function readSmall(file: string, max: number): Promise<string | null> {
-  try {
-    const st = await fsp.lstat(file);
-    if (!st.isFile() || st.size > max) return null;
-    return await fsp.readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The lookup of `${configs.NAME}`, `$SYSTEM:NAME` and `$FILE:NAME` for a workspace: the environment first (MI
  * reads environment variables before its properties file), then a runtime home's `conf/file.properties`, then
@@ -121,7 +112,7 @@ async function readSmall(file: string, max: number): Promise<string | null> {
  */
 export async function placeholderLookup(ws: MiWorkspace, env: Readonly<Record<string, string | undefined>>): Promise<PlaceholderLookup> {
   const read = async (f: string) => {
-    const text = await readSmall(f, 1024 * 1024);
+    const text = await readBoundedText(f, 1024 * 1024);
     return new Map(text === null ? [] : parseKeyValueLines(text));
   };
   const dotEnv = await read(path.join(ws.root, '.env'));

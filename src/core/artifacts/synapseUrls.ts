@@ -14,6 +14,8 @@
  * quantifiers, and the caller bounds its size.
  */
 import type { Range } from '../problem';
+import { lineStartsOf, positionAt } from '../workspace/project';
+import { blankBetween, blankComments, endsName } from '../workspace/xmlScan';
 
 /**
  * How MI makes the call: `call` through the HTTPS sender (endpoints, connectors); `oauth-token` through an
@@ -59,12 +61,12 @@ const MAX_ATTRIBUTES = 64;
 const CONTENT_BLOCKS = ['format', 'requestParameters'];
 const ARTIFACT_ROOTS = /<(endpoint|api|proxy|sequence|template|inboundEndpoint|localEntry|task|messageStore|messageProcessor)\b[^<>]*?\b(?:name|key)\s*=\s*["']([^"'<>]*)["']/;
 
-/** Blanks comments and CDATA (keeping line breaks, so offsets and lines stay true). */
+/** Blanks comments, CDATA and CONTENT_BLOCKS (keeping line breaks, so offsets and lines stay true), each in one pass. */
 function blankUnread(text: string): string {
-  return blankBlocks(text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => m.replace(/[^\n]/g, ' ')));
+  return blankBlocks(blankBetween(blankComments(text), '<![CDATA[', ']]>'));
 }
 
-/** Blanks the content of every CONTENT_BLOCKS element, found with indexOf once over the text (an unclosed one blanks to the end). */
+/** Blanks the content of every CONTENT_BLOCKS element (an unclosed one to the end; a self-closing one has none). */
 function blankBlocks(text: string): string {
   let out = text;
   for (const tag of CONTENT_BLOCKS) {
@@ -73,13 +75,14 @@ function blankBlocks(text: string): string {
     for (;;) {
       const open = out.indexOf(`<${tag}`, pos);
       if (open < 0) break;
-      const after = out[open + tag.length + 1];
-      if (after !== '>' && after !== ' ' && after !== '\t' && after !== '\n' && after !== '\r' && after !== '/') {
-        parts.push(out.slice(pos, open + 1));
+      const gt = out.indexOf('>', open);
+      if (gt < 0) break;
+      if (!endsName(out[open + tag.length + 1]) || out[gt - 1] === '/') {
+        // Another name (`<formats>`), or `<format key="…"/>`: nothing to blank.
         pos = open + 1;
         continue;
       }
-      const close = out.indexOf(`</${tag}>`, open);
+      const close = out.indexOf(`</${tag}>`, gt);
       const end = close < 0 ? out.length : close;
       parts.push(out.slice(pos, open), out.slice(open, end).replace(/[^\n]/g, ' '));
       pos = end;
@@ -88,24 +91,6 @@ function blankBlocks(text: string): string {
     out = parts.join('');
   }
   return out;
-}
-
-/** Offsets of line starts, for offset → position. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionAt(starts: readonly number[], offset: number): { line: number; character: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo, character: offset - starts[lo] };
 }
 
 /** Decodes the five predefined XML entities and numeric references of an attribute or text value. */
@@ -247,13 +232,14 @@ function mayBeAddress(tag: string, attribute: string, nameAttribute: string | un
   const local = localName(tag);
   if (local === 'property') return nameAttribute?.startsWith('uri.var.') === true;
   if (local === 'header') return nameAttribute === 'To';
-  return true;
+  // A payloadFactory argument and a variable are values the message carries, not addresses.
+  return local !== 'arg' && local !== 'variable';
 }
 
 /** Every HTTPS URL of one artifact's XML text, in document order. */
 export function findSynapseUrls(xml: string, lookup: PlaceholderLookup): ArtifactUrl[] {
   const text = blankUnread(xml);
-  const starts = lineStarts(text);
+  const starts = lineStartsOf(text);
   const root = ARTIFACT_ROOTS.exec(text);
   const artifact = root ? `${root[1]} ${root[2]}` : '';
   const found: ArtifactUrl[] = [];
@@ -262,12 +248,11 @@ export function findSynapseUrls(xml: string, lookup: PlaceholderLookup): Artifac
   const add = (rawWritten: string, offset: number, wholeIsAddress: boolean, kind: UrlKind) => {
     if (seenOffsets.has(offset)) return;
     const raw = decodeXml(rawWritten.trim()).replace(LEGACY_ENCODING, '');
-    if (raw === '') return;
-    const lead = rawWritten.length - rawWritten.trimStart().length;
-    const range = { start: positionAt(starts, offset + lead), end: positionAt(starts, offset + lead + rawWritten.trim().length) };
     const literal = /^https:\/\//i.test(raw);
     const hasPlaceholder = raw.includes('${configs.') || RESOLVER_WHOLE.test(raw);
     if (!literal && !hasPlaceholder) return;
+    const lead = rawWritten.length - rawWritten.trimStart().length;
+    const range = { start: positionAt(starts, offset + lead), end: positionAt(starts, offset + lead + rawWritten.trim().length) };
     const resolved = resolvePlaceholders(raw, lookup);
     if ('missing' in resolved) {
       // An unresolved value is listed only where it surely is an address MI calls over HTTPS or maybe HTTPS.

@@ -239,12 +239,17 @@ export function contextFor(settings: SenderTlsSettings, host: string, port: numb
  * HttpsURLConnection (no profile, no client key, the JDK's host name check).
  */
 export function contextForUrl(settings: SenderTlsSettings, url: { kind: UrlKind; host: string; port: number; portWritten?: number }): ClientTlsContext {
-  if (url.kind === 'oauth-token') return { ...contextByKey(settings, `${url.host}:${url.portWritten ?? -1}`), hostnameVerifier: { name: 'AllowAll' } };
-  if (url.kind === 'wsdl') {
-    const none: StoreRef = { ...settings.jvmTruststore, label: 'JDK default keystore (none)', written: '', path: null, passwordUnknown: 'the JDK client presents no key', absent: true };
-    return { ...settings.sender, source: 'jdk', truststore: settings.jvmTruststore, keystore: none, hostnameVerifier: { name: 'JDK' } };
-  }
-  return contextFor(settings, url.host, url.port);
+  if (url.kind === 'call') return contextFor(settings, url.host, url.port);
+  // Neither client reads the sender's HttpsProtocols: the JDK's default versions apply.
+  const jdkVersions = { versions: [...JDK_CLIENT_VERSIONS], protocolsWritten: undefined };
+  if (url.kind === 'oauth-token') return { ...contextByKey(settings, `${url.host}:${url.portWritten ?? -1}`), ...jdkVersions, hostnameVerifier: { name: 'AllowAll' } };
+  const none = absentStore('JDK default keystore (none)', 'the JDK client presents no key', settings.jvmTruststore);
+  return { ...settings.sender, ...jdkVersions, source: 'jdk', truststore: settings.jvmTruststore, keystore: none, hostnameVerifier: { name: 'JDK' } };
+}
+
+/** A store a context does not have (no key managers): it holds nothing, and a fix of it points at `near`'s place. */
+function absentStore(label: string, reason: string, near: StoreRef): StoreRef {
+  return { label, written: '', path: null, type: null, passwordUnknown: reason, configFile: near.configFile, configRange: near.configRange, absent: true };
 }
 
 /** The context for a profile key: its profile, else `*`'s, else the sender's. */
@@ -259,18 +264,9 @@ function contextByKey(settings: SenderTlsSettings, key: string): ClientTlsContex
     source: 'ssl-profile',
     profileServer: exact ? key : '*',
     ...(noValidateCert ? { noValidateCert: true as const } : {}),
-    // Without <TrustStore> the JVM's default trust applies, which MI points at [truststore] like the sender's;
-    // without <KeyStore> SSLContext.init gets no key managers: the server sees no client certificate.
-    truststore: profile.truststore ?? settings.sender.truststore,
-    keystore: profile.keystore ?? {
-      label: `SSL profile for ${key} keystore`,
-      written: '',
-      path: null,
-      type: null,
-      passwordUnknown: 'the SSL profile names no KeyStore',
-      configFile: profile.truststore?.configFile ?? settings.sender.keystore.configFile,
-      configRange: profile.truststore?.configRange ?? settings.sender.keystore.configRange,
-      absent: true,
-    },
+    // Without <TrustStore> SSLContext.init gets no trust managers, so the JVM's default trust applies, judged as
+    // [truststore]; without <KeyStore> it gets no key managers: the server sees no client certificate.
+    truststore: profile.truststore ?? settings.jvmTruststore,
+    keystore: profile.keystore ?? absentStore(`SSL profile for ${key} keystore`, 'the SSL profile names no KeyStore', profile.truststore ?? settings.sender.keystore),
   };
 }

@@ -4,12 +4,13 @@
  * environment or `.env`, as `${configs.*}` resolve) is a certificate file. MI's ConfigDeployer imports that file
  * into the sender's truststore under the configurable's name, so a server it issued is trusted at run time.
  */
-import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { readBoundedFile } from '../io/boundedRead';
 import { decodeCertificates } from '../keystore';
 import { parseKeyValueLines } from '../artifacts/findArtifacts';
 import type { PlaceholderLookup } from '../artifacts/synapseUrls';
 import type { MiWorkspace } from '../workspace/discover';
+import { isInside } from '../workspace/resolvePath';
 import type { TrustAnchor } from './certPath';
 
 /** Where an MI 4.x project declares its configurables. */
@@ -19,20 +20,16 @@ const MAX_BYTES = 256 * 1024;
 /** Real projects declare a handful; a hostile file does not make the map read thousands of files. */
 const MAX_CERTS = 32;
 
-async function readBounded(file: string): Promise<Buffer | null> {
-  try {
-    const st = await fsp.stat(file);
-    if (!st.isFile() || st.size > MAX_BYTES) return null;
-    return await fsp.readFile(file);
-  } catch {
-    return null;
-  }
+/** Where the map may read: not outside `workspaceFolder` when `readOutside` is false (an untrusted workspace). */
+export interface ReadScope {
+  readonly readOutside?: boolean;
+  readonly workspaceFolder?: string;
 }
 
 /** The certificates the project's `cert` configurables name, as trust anchors aliased by the configurable's name. */
-export async function deployedCertificates(ws: MiWorkspace, lookup: PlaceholderLookup): Promise<TrustAnchor[]> {
+export async function deployedCertificates(ws: MiWorkspace, lookup: PlaceholderLookup, scope: ReadScope = {}): Promise<TrustAnchor[]> {
   if (ws.kind !== 'project') return [];
-  const text = await readBounded(path.join(ws.root, ...CONFIG_PROPERTIES));
+  const text = await readBoundedFile(path.join(ws.root, ...CONFIG_PROPERTIES), MAX_BYTES);
   if (text === null) return [];
   const names = [...parseKeyValueLines(text.toString('utf8'))].filter(([, type]) => type.trim().toLowerCase() === 'cert').map(([name]) => name);
   const out: TrustAnchor[] = [];
@@ -40,7 +37,9 @@ export async function deployedCertificates(ws: MiWorkspace, lookup: PlaceholderL
     const value = lookup('configs', name);
     if (!value) continue;
     // A relative path is MI_HOME's; in a project the nearest stand-in is the project itself.
-    const bytes = await readBounded(path.resolve(ws.root, value));
+    const file = path.resolve(ws.root, value);
+    if (scope.readOutside === false && !isInside(scope.workspaceFolder ?? ws.root, file)) continue;
+    const bytes = await readBoundedFile(file, MAX_BYTES);
     if (bytes === null) continue;
     try {
       const [der] = decodeCertificates(bytes);

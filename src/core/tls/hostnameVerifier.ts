@@ -20,7 +20,7 @@ import { x509Of } from './certPath';
 
 /**
  * The verifiers Synapse has, and `JDK`: the check of the JDK's own HttpsURLConnection (RFC 2818 as
- * sun.security.util.HostnameChecker does it: the URL's host as written, a wildcard for one label, an IP
+ * sun.security.util.HostnameChecker does it: the URL's host as written, wildcards within labels, an IP
  * address only against IP SANs), which MI's deployment-time WSDL fetches get.
  */
 export type HostnameVerifierName = 'Default' | 'DefaultAndLocalhost' | 'Strict' | 'AllowAll' | 'JDK';
@@ -119,13 +119,55 @@ function dots(s: string): number {
   return s.split('.').length - 1;
 }
 
-/** Why `host` fails the verifier for these identities, or null when it passes. */
-function mismatch(host: string, ids: CertificateIdentities, strict: boolean): string | null {
+/** How a host is compared with one name of the certificate. */
+type Matcher = (host: string, identity: string) => boolean;
+
+/**
+ * sun.security.util.HostnameChecker for TLS (JDK 17, private CAs): as many labels as the host, each matched by
+ * its own glob (`*` within a label); never a lone `*` nor a wildcard in the last label.
+ */
+function jdkMatches(host: string, identity: string): boolean {
+  const h = host.toLowerCase();
+  const id = identity.toLowerCase();
+  if (!id.includes('*')) return h === id;
+  // The JDK first checks the name is a valid SNI host name (253 characters at most): that also bounds the globs.
+  if (id.length > 253 || h.length > 253 || id === '*' || id === '*.' || id.indexOf('.', id.lastIndexOf('*')) < 0) return false;
+  const hostLabels = h.split('.');
+  const idLabels = id.split('.');
+  return hostLabels.length === idLabels.length && idLabels.every((label, i) => globMatches(hostLabels[i], label));
+}
+
+/** Whether `text` matches `pattern`, where `*` stands for any run of characters (one backtrack point: at most length × length steps). */
+function globMatches(text: string, pattern: string): boolean {
+  let t = 0;
+  let p = 0;
+  let star = -1;
+  let mark = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] === text[t]) {
+      t++;
+      p++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
+
+/** Why `host` fails `match` for these identities (SANs of the host's kind first, the CN only without them), or null. */
+function mismatch(host: string, ids: CertificateIdentities, match: Matcher): string | null {
   const ip = isIP(host) !== 0;
   const sans = ip ? ids.ips : ids.dns;
   const h = ip ? canonicalIp(host) : host;
-  if (sans.length) return sans.some((s) => matchIdentity(h, s, strict)) ? null : `${host} is not among the ${ip ? 'IP addresses' : 'DNS names'} of the certificate's subject alternative names (${sans.join(', ')})`;
-  if (ids.cn !== undefined) return matchIdentity(h, canonicalIp(ids.cn), strict) ? null : `the certificate has no ${ip ? 'IP' : 'DNS'} subject alternative name and its CN ${ids.cn} is not ${host}`;
+  if (sans.length) return sans.some((s) => match(h, s)) ? null : `${host} is not among the ${ip ? 'IP addresses' : 'DNS names'} of the certificate's subject alternative names (${sans.join(', ')})`;
+  if (ids.cn !== undefined) return match(h, canonicalIp(ids.cn)) ? null : `the certificate has no ${ip ? 'IP' : 'DNS'} subject alternative name and its CN ${ids.cn} is not ${host}`;
   return 'the certificate has neither a CN nor a subject alternative name';
 }
 
@@ -135,7 +177,7 @@ export function verifyHostname(setting: HostnameVerifierSetting, host: string, l
   const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   if (setting.name === 'JDK') {
     const ids = identitiesOf(leaf);
-    const reason = isIP(h) !== 0 && ids.ips.length === 0 ? `the certificate has no IP subject alternative name, which the JDK requires for ${host}` : mismatch(h, ids, true);
+    const reason = isIP(h) !== 0 && ids.ips.length === 0 ? `the certificate has no IP subject alternative name, which the JDK requires for ${host}` : mismatch(h, ids, jdkMatches);
     return reason === null ? { ok: true } : { ok: false, reason };
   }
   const loopback = h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
@@ -144,10 +186,11 @@ export function verifyHostname(setting: HostnameVerifierSetting, host: string, l
   if (setting.name === 'DefaultAndLocalhost' && LOCALHOSTS.has(checked)) return { ok: true };
   const ids = identitiesOf(leaf);
   const strict = setting.name === 'Strict';
-  const reason = mismatch(checked, ids, strict);
+  const match: Matcher = (x, id) => matchIdentity(x, id, strict);
+  const reason = mismatch(checked, ids, match);
   if (reason === null) return { ok: true };
   // An address without a reverse name in MI's network is checked as the address itself.
-  if (loopback && mismatch(h, ids, strict) === null) return { ok: true };
+  if (loopback && mismatch(h, ids, match) === null) return { ok: true };
   if (isIP(h) !== 0 && !loopback) return { ok: false, reason: `${reason}, unless ${h} resolves back (reverse DNS) in MI's network to a name the certificate holds: MI checks that name when there is one` };
   return { ok: false, reason };
 }

@@ -21,6 +21,7 @@ import { contextFor, profileKey, senderTlsSettings, sslProfilesCandidates, store
 import { DEFAULT_PROFILES_PATH, sslProfileChange, type ProfileStore } from './sslProfileFix';
 import { issuedByOneOf, type ServerObservation } from './verdict';
 import { MAX_SSL_PROFILE_BYTES } from '../workspace/sslProfiles';
+import { readBoundedText } from '../io/boundedRead';
 
 /** Where the fixes read from. */
 export interface TrustFixOptions {
@@ -43,16 +44,6 @@ interface Setting {
   readonly profiles: { readonly file: string; readonly written: string; readonly text: string | null };
 }
 
-async function readBounded(file: string, max: number): Promise<string | null> {
-  try {
-    const st = await fsp.stat(file);
-    if (!st.isFile() || st.size > max) return null;
-    return await fsp.readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 async function exists(file: string): Promise<boolean> {
   try {
     await fsp.stat(file);
@@ -63,9 +54,9 @@ async function exists(file: string): Promise<boolean> {
 }
 
 async function settingOf(ws: MiWorkspace, options: TrustFixOptions): Promise<Setting> {
-  const text = (await readBounded(ws.deploymentToml, 5 * 1024 * 1024)) ?? '';
+  const text = (await readBoundedText(ws.deploymentToml, 5 * 1024 * 1024)) ?? '';
   const doc = parseDeploymentToml(text, ws.deploymentToml);
-  const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readBounded(ws.dockerfile, 256 * 1024) : null;
+  const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readBoundedText(ws.dockerfile, 256 * 1024) : null;
   const config = buildEffectiveConfig(doc, ws, { env: options.env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] });
   const settings = await senderTlsSettings(config);
   const written = writtenValue(doc, 'transport.http.sender.ssl_profile.file_path')?.text;
@@ -75,7 +66,7 @@ async function settingOf(ws: MiWorkspace, options: TrustFixOptions): Promise<Set
     let found: Setting['profiles'] | undefined;
     for (const file of candidates) {
       if (!(await exists(file))) continue;
-      const t = await readBounded(file, MAX_SSL_PROFILE_BYTES);
+      const t = await readBoundedText(file, MAX_SSL_PROFILE_BYTES);
       if (t === null) throw new InvalidInputError(`The SSL profiles file ${file} cannot be read or is over 1 MiB.`);
       found = { file, written, text: t };
       break;

@@ -5,7 +5,6 @@
  * again (only hosts the artifacts name, each with a timeout, a few at a time).
  */
 import { X509Certificate } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
 import type { Range } from '../problem';
 import { parseDeploymentToml } from '../config/parse';
 import type { Keystore } from '../keystore';
@@ -23,6 +22,7 @@ import { deployedCertificates } from './deployedCertificates';
 import { contextForUrl, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
 import { observeServer, type CandidateKey } from './observe';
 import { clientKeyEntries, evaluateConnection, FAILING_VERDICTS, type ServerObservation, type Verdict } from './verdict';
+import { readBoundedText } from '../io/boundedRead';
 
 /** A certificate as the map shows it. */
 export interface ChainCertificate {
@@ -168,16 +168,16 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
   const cache = options.cache ?? defaultKeystoreCache.session();
   const now = options.now ?? new Date();
   const notes: string[] = [];
-  const text = options.configText ?? (await readTextOrNull(ws.deploymentToml)) ?? '';
+  const text = options.configText ?? (await readBoundedText(ws.deploymentToml, 5 * 1024 * 1024)) ?? '';
   const doc = parseDeploymentToml(text, ws.deploymentToml);
-  const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readTextOrNull(ws.dockerfile) : null;
+  const dockerfile = ws.kind === 'project' && ws.dockerfile ? await readBoundedText(ws.dockerfile, 5 * 1024 * 1024) : null;
   const resolve: ResolveOptions = { env, secretPasswords: options.secretPasswords, dockerCopies: dockerfile ? readDockerCopies(dockerfile) : [] };
   const config = buildEffectiveConfig(doc, ws, resolve);
   const settings = await senderTlsSettings(config);
   notes.push(...settings.notes);
   const lookup = await placeholderLookup(ws, env);
   const scan = await scanArtifacts(ws, lookup);
-  const deployed = await deployedCertificates(ws, lookup);
+  const deployed = await deployedCertificates(ws, lookup, options);
   for (const s of scan.skipped) notes.push(`${s.file} was not read: ${s.reason}.`);
 
   // Stores are read once per context.
@@ -239,16 +239,6 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
       ...(r.missingCa ? { missingCa: r.missingCa } : {}),
       ...(r.trustCandidate ? { trustCandidate: r.trustCandidate } : {}),
     };
-  }
-}
-
-async function readTextOrNull(file: string): Promise<string | null> {
-  try {
-    const st = await fsp.stat(file);
-    if (st.size > 5 * 1024 * 1024) return null;
-    return await fsp.readFile(file, 'utf8');
-  } catch {
-    return null;
   }
 }
 

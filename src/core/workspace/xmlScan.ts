@@ -14,14 +14,19 @@ export interface XmlBlock {
 
 /** `xml` with each comment replaced by spaces (newlines kept, so offsets and lines stay); an unclosed one blanks to the end. */
 export function blankComments(xml: string): string {
+  return blankBetween(xml, '<!--', '-->');
+}
+
+/** `xml` with each span from `open` to `close` replaced by spaces (newlines kept), found with indexOf once over the text. */
+export function blankBetween(xml: string, open: string, close: string): string {
   const parts: string[] = [];
   let pos = 0;
   for (;;) {
-    const open = xml.indexOf('<!--', pos);
-    if (open < 0) break;
-    const close = xml.indexOf('-->', open + 4);
-    const end = close < 0 ? xml.length : close + 3;
-    parts.push(xml.slice(pos, open), xml.slice(open, end).replace(/[^\n]/g, ' '));
+    const at = xml.indexOf(open, pos);
+    if (at < 0) break;
+    const shut = xml.indexOf(close, at + open.length);
+    const end = shut < 0 ? xml.length : shut + close.length;
+    parts.push(xml.slice(pos, at), xml.slice(at, end).replace(/[^\n]/g, ' '));
     pos = end;
   }
   parts.push(xml.slice(pos));
@@ -29,7 +34,7 @@ export function blankComments(xml: string): string {
 }
 
 /** Whether the character after a tag name ends the name (`<profile>`, `<profile a="">`, not `<profiles>`). */
-function endsName(ch: string | undefined): boolean {
+export function endsName(ch: string | undefined): boolean {
   return ch === '>' || ch === '/' || ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 }
 

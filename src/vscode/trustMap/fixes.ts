@@ -38,6 +38,9 @@ export function trustFixActions(service: TrustMapService, doc: vscode.TextDocume
       actions.push(action);
     };
     const server = { workspace: map.workspace.root, host: conn.host, port: conn.port };
+    // The profile fixes write the host:port the HTTPS sender looks up: a WSDL fetch (the JDK's own client) reads no
+    // profile, and an OAuth token request looks one up by the URL's port as written (-1 without one).
+    const viaSender = conn.kind === undefined || conn.kind === 'call';
     if (conn.direction === 'inbound') {
       const names = [...new Set([conn.host, 'localhost'])].join(' and ');
       if (code === 'hostname-mismatch' && conn.keyAlias) add(`Renew MI's certificate with the missing SAN (same key, naming ${names})`, COMMANDS.renewListenerCertificate, { workspace: map.workspace.root }, true);
@@ -48,10 +51,9 @@ export function trustFixActions(service: TrustMapService, doc: vscode.TextDocume
       // came from the server: one that does not parse loses this fix, never the others.
       const info = describeCandidate(conn.trustCandidate);
       if (info) add(`Trust the issuing CA "${info.subject}" (SHA-256 ${info.sha256.slice(0, 23)}…)`, COMMANDS.trustIssuingCa, server, true);
-      // A WSDL is fetched by the JDK's own client at deployment: SSL profiles do not apply to it.
-      if (conn.kind !== 'wsdl') add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
+      if (viaSender) add(`Add an SSL profile for ${conn.host}:${conn.port} with its own truststore`, COMMANDS.addSslProfile, server);
     }
-    if (code === 'client-certificate-required' && conn.kind !== 'wsdl') {
+    if (code === 'client-certificate-required' && viaSender) {
       add(`Choose the client key for mutual TLS with ${conn.host}:${conn.port}…`, COMMANDS.chooseClientKey, server, true);
       add(`Add an SSL profile for ${conn.host}:${conn.port} with a client key it accepts`, COMMANDS.addSslProfile, server);
     }
