@@ -43,8 +43,10 @@ export const listCommand: CliCommand = {
     const text = await explained({ display: file, storePassword: password }, async () => {
       const [store, x509] = await Promise.all([load.store(), load.x509()]);
       const loaded = await store.loadKeystore(resolveIn(io, file), password.value, BLOCKING);
-      // OpenSSL and Windows write PKCS12 files under any password; Java 17 opens them only with a printable ASCII one.
-      javaRefusesPassword = loaded.store.format === 'PKCS12' && !/^[\x20-\x7e]*$/.test(password.value);
+      // OpenSSL and Windows write PKCS12 files under any password; Java 17 opens one only with a printable ASCII
+      // password when the file uses it (a MAC; a store without one needs none to load).
+      const { javaAcceptsPkcs12Password } = await load.keystore();
+      javaRefusesPassword = loaded.store.format === 'PKCS12' && loaded.store.integrity === 'verified' && !javaAcceptsPkcs12Password(password.value);
       const secrets = await describeSecrets(loaded.store, password.value, passwordFromFlags(args, io, 'key-password')?.value);
       if (json) return `${JSON.stringify(listKeystore(file, loaded.store, x509.describeCertificate, secrets), null, 2)}\n`;
       // The summary needs only expiry and fingerprint: skip the full description (names, extensions) of each certificate.

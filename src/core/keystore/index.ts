@@ -9,6 +9,7 @@ export * from './model';
 export * from './errors';
 export { detectFormat } from './detectFormat';
 export { decodeKeystore, describeSecretKey, encodeKeystore, findEntry, MI_STORE_TYPES, keyOpeningWork, openKey, openSecretKey } from './keystoreCodec';
+export { javaAcceptsPkcs12Password } from './pkcs12/pkcs12Keystore';
 export type { SecretKeyMaterial } from './secretKeyInfo';
 export * from './operations';
 export { generateKeyPair, type KeyAlgorithm, type KeyGenOptions, type NamedCurve } from './keygen';

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { findEntry, openKey, openSecretKey } from './keystoreCodec';
 import { secretKeyAlgorithmOid } from './secretKeyInfo';
+import { javaAcceptsPkcs12Password } from './pkcs12/pkcs12Keystore';
 import { namesMatch } from './x509/distinguishedName';
 import {
   AliasExistsError,
@@ -39,8 +40,8 @@ export function checkNewPassword(format: KeystoreFormat, password: string, what 
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new InvalidPasswordError(`The ${what} is too short: keytool requires at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
-  if (format === 'PKCS12' && !/^[\x00-\x7f]*$/.test(password)) {
-    throw new InvalidPasswordError(`The ${what} must be ASCII for a PKCS12 keystore: Java refuses other characters.`);
+  if (format === 'PKCS12' && !javaAcceptsPkcs12Password(password)) {
+    throw new InvalidPasswordError(`The ${what} must be printable ASCII for a PKCS12 keystore: Java 17 refuses other characters.`);
   }
 }
 
@@ -415,6 +416,29 @@ export async function changeStorePassword(store: Keystore, oldPassword: string, 
     }
   }
   return { ...store, integrity: 'verified', entries };
+}
+
+/**
+ * The store password changed, and for JKS/JCEKS the keys that opened with the old store password follow it to the
+ * new one: MI opens its keys with key_password, which its stores keep equal to the store password, so a key left
+ * behind breaks MI (keytool -storepasswd leaves them). `kept` names the keys with a password of their own.
+ */
+export async function changeStorePasswordWithKeys(store: Keystore, oldPassword: string, newPassword: string): Promise<{ store: Keystore; followed: string[]; kept: string[] }> {
+  let current = await changeStorePassword(store, oldPassword, newPassword);
+  const followed: string[] = [];
+  const kept: string[] = [];
+  if (store.format === 'PKCS12') return { store: current, followed, kept };
+  for (const entry of store.entries) {
+    if (entry.kind !== 'private-key') continue;
+    try {
+      current = await changeKeyPassword(current, entry.alias, oldPassword, newPassword);
+      followed.push(entry.alias);
+    } catch (err) {
+      if (!(err instanceof WrongKeyPasswordError)) throw err;
+      kept.push(entry.alias);
+    }
+  }
+  return { store: current, followed, kept };
 }
 
 /**

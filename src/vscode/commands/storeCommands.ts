@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { statSnapshot } from '../../core/io/safeFileWrite';
 import { WrongKeyPasswordError } from '../../core/keystore';
 import type { Keystore, KeystoreFormat } from '../../core/keystore';
-import { changeKeyPassword, changeStorePassword, convert } from '../../core/keystore';
+import { changeKeyPassword, changeStorePasswordWithKeys, convert } from '../../core/keystore';
 import { updatePasswordInConfig } from '../configWriter';
 import type { Deps } from '../deps';
 import { PlainSentenceError } from '../errorMessages';
@@ -40,26 +40,6 @@ export interface ConvertKeystoreOptions {
   readonly out: string;
   readonly type: KeystoreFormat;
   readonly password: string;
-}
-
-/**
- * For JKS/JCEKS, keys whose password equals the old store password follow it to the new one: MI reads
- * the primary key with the store password, so leaving them behind would break it.
- */
-async function followKeyPasswords(store: Keystore, oldPassword: string, newPassword: string): Promise<{ store: Keystore; kept: string[] }> {
-  if (store.format === 'PKCS12') return { store, kept: [] };
-  let current = store;
-  const kept: string[] = [];
-  for (const entry of store.entries) {
-    if (entry.kind !== 'private-key') continue;
-    try {
-      current = await changeKeyPassword(current, entry.alias, oldPassword, newPassword);
-    } catch (err) {
-      if (!(err instanceof WrongKeyPasswordError)) throw err;
-      kept.push(entry.alias);
-    }
-  }
-  return { store: current, kept };
 }
 
 /** Asks for a new password twice, checking keytool's rules. */
@@ -118,8 +98,7 @@ export function register(context: vscode.ExtensionContext, deps: Deps): void {
           const newPassword = await need(inv, 'newPassword', o.newPassword, () => askNewPasswordTwice(loaded.store.format, 'New store password'));
           await confirm(inv, `Change the password of ${path.basename(keystore)}? Every place that opens it with the old password stops working until updated.`, 'Change Password');
           const changed = await withProgress('Changing the password…', async () => {
-            const base = await changeStorePassword(loaded.store, password, newPassword);
-            const followed = await followKeyPasswords(base, password, newPassword);
+            const followed = await changeStorePasswordWithKeys(loaded.store, password, newPassword);
             await saveStore(keystore, followed.store, newPassword, loaded.snapshot);
             return followed;
           });

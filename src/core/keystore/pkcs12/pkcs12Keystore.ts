@@ -576,8 +576,13 @@ function looksLikePrivateKeyInfo(plain: Buffer): boolean {
 // Encoding
 
 /** Java 17 refuses PKCS12 passwords outside printable ASCII (com.sun.crypto.provider.PBEKey: "Password is not ASCII"). */
+/** Whether Java 17 opens a PKCS12 with this password: javax.crypto's PBEKey takes printable ASCII only. */
+export function javaAcceptsPkcs12Password(password: string): boolean {
+  return /^[\x20-\x7e]*$/.test(password);
+}
+
 function checkPassword(password: string): void {
-  if (!/^[\x20-\x7e]*$/.test(password)) {
+  if (!javaAcceptsPkcs12Password(password)) {
     throw new InvalidPasswordError('PKCS12 passwords must be printable ASCII: Java 17 refuses other characters.');
   }
 }
