@@ -136,10 +136,17 @@ describe('keystore operations', () => {
       await assert.rejects(importCaReply(store, 'pending', 'changeit', pem('pending-signed.pem')), IncompleteChainError);
     });
 
-    it('refuses a reply holding a certificate that does not chain from the key, as keytool does', async () => {
+    it('reads a reply as keytool does: a certificate given twice counts once; an unrelated one is refused', async () => {
       const store = await load('jks-pending.jks');
-      const reply = [...pem('pending-signed.pem'), ...pem('server-selfsigned.pem')];
-      await assert.rejects(importCaReply(store, 'pending', 'changeit', reply), (e: unknown) => e instanceof InvalidInputError && /do not chain from the key/.test(e.message));
+      const [leaf, ca, stranger] = [pem('pending-signed.pem')[0], pem('ca.pem')[0], pem('server-selfsigned.pem')[0]];
+      const chain = keyEntry(await importCaReply(store, 'pending', 'changeit', [leaf, ca, leaf, ca]), 'pending').chain.map(sha);
+      assert.deepEqual(chain, [sha(leaf), sha(ca)]);
+      await assert.rejects(importCaReply(store, 'pending', 'changeit', [leaf, stranger]), (e: unknown) => e instanceof InvalidInputError && /do not chain from the key/.test(e.message));
+    });
+
+    it('refuses to trust a certificate under a key entry\'s alias, pointing at the CA reply instead of deleting the key', async () => {
+      const store = await load('jks-pending.jks');
+      assert.throws(() => importTrustedCertificate(store, 'pending', pem('pending-signed.pem')[0]), (e: unknown) => e instanceof InvalidInputError && /is a key entry: install the certificate as its CA reply/.test(e.message));
     });
 
     it('refuses a reply for another key with KeyMismatchError', async () => {

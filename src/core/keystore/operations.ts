@@ -183,6 +183,10 @@ export function importTrustedCertificate(
   options: { now?: () => Date } = {},
 ): ImportCertResult {
   const name = normalizeAlias(store.format, alias);
+  if (findEntry(store, name)?.kind === 'private-key') {
+    // keytool -importcert onto a key's alias installs a CA reply; "delete it first" would delete the key.
+    throw new InvalidInputError(`Alias "${name}" is a key entry: install the certificate as its CA reply (import-reply), or trust it under another alias.`);
+  }
   refuseExisting(store, name);
   // Parse it now so garbage is refused here rather than written into the store.
   describeCertificate(der);
@@ -244,7 +248,15 @@ export async function importCaReply(
     // keytool: "Certificate reply and certificate in keystore are identical".
     throw new InvalidInputError(`The CA reply is the certificate alias "${entry.alias}" already holds; nothing to import.`);
   }
-  const rest = replyCerts.filter((c) => c !== leaf);
+  // keytool puts the reply in a set first: a certificate given twice (the leaf, an intermediate) counts once.
+  const seen = new Set([certId(leaf)]);
+  const rest: Uint8Array[] = [];
+  for (const c of replyCerts) {
+    const id = certId(c);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    rest.push(c);
+  }
   const chain = rest.length > 0 ? replyChain(leaf, rest, trustedCertificates(store)) : completeChain(leaf, [], trustedCertificates(store));
   const updated: PrivateKeyEntry = { ...entry, chain, created: clock(options.now) };
   return withEntry(store, updated, entry);
@@ -259,6 +271,11 @@ export async function importCaReply(
  */
 function replyChain(leaf: Uint8Array, rest: readonly Uint8Array[], trusted: readonly Uint8Array[]): Uint8Array[] {
   const chain = orderPartialChain(leaf, rest);
+  // keytool's ordering loop does not check that the last certificate issued the one below it: a spare copy of
+  // the top's issuer (a root beside its cross-signed twin) goes on top. An unrelated one is refused below.
+  const loose = rest.filter((c) => !chain.includes(c));
+  const top = chain[chain.length - 1];
+  if (loose.length === 1 && !isIssuedBy(top, top) && sameName(issuerOf(top), subjectOf(loose[0]))) chain.push(loose[0]);
   if (chain.length !== rest.length + 1) {
     const loose = rest.filter((c) => !chain.includes(c)).map((c) => describeCertificate(c).subject);
     throw new InvalidInputError(`The CA reply holds certificates that do not chain from the key's certificate (${loose.join('; ')}); keytool refuses it as an incomplete chain.`);
@@ -273,6 +290,21 @@ function replyChain(leaf: Uint8Array, rest: readonly Uint8Array[], trusted: read
     current = issuer;
   }
   return chain;
+}
+
+/** The DER issuer and subject Names of a certificate. */
+function issuerOf(der: Uint8Array): Uint8Array {
+  const { issuer } = parseCertificate(der);
+  return der.subarray(issuer.start, issuer.end);
+}
+
+function subjectOf(der: Uint8Array): Uint8Array {
+  const { subject } = parseCertificate(der);
+  return der.subarray(subject.start, subject.end);
+}
+
+function sameName(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a).equals(Buffer.from(b));
 }
 
 /**
