@@ -45,7 +45,8 @@ export const generateCommand: CliCommand = {
     if (keyAlg !== 'RSA' && keyAlg !== 'EC') throw new UsageError(`--key-alg must be RSA or EC, not "${keyAlg}"`);
     const keySize = intOption(args, 'key-size', 1, 65536);
     if (keySize !== undefined && keyAlg !== 'RSA') throw new UsageError('--key-size applies to RSA keys; use --curve for EC');
-    if (keySize !== undefined && ![2048, 3072, 4096].includes(keySize)) throw new UsageError(`--key-size must be 2048, 3072 or 4096, not ${keySize}`);
+    const { RSA_KEY_SIZES } = await load.keystore();
+    if (keySize !== undefined && !RSA_KEY_SIZES.includes(keySize)) throw new UsageError(`--key-size must be ${RSA_KEY_SIZES.join(', ').replace(/, (\d+)$/, ' or $1')}, not ${keySize}`);
     const curveArg = stringOption(args, 'curve');
     if (curveArg !== undefined && keyAlg !== 'EC') throw new UsageError('--curve applies to EC keys (add --key-alg EC)');
     const curve = curveArg === undefined ? undefined : curveArg.toUpperCase().replace(/^SECP256R1$/, 'P-256').replace(/^SECP384R1$/, 'P-384');

@@ -12,7 +12,7 @@ export { decodeKeystore, describeSecretKey, encodeKeystore, findEntry, MI_STORE_
 export { javaAcceptsPkcs12Password } from './pkcs12/pkcs12Keystore';
 export type { SecretKeyMaterial } from './secretKeyInfo';
 export * from './operations';
-export { generateKeyPair, type KeyAlgorithm, type KeyGenOptions, type NamedCurve } from './keygen';
+export { generateKeyPair, RSA_KEY_SIZES, type KeyAlgorithm, type KeyGenOptions, type NamedCurve } from './keygen';
 export {
   certificateNotAfter,
   certificatesMatchKey,

@@ -18,7 +18,8 @@ export interface KeyGenOptions {
   readonly curve?: NamedCurve;
 }
 
-const RSA_SIZES = [2048, 3072, 4096];
+/** The RSA sizes generated: keytool's 2048 default and the larger ones clients accept. */
+export const RSA_KEY_SIZES: readonly number[] = [2048, 3072, 4096];
 
 /** Generates a key pair; resolves to the private key as PKCS#8 DER and the public key as SubjectPublicKeyInfo DER. */
 export async function generateKeyPair(opts: KeyGenOptions): Promise<{ pkcs8: Uint8Array; spki: Uint8Array }> {
@@ -33,7 +34,7 @@ export async function generateKeyPair(opts: KeyGenOptions): Promise<{ pkcs8: Uin
     };
   if (opts.keyAlgorithm === 'RSA') {
     const size = opts.keySize ?? 2048;
-    if (!RSA_SIZES.includes(size)) throw new InvalidInputError(`RSA key size must be 2048, 3072 or 4096 bits, not ${size}.`);
+    if (!RSA_KEY_SIZES.includes(size)) throw new InvalidInputError(`RSA key size must be 2048, 3072 or 4096 bits, not ${size}.`);
     return new Promise((resolve, reject) =>
       nodeGenerateKeyPair('rsa', { modulusLength: size, publicExponent: 0x10001, ...encodings }, done(resolve, reject)),
     );

@@ -341,15 +341,15 @@ export async function createCsrFor(
   const pkcs8 = await openKey(entry, keyPassword);
   const leaf = entry.chain[0];
   const info = describeCertificate(leaf);
-  // The leaf's names a request can carry; kinds --san cannot write (a directory name, an otherName) are left out.
-  const san = options.san ?? info.subjectAltNames.map(sanFromKeytoolPrint).filter((n) => /^(?:dns|ip|uri|email):/.test(n));
-  const { subject } = parseCertificate(leaf);
+  const { subject, extensions } = parseCertificate(leaf);
+  // Without --san the leaf's own names are requested, byte for byte (whatever their kinds and spelling).
+  const leafSan = extensions.get('2.5.29.17')?.value;
   return createCsr({
     pkcs8,
     dname: info.subject,
     // The subject's bytes as the certificate holds them (string types included), as keytool -certreq copies them.
     subjectDer: leaf.subarray(subject.start, subject.end),
-    san: san.length > 0 ? [...san] : undefined,
+    ...(options.san ? { san: [...options.san] } : leafSan ? { sanDer: leaf.subarray(leafSan.vStart, leafSan.end) } : {}),
     // keytool -certreq signs with the key's default algorithm, not the one of the self-signed leaf.
     signatureAlgorithm: options.signatureAlgorithm,
   });

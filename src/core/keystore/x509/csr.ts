@@ -21,6 +21,8 @@ export interface CsrOptions {
   readonly subjectDer?: Uint8Array;
   /** `dns:x` / `ip:y` entries requested as SubjectAltName. */
   readonly san?: readonly string[];
+  /** A SubjectAltName's GeneralNames as DER, requested byte for byte (a certificate's own), instead of `san`. */
+  readonly sanDer?: Uint8Array;
   readonly signatureAlgorithm?: SignatureAlgorithm;
 }
 
@@ -28,7 +30,8 @@ export interface CsrOptions {
 export function createCsr(opts: CsrOptions): Uint8Array {
   const signer = loadSigner(opts.pkcs8, opts.signatureAlgorithm);
   const exts = [extension('2.5.29.14', false, prim(TAG.OCTET_STRING, keyIdentifier(signer.spki)))];
-  if (opts.san && opts.san.length > 0) exts.push(extension('2.5.29.17', false, encodeSubjectAltNames(opts.san)));
+  if (opts.sanDer) exts.push(extension('2.5.29.17', false, rawAsn1(opts.sanDer)));
+  else if (opts.san && opts.san.length > 0) exts.push(extension('2.5.29.17', false, encodeSubjectAltNames(opts.san)));
   const info = seq([
     smallInteger(0),
     opts.subjectDer ? rawAsn1(opts.subjectDer) : encodeName(parseDistinguishedName(opts.dname)),

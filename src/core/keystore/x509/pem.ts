@@ -85,12 +85,12 @@ function berPkcs7Certificates(der: Uint8Array): Uint8Array[] | null {
     .map((n) => fromForgeAsn1(n));
 }
 
-/** Splits concatenated DER elements; null when the bytes are not a clean sequence of DER SEQUENCEs. */
 /** Whitespace or zero bytes only. */
 function isPadding(rest: Uint8Array): boolean {
   return rest.every((b) => b === 0x00 || b === 0x0a || b === 0x0d || b === 0x20 || b === 0x09);
 }
 
+/** Splits concatenated DER elements (padding after the last ignored); null when they are not DER SEQUENCEs. */
 function derElements(der: Uint8Array): Uint8Array[] | null {
   const out: Uint8Array[] = [];
   let off = 0;
