@@ -287,6 +287,38 @@ describe('trust map engine (openssl PKI, keytool truststore)', function () {
     });
   });
 
+  // WSO2's "HTTPS Inbound Endpoint": a listener of its own, serving the key of its <KeyStore>.
+  describe('HTTPS inbound endpoints', () => {
+    it('judges the key each one serves: expired, valid, or a store that cannot be read', async () => {
+      const p12 = (name: string, id: Identity, chainFile?: string) => {
+        const out = path.join(tmp, `${name}.p12`);
+        openssl(['pkcs12', '-export', '-inkey', id.key, '-in', id.cert, ...(chainFile ? ['-certfile', chainFile] : []), '-name', name, '-out', out, '-passout', 'pass:inboundpw'], tmp);
+        return out;
+      };
+      const endpoint = (name: string, store: string, password = 'inboundpw') =>
+        `<inboundEndpoint name="${name}" protocol="https" suspend="false" sequence="In" onError="fault" xmlns="http://ws.apache.org/ns/synapse"><parameters>
+  <parameter name="inbound.http.port">8085</parameter>
+  <parameter name="keystore"><KeyStore><Location>${store}</Location><Type>PKCS12</Type><Password>${password}</Password><KeyPassword>${password}</KeyPassword></KeyStore></parameter>
+</parameters></inboundEndpoint>`;
+      const ws = writeMiProject(path.join(tmp, 'inbounds'), {
+        toml: tomlFor({ truststore: pki.truststore, keystore: pki.clientKeystore, keyAlias: 'client' }),
+        artifacts: {
+          'inbound-endpoints/Expired.xml': endpoint('Expired', p12('expired-in', pki.leaves.expired, pki.intermediate.cert)),
+          'inbound-endpoints/Good.xml': endpoint('Good', p12('good-in', pki.leaves.good, pki.intermediate.cert)),
+          'inbound-endpoints/Wrong.xml': endpoint('Wrong', path.join(tmp, 'good-in.p12'), 'not-the-password'),
+          'inbound-endpoints/Plain.xml': '<inboundEndpoint name="Plain" protocol="http"><parameters><parameter name="inbound.http.port">8086</parameter></parameters></inboundEndpoint>',
+        },
+      });
+      const map = await buildTrustMap(ws, { env: {}, cache: new KeystoreCache(), now: now() });
+      const actual = map.connections.filter((c) => c.artifact.startsWith('inboundEndpoint')).map((c) => [c.artifact, c.port, c.verdict]);
+      assert.deepEqual(actual, [
+        ['inboundEndpoint Expired', 8085, 'expired'],
+        ['inboundEndpoint Good', 8085, 'trusted'],
+        ['inboundEndpoint Wrong', 8085, 'not-checked'],
+      ]);
+    });
+  });
+
   describe('mi-keystores tls', () => {
     let dir: string;
     let servers: { port: number; close: () => Promise<void> }[];

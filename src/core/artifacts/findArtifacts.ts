@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { MiWorkspace } from '../workspace/discover';
 import { findSynapseUrls, type ArtifactUrl, type PlaceholderLookup } from './synapseUrls';
 import { readZipEntries } from './zipReader';
+import { findHttpsInbounds, type HttpsInbound } from './inboundEndpoints';
 import { readBoundedText } from '../io/boundedRead';
 
 /** A URL with the file it is written in (`x.car!/folder/ep.xml` for a file inside a Carbon application). */
@@ -26,9 +27,16 @@ export interface ScanLimits {
   readonly maxCarBytes?: number;
 }
 
+/** An HTTPS inbound endpoint with the file it is written in. */
+export interface LocatedInbound extends HttpsInbound {
+  readonly file: string;
+}
+
 /** What a scan found. */
 export interface ArtifactScan {
   readonly urls: LocatedUrl[];
+  /** HTTPS inbound endpoints: listeners of their own, each serving a key. */
+  readonly inbounds: LocatedInbound[];
   /** Files that were too large or unreadable, with the reason. */
   readonly skipped: { readonly file: string; readonly reason: string }[];
   readonly filesRead: number;
@@ -134,6 +142,7 @@ export async function scanArtifacts(ws: MiWorkspace, lookup: PlaceholderLookup, 
   const maxXml = limits.maxXmlBytes ?? 2 * 1024 * 1024;
   const maxCar = limits.maxCarBytes ?? 64 * 1024 * 1024;
   const urls: LocatedUrl[] = [];
+  const inbounds: LocatedInbound[] = [];
   const skipped: { file: string; reason: string }[] = [];
   let filesRead = 0;
   const files: string[] = [];
@@ -148,6 +157,7 @@ export async function scanArtifacts(ws: MiWorkspace, lookup: PlaceholderLookup, 
     }
     filesRead++;
     for (const u of findSynapseUrls(r.text, lookup)) urls.push({ ...u, file });
+    for (const ib of findHttpsInbounds(r.text)) inbounds.push({ ...ib, file });
   });
   for (const car of await carbonApps(ws)) {
     try {
@@ -163,13 +173,15 @@ export async function scanArtifacts(ws: MiWorkspace, lookup: PlaceholderLookup, 
       for (const e of entries) {
         filesRead++;
         const file = `${car}!/${e.name}`;
-        for (const u of findSynapseUrls(Buffer.from(e.data).toString('utf8'), lookup)) urls.push({ ...u, file });
+        const xml = Buffer.from(e.data).toString('utf8');
+        for (const u of findSynapseUrls(xml, lookup)) urls.push({ ...u, file });
+        for (const ib of findHttpsInbounds(xml)) inbounds.push({ ...ib, file });
       }
     } catch (err) {
       skipped.push({ file: car, reason: err instanceof Error ? err.message : String(err) });
     }
   }
-  return { urls, skipped, filesRead };
+  return { urls, inbounds, skipped, filesRead };
 }
 
 /**

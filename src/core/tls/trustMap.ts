@@ -10,13 +10,13 @@ import { parseDeploymentToml } from '../config/parse';
 import type { Keystore } from '../keystore';
 import { describeCertificate } from '../keystore';
 import { encodePem } from '../keystore';
-import { scanArtifacts, placeholderLookup, mapLimited, type LocatedUrl } from '../artifacts/findArtifacts';
+import { scanArtifacts, placeholderLookup, mapLimited, type LocatedInbound, type LocatedUrl } from '../artifacts/findArtifacts';
 import type { UrlKind } from '../artifacts/synapseUrls';
 import type { MiWorkspace } from '../workspace/discover';
 import { buildEffectiveConfig, resolveReferences, storeById, type EffectiveConfig, type ResolveOptions } from '../workspace/effectiveConfig';
 import { defaultKeystoreCache, type KeystoreReader } from '../workspace/keystoreCache';
 import { readDockerCopies } from '../workspace/project';
-import { isInside } from '../workspace/resolvePath';
+import { isInside, resolveStorePath } from '../workspace/resolvePath';
 import { trustAnchorsOf, type TrustAnchor } from './certPath';
 import { deployedCertificates } from './deployedCertificates';
 import { contextForUrl, senderTlsSettings, storeRef, writtenValue, type ClientTlsContext, type StoreRef } from './clientContext';
@@ -196,7 +196,9 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
   const verdicts = new Map<string, Promise<Pick<Connection, 'verdict' | 'message' | 'chain' | 'missingCa' | 'trustCandidate'>>>();
   const connections: Connection[] = [];
   for (const u of scan.urls) connections.push(await outbound(u));
-  connections.push(...(await inbound(config, resolve, cache, options, ws, now)));
+  const listener = await inbound(config, resolve, cache, options, ws, now);
+  connections.push(...listener);
+  connections.push(...(await inboundEndpoints(scan.inbounds, ws, listener[0]?.host ?? 'localhost', cache, options, now)));
   return { workspace: ws, connections, observations: made, notes };
 
   async function outbound(u: LocatedUrl): Promise<Connection> {
@@ -240,6 +242,68 @@ export async function buildTrustMap(ws: MiWorkspace, options: TrustMapOptions): 
       ...(r.trustCandidate ? { trustCandidate: r.trustCandidate } : {}),
     };
   }
+}
+
+/**
+ * What every client of a listener refuses in the key it serves, whatever name it connects by: a certificate out
+ * of its dates, extended key usages without serverAuth, or a CA-issued certificate sent without its chain.
+ */
+function servedKeyProblem(chainDer: readonly Uint8Array[], whose: string, now: Date): { verdict: Verdict; message: string } | null {
+  const info = describeCertificate(chainDer[0]);
+  if (now > new Date(info.notAfter)) return { verdict: 'expired', message: `${whose} certificate "${info.subject}" expired on ${info.notAfter}.` };
+  if (now < new Date(info.notBefore)) return { verdict: 'expired', message: `${whose} certificate "${info.subject}" is not valid before ${info.notBefore}.` };
+  const eku = new X509Certificate(chainDer[0]).keyUsage;
+  if (eku && eku.length && !eku.includes('1.3.6.1.5.5.7.3.1') && !eku.includes('2.5.29.37.0')) {
+    return { verdict: 'untrusted', message: `${whose} certificate "${info.subject}" lists extended key usages without serverAuth: clients refuse it.` };
+  }
+  if (!info.selfSigned && chainDer.length === 1) {
+    return { verdict: 'chain-incomplete', message: `${whose} key entry holds only its own certificate, issued by "${info.issuer}": import the CA reply with its intermediates.` };
+  }
+  return null;
+}
+
+/**
+ * HTTPS inbound endpoints (their own port and `<KeyStore>`): the served key judged as MI's listener's, without a
+ * host name (clients reach the endpoint by whatever name points at it).
+ */
+async function inboundEndpoints(inbounds: readonly LocatedInbound[], ws: MiWorkspace, hostname: string, cache: KeystoreReader, options: TrustMapOptions, now: Date): Promise<Connection[]> {
+  const out: Connection[] = [];
+  for (const ib of inbounds) {
+    const port = ib.port ?? 0;
+    const base = { file: ib.file, range: ib.range, url: `https://${hostname}:${port}`, host: hostname, port: ib.port, direction: 'inbound' as const, artifact: `inboundEndpoint ${ib.name}`, truststore: ib.keystore?.location ?? '', truststorePath: null, chain: [] };
+    if (!ib.keystore) {
+      out.push({ ...base, verdict: 'not-checked', message: 'The HTTPS inbound endpoint names no <KeyStore> in its keystore parameter.' });
+      continue;
+    }
+    const path = resolveStorePath(ws, ib.keystore.location).path;
+    const ref: StoreRef = {
+      label: `keystore of inbound endpoint ${ib.name}`,
+      written: ib.keystore.location,
+      path,
+      type: ib.keystore.type,
+      ...(ib.keystore.password !== undefined ? { password: ib.keystore.password } : { passwordUnknown: 'the endpoint names no password' }),
+      ...(ib.keystore.keyPassword !== undefined ? { keyPassword: ib.keystore.keyPassword } : {}),
+      configFile: ib.file,
+      configRange: ib.range,
+    };
+    const loaded = await loadStore(ref, cache, options, ws);
+    const withPath = { ...base, truststorePath: path };
+    if (!loaded.ok) {
+      out.push({ ...withPath, verdict: 'not-checked', message: `The ${ref.label} cannot be read: ${loaded.reason}.` });
+      continue;
+    }
+    const entry = clientKeyEntries(loaded.store)[0];
+    if (!entry) {
+      out.push({ ...withPath, verdict: 'not-checked', message: `The ${ref.label} holds no key entry.` });
+      continue;
+    }
+    const chain = chainOf(entry.chain.map((c) => Buffer.from(c).toString('base64')));
+    const served = servedKeyProblem(entry.chain, `Inbound endpoint ${ib.name}'s HTTPS`, now);
+    const info = describeCertificate(entry.chain[0]);
+    const verdict = served ?? { verdict: 'trusted' as const, message: `Inbound endpoint ${ib.name}'s HTTPS certificate "${info.subject}" is valid.` };
+    out.push({ ...withPath, chain, verdict: verdict.verdict, message: `${verdict.message} (alias ${entry.alias})` });
+  }
+  return out;
 }
 
 /** Host names that say where MI listens, not a name clients connect to (so no certificate names them). */
@@ -286,15 +350,8 @@ async function inbound(config: EffectiveConfig, resolve: ResolveOptions, cache: 
   const leaf = new X509Certificate(entry.chain[0]);
   const info = describeCertificate(entry.chain[0]);
   const result = (verdict: Verdict, message: string, range = base.range): Connection[] => [{ ...base, range, verdict, message: `${message} (alias ${entry.alias})`, chain, keyAlias: entry.alias }];
-  if (now > new Date(info.notAfter)) return result('expired', `MI's HTTPS certificate "${info.subject}" expired on ${info.notAfter}.`);
-  if (now < new Date(info.notBefore)) return result('expired', `MI's HTTPS certificate "${info.subject}" is not valid before ${info.notBefore}.`);
-  const eku = leaf.keyUsage;
-  if (eku && eku.length && !eku.includes('1.3.6.1.5.5.7.3.1') && !eku.includes('2.5.29.37.0')) {
-    return result('untrusted', `MI's HTTPS certificate "${info.subject}" lists extended key usages without serverAuth: clients refuse it.`);
-  }
-  if (!info.selfSigned && entry.chain.length === 1) {
-    return result('chain-incomplete', `MI's HTTPS key entry holds only its own certificate, issued by "${info.issuer}": import the CA reply with its intermediates.`);
-  }
+  const served = servedKeyProblem(entry.chain, "MI's HTTPS", now);
+  if (served) return result(served.verdict, served.message);
   if (host?.unresolved) {
     return result('not-checked', `\`[server] hostname\` is "${host.written}" and ${host.unresolved} is not known here, so the name MI's HTTPS certificate "${info.subject}" must hold is not checked.`);
   }
