@@ -168,7 +168,8 @@ interface RoundTrip {
        * once from PKCS12 (keys sealed with the store password), one alias at a time with its key password from
        * JKS and JCEKS (keytool takes -srckeypass only with -srcalias).
        */
-      const readBack = (name: string, file: string, password: string): void => {
+      /** `keysFollow`: passwd moved the private keys whose password was the old store password to the new one. */
+      const readBack = (name: string, file: string, password: string, keysFollow = false): void => {
         keytoolIndex[`list:${name}`] = queue(['-list', '-v', '-keystore', file, '-storepass', password]);
         const copyTo = (suffix: string): string[] => ['-destkeystore', path.join(dir, `${name}.${suffix}.keytool-copy.p12`), '-deststoretype', 'PKCS12', '-deststorepass', 'copy-password-1'];
         if (file.endsWith('.p12')) {
@@ -179,7 +180,8 @@ interface RoundTrip {
         entries(s)
           .filter((e) => e.kind !== 'trustedCertEntry' && !(file.endsWith('.jks') && e.kind === 'SecretKeyEntry'))
           .forEach((e, i) => {
-            const keyPass = s.keyPasswords?.[e.alias] ?? keyPassword ?? s.password;
+            const own = s.keyPasswords?.[e.alias] ?? keyPassword ?? s.password;
+            const keyPass = keysFollow && e.kind === 'PrivateKeyEntry' && own === s.password ? password : own;
             keytoolIndex[`copy:${name}:${i}`] = queue([
               '-importkeystore', '-noprompt', '-srckeystore', file, '-srcstorepass', password, '-srcalias', e.alias, '-srckeypass', keyPass, ...copyTo(String(i)),
             ]);
@@ -204,7 +206,7 @@ interface RoundTrip {
       const passwd = path.join(dir, `passwd.${EXTENSION[type]}`);
       copyFileSync(source, passwd);
       runs.passwd = await cli(['passwd', passwd, '--password-env', 'PW', '--new-password-env', 'NEW_PW'], env, dir);
-      if (runs.passwd.code === 0) readBack('passwd', passwd, NEW_PASSWORD);
+      if (runs.passwd.code === 0) readBack('passwd', passwd, NEW_PASSWORD, true);
       const imported = path.join(dir, `import-cert.${EXTENSION[type]}`);
       copyFileSync(source, imported);
       runs.importCert = await cli(['import-cert', imported, path.join(ROOT, expected!.importCert.file), '--alias', IMPORTED_ALIAS, '--password-env', 'PW'], env, dir);
