@@ -269,8 +269,7 @@ function servedKeyProblem(chainDer: readonly Uint8Array[], whose: string, now: D
 async function inboundEndpoints(inbounds: readonly LocatedInbound[], ws: MiWorkspace, hostname: string, cache: KeystoreReader, options: TrustMapOptions, now: Date): Promise<Connection[]> {
   const out: Connection[] = [];
   for (const ib of inbounds) {
-    const port = ib.port ?? 0;
-    const base = { file: ib.file, range: ib.range, url: `https://${hostname}:${port}`, host: hostname, port: ib.port, direction: 'inbound' as const, artifact: `inboundEndpoint ${ib.name}`, truststore: ib.keystore?.location ?? '', truststorePath: null, chain: [] };
+    const base = { file: ib.file, range: ib.range, url: ib.port !== null ? `https://${hostname}:${ib.port}` : `https://${hostname}`, host: hostname, port: ib.port, direction: 'inbound' as const, artifact: `inboundEndpoint ${ib.name}`, truststore: ib.keystore?.location ?? '', truststorePath: null, chain: [] };
     if (!ib.keystore) {
       out.push({ ...base, verdict: 'not-checked', message: 'The HTTPS inbound endpoint names no <KeyStore> in its keystore parameter.' });
       continue;
