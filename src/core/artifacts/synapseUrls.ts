@@ -7,9 +7,8 @@
  * A URL inside longer text is content, not an address: a payload, a JSON schema's `$id`, a script. So are
  * namespace URIs, `<property>` values other than `uri.var.*` (headers, strings), `<header>` values other than
  * `To`, payloadFactory `<arg>`s and `<variable>`s, payload formats and OAuth request parameters (a `scope` is a
- * form field). Placeholders
- * `${configs.NAME}`, `$SYSTEM:NAME` and `$FILE:NAME` are resolved through the caller's lookup; a URL that
- * cannot be resolved is returned with the reason.
+ * form field). Placeholders `${configs.NAME}`, `$SYSTEM:NAME` and `$FILE:NAME` are resolved through the caller's
+ * lookup; a URL that cannot be resolved is returned with the reason.
  *
  * The text may be hostile: it is read with linear scans and regular expressions without nested
  * quantifiers, and the caller bounds its size.
