@@ -276,9 +276,10 @@ function replyChain(leaf: Uint8Array, rest: readonly Uint8Array[], trusted: read
   const loose = rest.filter((c) => !chain.includes(c));
   const top = chain[chain.length - 1];
   if (loose.length === 1 && !isIssuedBy(top, top) && sameName(issuerOf(top), subjectOf(loose[0]))) chain.push(loose[0]);
-  if (chain.length !== rest.length + 1) {
-    const loose = rest.filter((c) => !chain.includes(c)).map((c) => describeCertificate(c).subject);
-    throw new InvalidInputError(`The CA reply holds certificates that do not chain from the key's certificate (${loose.join('; ')}); keytool refuses it as an incomplete chain.`);
+  const unchained = rest.filter((c) => !chain.includes(c));
+  if (unchained.length > 0) {
+    const names = unchained.map((c) => describeCertificate(c).subject).join('; ');
+    throw new InvalidInputError(`The CA reply holds certificates that do not chain from the key's certificate (${names}); keytool refuses it as an incomplete chain.`);
   }
   const ids = new Set(chain.map(certId));
   let current = chain[chain.length - 1];
@@ -292,17 +293,19 @@ function replyChain(leaf: Uint8Array, rest: readonly Uint8Array[], trusted: read
   return chain;
 }
 
-/** The DER issuer and subject Names of a certificate. */
+/** The DER issuer Name of a certificate. */
 function issuerOf(der: Uint8Array): Uint8Array {
   const { issuer } = parseCertificate(der);
   return der.subarray(issuer.start, issuer.end);
 }
 
+/** The DER subject Name of a certificate. */
 function subjectOf(der: Uint8Array): Uint8Array {
   const { subject } = parseCertificate(der);
   return der.subarray(subject.start, subject.end);
 }
 
+/** Whether two DER Names are the same bytes. */
 function sameName(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
 }
