@@ -15,7 +15,7 @@
  */
 import type { Range } from '../problem';
 import { lineStartsOf, positionAt } from '../workspace/project';
-import { blankBetween, blankComments, endsName } from '../workspace/xmlScan';
+import { blankBetween, blankComments, endsName, spaces } from '../workspace/xmlScan';
 
 /**
  * How MI makes the call: `call` through the HTTPS sender (endpoints, connectors); `oauth-token` through an
@@ -84,7 +84,7 @@ function blankBlocks(text: string): string {
       }
       const close = out.indexOf(`</${tag}>`, gt);
       const end = close < 0 ? out.length : close;
-      parts.push(out.slice(pos, open), out.slice(open, end).replace(/[^\n]/g, ' '));
+      parts.push(out.slice(pos, open), spaces(out.slice(open, end)));
       pos = end;
     }
     parts.push(out.slice(pos));

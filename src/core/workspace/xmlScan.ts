@@ -26,11 +26,19 @@ export function blankBetween(xml: string, open: string, close: string): string {
     if (at < 0) break;
     const shut = xml.indexOf(close, at + open.length);
     const end = shut < 0 ? xml.length : shut + close.length;
-    parts.push(xml.slice(pos, at), xml.slice(at, end).replace(/[^\n]/g, ' '));
+    parts.push(xml.slice(pos, at), spaces(xml.slice(at, end)));
     pos = end;
   }
   parts.push(xml.slice(pos));
   return parts.join('');
+}
+
+/**
+ * `text` with every character but line breaks turned into a space. Whole runs at a time: one replacement per
+ * character costs ~0.4 s for 2 MB, a hostile file's unclosed comment.
+ */
+export function spaces(text: string): string {
+  return text.replace(/[^\n]+/g, (run) => ' '.repeat(run.length));
 }
 
 /** Whether the character after a tag name ends the name (`<profile>`, `<profile a="">`, not `<profiles>`). */
